@@ -1,0 +1,34 @@
+# Vertebro — the README's commands. Python 3.11 on Debian; everything else is installed here.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test serve bench lint format
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	bash scripts/venv.sh "$(PYTHON)" "$(VENV)"
+	@touch $@
+
+## make run: set up, migrate, create the demo users and data, start the development server.
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: the whole suite on SQLite, then on PostgreSQL (a throwaway cluster unless DATABASE_URL is set).
+test: $(VENV)/.installed
+	bash scripts/test.sh
+
+## make bench: the benchmark figures, as one JSON object.
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .

@@ -1,0 +1,643 @@
+"""The repeat-vertebroplasty guidance rules (guidance-rules.md, rules version 2026.1).
+
+Plain Python: no model, database, request or clock. `evaluate(inputs)` is a
+pure function of the inputs; the assessment date is one of them. The tables
+below follow the spec's tables in order — scenarios (§3), rules R1–R13 (§4),
+work-up items (§4) and notes N1–N10 (§5) — so that the two can be read side
+by side.
+
+Readings of the spec where it leaves a choice open (the safer one is taken):
+- `fluid_at_cement_interface` left empty counts as false (§1 "false when
+  absent").
+- N5 names "incomplete filling or cement missing the fracture" for
+  `cement_fill` = `inadequate`, since the spec defines `inadequate` as either.
+- N8 cut-offs are inclusive (≥ 75 years, T-score ≤ −2.5, ≥ 2 prior
+  fractures), as the spec writes them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from .choices import (
+    CementFill,
+    Contraindication,
+    FractureEtiology,
+    FractureLocation,
+    InitialResponse,
+    NeuroExam,
+    Recommendation,
+    Scenario,
+    Tenderness,
+    WorkupItem,
+)
+from .choices import (
+    Finding as F,
+)
+
+RULES_VERSION = "2026.1"
+DISCLAIMER = "Decision support for clinicians; it does not replace clinical judgement."
+HEADLINE_MAX_LENGTH = 140  # the CDS Hooks card summary limit (§6)
+
+# Scenario day boundaries (§3, ref 1: immediate failure is judged on days 4–32).
+IMMEDIATE_FAILURE_FIRST_DAY = 4
+IMMEDIATE_FAILURE_LAST_DAY = 32
+# R9: pain refractory to at least six weeks of conservative therapy (ref 4).
+MINIMUM_CONSERVATIVE_WEEKS = 6
+# N8 risk-factor thresholds: project conventions; the evidence (refs 5, 6) names
+# the factors, not the cut-offs. −2.5 is the WHO osteoporosis threshold.
+RISK_AGE_YEARS = 75
+RISK_T_SCORE = Decimal("-2.5")
+RISK_PRIOR_FRACTURES = 2
+
+# §7: the evidence list, numbered as in the source summary.
+REFERENCES = {
+    1: "Repeat vertebroplasty for unrelieved pain at previously treated levels "
+    "(immediate failure, 4–32 days; VAS 8.6 → 1.67; leakage 13–22%).",
+    2: "Repeat vertebroplasty for recurrent pain at previously treated levels "
+    "(cleft sign; cement 6.8 vs 4.2 mL; VAS 2.8 at 3 months).",
+    3: "Mechanisms of vertebroplasty failure (incomplete filling, missed fracture, clefts, "
+    "fluid at the bone–cement interface).",
+    4: "Practice parameter for vertebral augmentation (selection: MRI edema, point tenderness, "
+    "≥ 6 weeks of conservative therapy, baseline neurological examination; major "
+    "complications < 1%; counselling and prevention).",
+    5: "New fractures after vertebroplasty (58.8–63.8% adjacent; 72 vs 287 days).",
+    6: "Risk factors for new fractures after vertebroplasty (1-year fracture-free rate 92.2%).",
+    7: "Medical prevention of further osteoporotic fractures.",
+}
+
+REPEAT_RECOMMENDATIONS = frozenset(
+    {Recommendation.REPEAT_INDICATED, Recommendation.REPEAT_MAY_BE_CONSIDERED}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """The inputs of §1, validated and typed (see `validation.validate_case`)."""
+
+    patient_ref: str
+    patient_age: int
+    treated_level: str
+    index_procedure_date: date
+    fracture_etiology: str
+    prior_vertebral_fractures: int
+    assessment_date: date
+    initial_response: str
+    vas_current: int
+    conservative_therapy_weeks: int
+    mri_performed: bool
+    cement_fill: str
+    point_tenderness: str
+    neuro_exam: str
+    sex: str | None = None
+    index_cement_volume_ml: Decimal | None = None
+    bmd_t_score: Decimal | None = None
+    recurrence_date: date | None = None
+    vas_before_index: int | None = None
+    mobility: str | None = None
+    analgesics: str | None = None
+    active_fracture_location: str | None = None
+    cleft_sign: str | None = None
+    cleft_new_since_index: bool | None = None
+    marrow_edema: str | None = None
+    fluid_at_cement_interface: bool = False
+    prior_cement_leakage: bool | None = None
+    contraindications: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    rule: str
+    text: str
+    refs: tuple[int, ...]
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "text": self.text, "refs": list(self.refs)}
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    id: str
+    text: str
+    refs: tuple[int, ...]
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "text": self.text, "refs": list(self.refs)}
+
+
+@dataclass(frozen=True, slots=True)
+class Guidance:
+    """The result of the rules; `to_dict()` is the JSON of §6."""
+
+    scenario: str
+    recommendation: str
+    headline: str
+    reasons: tuple[Reason, ...]
+    missing: tuple[str, ...]
+    notes: tuple[Note, ...]
+    days_since_index: int
+    days_since_recurrence: int | None
+    rules_version: str = RULES_VERSION
+    disclaimer: str = DISCLAIMER
+
+    @property
+    def cited_refs(self) -> tuple[int, ...]:
+        """Reference numbers cited by the reasons and notes, ascending."""
+        cited = {ref for item in (*self.reasons, *self.notes) for ref in item.refs}
+        return tuple(sorted(cited))
+
+    def to_dict(self) -> dict:
+        return {
+            "rules_version": self.rules_version,
+            "scenario": self.scenario,
+            "recommendation": self.recommendation,
+            "headline": self.headline,
+            "reasons": [reason.to_dict() for reason in self.reasons],
+            "missing": list(self.missing),
+            "notes": [note.to_dict() for note in self.notes],
+            "days_since_index": self.days_since_index,
+            "days_since_recurrence": self.days_since_recurrence,
+            "disclaimer": self.disclaimer,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """The inputs with the values derived from them (§2, §3, R6)."""
+
+    inputs: Inputs
+    days_since_index: int
+    days_since_recurrence: int | None
+    scenario: str
+    missing: tuple[str, ...]
+    recommendation: str | None = field(default=None)
+
+    def __getattr__(self, name):
+        # Rule conditions read the inputs as if they were the case's own fields.
+        if name == "inputs":
+            raise AttributeError(name)
+        return getattr(self.inputs, name)
+
+
+# §3 Scenario: checked in order, the first that applies is the scenario.
+SCENARIOS: tuple[tuple[str, Callable[[Inputs, int], bool]], ...] = (
+    (
+        Scenario.NO_CURRENT_PAIN,
+        lambda i, days: i.initial_response == InitialResponse.ONGOING_RELIEF or i.vas_current == 0,
+    ),
+    (
+        Scenario.ADJACENT_LEVEL_FRACTURE,
+        lambda i, days: i.active_fracture_location == FractureLocation.ADJACENT_LEVEL,
+    ),
+    (
+        Scenario.NON_ADJACENT_FRACTURE,
+        lambda i, days: i.active_fracture_location == FractureLocation.NON_ADJACENT_LEVEL,
+    ),
+    (
+        Scenario.TOO_EARLY,
+        lambda i, days: (
+            i.initial_response == InitialResponse.NO_RELIEF and days < IMMEDIATE_FAILURE_FIRST_DAY
+        ),
+    ),
+    (
+        Scenario.IMMEDIATE_FAILURE,
+        lambda i, days: (
+            i.initial_response == InitialResponse.NO_RELIEF
+            and IMMEDIATE_FAILURE_FIRST_DAY <= days <= IMMEDIATE_FAILURE_LAST_DAY
+        ),
+    ),
+    (
+        Scenario.PERSISTENT_PAIN,
+        lambda i, days: (
+            i.initial_response == InitialResponse.NO_RELIEF and days > IMMEDIATE_FAILURE_LAST_DAY
+        ),
+    ),
+    (
+        Scenario.DELAYED_RECURRENCE,
+        lambda i, days: i.initial_response == InitialResponse.RELIEF_THEN_RECURRENCE,
+    ),
+)
+
+
+def activity_signs(inputs: Inputs) -> list[str]:
+    """Signs of fracture activity at the treated level that are positive (§1)."""
+    signs = []
+    if inputs.marrow_edema == F.PRESENT:
+        signs.append("marrow edema")
+    if inputs.cleft_sign == F.PRESENT:
+        signs.append("an intravertebral cleft")
+    if inputs.fluid_at_cement_interface:
+        signs.append("fluid at the bone–cement interface")
+    return signs
+
+
+def _mri_findings_unclear(i: Inputs) -> bool:
+    return (
+        i.mri_performed
+        and not activity_signs(i)
+        and F.INDETERMINATE in (i.marrow_edema, i.cleft_sign)
+    )
+
+
+# §4 Work-up items for R6, in the spec's order.
+WORKUP_ITEMS: tuple[tuple[str, Callable[[Inputs], bool]], ...] = (
+    (WorkupItem.MRI, lambda i: not i.mri_performed),
+    (WorkupItem.MRI_FINDINGS, _mri_findings_unclear),
+    (WorkupItem.POINT_TENDERNESS, lambda i: i.point_tenderness == Tenderness.NOT_EXAMINED),
+    (WorkupItem.NEURO_EXAM, lambda i: i.neuro_exam == NeuroExam.NOT_DOCUMENTED),
+    (WorkupItem.CEMENT_IMAGING, lambda i: i.cement_fill == CementFill.NOT_ASSESSED),
+)
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _contraindication_names(case: Case) -> str:
+    return _join([Contraindication(c).label.lower() for c in case.contraindications])
+
+
+def _workup_names(case: Case) -> str:
+    return _join(
+        [WorkupItem(item).label[0].lower() + WorkupItem(item).label[1:] for item in case.missing]
+    )
+
+
+def _level_sentence(case: Case) -> str:
+    return f"day {case.days_since_index} after the index procedure at {case.treated_level}"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    recommendation: str
+    refs: tuple[int, ...]
+    fires: Callable[[Case], bool]
+    reason: Callable[[Case], str]
+
+
+# §4 Recommendation: rules tried in order; the first that fires decides.
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "R1",
+        Recommendation.URGENT_REFERRAL,
+        (4,),
+        lambda c: c.neuro_exam == NeuroExam.NEW_DEFICIT,
+        lambda c: (
+            "A new neurological deficit needs urgent evaluation; "
+            "this is outside the scope of this guidance."
+        ),
+    ),
+    Rule(
+        "R2",
+        Recommendation.CONTRAINDICATED,
+        (4,),
+        lambda c: bool(c.contraindications),
+        lambda c: f"Repeat vertebroplasty is contraindicated: {_contraindication_names(c)}.",
+    ),
+    Rule(
+        "R3",
+        Recommendation.NOT_INDICATED,
+        (1, 2),
+        lambda c: c.scenario == Scenario.NO_CURRENT_PAIN,
+        lambda c: (
+            f"No current pain at the treated level {c.treated_level} "
+            f"(current VAS {c.vas_current}/10): there is nothing to treat."
+        ),
+    ),
+    Rule(
+        "R4",
+        Recommendation.REASSESS_LATER,
+        (1,),
+        lambda c: c.scenario == Scenario.TOO_EARLY,
+        lambda c: (
+            f"It is {_level_sentence(c)}: too early to call it a failure. Reassess from "
+            f"day {IMMEDIATE_FAILURE_FIRST_DAY} after the index procedure."
+        ),
+    ),
+    Rule(
+        "R5",
+        Recommendation.EVALUATE_NEW_LEVEL,
+        (5,),
+        lambda c: c.scenario in (Scenario.ADJACENT_LEVEL_FRACTURE, Scenario.NON_ADJACENT_FRACTURE),
+        lambda c: (
+            "MRI shows the active fracture at "
+            + (
+                "an adjacent"
+                if c.scenario == Scenario.ADJACENT_LEVEL_FRACTURE
+                else "a non-adjacent"
+            )
+            + f" level: a new fracture at another level, not a recurrence at {c.treated_level}. "
+            "Evaluate the new level on its own merits."
+        ),
+    ),
+    Rule(
+        "R6",
+        Recommendation.COMPLETE_WORKUP,
+        (1, 3, 4),
+        lambda c: bool(c.missing),
+        lambda c: (
+            f"The work-up is incomplete; before deciding on a repeat procedure at "
+            f"{c.treated_level}, obtain: {_workup_names(c)}."
+        ),
+    ),
+    Rule(
+        "R7",
+        Recommendation.NOT_INDICATED,
+        (2, 3, 4),
+        lambda c: (
+            c.marrow_edema == F.ABSENT
+            and c.cleft_sign == F.ABSENT
+            and not c.fluid_at_cement_interface
+        ),
+        lambda c: (
+            f"MRI shows no sign of fracture activity at {c.treated_level} (no marrow edema, "
+            "no cleft, no fluid at the bone–cement interface); look for another pain generator."
+        ),
+    ),
+    Rule(
+        "R8",
+        Recommendation.NOT_INDICATED,
+        (4,),
+        lambda c: c.point_tenderness == Tenderness.ABSENT,
+        lambda c: (
+            f"There is no point tenderness at the spinous process of {c.treated_level}; "
+            "point tenderness at the treated level is a selection criterion."
+        ),
+    ),
+    Rule(
+        "R9",
+        Recommendation.CONTINUE_CONSERVATIVE,
+        (4,),
+        lambda c: (
+            c.scenario in (Scenario.PERSISTENT_PAIN, Scenario.DELAYED_RECURRENCE)
+            and c.conservative_therapy_weeks < MINIMUM_CONSERVATIVE_WEEKS
+        ),
+        lambda c: (
+            f"Only {_plural(c.conservative_therapy_weeks, 'week')} of conservative therapy "
+            f"so far: pain must be refractory to at least {MINIMUM_CONSERVATIVE_WEEKS} weeks of "
+            "conservative therapy unless immediate failure is evident."
+        ),
+    ),
+    Rule(
+        "R10",
+        Recommendation.REPEAT_INDICATED,
+        (1, 3),
+        lambda c: (
+            c.scenario == Scenario.IMMEDIATE_FAILURE and c.cement_fill == CementFill.INADEQUATE
+        ),
+        lambda c: (
+            f"Immediate failure ({_level_sentence(c)}, within days "
+            f"{IMMEDIATE_FAILURE_FIRST_DAY}–{IMMEDIATE_FAILURE_LAST_DAY}) with inadequate cement "
+            "fill, the usual technical cause of unrelieved pain: repeat vertebroplasty is indicated."
+        ),
+    ),
+    Rule(
+        "R11",
+        Recommendation.REPEAT_MAY_BE_CONSIDERED,
+        (1, 3),
+        lambda c: c.scenario == Scenario.IMMEDIATE_FAILURE,
+        lambda c: (
+            f"Immediate failure ({_level_sentence(c)}) although the cement fill is adequate: "
+            "inadequate filling is the usual cause of immediate failure, so confirm the pain "
+            "generator before repeating."
+        ),
+    ),
+    Rule(
+        "R12",
+        Recommendation.REPEAT_INDICATED,
+        (2, 3),
+        lambda c: c.cleft_sign == F.PRESENT,
+        lambda c: (
+            f"MRI shows an intravertebral cleft at {c.treated_level}, the strongest "
+            "predictor of benefit from a repeat procedure: repeat vertebroplasty is indicated."
+        ),
+    ),
+    Rule(
+        "R13",
+        Recommendation.REPEAT_MAY_BE_CONSIDERED,
+        (2, 4),
+        lambda c: True,
+        lambda c: (
+            f"MRI shows fracture activity at {c.treated_level} "
+            f"({_join(activity_signs(c.inputs))}) without a cleft; published benefit was in "
+            "patients with clefts."
+        ),
+    ),
+)
+
+HEADLINES = {
+    Recommendation.URGENT_REFERRAL: "Urgent referral for a new neurological deficit; "
+    "repeat vertebroplasty at {level} is outside this guidance.",
+    Recommendation.CONTRAINDICATED: "Repeat vertebroplasty at {level} is contraindicated.",
+    Recommendation.NOT_INDICATED: "Repeat vertebroplasty at {level} is not indicated.",
+    Recommendation.REASSESS_LATER: "Too early to judge the vertebroplasty at {level}; "
+    "reassess from day 4.",
+    Recommendation.EVALUATE_NEW_LEVEL: "Evaluate the new fracture at another level; "
+    "repeat vertebroplasty at {level} is not indicated for it.",
+    Recommendation.COMPLETE_WORKUP: "Complete the work-up before deciding on repeat "
+    "vertebroplasty at {level}.",
+    Recommendation.CONTINUE_CONSERVATIVE: "Continue conservative therapy before repeat "
+    "vertebroplasty at {level}.",
+    Recommendation.REPEAT_INDICATED: "Repeat vertebroplasty is indicated at {level}.",
+    Recommendation.REPEAT_MAY_BE_CONSIDERED: "Repeat vertebroplasty may be considered at {level}.",
+}
+
+
+def _is_repeat(c: Case) -> bool:
+    return c.recommendation in REPEAT_RECOMMENDATIONS
+
+
+def _n1_text(c: Case) -> str:
+    index_volume = (
+        f"The index procedure used {c.index_cement_volume_ml} mL. "
+        if c.index_cement_volume_ml is not None
+        else "The index cement volume was not recorded. "
+    )
+    return (
+        "Plan for a larger cement volume than at the index procedure: mean 6.8 mL at repeat vs "
+        "4.2 mL initially; 4.0–6.8 mL per vertebra in published series. "
+        + index_volume
+        + "Aim the cement at the cleft or the unfilled fracture zone."
+    )
+
+
+def _n3_text(c: Case) -> str:
+    text = (
+        "Safety: asymptomatic cement leakage is seen in 13–22% on imaging and is clinically "
+        "insignificant; major complications occur in less than 1% of osteoporotic fractures."
+    )
+    if c.fracture_etiology != FractureEtiology.OSTEOPOROTIC:
+        etiology = FractureEtiology(c.fracture_etiology).label.lower()
+        text += (
+            f" That figure is for osteoporotic fractures; this fracture is {etiology}, "
+            "for which it does not apply directly."
+        )
+    return text
+
+
+def failure_mechanisms(inputs: Inputs) -> list[str]:
+    """Failure mechanisms shown by the inputs (N5, ref 3)."""
+    mechanisms = []
+    if inputs.cement_fill == CementFill.INADEQUATE:
+        mechanisms.append("incomplete filling or cement missing the fracture")
+    if inputs.fluid_at_cement_interface:
+        mechanisms.append("fluid at the bone–cement interface (progressive fracture)")
+    if inputs.cleft_sign == F.PRESENT:
+        mechanisms.append("a persistent intravertebral cleft")
+    return mechanisms
+
+
+def risk_factors(inputs: Inputs) -> list[str]:
+    """Risk factors for further fractures present in the inputs (N8, refs 5, 6)."""
+    factors = []
+    if inputs.patient_age >= RISK_AGE_YEARS:
+        factors.append(f"age {inputs.patient_age} (≥ {RISK_AGE_YEARS})")
+    if inputs.bmd_t_score is not None and inputs.bmd_t_score <= RISK_T_SCORE:
+        factors.append(f"T-score {inputs.bmd_t_score} (≤ {RISK_T_SCORE})")
+    if inputs.prior_vertebral_fractures >= RISK_PRIOR_FRACTURES:
+        factors.append(
+            f"{inputs.prior_vertebral_fractures} prior vertebral fractures (≥ {RISK_PRIOR_FRACTURES})"
+        )
+    return factors
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRule:
+    id: str
+    refs: tuple[int, ...]
+    shown: Callable[[Case], bool]
+    text: Callable[[Case], str]
+
+
+# §5 Notes: every note whose condition holds, in id order.
+NOTES: tuple[NoteRule, ...] = (
+    NoteRule("N1", (1, 2, 3), _is_repeat, _n1_text),
+    NoteRule(
+        "N2",
+        (1, 2),
+        _is_repeat,
+        lambda c: (
+            "Expected outcome, from small case series: complete or partial relief in all "
+            "appropriately selected patients; mean VAS fall of 6.93 points (8.6 → 1.67) in the "
+            "first month, and a mean of 2.8 at 3 months."
+        ),
+    ),
+    NoteRule("N3", (1, 4), _is_repeat, _n3_text),
+    NoteRule(
+        "N4",
+        (2,),
+        lambda c: _is_repeat(c) and c.cleft_sign == F.PRESENT,
+        lambda c: "Success correlates with disappearance of the cleft on post-procedure imaging.",
+    ),
+    NoteRule(
+        "N5",
+        (3,),
+        lambda c: bool(failure_mechanisms(c.inputs)),
+        lambda c: f"Failure mechanism shown: {_join(failure_mechanisms(c.inputs))}.",
+    ),
+    NoteRule(
+        "N6",
+        (2,),
+        lambda c: c.cleft_sign == F.PRESENT and c.cleft_new_since_index is True,
+        lambda c: (
+            "The cleft was absent on pre-index imaging: clefts can appear after the index "
+            "procedure, and every patient with recurrent pain showed a cleft before the repeat "
+            "procedure."
+        ),
+    ),
+    NoteRule(
+        "N7",
+        (5,),
+        lambda c: c.scenario in (Scenario.ADJACENT_LEVEL_FRACTURE, Scenario.NON_ADJACENT_FRACTURE),
+        lambda c: (
+            "58.8–63.8% of new fractures after vertebroplasty are at adjacent levels, and "
+            "adjacent fractures come sooner (mean 72 vs 287 days); this one is seen "
+            f"{_plural(c.days_since_index, 'day')} after the index procedure."
+        ),
+    ),
+    NoteRule(
+        "N8",
+        (5, 6),
+        lambda c: bool(risk_factors(c.inputs)),
+        lambda c: (
+            f"Raised risk of further fractures: {_join(risk_factors(c.inputs))}. Baseline: "
+            "7.8% have a new symptomatic fracture within a year (92.2% fracture-free)."
+        ),
+    ),
+    NoteRule(
+        "N9",
+        (4, 7),
+        lambda c: c.recommendation != Recommendation.URGENT_REFERRAL,
+        lambda c: (
+            "Counsel the patient to report sudden or new back pain. Prevent further "
+            "fractures (bisphosphonates, calcium, vitamin D), particularly after a repeat procedure. "
+            "Follow up pain, mobility and analgesic use."
+        ),
+    ),
+    NoteRule(
+        "N10",
+        (4,),
+        lambda c: (
+            _is_repeat(c) and c.neuro_exam in (NeuroExam.NORMAL, NeuroExam.CHRONIC_STABLE_DEFICIT)
+        ),
+        lambda c: (
+            "Record the baseline neurological examination "
+            f"({NeuroExam(c.neuro_exam).label.lower()}) for rapid comparison after the procedure."
+        ),
+    ),
+)
+
+
+def scenario_for(inputs: Inputs, days_since_index: int) -> str:
+    for scenario, applies in SCENARIOS:
+        if applies(inputs, days_since_index):
+            return scenario
+    # Unreachable for valid inputs: initial_response is one of the three values.
+    raise ValueError(f"no scenario applies to initial_response={inputs.initial_response!r}")
+
+
+def evaluate(inputs: Inputs) -> Guidance:
+    """Run the rules on validated inputs and return the guidance (§2–§6)."""
+    days_since_index = (inputs.assessment_date - inputs.index_procedure_date).days
+    days_since_recurrence = (
+        (inputs.assessment_date - inputs.recurrence_date).days
+        if inputs.recurrence_date is not None
+        else None
+    )
+    case = Case(
+        inputs=inputs,
+        days_since_index=days_since_index,
+        days_since_recurrence=days_since_recurrence,
+        scenario=scenario_for(inputs, days_since_index),
+        missing=tuple(item for item, missing in WORKUP_ITEMS if missing(inputs)),
+    )
+    rule = next(rule for rule in RULES if rule.fires(case))
+    # `missing` is empty unless R6 fired (§4).
+    decided = Case(
+        inputs=inputs,
+        days_since_index=days_since_index,
+        days_since_recurrence=days_since_recurrence,
+        scenario=case.scenario,
+        missing=case.missing if rule.id == "R6" else (),
+        recommendation=rule.recommendation,
+    )
+    return Guidance(
+        scenario=str(decided.scenario),
+        recommendation=str(rule.recommendation),
+        headline=HEADLINES[rule.recommendation].format(level=inputs.treated_level),
+        reasons=(Reason(rule.id, rule.reason(case), rule.refs),),
+        missing=tuple(str(item) for item in decided.missing),
+        notes=tuple(
+            Note(note.id, note.text(decided), note.refs) for note in NOTES if note.shown(decided)
+        ),
+        days_since_index=days_since_index,
+        days_since_recurrence=days_since_recurrence,
+    )

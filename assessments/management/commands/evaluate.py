@@ -1,0 +1,121 @@
+"""`python manage.py evaluate CASE.json` — guidance for cases given as JSON (spec §8)."""
+
+import io
+import json
+import sys
+import tempfile
+from collections.abc import Iterator
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from assessments.guidance import evaluate
+from assessments.validation import InvalidInput, error_lines, validate_case
+
+# Results are held here until every case has passed; past this size they spill to disk.
+SPOOL_BYTES = 8 * 1024 * 1024
+MAX_ERROR_LINES = 200
+COPY_CHUNK = 64 * 1024
+
+
+class Command(BaseCommand):
+    help = (
+        "Validate cases given as JSON (one object, a list, or one object a line with --jsonl) "
+        "and print their guidance. Writes nothing to the database. On any invalid case, prints "
+        "nothing to standard output, names each bad field on standard error and exits 2."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="JSON file to read, or - for standard input.")
+        parser.add_argument(
+            "--jsonl",
+            action="store_true",
+            help="Read and write one JSON object a line (for large batches).",
+        )
+
+    def handle(self, *args, path, jsonl, **options):
+        today = timezone.localdate()
+        try:
+            source = (
+                io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
+                if path == "-"
+                else open(path, encoding="utf-8")  # noqa: SIM115
+            )
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.", returncode=2) from None
+        with source:
+            if jsonl:
+                self._evaluate_lines(source, today)
+            else:
+                self._evaluate_document(source, today)
+
+    def _evaluate_document(self, source, today):
+        try:
+            document = json.load(source)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            self._refuse([f"(input): malformed JSON: {error}."])
+        if isinstance(document, list):
+            results, errors = [], []
+            for position, case in enumerate(document):
+                try:
+                    results.append(evaluate(validate_case(case, today=today)).to_dict())
+                except InvalidInput as invalid:
+                    errors.extend(error_lines(invalid.errors, prefix=f"[{position}] "))
+            if errors:
+                self._refuse(errors)
+            self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
+            return
+        try:
+            result = evaluate(validate_case(document, today=today)).to_dict()
+        except InvalidInput as invalid:
+            self._refuse(error_lines(invalid.errors))
+        self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+
+    def _evaluate_lines(self, source, today):
+        errors: list[str] = []
+        with tempfile.SpooledTemporaryFile(
+            max_size=SPOOL_BYTES, mode="w+", encoding="utf-8"
+        ) as out:
+            for number, line in _numbered_lines(source, errors):
+                prefix = f"line {number}: "
+                try:
+                    case = json.loads(line)
+                except json.JSONDecodeError as error:
+                    errors.append(f"{prefix}(input): malformed JSON: {error}.")
+                    continue
+                try:
+                    result = evaluate(validate_case(case, today=today))
+                except InvalidInput as invalid:
+                    errors.extend(error_lines(invalid.errors, prefix=prefix))
+                    continue
+                if not errors:
+                    out.write(json.dumps(result.to_dict(), ensure_ascii=False))
+                    out.write("\n")
+            if errors:
+                self._refuse(errors)
+            out.seek(0)
+            for chunk in iter(lambda: out.read(COPY_CHUNK), ""):
+                self.stdout.write(chunk, ending="")
+
+    def _refuse(self, errors: list[str]):
+        for line in errors[:MAX_ERROR_LINES]:
+            self.stderr.write(line)
+        if len(errors) > MAX_ERROR_LINES:
+            self.stderr.write(f"… and {len(errors) - MAX_ERROR_LINES} more.")
+        raise CommandError("Invalid input; nothing was written to standard output.", returncode=2)
+
+
+def _numbered_lines(source, errors: list[str]) -> Iterator[tuple[int, str]]:
+    """Non-blank lines with their numbers; undecodable bytes are reported as bad input."""
+    number = 0
+    while True:
+        number += 1
+        try:
+            line = source.readline()
+        except UnicodeDecodeError as error:
+            errors.append(f"line {number}: (input): not UTF-8 text: {error}.")
+            return
+        if not line:
+            return
+        if line.strip():
+            yield number, line

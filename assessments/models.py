@@ -1,0 +1,187 @@
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+
+from . import choices, validation
+from . import guidance as rules
+
+
+@deconstructible
+class SpecValidator:
+    """Django validator that checks a value against its field in `validation.FIELDS`."""
+
+    def __init__(self, field_name: str):
+        self.field_name = field_name
+
+    def __call__(self, value):
+        if value is None:
+            return
+        message = validation.FIELDS_BY_NAME[self.field_name].check(
+            value, today=timezone.localdate()
+        )
+        if message:
+            raise ValidationError(message, code="spec")
+
+    def __eq__(self, other):
+        return isinstance(other, SpecValidator) and other.field_name == self.field_name
+
+
+def _help(name: str) -> str:
+    return validation.FIELDS_BY_NAME[name].label
+
+
+def _spec(name: str) -> dict:
+    """Common options of an input field: nullable for drafts, validated by the spec."""
+    return {
+        "verbose_name": validation.FIELDS_BY_NAME[name].label,
+        "null": True,
+        "blank": True,
+        "validators": [SpecValidator(name)],
+    }
+
+
+class Assessment(models.Model):
+    """One clinician's assessment of a vertebra treated by vertebroplasty.
+
+    Drafts are saved step by step, so every input may be empty in the
+    database; `missing_inputs()` says what is still needed, and finalization
+    validates the whole against the spec before freezing the guidance.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        FINAL = "final", "Final"
+        SUPERSEDED = "superseded", "Superseded"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT, db_index=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    # Incremented on every save of a draft; a save from a stale page is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    # Step 1 — Patient and index procedure
+    patient_ref = models.CharField(max_length=64, db_index=True, **_spec("patient_ref"))
+    patient_age = models.PositiveSmallIntegerField(**_spec("patient_age"))
+    sex = models.CharField(max_length=10, choices=choices.Sex, **_spec("sex"))
+    treated_level = models.CharField(
+        max_length=3, choices=choices.VertebralLevel, **_spec("treated_level")
+    )
+    index_procedure_date = models.DateField(**_spec("index_procedure_date"))
+    index_cement_volume_ml = models.DecimalField(
+        max_digits=3, decimal_places=1, **_spec("index_cement_volume_ml")
+    )
+    fracture_etiology = models.CharField(
+        max_length=16, choices=choices.FractureEtiology, **_spec("fracture_etiology")
+    )
+    bmd_t_score = models.DecimalField(max_digits=2, decimal_places=1, **_spec("bmd_t_score"))
+    prior_vertebral_fractures = models.PositiveSmallIntegerField(
+        **_spec("prior_vertebral_fractures")
+    )
+
+    # Step 2 — Pain timeline
+    assessment_date = models.DateField(**_spec("assessment_date"))
+    initial_response = models.CharField(
+        max_length=24, choices=choices.InitialResponse, **_spec("initial_response")
+    )
+    recurrence_date = models.DateField(**_spec("recurrence_date"))
+    vas_before_index = models.PositiveSmallIntegerField(**_spec("vas_before_index"))
+    vas_current = models.PositiveSmallIntegerField(**_spec("vas_current"))
+    conservative_therapy_weeks = models.PositiveSmallIntegerField(
+        **_spec("conservative_therapy_weeks")
+    )
+    mobility = models.CharField(max_length=12, choices=choices.Mobility, **_spec("mobility"))
+    analgesics = models.CharField(max_length=12, choices=choices.Analgesics, **_spec("analgesics"))
+
+    # Step 3 — Imaging
+    mri_performed = models.BooleanField(**_spec("mri_performed"))
+    active_fracture_location = models.CharField(
+        max_length=20, choices=choices.FractureLocation, **_spec("active_fracture_location")
+    )
+    cleft_sign = models.CharField(max_length=14, choices=choices.Finding, **_spec("cleft_sign"))
+    cleft_new_since_index = models.BooleanField(**_spec("cleft_new_since_index"))
+    marrow_edema = models.CharField(max_length=14, choices=choices.Finding, **_spec("marrow_edema"))
+    fluid_at_cement_interface = models.BooleanField(
+        default=False,
+        verbose_name=_help("fluid_at_cement_interface"),
+        validators=[SpecValidator("fluid_at_cement_interface")],
+    )
+    cement_fill = models.CharField(
+        max_length=14, choices=choices.CementFill, **_spec("cement_fill")
+    )
+    prior_cement_leakage = models.BooleanField(**_spec("prior_cement_leakage"))
+
+    # Step 4 — Examination
+    point_tenderness = models.CharField(
+        max_length=14, choices=choices.Tenderness, **_spec("point_tenderness")
+    )
+    neuro_exam = models.CharField(max_length=24, choices=choices.NeuroExam, **_spec("neuro_exam"))
+    contraindications = models.JSONField(
+        default=list,
+        blank=True,
+        verbose_name=_help("contraindications"),
+        validators=[SpecValidator("contraindications")],
+    )
+
+    # Frozen at finalization (see services.assessment_finalize).
+    finalized_at = models.DateTimeField(null=True, blank=True)
+    finalized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rules_version = models.CharField(max_length=16, blank=True)
+    guidance = models.JSONField(null=True, blank=True, editable=False)
+    amends = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendment",
+        help_text="The finalized assessment this one amends.",
+    )
+
+    class Meta:
+        ordering = ["-updated"]
+        indexes = [models.Index(fields=["owner", "-updated"])]
+
+    def __str__(self) -> str:
+        return f"{self.patient_ref or 'New assessment'} {self.treated_level or ''}".strip()
+
+    @property
+    def is_final(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    def input_values(self) -> dict:
+        """The spec inputs of this assessment, by field name."""
+        return {name: getattr(self, name) for name in validation.INPUT_FIELD_NAMES}
+
+    def missing_inputs(self) -> list[str]:
+        """Required inputs still empty (including those that another answer makes required)."""
+        return validation.missing_inputs(self.input_values())
+
+    def is_step_complete(self, step: int) -> bool:
+        step_fields = set(validation.fields_of_step(step))
+        return not step_fields.intersection(self.missing_inputs())
+
+    def clean(self):
+        errors = validation.cross_field_errors(self.input_values(), today=timezone.localdate())
+        if errors:
+            raise ValidationError(errors)
+
+    def evaluate(self) -> rules.Guidance:
+        """Run the guidance rules on this assessment's inputs.
+
+        The caller makes sure the inputs are complete and valid
+        (`validation.validate_values`); finalization does.
+        """
+        return rules.evaluate(validation.to_inputs(self.input_values()))

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The whole test suite: first on SQLite, then on PostgreSQL.
+#
+# PostgreSQL: when DATABASE_URL is set, that server is used; otherwise a
+# throwaway cluster is started on 127.0.0.1 on a free port and removed after.
+# Extra arguments are passed to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+
+need_debian_package() {  # command package
+    command -v "$1" >/dev/null 2>&1 && return 0
+    [ -n "${3:-}" ] && compgen -G "$3" >/dev/null && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "Installing Debian's $2…"
+        if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq; APT_UPDATED=1; fi
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+    else
+        echo "error: '$1' is missing; install Debian's $2 (as root: apt-get install $2)." >&2
+        exit 1
+    fi
+}
+
+need_debian_package chromium chromium
+need_debian_package pdftoppm poppler-utils
+if [ -z "${DATABASE_URL:-}" ]; then
+    need_debian_package initdb postgresql "/usr/lib/postgresql/*/bin/initdb"
+fi
+
+export DJANGO_ALLOW_ASYNC_UNSAFE=true
+status=0
+
+echo "=== Test suite on SQLite"
+env -u DATABASE_URL "$PY" -m pytest "$@" || status=$?
+
+run_on_postgres() {
+    echo "=== Test suite on PostgreSQL"
+    "$PY" -m pytest "$@"
+}
+
+if [ -n "${DATABASE_URL:-}" ]; then
+    run_on_postgres "$@" || status=$?
+else
+    bindir=$(dirname "$(compgen -G "/usr/lib/postgresql/*/bin/initdb" | sort -V | tail -n 1)")
+    cluster=$(mktemp -d /tmp/vertebro-pg.XXXXXX)
+    chmod 755 "$cluster"
+    port=$("$PY" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+    as_postgres=()
+    if [ "$(id -u)" = 0 ]; then
+        chown postgres: "$cluster"
+        as_postgres=(runuser -u postgres --)
+    fi
+    stop_cluster() {
+        "${as_postgres[@]}" "$bindir/pg_ctl" -D "$cluster/data" -m immediate stop >/dev/null 2>&1 || true
+        rm -rf "$cluster"
+    }
+    trap stop_cluster EXIT
+    "${as_postgres[@]}" "$bindir/initdb" -D "$cluster/data" -U postgres --auth=trust -E UTF8 >/dev/null
+    "${as_postgres[@]}" "$bindir/pg_ctl" -D "$cluster/data" -w -l "$cluster/server.log" \
+        -o "-p $port -k $cluster -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off" \
+        start >/dev/null
+    DATABASE_URL="postgres://postgres@127.0.0.1:$port/vertebro" run_on_postgres "$@" || status=$?
+fi
+exit $status
