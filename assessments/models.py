@@ -153,6 +153,7 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["-updated"]
         indexes = [models.Index(fields=["owner", "-updated"])]
+        permissions = [("review_assessment", "Can read every assessment, its result and PDF")]
 
     def __str__(self) -> str:
         return f"{self.patient_ref or 'New assessment'} {self.treated_level or ''}".strip()

@@ -1,0 +1,39 @@
+"""Reads of assessments for a given user: what they may see, or 404."""
+
+from django.http import Http404
+
+from .models import Assessment
+
+REVIEW_PERMISSION = "assessments.review_assessment"
+
+
+def user_can_review(user) -> bool:
+    """Reviewers read every assessment (and change none)."""
+    return user.is_authenticated and user.has_perm(REVIEW_PERMISSION)
+
+
+def assessments_visible_to(user):
+    """Every assessment for a reviewer; otherwise the user's own."""
+    if user_can_review(user):
+        return Assessment.objects.all()
+    return Assessment.objects.filter(owner=user)
+
+
+def get_assessment_for_owner(*, user, assessment_id) -> Assessment:
+    """The user's own assessment, for editing; 404 for anyone else's (not 403: no leak)."""
+    try:
+        return Assessment.objects.get(pk=assessment_id, owner=user)
+    except (Assessment.DoesNotExist, ValueError) as error:
+        raise Http404("No such assessment.") from error
+
+
+def get_assessment_for_viewer(*, user, assessment_id) -> Assessment:
+    """An assessment the user may read (owner or reviewer); 404 otherwise."""
+    try:
+        return (
+            assessments_visible_to(user)
+            .select_related("owner", "finalized_by")
+            .get(pk=assessment_id)
+        )
+    except (Assessment.DoesNotExist, ValueError) as error:
+        raise Http404("No such assessment.") from error
