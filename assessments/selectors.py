@@ -1,5 +1,6 @@
 """Reads of assessments for a given user: what they may see, or 404."""
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from .models import Assessment
@@ -23,7 +24,7 @@ def get_assessment_for_owner(*, user, assessment_id) -> Assessment:
     """The user's own assessment, for editing; 404 for anyone else's (not 403: no leak)."""
     try:
         return Assessment.objects.get(pk=assessment_id, owner=user)
-    except (Assessment.DoesNotExist, ValueError) as error:
+    except (Assessment.DoesNotExist, ValueError, ValidationError) as error:
         raise Http404("No such assessment.") from error
 
 
@@ -35,5 +36,5 @@ def get_assessment_for_viewer(*, user, assessment_id) -> Assessment:
             .select_related("owner", "finalized_by")
             .get(pk=assessment_id)
         )
-    except (Assessment.DoesNotExist, ValueError) as error:
+    except (Assessment.DoesNotExist, ValueError, ValidationError) as error:
         raise Http404("No such assessment.") from error
