@@ -477,8 +477,8 @@ def _n3_text(c: Case) -> str:
     if c.fracture_etiology != FractureEtiology.OSTEOPOROTIC:
         etiology = FractureEtiology(c.fracture_etiology).label.lower()
         text += (
-            f" That figure is for osteoporotic fractures; this fracture is {etiology}, "
-            "for which it does not apply directly."
+            " That figure is for osteoporotic fractures; this fracture is not osteoporotic "
+            f"(etiology: {etiology})."
         )
     return text
 

@@ -10,7 +10,7 @@ in the future"), is passed in by the caller.
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -18,7 +18,7 @@ from . import choices
 from .guidance import Inputs
 
 EARLIEST_INDEX_DATE = date(1985, 1, 1)
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 REQUIRED = "This field is required."
 
@@ -37,6 +37,12 @@ class FieldSpec:
     max_length: int | None = None
     decimal_places: int | None = None
     choices: type | None = None  # a TextChoices class
+    # The choice codes as a set: `TextChoices.values` builds a new list on every access.
+    allowed: frozenset = field(init=False, default=frozenset(), compare=False, repr=False)
+
+    def __post_init__(self):
+        if self.choices is not None:
+            object.__setattr__(self, "allowed", frozenset(self.choices.values))
 
     def check(self, value, *, today: date) -> str | None:
         """Return the message for a typed, non-empty value outside the spec, or None."""
@@ -60,10 +66,14 @@ class FieldSpec:
             if self.name == "index_procedure_date" and value < EARLIEST_INDEX_DATE:
                 return f"The date cannot be before {EARLIEST_INDEX_DATE.isoformat()}."
         elif self.kind == "choice":
-            if value not in self.choices.values:
+            if value not in self.allowed:
                 return f"Choose one of: {', '.join(self.choices.values)}."
         elif self.kind == "choices":
-            unknown = [item for item in value if item not in self.choices.values]
+            if not isinstance(value, (list, tuple)) or not all(
+                isinstance(item, str) for item in value
+            ):
+                return "Expected a list of strings."
+            unknown = [item for item in value if item not in self.allowed]
             if unknown:
                 return (
                     f"Unknown value {unknown[0]!r}; choose from: {', '.join(self.choices.values)}."
@@ -228,6 +238,7 @@ FIELDS_BY_NAME = {spec.name: spec for spec in FIELDS}
 INPUT_FIELD_NAMES = tuple(FIELDS_BY_NAME)
 MRI_FIELDS = ("active_fracture_location", "cleft_sign", "marrow_edema")
 MRI_ONLY_FIELDS = (*MRI_FIELDS, "cleft_new_since_index")
+CONTRAINDICATION_ORDER = tuple(choices.Contraindication.values)
 
 
 def fields_of_step(step: int) -> tuple[str, ...]:
@@ -352,7 +363,7 @@ def to_inputs(values: Mapping) -> Inputs:
     data = {name: values.get(name) for name in INPUT_FIELD_NAMES}
     data["fluid_at_cement_interface"] = bool(data["fluid_at_cement_interface"])
     chosen = set(data["contraindications"] or ())
-    data["contraindications"] = tuple(c for c in choices.Contraindication.values if c in chosen)
+    data["contraindications"] = tuple(c for c in CONTRAINDICATION_ORDER if c in chosen)
     return Inputs(**data)
 
 
