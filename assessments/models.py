@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from simple_history.models import HistoricalRecords
 
 from . import choices, validation
 from . import guidance as rules
@@ -149,6 +150,15 @@ class Assessment(models.Model):
         related_name="amendment",
         help_text="The finalized assessment this one amends.",
     )
+    # Copied from the frozen guidance at finalization, so that lists filter and export fast.
+    scenario = models.CharField(max_length=32, choices=choices.Scenario, blank=True, editable=False)
+    recommendation = models.CharField(
+        max_length=32, choices=choices.Recommendation, blank=True, editable=False
+    )
+    deciding_rule = models.CharField(max_length=4, blank=True, editable=False)
+
+    # Every create, change and finalization keeps the full previous row (issue 5).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-updated"]
@@ -186,3 +196,50 @@ class Assessment(models.Model):
         (`validation.validate_values`); finalization does.
         """
         return rules.evaluate(validation.to_inputs(self.input_values()))
+
+
+class AccessLogEntry(models.Model):
+    """One view of an assessment's result, PDF, print preview or admin page.
+
+    Entries are only ever added: the admin offers no change or delete, and
+    the model refuses to update or delete a saved entry.
+    """
+
+    class Kind(models.TextChoices):
+        RESULT = "result", "Result page"
+        PDF = "pdf", "PDF"
+        PREVIEW = "preview", "HTML preview"
+        ADMIN = "admin", "Admin page"
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="who",
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="access_log", verbose_name="assessment"
+    )
+    kind = models.CharField(max_length=8, choices=Kind, verbose_name="what")
+    accessed_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name="when")
+    ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name="IP address")
+
+    class Meta:
+        ordering = ["-accessed_at", "-id"]
+        verbose_name = "access log entry"
+        verbose_name_plural = "access log"
+        indexes = [models.Index(fields=["assessment", "-accessed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user or 'anonymous'} — {self.get_kind_display()} — {self.accessed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Access log entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Access log entries are never deleted.")

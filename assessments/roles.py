@@ -1,0 +1,41 @@
+"""The two roles of Vertebro, as Django groups (issue 5).
+
+Clinicians create and edit their own assessments; Reviewers read every
+assessment, its result page, PDF, history and access log, and change nothing.
+Migration 0004 creates the groups; `ensure_roles()` puts them back (for
+example after a test flushed the database).
+"""
+
+from django.apps import apps as django_apps
+
+CLINICIANS = "Clinicians"
+REVIEWERS = "Reviewers"
+
+# Group name -> permission codenames (all in the `assessments` app).
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    CLINICIANS: ("add_assessment", "change_assessment", "view_assessment"),
+    REVIEWERS: (
+        "review_assessment",
+        "view_assessment",
+        "view_historicalassessment",
+        "view_accesslogentry",
+    ),
+}
+
+
+def ensure_roles(apps=django_apps) -> None:
+    """Create the groups if needed and give each exactly its permissions.
+
+    `apps` is the app registry: the real one, or a migration's historical one.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = list(
+            Permission.objects.filter(content_type__app_label="assessments", codename__in=codenames)
+        )
+        missing = set(codenames) - {permission.codename for permission in permissions}
+        if missing:
+            raise LookupError(f"Permissions missing for {name}: {', '.join(sorted(missing))}")
+        group.permissions.set(permissions)
