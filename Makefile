@@ -21,6 +21,10 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	bash scripts/test.sh
 
+## make serve: the production server (gunicorn, debug off) on $(HOST):$(PORT); README "Serving in production".
+serve: $(VENV)/.installed
+	HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
+
 ## make bench: the benchmark figures, as one JSON object.
 bench: $(VENV)/.installed
 	$(PY) bench/run.py

@@ -6,9 +6,11 @@ a SQLite file in the project folder.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -164,3 +166,102 @@ if VERTEBRO_PAGE_SIZE not in {"A4", "Letter"}:
     raise ImproperlyConfigured(
         f"VERTEBRO_PAGE_SIZE must be A4 or Letter, not {VERTEBRO_PAGE_SIZE!r}."
     )
+
+# --- Production hardening (README: "Serving in production") ---------------------------------
+# Every default below is safe for a hospital server once DJANGO_DEBUG=0; with debug on (local
+# development over http://127.0.0.1:8000) the HTTPS-only parts stay off.
+
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto: trust it only when told to.
+if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Forms carry the CSRF token in the page; no script needs to read the cookie.
+CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+# A session ends at browser close and after this many minutes without a request
+# (assessments.middleware.IdleTimeoutMiddleware); drafts live in the database, not the session.
+VERTEBRO_SESSION_IDLE_MINUTES = env_int("VERTEBRO_SESSION_IDLE_MINUTES", 15)
+if VERTEBRO_SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("VERTEBRO_SESSION_IDLE_MINUTES must be at least 1.")
+# The middleware records activity at most once a minute, so the stored session outlives the
+# idle limit by that minute and the middleware, not the session store, decides.
+VERTEBRO_SESSION_ACTIVITY_RESOLUTION = 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = VERTEBRO_SESSION_IDLE_MINUTES * 60 + VERTEBRO_SESSION_ACTIVITY_RESOLUTION
+
+# Number of reverse proxies in front of Vertebro that append to X-Forwarded-For; the client
+# address (lockout, security log) is taken from that header only when this is set.
+VERTEBRO_PROXY_COUNT = env_int("VERTEBRO_PROXY_COUNT", 0)
+
+# Sign-in lockout (django-axes): 5 failures for one user name from one address, 15 minutes.
+AXES_FAILURE_LIMIT = env_int("VERTEBRO_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("VERTEBRO_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "assessments.security_views.lockout"
+AXES_CLIENT_IP_CALLABLE = "assessments.security_log.client_ip"
+
+# Content Security Policy (django-csp 4): our own origin only; no inline script or style.
+# Bootstrap draws its form controls with data: SVG images, hence img-src data:.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Request bodies: the largest form is a few kilobytes; anything far larger is refused (400).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+
+# Security events (sign-in, failure, lockout, finalize, amend, export) as JSON lines, to
+# standard error or to the file VERTEBRO_SECURITY_LOG names; ids only, never patient data.
+VERTEBRO_SECURITY_LOG = os.environ.get("VERTEBRO_SECURITY_LOG", "")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {"json": {"()": "assessments.security_log.JsonFormatter"}},
+    "handlers": {
+        "security": (
+            {
+                "class": "logging.handlers.WatchedFileHandler",
+                "filename": VERTEBRO_SECURITY_LOG,
+                "formatter": "json",
+            }
+            if VERTEBRO_SECURITY_LOG
+            else {"class": "logging.StreamHandler", "formatter": "json"}
+        ),
+        # Server errors reach standard error (gunicorn's log) when debug is off.
+        "errors": {
+            "class": "logging.StreamHandler",
+            "filters": ["require_debug_false"],
+            "level": "ERROR",
+        },
+    },
+    "loggers": {
+        "vertebro.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["errors"], "level": "ERROR"},
+    },
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Production server: debug off, static files collected (WhiteNoise serves them), database
+# migrated, then gunicorn. README "Serving in production" lists the variables it reads.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+GUNICORN=${GUNICORN:-.venv/bin/gunicorn}
+
+export DJANGO_DEBUG=0
+# Keep database connections open between requests (PostgreSQL sign-in costs milliseconds).
+export DJANGO_CONN_MAX_AGE=${DJANGO_CONN_MAX_AGE:-60}
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+cores=$(nproc 2>/dev/null || echo 1)
+WORKERS=${VERTEBRO_WORKERS:-$((2 * cores + 1))}
+case "$WORKERS" in
+    '' | *[!0-9]* | 0) echo "error: VERTEBRO_WORKERS must be a positive whole number, not '$WORKERS'." >&2; exit 2 ;;
+esac
+
+# Deployment checks: errors stop here; warnings (e.g. SSL redirect turned off) are printed.
+"$PY" manage.py check --deploy --fail-level ERROR
+"$PY" manage.py collectstatic --noinput --verbosity 0
+"$PY" manage.py migrate --noinput
+
+echo "Serving Vertebro on http://$HOST:$PORT with $WORKERS gunicorn workers." >&2
+# The access log names the path without the query string: searches may hold a patient reference.
+exec "$GUNICORN" vertebro_site.wsgi:application \
+    --bind "$HOST:$PORT" \
+    --workers "$WORKERS" \
+    --access-logfile "${VERTEBRO_ACCESS_LOG:--}" \
+    --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' \
+    --error-logfile - \
+    --graceful-timeout 10
