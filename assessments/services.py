@@ -30,6 +30,53 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
     locked.status = Assessment.Status.FINAL
     locked.finalized_at = now
     locked.finalized_by = user
+    locked.scenario = result.scenario
+    locked.recommendation = result.recommendation
+    locked.deciding_rule = result.reasons[0].rule
     locked.version += 1
+    locked._history_user = user
+    if locked.amends_id:
+        _supersede(original_id=locked.amends_id, user=user)
     locked.save()
     return locked
+
+
+class NotAmendable(Exception):
+    """Only a final assessment (not a draft, not one already superseded) can be amended."""
+
+
+def _supersede(*, original_id, user) -> None:
+    """Mark the amended original superseded; its inputs and frozen guidance are not touched."""
+    original = Assessment.objects.select_for_update().get(pk=original_id)
+    original.status = Assessment.Status.SUPERSEDED
+    original._history_user = user
+    original.save(update_fields=["status", "updated"])
+
+
+@transaction.atomic
+def assessment_amend(*, assessment: Assessment, user) -> Assessment:
+    """Start (or resume) the amendment of a final assessment: a draft pre-filled from it.
+
+    The draft is linked to the original through `amends`; the original is
+    only marked superseded when the amendment is finalized
+    (`assessment_finalize`). An original has at most one amendment, so a
+    second request returns the draft already started. Raises `NotAmendable`
+    for a draft, a superseded assessment, or someone else's assessment.
+    """
+    original = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if original.owner_id != user.pk:
+        raise NotAmendable("Only the clinician who owns an assessment can amend it.")
+    if original.status != Assessment.Status.FINAL:
+        raise NotAmendable(
+            "Only a final assessment can be amended."
+            if original.status == Assessment.Status.DRAFT
+            else "This assessment has already been amended; amend its successor instead."
+        )
+    existing = Assessment.objects.filter(amends=original).first()
+    if existing is not None:
+        return existing
+    amendment = Assessment(owner=user, amends=original, **original.input_values())
+    amendment.contraindications = list(original.contraindications or [])
+    amendment._history_user = user
+    amendment.save()
+    return amendment

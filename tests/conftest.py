@@ -24,3 +24,24 @@ def alice(db):
 def bob(db):
     """A second clinician."""
     return _user("bob")
+
+
+@pytest.fixture
+def reviewer(db):
+    """A reviewer (department lead): reads every assessment and the admin, changes nothing."""
+    from django.contrib.auth.models import Group
+
+    from assessments.roles import REVIEWERS, ensure_roles
+
+    ensure_roles()  # a transactional test may have flushed the groups the migration made
+    user = _user("reviewer", is_staff=True)
+    user.groups.add(Group.objects.get(name=REVIEWERS))
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    """A superuser: manages users in the admin."""
+    return get_user_model().objects.create_superuser(
+        username="admin", password=PASSWORD, email="admin@example.org"
+    )

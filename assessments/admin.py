@@ -1,0 +1,210 @@
+"""The admin: reviewers look back over assessments and the access log (issue 5).
+
+Final and superseded assessments are read-only here for everyone, superusers
+included; reviewers (view permissions only) change nothing. Opening an
+assessment or its history in the admin is recorded in the access log.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import export, validation
+from .access import access_record
+from .models import AccessLogEntry, Assessment
+
+STEP_TITLES = {
+    1: "Step 1 — Patient and index procedure",
+    2: "Step 2 — Pain timeline",
+    3: "Step 3 — Imaging",
+    4: "Step 4 — Examination",
+}
+RECORD_FIELDS = (
+    "owner",
+    "status",
+    "version",
+    "created",
+    "updated",
+    "finalized_at",
+    "finalized_by",
+    "amends",
+    "amended_by",
+)
+RESULT_FIELDS = ("scenario", "recommendation", "deciding_rule", "rules_version", "headline")
+
+
+def _app_link(route: str, assessment: Assessment, text: str) -> str:
+    """A link to one of the app's pages for this assessment, or nothing if the route is absent."""
+    try:
+        url = reverse(route, args=[assessment.pk])
+    except NoReverseMatch:
+        return ""
+    return format_html('<a href="{}">{}</a>', url, text)
+
+
+def _admin_link(assessment: Assessment | None) -> str:
+    if assessment is None:
+        return "—"
+    url = reverse("admin:assessments_assessment_change", args=[assessment.pk])
+    return format_html('<a href="{}">{}</a>', url, assessment)
+
+
+@admin.action(description="Export the selected assessments as CSV", permissions=["view"])
+def export_selected_as_csv(modeladmin, request, queryset):
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(export.csv_lines(queryset), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="assessments-{stamp}.csv"'
+    return response
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "patient_ref",
+        "treated_level",
+        "clinician",
+        "status",
+        "scenario",
+        "recommendation",
+        "assessment_date",
+        "finalized_at",
+        "links",
+    )
+    list_filter = (
+        "status",
+        "recommendation",
+        "scenario",
+        "treated_level",
+        "fracture_etiology",
+        ("owner", admin.RelatedOnlyFieldListFilter),
+    )
+    date_hierarchy = "assessment_date"
+    search_fields = ("patient_ref", "owner__username", "owner__first_name", "owner__last_name")
+    list_select_related = ("owner",)
+    # The exact total without filters would cost a second COUNT over every assessment.
+    show_full_result_count = False
+    empty_value_display = "—"
+    actions = (export_selected_as_csv,)
+    fieldsets = (
+        ("Record", {"fields": RECORD_FIELDS}),
+        ("Result (frozen at finalization)", {"fields": (*RESULT_FIELDS, "guidance")}),
+        *(
+            (title, {"fields": validation.fields_of_step(step)})
+            for step, title in STEP_TITLES.items()
+        ),
+    )
+    history_list_display = ("status", "version")
+
+    # Finalization, amendment and the record fields only change through the services.
+    def get_readonly_fields(self, request, obj=None):
+        fields = (*RECORD_FIELDS, *RESULT_FIELDS, "guidance")
+        if obj is not None and obj.is_final:
+            return fields + validation.INPUT_FIELD_NAMES
+        return fields
+
+    @admin.display(description="Clinician", ordering="owner__last_name")
+    def clinician(self, assessment: Assessment) -> str:
+        return assessment.owner.get_full_name() or assessment.owner.get_username()
+
+    @admin.display(description="Open")
+    def links(self, assessment: Assessment) -> str:
+        items = [
+            _app_link("assessments:result", assessment, "Result"),
+            _app_link("assessments:pdf", assessment, "PDF") if assessment.is_final else "",
+        ]
+        return format_html_join(" · ", "{}", ((item,) for item in items if item)) or "—"
+
+    @admin.display(description="Headline")
+    def headline(self, assessment: Assessment) -> str:
+        return (assessment.guidance or {}).get("headline", "")
+
+    @admin.display(description="Amended by")
+    def amended_by(self, assessment: Assessment) -> str:
+        return _admin_link(Assessment.objects.filter(amends=assessment).first())
+
+    def has_add_permission(self, request):
+        # Assessments are entered by clinicians through the questionnaire.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_final:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_final:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # A bulk delete would not ask each assessment whether it is final.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        # Checked against the database row: the object in hand may be an old draft version.
+        if Assessment.objects.filter(pk=obj.pk).exclude(status=Assessment.Status.DRAFT).exists():
+            raise PermissionDenied("A final assessment is never changed; amend it instead.")
+        obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        if Assessment.objects.filter(pk=obj.pk).exclude(status=Assessment.Status.DRAFT).exists():
+            raise PermissionDenied("A final assessment is never deleted.")
+        super().delete_model(request, obj)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to an old version would bypass validation, versioning and finalization.
+        if request.method == "POST":
+            raise PermissionDenied("Old versions are shown, never restored.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and request.method == "GET":
+            access_record(request=request, assessment=obj, kind=AccessLogEntry.Kind.ADMIN)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        if response.status_code == 200:
+            assessment = self.get_object(request, unquote(object_id))
+            if assessment is not None:
+                access_record(
+                    request=request, assessment=assessment, kind=AccessLogEntry.Kind.ADMIN
+                )
+        return response
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    list_display = ("accessed_at", "user", "kind", "assessment_link", "ip_address")
+    list_filter = ("kind", "accessed_at", ("user", admin.RelatedOnlyFieldListFilter))
+    date_hierarchy = "accessed_at"
+    search_fields = ("assessment__patient_ref", "user__username", "ip_address")
+    list_select_related = ("user", "assessment")
+    show_full_result_count = False
+    fields = ("accessed_at", "user", "kind", "assessment_link", "ip_address")
+    readonly_fields = fields
+
+    @admin.display(description="Assessment", ordering="assessment__patient_ref")
+    def assessment_link(self, entry: AccessLogEntry) -> str:
+        return _admin_link(entry.assessment)
+
+    # Nobody adds, changes or deletes entries, superusers included.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,56 @@
+"""`python manage.py export_csv [--since DATE] -o FILE` — every assessment as CSV (issue 5)."""
+
+import argparse
+from datetime import date, datetime, time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from assessments.export import write_csv
+from assessments.models import Assessment
+
+
+def iso_date(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, not {raw!r}") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Write one CSV row per assessment (spec input names, status, result, clinician, "
+        "timestamps), streamed row by row."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--since",
+            type=iso_date,
+            metavar="DATE",
+            help="Only assessments created or changed on or after DATE (YYYY-MM-DD, local time).",
+        )
+        parser.add_argument(
+            "-o",
+            "--output",
+            required=True,
+            metavar="FILE",
+            help="The CSV file to write ('-' for standard output).",
+        )
+
+    def handle(self, *args, since: date | None, output: str, **options):
+        assessments = Assessment.objects.all()
+        if since is not None:
+            start = timezone.make_aware(datetime.combine(since, time.min))
+            assessments = assessments.filter(updated__gte=start)
+        if output == "-":
+            count = write_csv(assessments, self.stdout)
+        else:
+            try:
+                with open(output, "w", newline="", encoding="utf-8") as stream:
+                    count = write_csv(assessments, stream)
+            except OSError as error:
+                raise CommandError(
+                    f"-o/--output: cannot write {output!r}: {error.strerror}"
+                ) from None
+        self.stderr.write(f"{count} assessments written to {output}.")
