@@ -264,10 +264,14 @@ def _contraindication_names(case: Case) -> str:
     return _join([Contraindication(c).label.lower() for c in case.contraindications])
 
 
+def _in_sentence(label: str) -> str:
+    """A label as it reads mid-sentence: first letter lower-cased, unless it starts an acronym."""
+    first_word = label.split(" ", 1)[0]
+    return label if first_word.isupper() else label[0].lower() + label[1:]
+
+
 def _workup_names(case: Case) -> str:
-    return _join(
-        [WorkupItem(item).label[0].lower() + WorkupItem(item).label[1:] for item in case.missing]
-    )
+    return _join([_in_sentence(WorkupItem(item).label) for item in case.missing])
 
 
 def _level_sentence(case: Case) -> str:
