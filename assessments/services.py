@@ -1,6 +1,7 @@
 """Writes that change an assessment's state (HackSoft style: keyword-only, typed)."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import validation
@@ -39,6 +40,53 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
         _supersede(original_id=locked.amends_id, user=user)
     locked.save()
     return locked
+
+
+class StaleAssessment(Exception):
+    """The assessment changed since the page was loaded; saving would overwrite that change."""
+
+
+def assessment_save_step(
+    *,
+    assessment: Assessment,
+    fields: tuple[str, ...],
+    expected_version: int | None,
+) -> Assessment:
+    """Save one step's answers (already set on `assessment`) and return the saved assessment.
+
+    A new assessment (not yet in the database) is created. An existing one is
+    updated only if its version in the database is still `expected_version`
+    and it is still a draft — checked in the same UPDATE that writes, so two
+    tabs saving at once never silently overwrite each other. Raises
+    `StaleAssessment`, `AssessmentNotEditable`, or `ValidationError` when the
+    answers break a rule of the spec.
+    """
+    # Only this step's fields: the others were validated when their step was saved
+    # (and checking the owner foreign key would cost a query for nothing).
+    exclude = [f.name for f in Assessment._meta.fields if f.name not in fields]
+    assessment.full_clean(exclude=exclude, validate_unique=False)
+    if assessment._state.adding:
+        assessment.save()
+        return assessment
+    now = timezone.now()
+    updated = Assessment.objects.filter(
+        pk=assessment.pk, version=expected_version, status=Assessment.Status.DRAFT
+    ).update(
+        **{name: getattr(assessment, name) for name in fields},
+        version=F("version") + 1,
+        updated=now,
+    )
+    if not updated:
+        if (
+            Assessment.objects.filter(pk=assessment.pk)
+            .exclude(status=Assessment.Status.DRAFT)
+            .exists()
+        ):
+            raise AssessmentNotEditable("This assessment is final.")
+        raise StaleAssessment("This assessment was changed elsewhere since this page was loaded.")
+    assessment.version = (expected_version or 0) + 1
+    assessment.updated = now
+    return assessment
 
 
 class NotAmendable(Exception):

@@ -6,4 +6,14 @@ app_name = "assessments"
 
 urlpatterns = [
     path("", views.assessment_list, name="list"),
+    path("assessments/new/", views.assessment_new, name="new"),
+    path("assessments/<uuid:assessment_id>/", views.assessment_open, name="open"),
+    path(
+        "assessments/<uuid:assessment_id>/step/<int:step>/",
+        views.assessment_step,
+        name="step",
+    ),
+    path("assessments/<uuid:assessment_id>/review/", views.assessment_review, name="review"),
+    path("assessments/<uuid:assessment_id>/result/", views.assessment_result, name="result"),
+    path("assessments/<uuid:assessment_id>/finalize/", views.assessment_finalize, name="finalize"),
 ]

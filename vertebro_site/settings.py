@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Bootstrap 5's CSS and JS, shipped by the django-bootstrap-static package (no CDN).
+    "bootstrap",
     "simple_history",
     "axes",
     "csp",

@@ -3,5 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Sign-in (templates/registration/login.html) and sign-out.
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("assessments.urls")),
 ]

@@ -1,0 +1,274 @@
+"""One form per questionnaire step (spec §1), built from `validation.FIELDS`.
+
+Labels, required-ness and ranges come from the spec's field table; the
+model's field validators and `Assessment.clean` (the cross-field rules) run
+when the form validates, so the forms refuse exactly what `evaluate` and
+finalization refuse.
+"""
+
+from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Fieldset, Layout, Row
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+
+from . import choices, validation
+from .models import Assessment
+
+# Help texts written for the clinician filling the form (what counts as what).
+HELP_TEXTS = {
+    "patient_ref": "The chart identifier (MRN) as it should appear on the report.",
+    "treated_level": "The vertebra treated at the first (index) vertebroplasty.",
+    "index_procedure_date": "Date of the first vertebroplasty at this level.",
+    "index_cement_volume_ml": "Cement injected at the index procedure, from the procedure note, "
+    "e.g. 4.2. Leave empty if not recorded.",
+    "bmd_t_score": "Lowest T-score on the most recent DXA scan (hip or spine), e.g. -2.8.",
+    "prior_vertebral_fractures": "Vertebral fractures known before the index procedure, "
+    "not counting the treated one.",
+    "assessment_date": "The day you assess the patient (today unless you record an earlier visit).",
+    "initial_response": "How the pain at the treated level evolved after the index procedure.",
+    "recurrence_date": "When the pain at the treated level came back after the relief.",
+    "vas_before_index": "Pain on a 0–10 visual analogue scale before the index procedure.",
+    "vas_current": "Pain on a 0–10 visual analogue scale today; 0 means no pain.",
+    "conservative_therapy_weeks": "Count the weeks of conservative medical therapy for the "
+    "current pain: analgesics, rest or activity modification, bracing, physiotherapy. "
+    "Count from when this episode of pain began; 0 if none.",
+    "mri_performed": "An MRI of the spine since the pain returned or persisted.",
+    "active_fracture_location": "Where the MRI shows an active (edematous) fracture.",
+    "cleft_sign": "A fluid- or gas-filled intravertebral cleft at the treated level: a "
+    "linear or cavitary T2/STIR-bright (fluid) or dark (gas) space in the vertebral body, "
+    "often next to the cement.",
+    "cleft_new_since_index": "Yes when pre-index imaging showed no cleft at this level.",
+    "marrow_edema": "Bone marrow edema at the treated level: T1-hypointense and "
+    "T2/STIR-hyperintense marrow in the vertebral body. Indeterminate when the images "
+    "do not allow a definite reading.",
+    "fluid_at_cement_interface": "T2/STIR-bright fluid signal along the border between "
+    "cement and bone, a sign of a progressing fracture.",
+    "cement_fill": "From CT or radiographs of the index cement. Adequate: the cement fills "
+    "the fractured zone of the vertebral body (typically from end plate to end plate across "
+    "the fracture). Inadequate: incomplete filling, or cement that misses the fracture "
+    "or the cleft.",
+    "prior_cement_leakage": "Cement leakage seen at the index procedure, symptomatic or not.",
+    "point_tenderness": "Tenderness on pressing or percussing the spinous process of the "
+    "treated vertebra.",
+    "neuro_exam": "Baseline neurological examination of the lower limbs (and trunk for "
+    "thoracic levels).",
+    "contraindications": "Tick every one that applies; leave all unticked when there is none.",
+}
+
+YES, NO = "True", "False"
+# Choice values are the str() of the Python value, so a saved answer shows as chosen.
+YES_NO = [(YES, "Yes"), (NO, "No")]
+YES_NO_UNKNOWN = [(YES, "Yes"), (NO, "No"), ("", "Unknown / not recorded")]
+NOT_RECORDED = ("", "Not recorded")
+# Long option lists are drop-downs; short ones are radio buttons (one click, visible at once).
+SELECT_FIELDS = frozenset({"treated_level"})
+
+
+def _to_bool(value: str) -> bool:
+    return value == YES
+
+
+def _formfield(db_field, **kwargs):
+    """The form field of a model field, shaped by the spec's FieldSpec."""
+    spec = validation.FIELDS_BY_NAME.get(db_field.name)
+    if spec is None:
+        return db_field.formfield(**kwargs)
+    common = {
+        "label": spec.label,
+        "required": spec.required,
+        "help_text": HELP_TEXTS.get(spec.name, ""),
+    }
+    if spec.kind == "boolean":
+        if spec.required:
+            options, empty = YES_NO, None
+        elif spec.name == "fluid_at_cement_interface":
+            options, empty = YES_NO, False  # spec: false when absent
+        else:
+            options, empty = YES_NO_UNKNOWN, None
+        return forms.TypedChoiceField(
+            choices=options, coerce=_to_bool, empty_value=empty, widget=forms.RadioSelect, **common
+        )
+    if spec.kind == "choices":
+        return forms.MultipleChoiceField(
+            choices=spec.choices.choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if spec.kind == "choice":
+        if spec.name in SELECT_FIELDS:
+            options = [("", "Choose…"), *spec.choices.choices]
+            widget = forms.Select
+        else:
+            options = [*spec.choices.choices, *([] if spec.required else [NOT_RECORDED])]
+            widget = forms.RadioSelect
+        return forms.TypedChoiceField(choices=options, empty_value=None, widget=widget, **common)
+    if spec.kind == "date":
+        return db_field.formfield(
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
+        )
+    field = db_field.formfield(**common)
+    if spec.kind in ("integer", "decimal"):
+        field.widget.attrs.update({"min": str(spec.minimum), "max": str(spec.maximum)})
+        field.widget.attrs["inputmode"] = "numeric" if spec.kind == "integer" else "decimal"
+        if spec.kind == "decimal":
+            field.widget.attrs["step"] = "0.1"
+    if spec.kind == "text":
+        field.widget.attrs["autocomplete"] = "off"
+    return field
+
+
+def _conditional(*fields, when: str, equals: str, **kwargs) -> Div:
+    """A block that static/js/conditional.js shows only while field `when` has value `equals`."""
+    return Div(
+        *fields,
+        css_class="conditional",
+        data_show_when=when,
+        data_show_value=equals,
+        **kwargs,
+    )
+
+
+LAYOUTS = {
+    1: Layout(
+        Row(
+            Column("patient_ref", css_class="col-md-8"), Column("patient_age", css_class="col-md-4")
+        ),
+        InlineRadios("sex"),
+        Row(
+            Column("treated_level", css_class="col-md-4"),
+            Column("index_procedure_date", css_class="col-md-8"),
+        ),
+        InlineRadios("fracture_etiology"),
+        Row(
+            Column("index_cement_volume_ml", css_class="col-md-4"),
+            Column("bmd_t_score", css_class="col-md-4"),
+            Column("prior_vertebral_fractures", css_class="col-md-4"),
+        ),
+    ),
+    2: Layout(
+        Row(Column("assessment_date", css_class="col-md-6")),
+        "initial_response",
+        _conditional(
+            Row(Column("recurrence_date", css_class="col-md-6")),
+            when="initial_response",
+            equals=choices.InitialResponse.RELIEF_THEN_RECURRENCE,
+        ),
+        Row(
+            Column("vas_before_index", css_class="col-md-4"),
+            Column("vas_current", css_class="col-md-4"),
+            Column("conservative_therapy_weeks", css_class="col-md-4"),
+        ),
+        InlineRadios("mobility"),
+        InlineRadios("analgesics"),
+    ),
+    3: Layout(
+        InlineRadios("mri_performed"),
+        _conditional(
+            Fieldset(
+                "MRI findings",
+                "active_fracture_location",
+                InlineRadios("cleft_sign"),
+                InlineRadios("cleft_new_since_index"),
+                InlineRadios("marrow_edema"),
+                InlineRadios("fluid_at_cement_interface"),
+                css_class="border rounded p-3 mb-3",
+            ),
+            when="mri_performed",
+            equals=YES,
+        ),
+        "cement_fill",
+        InlineRadios("prior_cement_leakage"),
+    ),
+    4: Layout(
+        InlineRadios("point_tenderness"),
+        "neuro_exam",
+        InlineCheckboxes("contraindications"),
+    ),
+}
+
+# A cross-field error about a field of another step is shown on the field of this
+# step that causes it (e.g. a new index date that falls after the saved assessment date).
+RELATED_FIELDS = {
+    "assessment_date": ("index_procedure_date",),
+    "recurrence_date": ("index_procedure_date", "initial_response", "assessment_date"),
+}
+
+
+class StepForm(forms.ModelForm):
+    """Base of the step forms; `step` and `Meta.fields` are set per step."""
+
+    step: int = 0
+    # The assessment's version when the page was loaded: a save from a stale page is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance._state.adding:
+            self.fields["version"].initial = self.instance.version
+        if "assessment_date" in self.fields and self.instance.assessment_date is None:
+            self.initial["assessment_date"] = timezone.localdate()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = LAYOUTS[self.step]
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        # Model.clean() names fields of other steps; show those on a field of this form.
+        if not hasattr(errors, "error_dict"):
+            return super()._update_errors(errors)
+        mapped: dict[str, list] = {}
+        for name, messages in errors.error_dict.items():
+            if name == NON_FIELD_ERRORS or name in self.fields:
+                mapped.setdefault(name, []).extend(messages)
+                continue
+            target = next((f for f in RELATED_FIELDS.get(name, ()) if f in self.fields), None)
+            label = (
+                validation.FIELDS_BY_NAME[name].label if name in validation.FIELDS_BY_NAME else name
+            )
+            for message in messages:
+                text = " ".join(message.messages)
+                mapped.setdefault(target or NON_FIELD_ERRORS, []).append(
+                    ValidationError(f"{label}: {text}", code="cross_field")
+                )
+        return super()._update_errors(ValidationError(mapped))
+
+    def add_model_errors(self, errors: ValidationError) -> None:
+        """Show errors raised by the model (or a service) on this form's fields."""
+        self._update_errors(errors)
+
+    def submitted_version(self) -> int | None:
+        return self.cleaned_data.get("version")
+
+    def error_summary(self) -> list[dict]:
+        """Every error, in form order, with the id of the input it concerns (for the summary)."""
+        summary = [
+            {"anchor": "step-form", "label": "", "message": message}
+            for message in self.non_field_errors()
+        ]
+        for name in self.Meta.fields:
+            bound = self[name]
+            if not bound.errors:
+                continue
+            multiple = isinstance(
+                bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+            )
+            anchor = f"{bound.auto_id}_0" if multiple else bound.auto_id
+            for message in bound.errors:
+                summary.append({"anchor": anchor, "label": bound.label, "message": message})
+        return summary
+
+
+def _step_form(step: int) -> type[StepForm]:
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": Assessment,
+            "fields": validation.fields_of_step(step),
+            "formfield_callback": _formfield,
+        },
+    )
+    return type(f"Step{step}Form", (StepForm,), {"Meta": meta, "step": step})
+
+
+STEP_FORMS: dict[int, type[StepForm]] = {step: _step_form(step) for step in (1, 2, 3, 4)}
