@@ -255,3 +255,52 @@ def test_r13_names_the_signs_of_activity_present():
 )
 def test_reasons_about_the_treated_level_name_it(level, overrides):
     assert level in guidance_for(**overrides, treated_level=level).reasons[0].text
+
+
+def test_r6_lists_every_missing_work_up_item_in_the_spec_order():
+    guidance = guidance_for(
+        **NO_MRI,
+        point_tenderness="not_examined",
+        neuro_exam="not_documented",
+        cement_fill="not_assessed",
+    )
+    assert guidance.missing == ("mri", "point_tenderness", "neuro_exam", "cement_imaging")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "missing"),
+    [
+        (NO_MRI, ("mri",)),
+        ({"marrow_edema": "indeterminate", "cleft_sign": "absent"}, ("mri_findings",)),
+        ({"marrow_edema": "absent", "cleft_sign": "indeterminate"}, ("mri_findings",)),
+        ({"marrow_edema": "indeterminate", "cleft_sign": "indeterminate"}, ("mri_findings",)),
+        ({"point_tenderness": "not_examined"}, ("point_tenderness",)),
+        ({"neuro_exam": "not_documented"}, ("neuro_exam",)),
+        ({"cement_fill": "not_assessed"}, ("cement_imaging",)),
+        (
+            {
+                "marrow_edema": "indeterminate",
+                "cleft_sign": "absent",
+                "cement_fill": "not_assessed",
+                "point_tenderness": "not_examined",
+            },
+            ("mri_findings", "point_tenderness", "cement_imaging"),
+        ),
+    ],
+)
+def test_r6_lists_exactly_the_missing_work_up_items(overrides, missing):
+    guidance = guidance_for(**overrides)
+    assert rule_of(guidance) == "R6"
+    assert guidance.missing == missing
+
+
+@pytest.mark.parametrize(("rule", "overrides", "recommendation", "refs"), FIRING)
+def test_missing_is_empty_unless_r6_fired(rule, overrides, recommendation, refs):
+    guidance = guidance_for(**overrides)
+    assert bool(guidance.missing) is (rule == "R6")
+
+
+def test_missing_is_empty_when_an_earlier_rule_wins_over_an_incomplete_work_up():
+    guidance = guidance_for(**NO_MRI, neuro_exam="new_deficit")
+    assert rule_of(guidance) == "R1"
+    assert guidance.missing == ()

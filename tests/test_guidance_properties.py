@@ -1,0 +1,132 @@
+"""Properties of the rules for every valid input (guidance-rules.md §3, §4, §6), by Hypothesis."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assessments import choices
+from assessments.guidance import evaluate
+from assessments.validation import to_inputs, validate_values
+from tests.spec_oracle import oracle
+
+TODAY = date(2026, 11, 25)
+EARLIEST = date(1985, 1, 1)
+RULE_RECOMMENDATIONS = {
+    "R1": "urgent_referral",
+    "R2": "contraindicated",
+    "R3": "not_indicated",
+    "R4": "reassess_later",
+    "R5": "evaluate_new_level",
+    "R6": "complete_workup",
+    "R7": "not_indicated",
+    "R8": "not_indicated",
+    "R9": "continue_conservative",
+    "R10": "repeat_indicated",
+    "R11": "repeat_may_be_considered",
+    "R12": "repeat_indicated",
+    "R13": "repeat_may_be_considered",
+}
+CI_SETTINGS = settings(max_examples=300, derandomize=True, deadline=None)
+
+
+def optional(strategy):
+    return st.none() | strategy
+
+
+def one_decimal(low: str, high: str):
+    return st.decimals(min_value=Decimal(low), max_value=Decimal(high), places=1)
+
+
+@st.composite
+def valid_values(draw) -> dict:
+    """Complete inputs that pass validation, with the spec's boundaries drawn often."""
+    index = draw(st.sampled_from([EARLIEST, TODAY]) | st.dates(EARLIEST, TODAY))
+    offset = draw(st.sampled_from([0, 3, 4, 32, 33, 41, 42]) | st.integers(0, 20_000))
+    assessment = min(index + timedelta(days=offset), TODAY)
+    response = draw(st.sampled_from(choices.InitialResponse.values))
+    recurrence = None
+    if response == "relief_then_recurrence":
+        if assessment == index:
+            response = "no_relief"
+        else:
+            recurrence = draw(st.dates(index + timedelta(days=1), assessment))
+    values = {
+        "patient_ref": draw(st.text(st.characters(codec="utf-8"), min_size=1, max_size=64)),
+        "patient_age": draw(st.integers(18, 120)),
+        "sex": draw(optional(st.sampled_from(choices.Sex.values))),
+        "treated_level": draw(st.sampled_from(choices.VertebralLevel.values)),
+        "index_procedure_date": index,
+        "index_cement_volume_ml": draw(optional(one_decimal("0.5", "20.0"))),
+        "fracture_etiology": draw(st.sampled_from(choices.FractureEtiology.values)),
+        "bmd_t_score": draw(optional(one_decimal("-7.0", "4.0"))),
+        "prior_vertebral_fractures": draw(st.integers(0, 25)),
+        "assessment_date": assessment,
+        "initial_response": response,
+        "recurrence_date": recurrence,
+        "vas_before_index": draw(optional(st.integers(0, 10))),
+        "vas_current": draw(st.integers(0, 10)),
+        "conservative_therapy_weeks": draw(st.sampled_from([5, 6]) | st.integers(0, 520)),
+        "mobility": draw(optional(st.sampled_from(choices.Mobility.values))),
+        "analgesics": draw(optional(st.sampled_from(choices.Analgesics.values))),
+        "mri_performed": draw(st.booleans()),
+        "cement_fill": draw(st.sampled_from(choices.CementFill.values)),
+        "prior_cement_leakage": draw(optional(st.booleans())),
+        "point_tenderness": draw(st.sampled_from(choices.Tenderness.values)),
+        "neuro_exam": draw(st.sampled_from(choices.NeuroExam.values)),
+        "contraindications": draw(
+            st.lists(st.sampled_from(choices.Contraindication.values), unique=True)
+        ),
+    }
+    if values["mri_performed"]:
+        location = draw(st.sampled_from(choices.FractureLocation.values))
+        edema_values = choices.Finding.values
+        if location == "none_identified":
+            edema_values = ["absent", "indeterminate"]
+        values.update(
+            active_fracture_location=location,
+            marrow_edema=draw(st.sampled_from(edema_values)),
+            cleft_sign=draw(st.sampled_from(choices.Finding.values)),
+            cleft_new_since_index=draw(optional(st.booleans())),
+            fluid_at_cement_interface=draw(st.booleans()),
+        )
+    else:
+        values["fluid_at_cement_interface"] = draw(st.sampled_from([None, False]))
+    if not values["patient_ref"].strip() or not values["patient_ref"].isprintable():
+        values["patient_ref"] = "MRN-1"
+    return values
+
+
+@CI_SETTINGS
+@given(valid_values())
+def test_any_valid_input_gets_one_scenario_recommendation_and_reason_deterministically(values):
+    validate_values(values, today=TODAY)
+    guidance = evaluate(to_inputs(values))
+    assert evaluate(to_inputs(dict(values))) == guidance
+    assert guidance.scenario in choices.Scenario.values
+    assert guidance.recommendation in choices.Recommendation.values
+    assert len(guidance.reasons) == 1
+    (reason,) = guidance.reasons
+    assert RULE_RECOMMENDATIONS[reason.rule] == guidance.recommendation
+    assert reason.text
+    assert len(guidance.headline) <= 140
+    assert values["treated_level"] in guidance.headline
+    assert bool(guidance.missing) is (reason.rule == "R6")
+    assert set(guidance.missing) <= set(choices.WorkupItem.values)
+    note_numbers = [int(note.id[1:]) for note in guidance.notes]
+    assert note_numbers == sorted(set(note_numbers))
+
+
+@CI_SETTINGS
+@given(valid_values())
+def test_evaluation_agrees_with_the_independent_reading_of_the_spec(values):
+    guidance = evaluate(to_inputs(values))
+    expected = oracle(values)
+    assert guidance.scenario == expected["scenario"]
+    assert guidance.recommendation == expected["recommendation"]
+    assert guidance.reasons[0].rule == expected["rule"]
+    assert list(guidance.missing) == expected["missing"]
+    assert [note.id for note in guidance.notes] == expected["notes"]
+    assert guidance.days_since_index == expected["days_since_index"]
+    assert guidance.days_since_recurrence == expected["days_since_recurrence"]
