@@ -1,0 +1,280 @@
+"""What the PDF summary shows, prepared from an assessment (issue 4).
+
+A finalized (or superseded) assessment is reported from its frozen guidance
+(`Assessment.guidance`, the §6 JSON stored at finalization) and its stored
+inputs, which are never changed after finalization: a report printed next
+year says what it said on the day. A draft is evaluated afresh, or, while
+inputs are missing or invalid, lists what is still needed instead of
+guidance.
+
+The template only lays out what `build_report` returns.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from . import choices, validation
+from . import guidance as rules
+from .models import Assessment
+
+TITLE = "Vertebro — repeat vertebroplasty assessment"
+NOT_RECORDED = "not recorded"
+DRAFT_WATERMARK = "DRAFT — not finalized"
+SUPERSEDED_WATERMARK = "SUPERSEDED"
+SUPERSEDED_NOTICE = "Superseded by an amended assessment — do not act on this report"
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i T"
+
+# Step titles of guidance-rules.md §1.
+STEP_TITLES = {
+    1: "Patient and index procedure",
+    2: "Pain timeline",
+    3: "Imaging",
+    4: "Examination",
+}
+
+# The @page size rule for each VERTEBRO_PAGE_SIZE (static files).
+PAGE_STYLESHEETS = {"A4": "pdf/page-a4.css", "Letter": "pdf/page-letter.css"}
+
+# Integer fields shown with their scale.
+SCALE_SUFFIX = {"vas_before_index": " / 10", "vas_current": " / 10"}
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A black-and-white-safe marker of the recommendation's class: a symbol,
+    a word and a border style (the stylesheet's `summary-<css>`), never colour alone."""
+
+    css: str
+    symbol: str
+    word: str
+
+
+PROCEED = Marker("proceed", "✔", "Repeat procedure is an option")
+WAIT = Marker("wait", "◷", "Not yet: more is needed first")
+DECLINE = Marker("decline", "✘", "No repeat procedure at this level")
+URGENT = Marker("urgent", "⚠", "Urgent")
+
+MARKERS = {
+    choices.Recommendation.REPEAT_INDICATED: PROCEED,
+    choices.Recommendation.REPEAT_MAY_BE_CONSIDERED: PROCEED,
+    choices.Recommendation.REASSESS_LATER: WAIT,
+    choices.Recommendation.COMPLETE_WORKUP: WAIT,
+    choices.Recommendation.CONTINUE_CONSERVATIVE: WAIT,
+    choices.Recommendation.NOT_INDICATED: DECLINE,
+    choices.Recommendation.CONTRAINDICATED: DECLINE,
+    choices.Recommendation.EVALUATE_NEW_LEVEL: DECLINE,
+    choices.Recommendation.URGENT_REFERRAL: URGENT,
+}
+INCOMPLETE = Marker("incomplete", "☐", "No guidance yet")
+
+
+@dataclass(frozen=True)
+class Cited:
+    label: str
+    text: str
+    refs: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str
+    value: str
+    recorded: bool
+
+
+@dataclass(frozen=True)
+class InputGroup:
+    step: int
+    title: str
+    answers: list[Answer]
+
+
+@dataclass(frozen=True)
+class Reference:
+    number: int
+    text: str
+
+
+@dataclass
+class Report:
+    title: str
+    patient_ref: str
+    treated_level: str
+    status: str
+    status_label: str
+    watermark: str
+    status_notice: str
+    page_stylesheet: str
+    rules_version: str
+    disclaimer: str
+    generated_at: str
+    assessment_date: str
+    has_guidance: bool
+    marker: Marker
+    recommendation: str = ""
+    headline: str = ""
+    scenario: str = ""
+    days_since_index: int | None = None
+    days_since_recurrence: int | None = None
+    reasons: list[Cited] = field(default_factory=list)
+    missing_workup: list[str] = field(default_factory=list)
+    notes: list[Cited] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    missing_inputs: list[str] = field(default_factory=list)
+    input_errors: list[str] = field(default_factory=list)
+    basis: list[InputGroup] = field(default_factory=list)
+    finalized_by: str = ""
+    finalized_at: str = ""
+
+
+def format_answer(spec: validation.FieldSpec, value) -> tuple[str, bool]:
+    """An input value in a clinician's words, and whether it was recorded."""
+    if spec.kind == "choices":
+        if not value:
+            return "None", True
+        chosen = set(value)
+        return ", ".join(label for code, label in spec.choices.choices if code in chosen), True
+    if value is None or value == "":
+        return NOT_RECORDED, False
+    if spec.kind == "boolean":
+        return ("Yes" if value else "No"), True
+    if spec.kind == "choice":
+        try:
+            return spec.choices(value).label, True
+        except ValueError:
+            return str(value), True
+    if spec.kind == "date":
+        return format_date(value, DATE_FORMAT), True
+    if spec.kind == "decimal":
+        return str(Decimal(value)), True
+    return f"{value}{SCALE_SUFFIX.get(spec.name, '')}", True
+
+
+def input_groups(values: dict) -> list[InputGroup]:
+    """Every input of §1, grouped by step, in the spec's order."""
+    return [
+        InputGroup(
+            step=step,
+            title=f"Step {step} — {title}",
+            answers=[
+                Answer(spec.label, *format_answer(spec, values.get(spec.name)))
+                for spec in validation.FIELDS
+                if spec.step == step
+            ],
+        )
+        for step, title in STEP_TITLES.items()
+    ]
+
+
+def _refs(refs) -> str:
+    return "[" + ", ".join(str(ref) for ref in refs) + "]"
+
+
+def _label(choice_class, value: str) -> str:
+    try:
+        return choice_class(value).label
+    except ValueError:
+        return value
+
+
+def _local(moment: datetime) -> str:
+    return format_date(timezone.localtime(moment), DATETIME_FORMAT)
+
+
+def current_guidance(assessment: Assessment, *, today: date) -> tuple[dict | None, list, list]:
+    """Guidance a draft would get now, or what stops it: (guidance, missing, errors)."""
+    missing = assessment.missing_inputs()
+    if missing:
+        return None, [validation.FIELDS_BY_NAME[name].label for name in missing], []
+    values = assessment.input_values()
+    try:
+        validation.validate_values(values, today=today)
+    except validation.InvalidInput as invalid:
+        errors = [
+            f"{validation.FIELDS_BY_NAME[name].label}: {' '.join(messages)}"
+            if name in validation.FIELDS_BY_NAME
+            else " ".join(messages)
+            for name, messages in invalid.errors.items()
+        ]
+        return None, [], errors
+    return assessment.evaluate().to_dict(), [], []
+
+
+def build_report(assessment: Assessment, *, generated_at: datetime | None = None) -> Report:
+    """Everything the report template shows for this assessment."""
+    generated_at = generated_at or timezone.now()
+    status = assessment.status
+    if assessment.is_final and assessment.guidance:
+        guidance, missing_inputs, input_errors = assessment.guidance, [], []
+    else:
+        guidance, missing_inputs, input_errors = current_guidance(
+            assessment, today=timezone.localdate(generated_at)
+        )
+
+    report = Report(
+        title=TITLE,
+        patient_ref=assessment.patient_ref or NOT_RECORDED,
+        treated_level=assessment.treated_level or NOT_RECORDED,
+        status=status,
+        status_label=Assessment.Status(status).label,
+        watermark=(
+            DRAFT_WATERMARK
+            if status == Assessment.Status.DRAFT
+            else SUPERSEDED_WATERMARK
+            if status == Assessment.Status.SUPERSEDED
+            else ""
+        ),
+        status_notice=(
+            DRAFT_WATERMARK
+            if status == Assessment.Status.DRAFT
+            else SUPERSEDED_NOTICE
+            if status == Assessment.Status.SUPERSEDED
+            else ""
+        ),
+        page_stylesheet=PAGE_STYLESHEETS[settings.VERTEBRO_PAGE_SIZE],
+        rules_version=(guidance or {}).get("rules_version")
+        or assessment.rules_version
+        or rules.RULES_VERSION,
+        disclaimer=(guidance or {}).get("disclaimer") or rules.DISCLAIMER,
+        generated_at=_local(generated_at),
+        assessment_date=(
+            format_date(assessment.assessment_date, DATE_FORMAT)
+            if assessment.assessment_date
+            else NOT_RECORDED
+        ),
+        has_guidance=guidance is not None,
+        marker=MARKERS.get(guidance["recommendation"], INCOMPLETE) if guidance else INCOMPLETE,
+        missing_inputs=missing_inputs,
+        input_errors=input_errors,
+        basis=input_groups(assessment.input_values()),
+    )
+    if guidance is not None:
+        reasons = guidance.get("reasons", [])
+        notes = guidance.get("notes", [])
+        report.recommendation = _label(choices.Recommendation, guidance["recommendation"])
+        report.headline = guidance["headline"]
+        report.scenario = _label(choices.Scenario, guidance["scenario"])
+        report.days_since_index = guidance["days_since_index"]
+        report.days_since_recurrence = guidance["days_since_recurrence"]
+        report.reasons = [Cited(r["rule"], r["text"], _refs(r["refs"])) for r in reasons]
+        report.notes = [Cited(n["id"], n["text"], _refs(n["refs"])) for n in notes]
+        report.missing_workup = [
+            _label(choices.WorkupItem, item) for item in guidance.get("missing", [])
+        ]
+        cited = sorted({ref for item in (*reasons, *notes) for ref in item["refs"]})
+        report.references = [
+            Reference(number, rules.REFERENCES[number])
+            for number in cited
+            if number in rules.REFERENCES
+        ]
+    if assessment.finalized_at:
+        user = assessment.finalized_by
+        report.finalized_by = (user.get_full_name() or user.get_username()) if user else ""
+        report.finalized_at = _local(assessment.finalized_at)
+    return report

@@ -1,0 +1,45 @@
+"""The PDF summary of an assessment and its HTML preview (issue 4).
+
+Same access as the result page: the owner or a reviewer; 404 for anyone else.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from . import pdf, selectors
+
+
+def _result_url(assessment_id) -> str | None:
+    try:
+        return reverse("assessments:result", args=[assessment_id])
+    except NoReverseMatch:
+        return None
+
+
+@require_safe
+@never_cache
+@login_required
+def assessment_pdf(request, assessment_id):
+    assessment = selectors.get_assessment_for_viewer(user=request.user, assessment_id=assessment_id)
+    response = HttpResponse(pdf.assessment_pdf(assessment), content_type="application/pdf")
+    # inline: browsers preview the document instead of only saving it.
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=pdf.pdf_filename(assessment)
+    )
+    return response
+
+
+@require_safe
+@never_cache
+@login_required
+def report_preview(request, assessment_id):
+    assessment = selectors.get_assessment_for_viewer(user=request.user, assessment_id=assessment_id)
+    links = {
+        "pdf": reverse("assessments:pdf", args=[assessment.pk]),
+        "back": _result_url(assessment.pk),
+    }
+    return HttpResponse(pdf.report_html(assessment, preview_links=links))
