@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_pdf
 
 app_name = "assessments"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/review/", views.assessment_review, name="review"),
     path("assessments/<uuid:assessment_id>/result/", views.assessment_result, name="result"),
     path("assessments/<uuid:assessment_id>/finalize/", views.assessment_finalize, name="finalize"),
+    path("assessments/<uuid:assessment_id>/report.pdf", views_pdf.assessment_pdf, name="pdf"),
+    path(
+        "assessments/<uuid:assessment_id>/report/",
+        views_pdf.report_preview,
+        name="report_preview",
+    ),
 ]
