@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from . import pdf, selectors
+from .access import access_record
 
 
 def _result_url(assessment_id) -> str | None:
@@ -30,6 +31,7 @@ def assessment_pdf(request, assessment_id):
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=False, filename=pdf.pdf_filename(assessment)
     )
+    access_record(request=request, assessment=assessment, kind="pdf")
     return response
 
 
@@ -42,4 +44,6 @@ def report_preview(request, assessment_id):
         "pdf": reverse("assessments:pdf", args=[assessment.pk]),
         "back": _result_url(assessment.pk),
     }
-    return HttpResponse(pdf.report_html(assessment, preview_links=links))
+    response = HttpResponse(pdf.report_html(assessment, preview_links=links))
+    access_record(request=request, assessment=assessment, kind="preview")
+    return response
