@@ -56,4 +56,8 @@ class IdleTimeoutMiddleware:
                 or now - last >= settings.VERTEBRO_SESSION_ACTIVITY_RESOLUTION
             ):
                 request.session[LAST_ACTIVITY_KEY] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Signing in counts as activity: the clock starts at sign-in, not at the next request.
+        if request.user.is_authenticated and LAST_ACTIVITY_KEY not in request.session:
+            request.session[LAST_ACTIVITY_KEY] = int(time.time())
+        return response

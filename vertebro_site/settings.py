@@ -198,11 +198,12 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 VERTEBRO_SESSION_IDLE_MINUTES = env_int("VERTEBRO_SESSION_IDLE_MINUTES", 15)
 if VERTEBRO_SESSION_IDLE_MINUTES < 1:
     raise ImproperlyConfigured("VERTEBRO_SESSION_IDLE_MINUTES must be at least 1.")
-# The middleware records activity at most once a minute, so the stored session outlives the
-# idle limit by that minute and the middleware, not the session store, decides.
+# The middleware records activity at most once a minute and decides; the session store keeps
+# a session twice the idle limit as a backstop, so a returning user is told why they were
+# signed out.
 VERTEBRO_SESSION_ACTIVITY_RESOLUTION = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_AGE = VERTEBRO_SESSION_IDLE_MINUTES * 60 + VERTEBRO_SESSION_ACTIVITY_RESOLUTION
+SESSION_COOKIE_AGE = VERTEBRO_SESSION_IDLE_MINUTES * 60 * 2
 
 # Number of reverse proxies in front of Vertebro that append to X-Forwarded-For; the client
 # address (lockout, security log) is taken from that header only when this is set.
