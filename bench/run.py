@@ -19,10 +19,12 @@ import django  # noqa: E402
 
 django.setup()
 
+import bench_pdf  # noqa: E402
 import bench_rules  # noqa: E402
 
 SECTIONS = {
     "rules": bench_rules.run,
+    "pdf": bench_pdf.run,
 }
 
 

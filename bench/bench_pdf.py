@@ -1,0 +1,108 @@
+"""The PDF summary: render time of a typical report and of the longest case (issue 4).
+
+Each figure is the median of several renders (template + WeasyPrint + PDF
+bytes) after one warm-up, next to WeasyPrint's time for the same HTML with
+no stylesheet, measured in the same run. No database: the assessments are
+built in memory and finalized the way `assessment_finalize` does.
+"""
+
+import io
+import re
+import statistics
+import time
+import tracemalloc
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from pypdf import PdfReader
+from weasyprint import HTML
+
+from assessments import pdf
+from assessments.models import Assessment
+from tests.factories import valid_inputs
+from tests.pdf_helpers import LONG_CASE
+
+RUNS = 9
+FINALIZED_AT = datetime(2026, 10, 18, 14, 3, tzinfo=UTC)
+STYLESHEET_LINK = re.compile(r"<link rel=\"stylesheet\"[^>]*>")
+TARGETS = {
+    "typical_ms": 250,
+    "typical_vs_unstyled": 1.5,
+    "longest_ms": 500,
+    "peak_memory_mb": 200,
+    "pdf_kb": 150,
+}
+
+
+def _final(**overrides) -> Assessment:
+    clinician = get_user_model()(username="bench", first_name="Bench", last_name="Clinician")
+    assessment = Assessment(owner=clinician, **valid_inputs(**overrides))
+    assessment.guidance = assessment.evaluate().to_dict()
+    assessment.rules_version = assessment.guidance["rules_version"]
+    assessment.status = Assessment.Status.FINAL
+    assessment.finalized_at = FINALIZED_AT
+    assessment.finalized_by = clinician
+    return assessment
+
+
+def _median_ms(action, runs: int = RUNS) -> float:
+    action()  # warm-up: fonts and caches
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - start)
+    return round(statistics.median(timings) * 1000, 1)
+
+
+def _pages(document: bytes) -> int:
+    return len(PdfReader(io.BytesIO(document)).pages)
+
+
+def _vm_hwm_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def run() -> dict:
+    typical, longest = _final(), _final(**LONG_CASE)
+    typical_html = pdf.report_html(typical)
+    unstyled_html = STYLESHEET_LINK.sub("", typical_html)
+
+    typical_ms = _median_ms(lambda: pdf.assessment_pdf(typical))
+    unstyled_ms = _median_ms(lambda: HTML(string=unstyled_html).write_pdf())
+    longest_ms = _median_ms(lambda: pdf.assessment_pdf(longest))
+    typical_pdf = pdf.assessment_pdf(typical)
+    longest_pdf = pdf.assessment_pdf(longest)
+
+    tracemalloc.start()
+    pdf.assessment_pdf(longest)
+    _, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    figures = {
+        "typical_ms_median": typical_ms,
+        "unstyled_same_html_ms_median": unstyled_ms,
+        "typical_vs_unstyled": round(typical_ms / unstyled_ms, 2),
+        "longest_ms_median": longest_ms,
+        "typical_pdf_kb": round(len(typical_pdf) / 1024, 1),
+        "longest_pdf_kb": round(len(longest_pdf) / 1024, 1),
+        "typical_pages": _pages(typical_pdf),
+        "unstyled_pages": _pages(HTML(string=unstyled_html).write_pdf()),
+        "longest_pages": _pages(longest_pdf),
+        "render_python_peak_mb": round(traced_peak / 1024 / 1024, 1),
+        "process_peak_rss_mb": _vm_hwm_mb(),
+        "runs": RUNS,
+        "targets": TARGETS,
+    }
+    figures["within_targets"] = (
+        typical_ms <= TARGETS["typical_ms"]
+        and figures["typical_vs_unstyled"] <= TARGETS["typical_vs_unstyled"]
+        and longest_ms <= TARGETS["longest_ms"]
+        and figures["process_peak_rss_mb"] <= TARGETS["peak_memory_mb"]
+        and max(figures["typical_pdf_kb"], figures["longest_pdf_kb"]) <= TARGETS["pdf_kb"]
+    )
+    return figures
