@@ -66,6 +66,14 @@ NOT_RECORDED = ("", "Not recorded")
 SELECT_FIELDS = frozenset({"treated_level"})
 
 
+def _blank_choice(spec) -> tuple[str, str]:
+    # The MRI findings are required once an MRI was done; their empty answer exists
+    # so that, without JavaScript, a finding can be withdrawn when no MRI was done.
+    if spec.name in validation.MRI_FIELDS:
+        return ("", "Not applicable (no MRI)")
+    return NOT_RECORDED
+
+
 def _to_bool(value: str) -> bool:
     return value == YES
 
@@ -99,7 +107,7 @@ def _formfield(db_field, **kwargs):
             options = [("", "Choose…"), *spec.choices.choices]
             widget = forms.Select
         else:
-            options = [*spec.choices.choices, *([] if spec.required else [NOT_RECORDED])]
+            options = [*spec.choices.choices, *([] if spec.required else [_blank_choice(spec)])]
             widget = forms.RadioSelect
         return forms.TypedChoiceField(choices=options, empty_value=None, widget=widget, **common)
     if spec.kind == "date":
@@ -171,7 +179,7 @@ LAYOUTS = {
                 InlineRadios("cleft_new_since_index"),
                 InlineRadios("marrow_edema"),
                 InlineRadios("fluid_at_cement_interface"),
-                css_class="border rounded p-3 mb-3",
+                css_class="mri-findings",
             ),
             when="mri_performed",
             equals=YES,
@@ -211,6 +219,7 @@ class StepForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = LAYOUTS[self.step]
+        self.helper.render_hidden_fields = True  # the version field, not in the layouts
 
     def _update_errors(self, errors: ValidationError) -> None:
         # Model.clean() names fields of other steps; show those on a field of this form.

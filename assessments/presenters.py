@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from . import validation
-from .choices import Recommendation, Scenario, WorkupItem
+from .choices import InitialResponse, Recommendation, Scenario, WorkupItem
 from .guidance import REFERENCES
 from .models import Assessment
 from .steps import STEPS
@@ -28,6 +28,8 @@ TONES = {
     Recommendation.URGENT_REFERRAL: "danger",
 }
 NOT_RECORDED = "not recorded"
+NOT_APPLICABLE = "not applicable"
+NONE_LISTED = "none"
 MISSING = "missing"
 
 
@@ -95,6 +97,8 @@ def _refs(refs) -> str:
 def format_answer(name: str, value) -> str:
     """One answer in words: choice labels, Yes/No, dates, "not recorded" when empty."""
     spec = validation.FIELDS_BY_NAME[name]
+    if spec.kind == "choices" and value == []:
+        return NONE_LISTED
     if value is None or value == "" or value == []:
         return NOT_RECORDED if not spec.required else MISSING
     if spec.kind == "boolean":
@@ -130,6 +134,11 @@ class AnswerGroup:
 def answer_groups(assessment: Assessment) -> list[AnswerGroup]:
     """Every answer of the assessment, grouped by step, in words."""
     missing = set(assessment.missing_inputs())
+    not_applicable = set()
+    if assessment.initial_response != InitialResponse.RELIEF_THEN_RECURRENCE:
+        not_applicable.add("recurrence_date")
+    if assessment.mri_performed is False:
+        not_applicable.update(validation.MRI_ONLY_FIELDS)
     groups = []
     for step in STEPS:
         answers = []
@@ -138,12 +147,14 @@ def answer_groups(assessment: Assessment) -> list[AnswerGroup]:
             text = format_answer(name, value)
             if name in missing:
                 text = MISSING
+            elif text == NOT_RECORDED and name in not_applicable:
+                text = NOT_APPLICABLE
             answers.append(
                 Answer(
                     label=validation.FIELDS_BY_NAME[name].label,
                     text=text,
                     missing=name in missing,
-                    empty=text == NOT_RECORDED,
+                    empty=text in (NOT_RECORDED, NOT_APPLICABLE),
                 )
             )
         groups.append(AnswerGroup(step.number, step.title, answers))
@@ -164,7 +175,7 @@ class ListRow:
 def list_rows(assessments) -> list[ListRow]:
     rows = []
     for assessment in assessments:
-        code = (assessment.guidance or {}).get("recommendation", "") if assessment.is_final else ""
+        code = assessment.recommendation if assessment.is_final else ""
         rows.append(
             ListRow(
                 assessment=assessment,

@@ -1,7 +1,6 @@
 """Writes that change an assessment's state (HackSoft style: keyword-only, typed)."""
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from . import validation
@@ -46,18 +45,20 @@ class StaleAssessment(Exception):
     """The assessment changed since the page was loaded; saving would overwrite that change."""
 
 
+@transaction.atomic
 def assessment_save_step(
     *,
     assessment: Assessment,
     fields: tuple[str, ...],
     expected_version: int | None,
+    user=None,
 ) -> Assessment:
     """Save one step's answers (already set on `assessment`) and return the saved assessment.
 
     A new assessment (not yet in the database) is created. An existing one is
-    updated only if its version in the database is still `expected_version`
-    and it is still a draft — checked in the same UPDATE that writes, so two
-    tabs saving at once never silently overwrite each other. Raises
+    saved only if, with its row locked, its version is still `expected_version`
+    (the version the clinician's page was built from) and it is still a draft,
+    so two tabs saving at once never silently overwrite each other. Raises
     `StaleAssessment`, `AssessmentNotEditable`, or `ValidationError` when the
     answers break a rule of the spec.
     """
@@ -65,27 +66,19 @@ def assessment_save_step(
     # (and checking the owner foreign key would cost a query for nothing).
     exclude = [f.name for f in Assessment._meta.fields if f.name not in fields]
     assessment.full_clean(exclude=exclude, validate_unique=False)
+    if user is not None:
+        assessment._history_user = user
     if assessment._state.adding:
         assessment.save()
         return assessment
-    now = timezone.now()
-    updated = Assessment.objects.filter(
-        pk=assessment.pk, version=expected_version, status=Assessment.Status.DRAFT
-    ).update(
-        **{name: getattr(assessment, name) for name in fields},
-        version=F("version") + 1,
-        updated=now,
-    )
-    if not updated:
-        if (
-            Assessment.objects.filter(pk=assessment.pk)
-            .exclude(status=Assessment.Status.DRAFT)
-            .exists()
-        ):
-            raise AssessmentNotEditable("This assessment is final.")
+    current = Assessment.objects.select_for_update().only("version", "status").get(pk=assessment.pk)
+    if current.is_final:
+        raise AssessmentNotEditable("This assessment is final.")
+    if expected_version is None or current.version != expected_version:
         raise StaleAssessment("This assessment was changed elsewhere since this page was loaded.")
-    assessment.version = (expected_version or 0) + 1
-    assessment.updated = now
+    assessment.version = current.version + 1
+    # A full save, so that the audit history (simple-history) records the change.
+    assessment.save(update_fields=[*fields, "version", "updated"])
     return assessment
 
 

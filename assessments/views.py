@@ -32,7 +32,7 @@ REFUSED_STATUS = 400
 def assessment_list(request):
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     assessments = Assessment.objects.filter(owner=request.user).only(
-        "id", "patient_ref", "treated_level", "status", "updated", "guidance"
+        "id", "patient_ref", "treated_level", "status", "updated", "recommendation"
     )
     if query:
         assessments = assessments.filter(patient_ref__icontains=query)
@@ -66,7 +66,10 @@ def assessment_new(request):
         if form.is_valid():
             try:
                 assessment = services.assessment_save_step(
-                    assessment=form.instance, fields=form.Meta.fields, expected_version=None
+                    assessment=form.instance,
+                    fields=form.Meta.fields,
+                    expected_version=None,
+                    user=request.user,
                 )
             except ValidationError as error:
                 form.add_model_errors(error)
@@ -107,6 +110,7 @@ def assessment_step(request, assessment_id, step):
             assessment=form.instance,
             fields=form.Meta.fields,
             expected_version=form.submitted_version(),
+            user=request.user,
         )
     except services.StaleAssessment:
         return _render_step(
