@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from .validation import INPUT_FIELD_NAMES
 
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 500
 
 # Spreadsheets treat a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
