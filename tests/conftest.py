@@ -4,6 +4,12 @@ from django.contrib.auth import get_user_model
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests need a password hash, not a strong one: PBKDF2 costs about 0.6 s a user."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _user(username: str, **extra):
     return get_user_model().objects.create_user(
         username=username,
