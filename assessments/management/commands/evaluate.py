@@ -1,6 +1,6 @@
 """`python manage.py evaluate CASE.json` — guidance for cases given as JSON (spec §8)."""
 
-import io
+import contextlib
 import json
 import sys
 import tempfile
@@ -35,25 +35,31 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, jsonl, **options):
         today = timezone.localdate()
+        # Bytes, decoded here line by line (or whole), so that text that is not UTF-8 is
+        # reported at the line where it is, not where a decoder's buffer happened to end.
         try:
             source = (
-                io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
-                if path == "-"
-                else open(path, encoding="utf-8")  # noqa: SIM115
+                contextlib.nullcontext(sys.stdin.buffer) if path == "-" else open(path, "rb")  # noqa: SIM115
             )
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.", returncode=2) from None
-        with source:
+        with source as stream:
             if jsonl:
-                self._evaluate_lines(source, today)
+                self._evaluate_lines(stream, today)
             else:
-                self._evaluate_document(source, today)
+                self._evaluate_document(stream, today)
 
     def _evaluate_document(self, source, today):
         try:
-            document = json.load(source)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            text = source.read().decode("utf-8")
+        except UnicodeDecodeError as error:
+            self._refuse([f"(input): not UTF-8 text: {error}."])
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
             self._refuse([f"(input): malformed JSON: {error}."])
+        except RecursionError:
+            self._refuse(["(input): malformed JSON: nested too deeply."])
         if isinstance(document, list):
             results, errors = [], []
             for position, case in enumerate(document):
@@ -83,6 +89,9 @@ class Command(BaseCommand):
                 except json.JSONDecodeError as error:
                     errors.append(f"{prefix}(input): malformed JSON: {error}.")
                     continue
+                except RecursionError:
+                    errors.append(f"{prefix}(input): malformed JSON: nested too deeply.")
+                    continue
                 try:
                     result = evaluate(validate_case(case, today=today))
                 except InvalidInput as invalid:
@@ -106,16 +115,12 @@ class Command(BaseCommand):
 
 
 def _numbered_lines(source, errors: list[str]) -> Iterator[tuple[int, str]]:
-    """Non-blank lines with their numbers; undecodable bytes are reported as bad input."""
-    number = 0
-    while True:
-        number += 1
+    """Non-blank lines with their numbers; a line that is not UTF-8 is reported as bad input."""
+    for number, raw in enumerate(source, start=1):
         try:
-            line = source.readline()
+            line = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             errors.append(f"line {number}: (input): not UTF-8 text: {error}.")
-            return
-        if not line:
-            return
+            continue
         if line.strip():
             yield number, line
