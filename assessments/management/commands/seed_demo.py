@@ -139,8 +139,10 @@ class Command(BaseCommand):
         )
         if created:
             user.set_password(DEMO_PASSWORD)
-            user.save()
-            user.groups.add(Group.objects.get(name=group))
+        # The reviewer reads the admin (view only); clinicians work in the questionnaire.
+        user.is_staff = group == REVIEWERS
+        user.save()
+        user.groups.add(Group.objects.get(name=group))
         return user
 
     def _assessment(self, owner, patient_ref, final, last_step, changes) -> bool:
