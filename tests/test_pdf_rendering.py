@@ -64,3 +64,17 @@ def test_the_renderer_reads_its_stylesheet_from_disk():
     response = pdf.StaticFileFetcher().fetch(pdf.BASE_URL + "static/pdf/report.css")
     assert b"@page" in response.read()
     assert response.content_type == "text/css"
+
+
+def test_it_embeds_one_font_family_dejavu_sans_as_subsets(alice):
+    reader = PdfReader(io.BytesIO(pdf.assessment_pdf(finalized_assessment(alice))))
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts
+    for name in fonts:
+        subset_tag, family = name.lstrip("/").split("+", 1)
+        assert len(subset_tag) == 6
+        assert family.startswith("DejaVu-Sans")
