@@ -1,5 +1,6 @@
 """`manage.py report ID -o FILE.pdf` writes the same document as the download."""
 
+import io
 from datetime import UTC, datetime
 
 import pytest
@@ -7,6 +8,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from assessments.models import Assessment
 from tests.pdf_helpers import finalized_assessment, pages_text
 
 PRINTED_AT = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -17,17 +19,29 @@ def test_the_command_and_the_download_give_the_same_document(client, alice, tmp_
     target = tmp_path / "report.pdf"
     client.force_login(alice)
     with time_machine.travel(PRINTED_AT, tick=False):
-        call_command("report", str(final.pk), "-o", str(target))
+        call_command("report", str(final.pk), "-o", str(target), stdout=io.StringIO())
         downloaded = client.get(reverse("assessments:pdf", args=[final.pk])).content
     written = pages_text(target.read_bytes())
     assert written == pages_text(downloaded)
     assert "Generated 25 November 2026, 12:00 GMT" in written[-1]
 
 
+def test_the_command_and_the_download_agree_for_a_finalized_demo_assessment(db, client, tmp_path):
+    call_command("seed_demo", stdout=io.StringIO())
+    demo = Assessment.objects.filter(status=Assessment.Status.FINAL).order_by("patient_ref")[0]
+    target = tmp_path / "demo.pdf"
+    client.force_login(demo.owner)
+    with time_machine.travel(PRINTED_AT, tick=False):
+        call_command("report", str(demo.pk), "-o", str(target), stdout=io.StringIO())
+        downloaded = client.get(reverse("assessments:pdf", args=[demo.pk])).content
+    assert pages_text(target.read_bytes()) == pages_text(downloaded)
+    assert demo.patient_ref in pages_text(downloaded)[0]
+
+
 def test_it_writes_to_the_download_filename_by_default(alice, tmp_path, monkeypatch):
     final = finalized_assessment(alice)
     monkeypatch.chdir(tmp_path)
-    call_command("report", str(final.pk))
+    call_command("report", str(final.pk), stdout=io.StringIO())
     assert (tmp_path / "vertebro-MRN-0001-2026-10-18.pdf").read_bytes().startswith(b"%PDF-")
 
 
