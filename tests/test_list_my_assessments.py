@@ -1,0 +1,74 @@
+"""My assessments: own only, most recent first, search, pages, recommendation badges."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import Assessment
+from tests.factories import make_assessment
+
+
+@pytest.fixture
+def signed_in(client, alice):
+    client.force_login(alice)
+    return client
+
+
+def _touch(assessment, minutes_ago):
+    Assessment.objects.filter(pk=assessment.pk).update(
+        updated=timezone.now() - timedelta(minutes=minutes_ago)
+    )
+
+
+def test_the_most_recently_changed_comes_first(signed_in, alice):
+    older = make_assessment(alice, patient_ref="OLDER")
+    newer = make_assessment(alice, patient_ref="NEWER")
+    _touch(older, 60)
+    _touch(newer, 5)
+    rows = signed_in.get(reverse("assessments:list")).context["rows"]
+    assert [row.assessment.patient_ref for row in rows] == ["NEWER", "OLDER"]
+
+
+def test_search_by_patient_reference(signed_in, alice):
+    make_assessment(alice, patient_ref="MRN-123")
+    make_assessment(alice, patient_ref="MRN-999")
+    response = signed_in.get(reverse("assessments:list"), {"q": "123"})
+    assert [row.assessment.patient_ref for row in response.context["rows"]] == ["MRN-123"]
+
+
+def test_a_search_that_finds_nothing_says_so(signed_in, alice):
+    make_assessment(alice)
+    page = signed_in.get(reverse("assessments:list"), {"q": "nobody"}).content.decode()
+    assert "No assessment with a patient reference containing" in page
+
+
+def test_the_list_is_paginated(signed_in, alice):
+    for number in range(25):
+        make_assessment(alice, patient_ref=f"P-{number:02}")
+    first = signed_in.get(reverse("assessments:list"))
+    second = signed_in.get(reverse("assessments:list"), {"page": 2})
+    assert len(first.context["rows"]) == 20
+    assert len(second.context["rows"]) == 5
+    assert "Page 1 of 2" in first.content.decode()
+
+
+def test_a_page_number_that_is_not_a_number_shows_the_first_page(signed_in, alice):
+    make_assessment(alice)
+    assert signed_in.get(reverse("assessments:list"), {"page": "x"}).status_code == 200
+
+
+def test_a_final_assessment_shows_its_recommendation_as_a_coloured_badge(signed_in, alice):
+    services.assessment_finalize(assessment=make_assessment(alice), user=alice)
+    make_assessment(alice, patient_ref="DRAFT-1")
+    page = signed_in.get(reverse("assessments:list")).content.decode()
+    assert "text-bg-success badge-recommendation" in page
+    assert "Repeat vertebroplasty indicated" in page
+    assert "in progress" in page
+
+
+def test_the_page_offers_a_new_assessment(signed_in):
+    page = signed_in.get(reverse("assessments:list")).content.decode()
+    assert f'href="{reverse("assessments:new")}"' in page

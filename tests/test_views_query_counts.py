@@ -1,0 +1,77 @@
+"""Each page costs a constant number of queries, however many assessments there are.
+
+Counts include the session and user lookups of a signed-in request. The first
+request of each test is a warm-up: the idle sign-out middleware may write the
+session once a minute.
+"""
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from tests.factories import make_assessment
+from tests.step_posts import relative_inputs, step_post
+
+SESSION_AND_USER = 2
+
+
+@pytest.fixture
+def signed_in(client, alice):
+    client.force_login(alice)
+    client.get(reverse("login"))
+    return client
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_my_assessments_costs_the_same_for_1_or_20(
+    signed_in, alice, django_assert_num_queries, count
+):
+    for number in range(count):
+        assessment = make_assessment(alice, patient_ref=f"P-{number}")
+        if number % 2:
+            services.assessment_finalize(assessment=assessment, user=alice)
+    # count + one page of rows
+    with django_assert_num_queries(SESSION_AND_USER + 2):
+        response = signed_in.get(reverse("assessments:list"))
+    assert len(response.context["rows"]) == count
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 4])
+def test_a_step_page_costs_one_query_for_the_assessment(
+    signed_in, alice, django_assert_num_queries, step
+):
+    assessment = make_assessment(alice, **relative_inputs())
+    with django_assert_num_queries(SESSION_AND_USER + 1):
+        signed_in.get(reverse("assessments:step", args=[assessment.pk, step]))
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 4])
+def test_saving_a_step_costs_a_fixed_number_of_queries(
+    signed_in, alice, django_assert_num_queries, step
+):
+    assessment = make_assessment(alice, **relative_inputs())
+    post = step_post(step, version=assessment.version)
+    # fetch; savepoint, lock and compare version, update, audit history row, release
+    with django_assert_num_queries(SESSION_AND_USER + 6):
+        response = signed_in.post(reverse("assessments:step", args=[assessment.pk, step]), post)
+    assert response.status_code == 302
+
+
+def test_the_review_page_costs_one_query_for_the_assessment(
+    signed_in, alice, django_assert_num_queries
+):
+    assessment = make_assessment(alice, **relative_inputs())
+    with django_assert_num_queries(SESSION_AND_USER + 1):
+        signed_in.get(reverse("assessments:review", args=[assessment.pk]))
+
+
+@pytest.mark.parametrize("final", [False, True])
+def test_the_result_page_costs_a_fixed_number_of_queries(
+    signed_in, alice, django_assert_num_queries, final
+):
+    assessment = make_assessment(alice, **relative_inputs())
+    if final:
+        services.assessment_finalize(assessment=assessment, user=alice)
+    # the reviewer permission check (user and group permissions), the assessment
+    with django_assert_num_queries(SESSION_AND_USER + 3):
+        signed_in.get(reverse("assessments:result", args=[assessment.pk]))
