@@ -12,13 +12,12 @@ The template only lays out what `build_report` returns.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from . import choices, validation
+from . import choices, presenters, validation
 from . import guidance as rules
 from .models import Assessment
 
@@ -30,19 +29,8 @@ SUPERSEDED_NOTICE = "Superseded by an amended assessment — do not act on this 
 DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y, H:i T"
 
-# Step titles of guidance-rules.md §1.
-STEP_TITLES = {
-    1: "Patient and index procedure",
-    2: "Pain timeline",
-    3: "Imaging",
-    4: "Examination",
-}
-
 # The @page size rule for each VERTEBRO_PAGE_SIZE (static files).
 PAGE_STYLESHEETS = {"A4": "pdf/page-a4.css", "Letter": "pdf/page-letter.css"}
-
-# Integer fields shown with their scale.
-SCALE_SUFFIX = {"vas_before_index": " / 10", "vas_current": " / 10"}
 
 
 @dataclass(frozen=True)
@@ -133,42 +121,18 @@ class Report:
     finalized_at: str = ""
 
 
-def format_answer(spec: validation.FieldSpec, value) -> tuple[str, bool]:
-    """An input value in a clinician's words, and whether it was recorded."""
-    if spec.kind == "choices":
-        if not value:
-            return "None", True
-        chosen = set(value)
-        return ", ".join(label for code, label in spec.choices.choices if code in chosen), True
-    if value is None or value == "":
-        return NOT_RECORDED, False
-    if spec.kind == "boolean":
-        return ("Yes" if value else "No"), True
-    if spec.kind == "choice":
-        try:
-            return spec.choices(value).label, True
-        except ValueError:
-            return str(value), True
-    if spec.kind == "date":
-        return format_date(value, DATE_FORMAT), True
-    if spec.kind == "decimal":
-        return str(Decimal(value)), True
-    return f"{value}{SCALE_SUFFIX.get(spec.name, '')}", True
-
-
-def input_groups(values: dict) -> list[InputGroup]:
-    """Every input of §1, grouped by step, in the spec's order."""
+def input_groups(assessment: Assessment) -> list[InputGroup]:
+    """Every input of §1 grouped by step, in the words of the review page."""
     return [
         InputGroup(
-            step=step,
-            title=f"Step {step} — {title}",
+            step=group.number,
+            title=f"Step {group.number} — {group.title}",
             answers=[
-                Answer(spec.label, *format_answer(spec, values.get(spec.name)))
-                for spec in validation.FIELDS
-                if spec.step == step
+                Answer(answer.label, answer.text, not (answer.empty or answer.missing))
+                for answer in group.answers
             ],
         )
-        for step, title in STEP_TITLES.items()
+        for group in presenters.answer_groups(assessment)
     ]
 
 
@@ -252,7 +216,7 @@ def build_report(assessment: Assessment, *, generated_at: datetime | None = None
         marker=MARKERS.get(guidance["recommendation"], INCOMPLETE) if guidance else INCOMPLETE,
         missing_inputs=missing_inputs,
         input_errors=input_errors,
-        basis=input_groups(assessment.input_values()),
+        basis=input_groups(assessment),
     )
     if guidance is not None:
         reasons = guidance.get("reasons", [])

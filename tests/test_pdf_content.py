@@ -64,7 +64,8 @@ def test_it_shows_the_basis_in_words_with_empty_optional_fields_as_not_recorded(
     assert "MRI performed Yes" in text
     assert "Fluid at the bone–cement interface No" in text
     assert "Mobility not recorded" in text
-    assert "Date of the index vertebroplasty 1 October 2026" in text
+    assert "Date the pain returned not applicable" in text
+    assert "Date of the index vertebroplasty 1 Oct 2026" in text
     assert "no_relief" not in text
 
 
@@ -126,7 +127,7 @@ def test_a_contraindicated_case_names_every_contraindication(alice):
     assert "Contraindicated" in text
     assert assessment.guidance["reasons"][0]["text"] in text
     assert (
-        "Active infection, Uncorrectable coagulopathy, Allergy to bone cement, "
+        "Active infection; Uncorrectable coagulopathy; Allergy to bone cement; "
         "Spinal canal compromise" in text
     )
 
@@ -144,3 +145,4 @@ def test_a_work_up_checklist_lists_each_missing_item(alice):
     assert "Missing work-up" in text
     assert "☐ MRI of the spine" in text
     assert "☐ Baseline neurological examination" in text
+    assert "Marrow edema not applicable" in text

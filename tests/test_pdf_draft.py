@@ -29,7 +29,7 @@ def test_an_incomplete_draft_lists_the_missing_inputs_instead_of_guidance(alice)
     assert "☐ Current VAS" in text
     assert "☐ Neurological examination" in text
     assert "Reasons" not in text
-    assert "Neurological examination not recorded" in text
+    assert "Neurological examination missing" in text
 
 
 def test_a_final_report_has_no_watermark(alice):
