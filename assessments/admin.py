@@ -7,6 +7,7 @@ assessment or its history in the admin is recorded in the access log.
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.urls import NoReverseMatch, reverse
@@ -62,6 +63,12 @@ def export_selected_as_csv(modeladmin, request, queryset):
     return response
 
 
+class AssessmentChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        # The frozen guidance JSON is the largest column and the list does not show it.
+        return super().get_queryset(request, exclude_parameters).defer("guidance")
+
+
 @admin.register(Assessment)
 class AssessmentAdmin(SimpleHistoryAdmin):
     list_display = (
@@ -99,6 +106,9 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         ),
     )
     history_list_display = ("status", "version")
+
+    def get_changelist(self, request, **kwargs):
+        return AssessmentChangeList
 
     # Finalization, amendment and the record fields only change through the services.
     def get_readonly_fields(self, request, obj=None):

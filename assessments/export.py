@@ -2,7 +2,8 @@
 
 Columns: the id, every spec input under its spec name (guidance-rules.md §1),
 then status, the frozen result (scenario, recommendation, deciding rule,
-missing work-up items, rules version), the clinician and the timestamps.
+missing work-up items, rules version), the clinician and the timestamps
+(ISO 8601, UTC).
 
 Rows are produced one at a time from a database iterator, so the admin
 action (a StreamingHttpResponse) and the `export_csv` command (writing to a
@@ -10,14 +11,14 @@ file) never hold the whole export in memory.
 """
 
 import csv
+import operator
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
-from .validation import INPUT_FIELD_NAMES
+from .validation import FIELDS_BY_NAME, INPUT_FIELD_NAMES
 
 CHUNK_SIZE = 500
 
@@ -64,7 +65,7 @@ def neutralise(text: str) -> str:
     return text
 
 
-def cell(value) -> str | int:
+def cell(value) -> str | int | Decimal:
     """One CSV cell: numbers stay numbers (a T-score of -2.5 is not neutralised), text is."""
     if value is None:
         return ""
@@ -73,7 +74,7 @@ def cell(value) -> str | int:
     if isinstance(value, int | Decimal):
         return value
     if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat()
+        return value.astimezone(UTC).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | tuple):
@@ -81,12 +82,68 @@ def cell(value) -> str | int:
     return neutralise(str(value))
 
 
+# Per-column converters: the type of each column is known, so most cells skip `cell`'s checks.
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def _number(value):
+    return "" if value is None else value
+
+
+def _boolean(value) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
+def _iso(value) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _timestamp(value) -> str:
+    # Stored in UTC; written in UTC with its offset, so rows compare across time zones.
+    return "" if value is None else value.astimezone(UTC).isoformat()
+
+
+def _uuid(value) -> str:
+    return "" if value is None else str(value)
+
+
+_BY_KIND = {
+    "text": _text,
+    "choice": _text,
+    "integer": _number,
+    "decimal": _number,
+    "date": _iso,
+    "boolean": _boolean,
+    "choices": cell,
+}
+_CONVERTERS = (
+    _uuid,
+    *(_BY_KIND[FIELDS_BY_NAME[name].kind] for name in INPUT_FIELD_NAMES),
+    _text,  # status
+    _text,  # scenario
+    _text,  # recommendation
+    _text,  # deciding_rule
+    cell,  # missing (a list)
+    _text,  # rules_version
+    _text,  # clinician
+    _uuid,  # amends
+    _timestamp,  # created
+    _timestamp,  # updated
+    _timestamp,  # finalized_at
+    _text,  # finalized_by
+)
+assert len(_CONVERTERS) == len(_SOURCES) == len(COLUMNS)
+
+
 def rows(queryset: QuerySet) -> Iterator[list]:
     """The header, then one row per assessment of `queryset`, fetched in chunks."""
     yield list(COLUMNS)
     records = queryset.order_by("created", "id").values_list(*_SOURCES)
     for record in records.iterator(chunk_size=CHUNK_SIZE):
-        yield [cell(value) for value in record]
+        yield list(map(operator.call, _CONVERTERS, record))
 
 
 class _Echo:

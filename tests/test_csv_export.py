@@ -2,11 +2,11 @@
 
 import csv
 import tracemalloc
+from datetime import UTC
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from assessments import export, validation
 from assessments.models import Assessment
@@ -65,7 +65,7 @@ def test_a_final_row_carries_its_frozen_result_and_a_draft_row_blanks(tmp_path, 
     assert row["clinician"] == "alice"
     assert row["treated_level"] == "L1" and row["index_procedure_date"] == "2026-10-01"
     assert row["mri_performed"] == "true" and row["cleft_new_since_index"] == ""
-    assert row["finalized_at"] == timezone.localtime(final.finalized_at).isoformat()
+    assert row["finalized_at"] == final.finalized_at.astimezone(UTC).isoformat()
     draft = rows["MRN-DRAFT"]
     assert (draft["status"], draft["recommendation"], draft["finalized_at"]) == ("draft", "", "")
 
