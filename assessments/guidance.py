@@ -13,6 +13,11 @@ Readings of the spec where it leaves a choice open (the safer one is taken):
   `cement_fill` = `inadequate`, since the spec defines `inadequate` as either.
 - N8 cut-offs are inclusive (≥ 75 years, T-score ≤ −2.5, ≥ 2 prior
   fractures), as the spec writes them.
+- N5, N6, N7 and N8 depend only on their own conditions, not on the
+  recommendation: a failure mechanism, a new cleft, a fracture at another
+  level or a risk factor is worth knowing even when, say, R1 or R9 decides.
+- `cleft_new_since_index` left empty counts as "not known to be new": N6 is
+  shown only when it is true.
 """
 
 from collections.abc import Callable
@@ -581,9 +586,10 @@ NOTES: tuple[NoteRule, ...] = (
         (4, 7),
         lambda c: c.recommendation != Recommendation.URGENT_REFERRAL,
         lambda c: (
-            "Counsel the patient to report sudden or new back pain. Prevent further "
-            "fractures (bisphosphonates, calcium, vitamin D), particularly after a repeat procedure. "
-            "Follow up pain, mobility and analgesic use."
+            "Counsel the patient to report any sudden increase in back pain or new back pain, "
+            "which may signal a new fracture. Prevent further fractures (bisphosphonates, "
+            "calcium, vitamin D), particularly after a repeat procedure. Follow up pain, "
+            "mobility and analgesic use."
         ),
     ),
     NoteRule(
