@@ -28,7 +28,7 @@ RULE_RECOMMENDATIONS = {
     "R12": "repeat_indicated",
     "R13": "repeat_may_be_considered",
 }
-CI_SETTINGS = settings(max_examples=300, derandomize=True, deadline=None)
+CI_SETTINGS = settings(max_examples=300, derandomize=True, deadline=None, database=None)
 
 
 def optional(strategy):
