@@ -28,6 +28,17 @@ RULE_RECOMMENDATIONS = {
     "R12": "repeat_indicated",
     "R13": "repeat_may_be_considered",
 }
+# The spec's lists (§3, §4), written out here rather than read from assessments.choices.
+SPEC_SCENARIOS = {
+    "no_current_pain",
+    "adjacent_level_fracture",
+    "non_adjacent_fracture",
+    "too_early",
+    "immediate_failure",
+    "persistent_pain",
+    "delayed_recurrence",
+}
+SPEC_WORKUP_ITEMS = {"mri", "mri_findings", "point_tenderness", "neuro_exam", "cement_imaging"}
 CI_SETTINGS = settings(max_examples=300, derandomize=True, deadline=None, database=None)
 
 
@@ -104,8 +115,8 @@ def test_any_valid_input_gets_one_scenario_recommendation_and_reason_determinist
     validate_values(values, today=TODAY)
     guidance = evaluate(to_inputs(values))
     assert evaluate(to_inputs(dict(values))) == guidance
-    assert guidance.scenario in choices.Scenario.values
-    assert guidance.recommendation in choices.Recommendation.values
+    assert guidance.scenario in SPEC_SCENARIOS
+    assert guidance.recommendation in set(RULE_RECOMMENDATIONS.values())
     assert len(guidance.reasons) == 1
     (reason,) = guidance.reasons
     assert RULE_RECOMMENDATIONS[reason.rule] == guidance.recommendation
@@ -113,7 +124,7 @@ def test_any_valid_input_gets_one_scenario_recommendation_and_reason_determinist
     assert len(guidance.headline) <= 140
     assert values["treated_level"] in guidance.headline
     assert bool(guidance.missing) is (reason.rule == "R6")
-    assert set(guidance.missing) <= set(choices.WorkupItem.values)
+    assert set(guidance.missing) <= SPEC_WORKUP_ITEMS
     note_numbers = [int(note.id[1:]) for note in guidance.notes]
     assert note_numbers == sorted(set(note_numbers))
 
