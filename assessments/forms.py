@@ -6,9 +6,9 @@ when the form validates, so the forms refuse exactly what `evaluate` and
 finalization refuse.
 """
 
-from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Div, Fieldset, Layout, Row
+from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
@@ -125,6 +125,29 @@ def _formfield(db_field, **kwargs):
     return field
 
 
+class Choices(Field):
+    """A radio or checkbox group, one option under the other (see vertebro_forms.py)."""
+
+    template = "assessments/crispy/choice_group.html"
+    inline = False
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, extra_context=None, **kwargs):
+        extra_context = {**(extra_context or {}), "inline": self.inline}
+        return super().render(form, context, template_pack, extra_context=extra_context, **kwargs)
+
+
+class Control(Field):
+    """A text, number, date or select input with its label, message and help text."""
+
+    template = "assessments/crispy/control.html"
+
+
+class InlineChoices(Choices):
+    """A radio or checkbox group with its options side by side."""
+
+    inline = True
+
+
 def _conditional(*fields, when: str, equals: str, **kwargs) -> Div:
     """A block that static/js/conditional.js shows only while field `when` has value `equals`."""
     return Div(
@@ -139,58 +162,59 @@ def _conditional(*fields, when: str, equals: str, **kwargs) -> Div:
 LAYOUTS = {
     1: Layout(
         Row(
-            Column("patient_ref", css_class="col-md-8"), Column("patient_age", css_class="col-md-4")
+            Column(Control("patient_ref"), css_class="col-md-8"),
+            Column(Control("patient_age"), css_class="col-md-4"),
         ),
-        InlineRadios("sex"),
+        InlineChoices("sex"),
         Row(
-            Column("treated_level", css_class="col-md-4"),
-            Column("index_procedure_date", css_class="col-md-8"),
+            Column(Control("treated_level"), css_class="col-md-4"),
+            Column(Control("index_procedure_date"), css_class="col-md-8"),
         ),
-        InlineRadios("fracture_etiology"),
+        InlineChoices("fracture_etiology"),
         Row(
-            Column("index_cement_volume_ml", css_class="col-md-4"),
-            Column("bmd_t_score", css_class="col-md-4"),
-            Column("prior_vertebral_fractures", css_class="col-md-4"),
+            Column(Control("index_cement_volume_ml"), css_class="col-md-4"),
+            Column(Control("bmd_t_score"), css_class="col-md-4"),
+            Column(Control("prior_vertebral_fractures"), css_class="col-md-4"),
         ),
     ),
     2: Layout(
-        Row(Column("assessment_date", css_class="col-md-6")),
-        "initial_response",
+        Row(Column(Control("assessment_date"), css_class="col-md-6")),
+        Choices("initial_response"),
         _conditional(
-            Row(Column("recurrence_date", css_class="col-md-6")),
+            Row(Column(Control("recurrence_date"), css_class="col-md-6")),
             when="initial_response",
             equals=choices.InitialResponse.RELIEF_THEN_RECURRENCE,
         ),
         Row(
-            Column("vas_before_index", css_class="col-md-4"),
-            Column("vas_current", css_class="col-md-4"),
-            Column("conservative_therapy_weeks", css_class="col-md-4"),
+            Column(Control("vas_before_index"), css_class="col-md-4"),
+            Column(Control("vas_current"), css_class="col-md-4"),
+            Column(Control("conservative_therapy_weeks"), css_class="col-md-4"),
         ),
-        InlineRadios("mobility"),
-        InlineRadios("analgesics"),
+        InlineChoices("mobility"),
+        InlineChoices("analgesics"),
     ),
     3: Layout(
-        InlineRadios("mri_performed"),
+        InlineChoices("mri_performed"),
         _conditional(
             Fieldset(
                 "MRI findings",
-                "active_fracture_location",
-                InlineRadios("cleft_sign"),
-                InlineRadios("cleft_new_since_index"),
-                InlineRadios("marrow_edema"),
-                InlineRadios("fluid_at_cement_interface"),
+                Choices("active_fracture_location"),
+                InlineChoices("cleft_sign"),
+                InlineChoices("cleft_new_since_index"),
+                InlineChoices("marrow_edema"),
+                InlineChoices("fluid_at_cement_interface"),
                 css_class="mri-findings",
             ),
             when="mri_performed",
             equals=YES,
         ),
-        "cement_fill",
-        InlineRadios("prior_cement_leakage"),
+        Choices("cement_fill"),
+        InlineChoices("prior_cement_leakage"),
     ),
     4: Layout(
-        InlineRadios("point_tenderness"),
-        "neuro_exam",
-        InlineCheckboxes("contraindications"),
+        InlineChoices("point_tenderness"),
+        Choices("neuro_exam"),
+        InlineChoices("contraindications"),
     ),
 }
 
@@ -219,7 +243,6 @@ class StepForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = LAYOUTS[self.step]
-        self.helper.render_hidden_fields = True  # the version field, not in the layouts
 
     def _update_errors(self, errors: ValidationError) -> None:
         # Model.clean() names fields of other steps; show those on a field of this form.
