@@ -16,6 +16,7 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/review/", views.assessment_review, name="review"),
     path("assessments/<uuid:assessment_id>/result/", views.assessment_result, name="result"),
     path("assessments/<uuid:assessment_id>/finalize/", views.assessment_finalize, name="finalize"),
+    path("assessments/<uuid:assessment_id>/amend/", views.assessment_amend, name="amend"),
     path("assessments/<uuid:assessment_id>/report.pdf", views_pdf.assessment_pdf, name="pdf"),
     path(
         "assessments/<uuid:assessment_id>/report/",

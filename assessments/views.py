@@ -13,9 +13,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import presenters, services, steps, validation
+from .access import access_record
+from .amendments import amendment_links
 from .forms import STEP_FORMS
 from .models import Assessment
 from .selectors import get_assessment_for_owner, get_assessment_for_viewer
@@ -31,8 +33,14 @@ REFUSED_STATUS = 400
 @require_GET
 def assessment_list(request):
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    assessments = Assessment.objects.filter(owner=request.user).only(
-        "id", "patient_ref", "treated_level", "status", "updated", "recommendation"
+    assessments = (
+        Assessment.objects.filter(owner=request.user)
+        .select_related("amends", "amendment")  # the amendment chain, in the same query
+        .only(
+            *("id", "patient_ref", "treated_level", "status", "updated", "recommendation"),
+            *("amends__patient_ref", "amends__finalized_at"),
+            *("amendment__patient_ref", "amendment__status", "amendment__finalized_at"),
+        )
     )
     if query:
         assessments = assessments.filter(patient_ref__icontains=query)
@@ -214,8 +222,10 @@ def assessment_result(request, assessment_id):
     context = {
         "assessment": assessment,
         "is_owner": assessment.owner_id == request.user.pk,
+        "links": amendment_links(assessment, user=request.user),
         **live,
     }
+    access_record(request=request, assessment=assessment, kind="result")
     return render(request, "assessments/result.html", context)
 
 
@@ -242,3 +252,21 @@ def assessment_finalize(request, assessment_id):
             messages.success(request, "Assessment finalized. Its guidance is now frozen.")
         return redirect("assessments:result", assessment.pk)
     return render(request, "assessments/finalize.html", {"assessment": assessment, **live})
+
+
+@login_required
+@require_POST
+def assessment_amend(request, assessment_id):
+    """Start (or resume) the amendment of a final assessment; only its owner may."""
+    assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
+    try:
+        amendment = services.assessment_amend(assessment=assessment, user=request.user)
+    except services.NotAmendable as refusal:
+        messages.warning(request, str(refusal))
+        return redirect("assessments:result", assessment.pk)
+    messages.success(
+        request,
+        "Amendment started: a new draft pre-filled from the final assessment, which stays "
+        "unchanged. Correct what needs correcting, then finalize the amendment.",
+    )
+    return redirect("assessments:step", amendment.pk, 1)

@@ -72,6 +72,7 @@ def test_the_result_page_costs_a_fixed_number_of_queries(
     assessment = make_assessment(alice, **relative_inputs())
     if final:
         services.assessment_finalize(assessment=assessment, user=alice)
-    # the reviewer permission check (user and group permissions), the assessment
-    with django_assert_num_queries(SESSION_AND_USER + 3):
+    # the reviewer permission check (user and group permissions), the assessment,
+    # its amendment chain, the access log entry
+    with django_assert_num_queries(SESSION_AND_USER + 5):
         signed_in.get(reverse("assessments:result", args=[assessment.pk]))
