@@ -125,7 +125,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     def links(self, assessment: Assessment) -> str:
         items = [
             _app_link("assessments:result", assessment, "Result"),
-            _app_link("assessments:pdf", assessment, "PDF") if assessment.is_final else "",
+            _app_link("assessments:pdf", assessment, "PDF"),
         ]
         return format_html_join(" · ", "{}", ((item,) for item in items if item)) or "—"
 

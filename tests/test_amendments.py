@@ -1,6 +1,7 @@
 """Amendments: a final assessment is never changed; its owner amends it (issue 5)."""
 
 import copy
+import io
 
 import pytest
 from django.urls import reverse
@@ -123,10 +124,14 @@ def test_my_assessments_shows_the_chain(client, alice, original):
     assert "amends" in page.lower()
 
 
-def test_the_pdf_of_a_superseded_assessment_says_so(alice, original):
+def test_the_pdf_of_a_superseded_assessment_says_so_on_every_page(alice, original):
+    from pypdf import PdfReader
+
     from assessments import pdf
 
     assessment_finalize(assessment=assessment_amend(assessment=original, user=alice), user=alice)
     original.refresh_from_db()
-    html = pdf.report_html(original)
-    assert "superseded" in html.lower()
+    pages = PdfReader(io.BytesIO(pdf.assessment_pdf(original))).pages
+    assert pages
+    for page in pages:
+        assert "superseded" in page.extract_text().lower()
