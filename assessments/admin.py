@@ -5,6 +5,8 @@ included; reviewers (view permissions only) change nothing. Opening an
 assessment or its history in the admin is recorded in the access log.
 """
 
+from datetime import timedelta
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
@@ -55,6 +57,32 @@ def _admin_link(assessment: Assessment | None) -> str:
     return format_html('<a href="{}">{}</a>', url, assessment)
 
 
+class AssessmentPeriodFilter(admin.SimpleListFilter):
+    """Assessment dates relative to today: what a reviewer looks back over."""
+
+    title = "assessment period"
+    parameter_name = "period"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("30d", "Past 30 days"),
+            ("last_month", "Last calendar month"),
+            ("12m", "Past 12 months"),
+        )
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "30d":
+            return queryset.filter(assessment_date__gt=today - timedelta(days=30))
+        if self.value() == "last_month":
+            end = today.replace(day=1)
+            start = (end - timedelta(days=1)).replace(day=1)
+            return queryset.filter(assessment_date__gte=start, assessment_date__lt=end)
+        if self.value() == "12m":
+            return queryset.filter(assessment_date__gt=today - timedelta(days=365))
+        return queryset
+
+
 @admin.action(description="Export the selected assessments as CSV", permissions=["view"])
 def export_selected_as_csv(modeladmin, request, queryset):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -89,6 +117,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         "treated_level",
         "fracture_etiology",
         ("owner", admin.RelatedOnlyFieldListFilter),
+        AssessmentPeriodFilter,
     )
     date_hierarchy = "assessment_date"
     search_fields = ("patient_ref", "owner__username", "owner__first_name", "owner__last_name")

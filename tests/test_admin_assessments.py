@@ -200,3 +200,17 @@ def test_the_csv_action_streams_the_selected_assessments(reviewer_client, alice)
     assert "attachment" in response["Content-Disposition"]
     body = b"".join(response.streaming_content).decode()
     assert "MRN-CHOSEN" in body and "MRN-OTHER" not in body
+
+
+def test_the_period_filter_finds_the_last_calendar_month(reviewer_client, alice):
+    from datetime import date
+
+    import time_machine
+
+    make_assessment(alice, patient_ref="MRN-SEP", assessment_date=date(2026, 9, 30))
+    make_assessment(alice, patient_ref="MRN-OCT", assessment_date=date(2026, 10, 18))
+    make_assessment(alice, patient_ref="MRN-NOV", assessment_date=date(2026, 11, 2))
+    with time_machine.travel("2026-11-25 12:00Z"):
+        assert listed(reviewer_client, period="last_month") == {"MRN-OCT"}
+        assert listed(reviewer_client, period="30d") == {"MRN-NOV"}
+        assert listed(reviewer_client, period="12m") == {"MRN-SEP", "MRN-OCT", "MRN-NOV"}
