@@ -135,6 +135,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         ),
     )
     history_list_display = ("status", "version")
+    object_history_list_template = "admin/assessments/history_list.html"
 
     def get_changelist(self, request, **kwargs):
         return AssessmentChangeList

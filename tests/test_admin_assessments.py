@@ -214,3 +214,17 @@ def test_the_period_filter_finds_the_last_calendar_month(reviewer_client, alice)
         assert listed(reviewer_client, period="last_month") == {"MRN-OCT"}
         assert listed(reviewer_client, period="30d") == {"MRN-NOV"}
         assert listed(reviewer_client, period="12m") == {"MRN-SEP", "MRN-OCT", "MRN-NOV"}
+
+
+def test_the_admin_pages_of_an_assessment_need_no_inline_style_or_script(reviewer_client, alice):
+    import re
+
+    assessment = final_assessment(alice)
+    for url in (
+        CHANGELIST,
+        change_url(assessment),
+        reverse("admin:assessments_assessment_history", args=[assessment.pk]),
+    ):
+        html = reviewer_client.get(url).content.decode()
+        assert 'style="' not in html, url
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
