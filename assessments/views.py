@@ -6,7 +6,7 @@ clinician loses nothing that was saved when they moved on.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -65,6 +65,7 @@ def assessment_open(request, assessment_id):
 
 
 @login_required
+@permission_required("assessments.add_assessment", raise_exception=True)  # Clinicians (issue 5)
 @require_http_methods(["GET", "POST"])
 def assessment_new(request):
     """Step 1 of a new assessment; the assessment exists once step 1 is valid."""

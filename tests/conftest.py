@@ -20,16 +20,28 @@ def _user(username: str, **extra):
     )
 
 
+def _clinician(username: str):
+    """A member of the Clinicians group (issue 5 roles)."""
+    from django.contrib.auth.models import Group
+
+    from assessments.roles import CLINICIANS, ensure_roles
+
+    ensure_roles()  # a transactional test may have flushed the groups the migration made
+    user = _user(username)
+    user.groups.add(Group.objects.get(name=CLINICIANS))
+    return user
+
+
 @pytest.fixture
 def alice(db):
     """A clinician."""
-    return _user("alice")
+    return _clinician("alice")
 
 
 @pytest.fixture
 def bob(db):
     """A second clinician."""
-    return _user("bob")
+    return _clinician("bob")
 
 
 @pytest.fixture

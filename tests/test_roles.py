@@ -94,3 +94,22 @@ def test_the_demo_users_sign_in_to_what_their_role_allows(client, db, username):
     assert signed_in.status_code == 302
     admin = client.get(reverse("admin:assessments_assessment_changelist"))
     assert admin.status_code == (200 if username == "reviewer" else 302)
+
+
+def test_only_clinicians_start_assessments_a_reviewer_is_refused(client, reviewer, alice):
+    from assessments.models import Assessment
+
+    client.force_login(reviewer)
+    assert client.get(reverse("assessments:new")).status_code == 403
+    assert client.post(reverse("assessments:new"), {"patient_ref": "MRN-R"}).status_code == 403
+    assert not Assessment.objects.exists()
+    client.force_login(alice)
+    assert client.get(reverse("assessments:new")).status_code == 200
+
+
+def test_staff_see_a_link_to_the_admin_and_clinicians_do_not(client, reviewer, alice):
+    admin_url = reverse("admin:index")
+    client.force_login(reviewer)
+    assert f'href="{admin_url}"' in client.get(reverse("assessments:list")).content.decode()
+    client.force_login(alice)
+    assert f'href="{admin_url}"' not in client.get(reverse("assessments:list")).content.decode()
