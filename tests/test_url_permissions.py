@@ -1,0 +1,144 @@
+"""Every URL of the app, each persona's answer (issue 5).
+
+The table holds, for each named URL of the `assessments` namespace, the
+method, the assessment it is opened on (alice's complete draft or her final
+assessment) and the status code each persona gets. A URL added to the app
+without a row here makes `test_every_url_of_the_app_has_a_row` fail.
+"""
+
+import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assessments.services import assessment_finalize
+from tests.factories import make_assessment
+
+SIGNED_IN = ("alice", "bob", "reviewer", "superuser")
+PERSONAS = ("anonymous", *SIGNED_IN)
+SIGN_IN = 302  # anonymous visitors are sent to the sign-in page
+
+# name: (method, subject, extra kwargs, status for (alice, bob, reviewer, superuser))
+# alice owns the subject; bob is another clinician; the reviewer reads everything, changes
+# nothing; the superuser manages users in the admin and, in the app, is a reviewer.
+TABLE = {
+    "list": ("get", None, {}, (200, 200, 200, 200)),
+    "new": ("get", None, {}, (200, 200, 403, 200)),
+    "open": ("get", "draft", {}, (302, 404, 404, 404)),
+    "step": ("get", "draft", {"step": 1}, (200, 404, 404, 404)),
+    "review": ("get", "draft", {}, (200, 404, 404, 404)),
+    "finalize": ("get", "draft", {}, (200, 404, 404, 404)),
+    "result": ("get", "final", {}, (200, 404, 200, 200)),
+    "amend": ("post", "final", {}, (302, 404, 404, 404)),
+    "pdf": ("get", "final", {}, (200, 404, 200, 200)),
+    "report_preview": ("get", "final", {}, (200, 404, 200, 200)),
+}
+
+# Writes the table does not show as GETs: each refused for everyone but the owner.
+WRITES = {
+    "new": ("post", None, {}, (None, None, 403, None)),
+    "step": ("post", "draft", {"step": 1}, (None, 404, 404, 404)),
+    "finalize": ("post", "draft", {}, (None, 404, 404, 404)),
+}
+
+ADMIN_URLS = {
+    "admin:assessments_assessment_changelist": None,
+    "admin:assessments_assessment_change": "final",
+    "admin:assessments_assessment_history": "final",
+    "admin:assessments_accesslogentry_changelist": None,
+}
+ADMIN_EXPECTED = {"anonymous": 302, "alice": 302, "bob": 302, "reviewer": 200, "superuser": 200}
+
+
+def app_url_names() -> set[str]:
+    """The names of every URL pattern in the `assessments` namespace, includes followed."""
+    _, resolver = get_resolver().namespace_dict["assessments"]
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                yield pattern.name
+
+    return set(walk(resolver.url_patterns))
+
+
+def test_every_url_of_the_app_has_a_row():
+    names = app_url_names()
+    assert names - set(TABLE) == set(), "add these URLs to TABLE with each persona's answer"
+    assert set(TABLE) - names == set(), "these rows name URLs that no longer exist"
+
+
+@pytest.fixture
+def subjects(alice):
+    return {
+        "draft": make_assessment(alice, patient_ref="MRN-DRAFT"),
+        "final": assessment_finalize(
+            assessment=make_assessment(alice, patient_ref="MRN-FINAL"), user=alice
+        ),
+    }
+
+
+def signed_in(client, request, persona):
+    user = request.getfixturevalue(persona) if persona != "anonymous" else None
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def expected(statuses: tuple, persona: str) -> int | None:
+    return (
+        SIGN_IN if persona == "anonymous" else dict(zip(SIGNED_IN, statuses, strict=True))[persona]
+    )
+
+
+def url_for(name, subject, kwargs, subjects) -> str:
+    if subject is not None:
+        kwargs = {"assessment_id": subjects[subject].pk, **kwargs}
+    return reverse(f"assessments:{name}", kwargs=kwargs)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_each_persona_gets_the_answer_in_the_table(client, request, subjects, name, persona):
+    method, subject, kwargs, statuses = TABLE[name]
+    url = url_for(name, subject, kwargs, subjects)
+    response = getattr(signed_in(client, request, persona), method)(url)
+    assert response.status_code == expected(statuses, persona), (name, persona)
+    if persona == "anonymous":
+        assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+
+
+REFUSED_WRITES = [
+    (name, persona)
+    for name, (_, _, _, statuses) in sorted(WRITES.items())
+    for persona in PERSONAS
+    if expected(statuses, persona) is not None  # the owner's writes: the questionnaire's tests
+]
+
+
+@pytest.mark.parametrize(("name", "persona"), REFUSED_WRITES)
+def test_writes_are_refused_to_everyone_but_the_owner_and_change_nothing(
+    client, request, subjects, name, persona
+):
+    method, subject, kwargs, statuses = WRITES[name]
+    url = url_for(name, subject, kwargs, subjects)
+    before = {key: (a.version, a.status) for key, a in subjects.items()}
+    response = getattr(signed_in(client, request, persona), method)(url, {"patient_ref": "X"})
+    assert response.status_code == expected(statuses, persona), (name, persona)
+    for key, assessment in subjects.items():
+        assessment.refresh_from_db()
+        assert (assessment.version, assessment.status) == before[key]
+        assert assessment.patient_ref != "X"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(ADMIN_URLS))
+def test_only_staff_reach_the_admin_of_assessments(client, request, subjects, name, persona):
+    subject = ADMIN_URLS[name]
+    url = reverse(name, args=[subjects[subject].pk] if subject else [])
+    response = signed_in(client, request, persona).get(url)
+    assert response.status_code == ADMIN_EXPECTED[persona], (name, persona)
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("admin:login"))
