@@ -122,6 +122,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     date_hierarchy = "assessment_date"
     search_fields = ("patient_ref", "owner__username", "owner__first_name", "owner__last_name")
     list_select_related = ("owner",)
+    list_per_page = 50
     # The exact total without filters would cost a second COUNT over every assessment.
     show_full_result_count = False
     empty_value_display = "—"

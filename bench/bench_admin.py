@@ -93,16 +93,23 @@ def _time_get(client: Client, url: str, params: dict) -> dict:
     }
 
 
-def _queries(client: Client, url: str, per_page: int) -> int:
+def _with_page_size(per_page: int, measure):
     saved = AssessmentAdmin.list_per_page
     AssessmentAdmin.list_per_page = per_page
     try:
+        return measure()
+    finally:
+        AssessmentAdmin.list_per_page = saved
+
+
+def _queries(client: Client, url: str, per_page: int) -> int:
+    def count() -> int:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         assert response.status_code == 200
-    finally:
-        AssessmentAdmin.list_per_page = saved
-    return len(captured)
+        return len(captured)
+
+    return _with_page_size(per_page, count)
 
 
 def _export(path: Path) -> tuple[float, float, int]:
@@ -130,6 +137,7 @@ def _measure(reviewer) -> dict:
             },
         ),
         "search_patient_ref": _time_get(client, url, {"q": "MRN-0001"}),
+        "unfiltered_100_rows": _with_page_size(100, lambda: _time_get(client, url, {})),
         "queries_by_page_size": {size: _queries(client, url, size) for size in (10, 50, 100)},
     }
     counts = set(changelist["queries_by_page_size"].values())
