@@ -2,29 +2,21 @@
 
 import ipaddress
 
-from django.conf import settings
 from django.http import HttpRequest
 
+from . import security_log
 from .models import AccessLogEntry, Assessment
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's IP address.
+    """The client's IP address as the security log sees it, or None if it is not one.
 
-    REMOTE_ADDR, unless settings.VERTEBRO_PROXY_COUNT says that many reverse
-    proxies in front of Vertebro append to X-Forwarded-For: then the address
-    the outermost of them appended. Earlier entries come from the client and
-    can be forged.
+    REMOTE_ADDR, or with VERTEBRO_PROXY_COUNT set the address the outermost
+    trusted proxy put in X-Forwarded-For (see `security_log.client_ip`);
+    anything that is not an IP address is not stored.
     """
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies = getattr(settings, "VERTEBRO_PROXY_COUNT", 0)
-    if proxies > 0:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            address = hops[-proxies]
     try:
-        return str(ipaddress.ip_address(address))
+        return str(ipaddress.ip_address(security_log.client_ip(request) or ""))
     except ValueError:
         return None
 
