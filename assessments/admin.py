@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import export, validation
+from . import export, security_log, validation
 from .access import access_record
 from .models import AccessLogEntry, Assessment
 
@@ -86,6 +86,7 @@ class AssessmentPeriodFilter(admin.SimpleListFilter):
 @admin.action(description="Export the selected assessments as CSV", permissions=["view"])
 def export_selected_as_csv(modeladmin, request, queryset):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    security_log.event("export", user=request.user, detail="admin CSV export of a selection")
     response = StreamingHttpResponse(export.csv_lines(queryset), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="assessments-{stamp}.csv"'
     return response

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from . import validation
+from . import security_log, validation
 from .models import Assessment
 
 
@@ -38,6 +38,7 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
     if locked.amends_id:
         _supersede(original_id=locked.amends_id, user=user)
     locked.save()
+    security_log.event_on_commit("finalize", user=user, assessment_id=locked.pk)
     return locked
 
 
@@ -120,4 +121,7 @@ def assessment_amend(*, assessment: Assessment, user) -> Assessment:
     amendment.contraindications = list(original.contraindications or [])
     amendment._history_user = user
     amendment.save()
+    security_log.event_on_commit(
+        "amend", user=user, assessment_id=amendment.pk, detail=f"amends {original.pk}"
+    )
     return amendment

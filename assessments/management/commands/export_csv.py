@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from assessments import security_log
 from assessments.export import write_csv
 from assessments.models import Assessment
 
@@ -53,4 +54,5 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"-o/--output: cannot write {output!r}: {error.strerror}"
                 ) from None
+        security_log.event("export", detail=f"export_csv command, {count} assessments")
         self.stderr.write(f"{count} assessments written to {output}.")
