@@ -11,7 +11,6 @@ file) never hold the whole export in memory.
 """
 
 import csv
-import operator
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -82,60 +81,51 @@ def cell(value) -> str | int | Decimal:
     return neutralise(str(value))
 
 
-# Per-column converters: the type of each column is known, so most cells skip `cell`'s checks.
-def _text(value) -> str:
+# Per-column converters, for the columns whose value the csv module would not write as
+# wanted. The others it writes as they are: None as an empty cell, numbers unquoted and
+# never neutralised, dates and UUIDs in their ISO / hyphenated form (str()).
+def _text(value) -> str | None:
     if value is None:
-        return ""
+        return None
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
-def _number(value):
-    return "" if value is None else value
+def _boolean(value) -> str | None:
+    return None if value is None else ("true" if value else "false")
 
 
-def _boolean(value) -> str:
-    return "" if value is None else ("true" if value else "false")
-
-
-def _iso(value) -> str:
-    return "" if value is None else value.isoformat()
-
-
-def _timestamp(value) -> str:
+def _timestamp(value) -> str | None:
     # Stored in UTC; written in UTC with its offset, so rows compare across time zones.
-    return "" if value is None else value.astimezone(UTC).isoformat()
-
-
-def _uuid(value) -> str:
-    return "" if value is None else str(value)
+    return None if value is None else value.astimezone(UTC).isoformat("T")
 
 
 _BY_KIND = {
     "text": _text,
     "choice": _text,
-    "integer": _number,
-    "decimal": _number,
-    "date": _iso,
+    "integer": None,
+    "decimal": None,
+    "date": None,
     "boolean": _boolean,
     "choices": cell,
 }
 _CONVERTERS = (
-    _uuid,
+    None,  # id
     *(_BY_KIND[FIELDS_BY_NAME[name].kind] for name in INPUT_FIELD_NAMES),
-    _text,  # status
-    _text,  # scenario
-    _text,  # recommendation
-    _text,  # deciding_rule
+    None,  # status, scenario, recommendation, deciding rule: codes the app itself writes
+    None,
+    None,
+    None,
     cell,  # missing (a list)
-    _text,  # rules_version
+    None,  # rules_version
     _text,  # clinician
-    _uuid,  # amends
+    None,  # amends (a UUID)
     _timestamp,  # created
     _timestamp,  # updated
     _timestamp,  # finalized_at
     _text,  # finalized_by
 )
 assert len(_CONVERTERS) == len(_SOURCES) == len(COLUMNS)
+_CONVERTED = tuple((position, convert) for position, convert in enumerate(_CONVERTERS) if convert)
 
 
 def rows(queryset: QuerySet) -> Iterator[list]:
@@ -143,7 +133,10 @@ def rows(queryset: QuerySet) -> Iterator[list]:
     yield list(COLUMNS)
     records = queryset.order_by("created", "id").values_list(*_SOURCES)
     for record in records.iterator(chunk_size=CHUNK_SIZE):
-        yield list(map(operator.call, _CONVERTERS, record))
+        row = list(record)
+        for position, convert in _CONVERTED:
+            row[position] = convert(row[position])
+        yield row
 
 
 class _Echo:
