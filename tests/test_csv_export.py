@@ -154,3 +154,14 @@ def test_writing_5000_rows_keeps_memory_well_below_what_the_rows_take(tmp_path, 
     with open(target, encoding="utf-8") as stream:
         assert sum(1 for _ in stream) == 5001
     assert streamed < held / 3, (streamed, held)
+
+
+def test_a_user_name_that_starts_like_a_formula_is_neutralised_too(tmp_path, db):
+    from django.contrib.auth import get_user_model
+
+    clinician = get_user_model().objects.create_user(username="@clinician", password="x")
+    assessment_finalize(assessment=make_assessment(clinician), user=clinician)
+    target = tmp_path / "out.csv"
+    call_command("export_csv", "-o", str(target))
+    (row,) = read_csv(target)
+    assert (row["clinician"], row["finalized_by"]) == ("'@clinician", "'@clinician")
