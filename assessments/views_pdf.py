@@ -5,20 +5,13 @@ Same access as the result page: the owner or a reviewer; 404 for anyone else.
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from . import pdf, selectors
 from .access import access_record
-
-
-def _result_url(assessment_id) -> str | None:
-    try:
-        return reverse("assessments:result", args=[assessment_id])
-    except NoReverseMatch:
-        return None
 
 
 @require_safe
@@ -42,7 +35,7 @@ def report_preview(request, assessment_id):
     assessment = selectors.get_assessment_for_viewer(user=request.user, assessment_id=assessment_id)
     links = {
         "pdf": reverse("assessments:pdf", args=[assessment.pk]),
-        "back": _result_url(assessment.pk),
+        "back": reverse("assessments:result", args=[assessment.pk]),
     }
     response = HttpResponse(pdf.report_html(assessment, preview_links=links))
     access_record(request=request, assessment=assessment, kind="preview")
