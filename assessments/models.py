@@ -162,7 +162,12 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["-updated"]
-        indexes = [models.Index(fields=["owner", "-updated"])]
+        indexes = [
+            models.Index(fields=["owner", "-updated"]),
+            # The reviewers' admin list: its default order and its date hierarchy.
+            models.Index(fields=["-updated"], name="assessment_updated_idx"),
+            models.Index(fields=["assessment_date"], name="assessment_date_idx"),
+        ]
         permissions = [("review_assessment", "Can read every assessment, its result and PDF")]
 
     def __str__(self) -> str:
