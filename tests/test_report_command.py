@@ -50,3 +50,11 @@ def test_an_unknown_id_is_refused_with_a_message(db, assessment_id, tmp_path):
     with pytest.raises(CommandError, match="No assessment with id"):
         call_command("report", assessment_id, "-o", str(tmp_path / "x.pdf"))
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_dash_writes_the_pdf_to_standard_output(alice, capsysbinary):
+    final = finalized_assessment(alice)
+    call_command("report", str(final.pk), "-o", "-")
+    written = capsysbinary.readouterr().out
+    assert written.startswith(b"%PDF-")
+    assert "MRN-0001" in pages_text(written)[0]
