@@ -146,3 +146,10 @@ def test_a_work_up_checklist_lists_each_missing_item(alice):
     assert "☐ MRI of the spine" in text
     assert "☐ Baseline neurological examination" in text
     assert "Marrow edema not applicable" in text
+
+
+def test_markup_in_a_patient_reference_is_printed_as_text(alice):
+    reference = '<img src="https://example.org/x.png">MRN-7'
+    assessment = finalized_assessment(alice, patient_ref=reference)
+    assert "&lt;img" in pdf.report_html(assessment)
+    assert reference in document_text(pdf.assessment_pdf(assessment))
