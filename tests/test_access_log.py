@@ -106,3 +106,12 @@ def test_a_saved_entry_refuses_to_change_or_be_deleted(entry):
     with pytest.raises(PermissionError):
         entry.delete()
     assert AccessLogEntry.objects.get(pk=entry.pk).kind == "result"
+
+
+def test_reviewers_search_the_log_by_patient_reference_user_or_address(client, reviewer, entry):
+    client.force_login(reviewer)
+    for query in ("MRN-0001", "alice", "127.0.0"):
+        response = client.get(CHANGELIST, {"q": query})
+        assert response.status_code == 200
+        assert list(response.context["cl"].result_list) == [entry], query
+    assert list(client.get(CHANGELIST, {"q": "nobody"}).context["cl"].result_list) == []
