@@ -230,13 +230,9 @@ class StepForm(forms.ModelForm):
     """Base of the step forms; `step` and `Meta.fields` are set per step."""
 
     step: int = 0
-    # The assessment's version when the page was loaded: a save from a stale page is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.instance._state.adding:
-            self.fields["version"].initial = self.instance.version
         if "assessment_date" in self.fields and self.instance.assessment_date is None:
             self.initial["assessment_date"] = timezone.localdate()
         self.helper = FormHelper()
@@ -268,8 +264,20 @@ class StepForm(forms.ModelForm):
         """Show errors raised by the model (or a service) on this form's fields."""
         self._update_errors(errors)
 
+    # The page carries the assessment's version (a hidden input named "version", outside
+    # the form's fields so that no junk in it can become an error the clinician cannot
+    # see): a save from a page built on an older version is refused.
     def submitted_version(self) -> int | None:
-        return self.cleaned_data.get("version")
+        """The version the page was built from; None (treated as stale) when absent or garbled."""
+        raw = self.data.get("version", "") if self.is_bound else ""
+        return int(raw) if isinstance(raw, str) and raw.isascii() and raw.isdigit() else None
+
+    @property
+    def page_version(self) -> int | str:
+        """The version to put in the page: what was posted back, or the instance's."""
+        if self.is_bound:
+            return self.submitted_version() or ""
+        return "" if self.instance._state.adding else self.instance.version
 
     def error_summary(self) -> list[dict]:
         """Every error, in form order, with the id of the input it concerns (for the summary)."""

@@ -39,3 +39,12 @@ def test_the_step_page_carries_the_current_version(client, alice):
     client.force_login(alice)
     page = client.get(reverse("assessments:step", args=[assessment.pk, 3])).content.decode()
     assert 'name="version" value="7"' in page
+
+
+def test_a_garbled_version_is_treated_as_stale(client, alice):
+    assessment = make_assessment(alice, **relative_inputs())
+    client.force_login(alice)
+    post = {**step_post(2, vas_current=9), "version": "¹2"}
+    response = client.post(reverse("assessments:step", args=[assessment.pk, 2]), post)
+    assert response.status_code == 409
+    assert Assessment.objects.get(pk=assessment.pk).vas_current == assessment.vas_current
