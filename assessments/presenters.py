@@ -186,3 +186,34 @@ def list_rows(assessments) -> list[ListRow]:
             )
         )
     return rows
+
+
+def live_guidance(assessment: Assessment, *, today: date) -> dict:
+    """A draft's guidance from its current answers, or what stands in the way of it.
+
+    Keys: `guidance` (a GuidanceView or None), `missing_inputs` (labels of required
+    answers still empty), `invalid_inputs` ("label: message" lines).
+    """
+    missing = assessment.missing_inputs()
+    if missing:
+        labels = [validation.FIELDS_BY_NAME[name].label for name in missing]
+        return {"guidance": None, "missing_inputs": labels, "invalid_inputs": []}
+    try:
+        validation.validate_values(assessment.input_values(), today=today)
+    except validation.InvalidInput as invalid:
+        lines = [
+            f"{validation.FIELDS_BY_NAME[name].label}: {' '.join(messages)}"
+            for name, messages in invalid.errors.items()
+        ]
+        return {"guidance": None, "missing_inputs": [], "invalid_inputs": lines}
+    guidance = GuidanceView.from_dict(assessment.evaluate().to_dict())
+    return {"guidance": guidance, "missing_inputs": [], "invalid_inputs": []}
+
+
+def frozen_guidance(assessment: Assessment) -> dict:
+    """A final assessment's guidance as frozen at finalization, never re-evaluated."""
+    return {
+        "guidance": GuidanceView.from_dict(assessment.guidance),
+        "missing_inputs": [],
+        "invalid_inputs": [],
+    }

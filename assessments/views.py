@@ -178,33 +178,9 @@ def assessment_review(request, assessment_id):
         "assessment": assessment,
         "groups": presenters.answer_groups(assessment),
         "indicator": steps.indicator(assessment, current="review"),
-        **_live_guidance(assessment),
+        **presenters.live_guidance(assessment, today=timezone.localdate()),
     }
     return render(request, "assessments/review.html", context)
-
-
-def _live_guidance(assessment: Assessment) -> dict:
-    """The guidance from a draft's current answers, or what stands in the way of it."""
-    missing = assessment.missing_inputs()
-    if missing:
-        return {
-            "guidance": None,
-            "missing_inputs": [validation.FIELDS_BY_NAME[name].label for name in missing],
-            "invalid_inputs": [],
-        }
-    try:
-        validation.validate_values(assessment.input_values(), today=timezone.localdate())
-    except validation.InvalidInput as invalid:
-        return {
-            "guidance": None,
-            "missing_inputs": [],
-            "invalid_inputs": [
-                f"{validation.FIELDS_BY_NAME[name].label}: {' '.join(msgs)}"
-                for name, msgs in invalid.errors.items()
-            ],
-        }
-    guidance = presenters.GuidanceView.from_dict(assessment.evaluate().to_dict())
-    return {"guidance": guidance, "missing_inputs": [], "invalid_inputs": []}
 
 
 @login_required
@@ -213,13 +189,9 @@ def assessment_result(request, assessment_id):
     assessment = get_assessment_for_viewer(user=request.user, assessment_id=assessment_id)
     if assessment.is_final:
         # A final assessment shows what was frozen, never a re-evaluation.
-        live = {
-            "guidance": presenters.GuidanceView.from_dict(assessment.guidance),
-            "missing_inputs": [],
-            "invalid_inputs": [],
-        }
+        live = presenters.frozen_guidance(assessment)
     else:
-        live = _live_guidance(assessment)
+        live = presenters.live_guidance(assessment, today=timezone.localdate())
     context = {
         "assessment": assessment,
         "is_owner": assessment.owner_id == request.user.pk,
@@ -237,7 +209,7 @@ def assessment_finalize(request, assessment_id):
     if assessment.is_final:
         messages.warning(request, FINAL_MESSAGE)
         return redirect("assessments:result", assessment.pk)
-    live = _live_guidance(assessment)
+    live = presenters.live_guidance(assessment, today=timezone.localdate())
     if live["guidance"] is None:
         messages.warning(request, "Complete every step before finalizing.")
         return redirect("assessments:review", assessment.pk)
