@@ -20,6 +20,7 @@ import django  # noqa: E402
 django.setup()
 
 import bench_admin  # noqa: E402
+import bench_load  # noqa: E402
 import bench_pages  # noqa: E402
 import bench_pdf  # noqa: E402
 import bench_rules  # noqa: E402
@@ -29,6 +30,7 @@ SECTIONS = {
     "pdf": bench_pdf.run,
     "admin": bench_admin.run,
     "pages": bench_pages.run,
+    "load": bench_load.run,
 }
 
 
