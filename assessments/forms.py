@@ -186,10 +186,10 @@ LAYOUTS = {
             equals=choices.InitialResponse.RELIEF_THEN_RECURRENCE,
         ),
         Row(
-            Column(Control("vas_before_index"), css_class="col-md-4"),
-            Column(Control("vas_current"), css_class="col-md-4"),
-            Column(Control("conservative_therapy_weeks"), css_class="col-md-4"),
+            Column(Control("vas_before_index"), css_class="col-md-6"),
+            Column(Control("vas_current"), css_class="col-md-6"),
         ),
+        Row(Column(Control("conservative_therapy_weeks"), css_class="col-md-8")),
         InlineChoices("mobility"),
         InlineChoices("analgesics"),
     ),
