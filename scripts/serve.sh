@@ -24,10 +24,12 @@ esac
 
 echo "Serving Vertebro on http://$HOST:$PORT with $WORKERS gunicorn workers." >&2
 # The access log names the path without the query string: searches may hold a patient reference.
+# gunicorn trusts no X-Forwarded-* header: Django alone decides (DJANGO_BEHIND_TLS_PROXY).
 exec "$GUNICORN" vertebro_site.wsgi:application \
     --bind "$HOST:$PORT" \
     --workers "$WORKERS" \
     --access-logfile "${VERTEBRO_ACCESS_LOG:--}" \
     --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' \
     --error-logfile - \
+    --forwarded-allow-ips "" \
     --graceful-timeout 10
