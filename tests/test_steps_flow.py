@@ -41,6 +41,9 @@ def test_an_invalid_step_one_creates_nothing_and_names_the_field(signed_in):
     assert 'href="#id_patient_age"' in page  # the error summary links to the field
     assert "Age (years)" in page
     assert 'aria-invalid="true"' in page
+    # the message beside the field is announced with it
+    assert 'aria-describedby="id_patient_age_error"' in page
+    assert 'id="id_patient_age_error"' in page
 
 
 def test_the_new_assessment_form_proposes_today_as_assessment_date_later(signed_in, alice):

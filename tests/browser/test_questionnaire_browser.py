@@ -15,9 +15,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 INDEX_DATE = (date.today() - timedelta(days=17)).isoformat()
 
 
-def sign_in(page, live_server, username="alice"):
+def sign_in(page, live_server, username="alice", screenshot=None):
     page.goto(live_server.url + "/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    if screenshot:
+        screenshot(page, "0-sign-in")
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -65,7 +67,7 @@ def save_and_continue(page):
 def test_a_clinician_completes_an_immediate_failure_case_and_finalizes(
     page, live_server, alice, console_errors, screenshot
 ):
-    sign_in(page, live_server)
+    sign_in(page, live_server, screenshot=screenshot)
     screenshot(page, "1-my-assessments")
     page.get_by_role("link", name="New assessment").first.click()
     expect(page.get_by_role("heading", name="Patient and index procedure")).to_be_visible()
