@@ -7,6 +7,7 @@ example after a test flushed the database).
 """
 
 from django.apps import apps as django_apps
+from django.contrib.auth.management import create_permissions
 
 CLINICIANS = "Clinicians"
 REVIEWERS = "Reviewers"
@@ -30,6 +31,16 @@ def ensure_roles(apps=django_apps) -> None:
     """
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    wanted = {codename for codenames in ROLE_PERMISSIONS.values() for codename in codenames}
+    present = set(
+        Permission.objects.filter(
+            content_type__app_label="assessments", codename__in=wanted
+        ).values_list("codename", flat=True)
+    )
+    if present != wanted:
+        # A flushed database (transactional tests) may have lost the permission rows too.
+        apps.get_model("contenttypes", "ContentType").objects.clear_cache()
+        create_permissions(apps.get_app_config("assessments"), apps=apps, verbosity=0)
     for name, codenames in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
         permissions = list(

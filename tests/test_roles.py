@@ -113,3 +113,22 @@ def test_staff_see_a_link_to_the_admin_and_clinicians_do_not(client, reviewer, a
     assert f'href="{admin_url}"' in client.get(reverse("assessments:list")).content.decode()
     client.force_login(alice)
     assert f'href="{admin_url}"' not in client.get(reverse("assessments:list")).content.decode()
+
+
+def test_running_the_migration_leaves_the_app_registry_as_it_was(db):
+    before = apps.get_app_config("assessments").models_module
+    roles_migration.create_roles(apps, schema_editor=None)
+    assert apps.get_app_config("assessments").models_module is before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_groups_come_back_with_their_permissions_after_the_tables_were_emptied():
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    Group.objects.all().delete()
+    Permission.objects.all().delete()
+    ContentType.objects.all().delete()
+    ensure_roles()
+    assert "assessments.review_assessment" in group_permissions(REVIEWERS)
+    assert "assessments.add_assessment" in group_permissions(CLINICIANS)

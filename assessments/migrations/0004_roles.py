@@ -19,9 +19,12 @@ def create_roles(apps, schema_editor):
     # Permissions are normally created after all migrations ran (post_migrate);
     # create this app's now so the groups can be given them.
     app_config = apps.get_app_config("assessments")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    models_module = getattr(app_config, "models_module", None)
+    app_config.models_module = True  # create_permissions skips an app without models
+    try:
+        create_permissions(app_config, apps=apps, verbosity=0)
+    finally:
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
