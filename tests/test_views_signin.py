@@ -8,7 +8,7 @@ from django.urls import reverse
 from tests.conftest import PASSWORD
 from tests.factories import make_assessment
 
-SOME_ID = uuid.uuid4()
+SOME_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 PAGES = [
     reverse("assessments:list"),
     reverse("assessments:new"),
