@@ -125,3 +125,18 @@ def test_the_client_address_comes_from_the_proxy_only_when_one_is_trusted(rf, se
     assert security_log.client_ip(request) == "10.0.0.1"
     settings.VERTEBRO_PROXY_COUNT = 1
     assert security_log.client_ip(request) == "192.168.1.7"
+
+
+def test_the_admin_csv_export_is_logged_with_the_reviewer(client, reviewer, alice, security_events):
+    assessment = make_assessment(alice, patient_ref=PATIENT_REF)
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("admin:assessments_assessment_changelist"),
+        {"action": "export_selected_as_csv", "_selected_action": [str(assessment.pk)]},
+        REMOTE_ADDR=CLINIC_PC,
+    )
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    (line,) = [e for e in security_events() if e["event"] == "export"]
+    assert line["user_id"] == reviewer.pk
+    assert line["ip"] == CLINIC_PC
