@@ -270,7 +270,10 @@ class StepForm(forms.ModelForm):
     def submitted_version(self) -> int | None:
         """The version the page was built from; None (treated as stale) when absent or garbled."""
         raw = self.data.get("version", "") if self.is_bound else ""
-        return int(raw) if isinstance(raw, str) and raw.isascii() and raw.isdigit() else None
+        # At most 10 digits (a PositiveIntegerField): int() of a huge string raises ValueError.
+        if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 10:
+            return int(raw)
+        return None
 
     @property
     def page_version(self) -> int | str:

@@ -286,3 +286,23 @@ def test_generated_posts_to_a_new_assessment_never_fail_and_save_only_valid_ones
 
     post_one()
     assert {"saved", "refused", "too large"} <= outcomes
+
+
+def test_a_version_of_thousands_of_digits_is_a_stale_page_not_a_server_error(client, alice):
+    """Found by the fuzzer: int() refuses strings over 4,300 digits with a ValueError."""
+    draft = make_assessment(alice)
+    before = _row(draft.pk)
+    client.force_login(alice)
+    pairs = [
+        (name, v)
+        for name in validation.fields_of_step(2)
+        for v in _form_value(valid_inputs()[name])
+    ]
+    response = _post(
+        client,
+        reverse("assessments:step", args=[draft.pk, 2]),
+        [*pairs, ("version", "9" * 5000)],
+        0,
+    )
+    assert response.status_code == 409
+    assert _row(draft.pk) == before
