@@ -3,10 +3,12 @@
 #
 # PostgreSQL: when DATABASE_URL is set, that server is used; otherwise a
 # throwaway cluster is started on 127.0.0.1 on a free port and removed after.
-# Extra arguments are passed to pytest.
+# Extra arguments are passed to pytest. The suite runs in VERTEBRO_TEST_WORKERS
+# parallel processes (pytest-xdist; default 2, one per core of the CI machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+set -- -n "${VERTEBRO_TEST_WORKERS:-2}" "$@"
 
 need_debian_package() {  # command package
     command -v "$1" >/dev/null 2>&1 && return 0
