@@ -3,7 +3,12 @@
 from datetime import date
 from decimal import Decimal
 
+from assessments.guidance import Guidance, evaluate
 from assessments.models import Assessment
+from assessments.validation import to_inputs, validate_values
+
+# "Today" of the rule tests: cases are validated as on this date.
+TODAY = date(2026, 11, 25)
 
 # A complete immediate-failure case with inadequate fill: R10, repeat indicated.
 VALID_INPUTS = {
@@ -38,8 +43,40 @@ VALID_INPUTS = {
 }
 
 
+# No MRI: every MRI finding empty (R6 `mri`).
+NO_MRI = {
+    "mri_performed": False,
+    "active_fracture_location": None,
+    "cleft_sign": None,
+    "marrow_edema": None,
+    "cleft_new_since_index": None,
+}
+
+# Relief after the index procedure of 2026-10-01, pain back on 2026-10-05, seen 2026-11-20
+# after 8 weeks of therapy, with a cleft and edema at the treated level: R12.
+RECURRENCE = {
+    "initial_response": "relief_then_recurrence",
+    "recurrence_date": date(2026, 10, 5),
+    "assessment_date": date(2026, 11, 20),
+    "conservative_therapy_weeks": 8,
+    "cleft_sign": "present",
+    "marrow_edema": "present",
+    "cement_fill": "adequate",
+}
+
+
 def valid_inputs(**overrides) -> dict:
     return {**VALID_INPUTS, **overrides}
+
+
+def guidance_for(**overrides) -> Guidance:
+    """Guidance for the factory case (day 17, no relief, inadequate fill: R10) changed as given.
+
+    The case is validated first, so a test can only ask about inputs the spec allows.
+    """
+    values = valid_inputs(**overrides)
+    validate_values(values, today=TODAY)
+    return evaluate(to_inputs(values))
 
 
 def json_case(**overrides) -> dict:

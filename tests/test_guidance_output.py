@@ -7,11 +7,10 @@ from datetime import date
 import pytest
 
 from assessments.choices import Recommendation, VertebralLevel
-from assessments.guidance import REFERENCES, evaluate
-from assessments.validation import to_inputs, validate_values
-from tests.factories import valid_inputs
+from assessments.guidance import REFERENCES
+from assessments.validation import to_inputs
+from tests.factories import guidance_for, valid_inputs
 
-TODAY = date(2026, 11, 25)
 DISCLAIMER = "Decision support for clinicians; it does not replace clinical judgement."
 RECURRENCE = {
     "initial_response": "relief_then_recurrence",
@@ -35,12 +34,6 @@ BY_RECOMMENDATION = {
     "repeat_indicated": ({}, "is indicated"),
     "repeat_may_be_considered": ({"cement_fill": "adequate"}, "may be considered"),
 }
-
-
-def guidance_for(**overrides):
-    values = valid_inputs(**overrides)
-    validate_values(values, today=TODAY)
-    return evaluate(to_inputs(values))
 
 
 def test_the_json_form_has_exactly_the_keys_of_the_spec_in_its_order():

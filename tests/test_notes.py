@@ -6,28 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from assessments.guidance import evaluate
-from assessments.validation import to_inputs, validate_values
-from tests.factories import valid_inputs
+from tests.factories import NO_MRI, RECURRENCE, guidance_for
 
-TODAY = date(2026, 11, 25)
-
-RECURRENCE = {
-    "initial_response": "relief_then_recurrence",
-    "recurrence_date": date(2026, 10, 5),
-    "assessment_date": date(2026, 11, 20),
-    "conservative_therapy_weeks": 8,
-    "cleft_sign": "present",
-    "marrow_edema": "present",
-    "cement_fill": "adequate",
-}
-NO_MRI = {
-    "mri_performed": False,
-    "active_fracture_location": None,
-    "cleft_sign": None,
-    "marrow_edema": None,
-    "cleft_new_since_index": None,
-}
 # One case per recommendation that is not a repeat procedure.
 NOT_REPEAT = {
     "urgent_referral": {"neuro_exam": "new_deficit"},
@@ -42,12 +22,6 @@ REPEAT = {
     "repeat_indicated": {},
     "repeat_may_be_considered": {"cement_fill": "adequate"},
 }
-
-
-def guidance_for(**overrides):
-    values = valid_inputs(**overrides)
-    validate_values(values, today=TODAY)
-    return evaluate(to_inputs(values))
 
 
 def note_ids(guidance) -> list[str]:

@@ -6,37 +6,7 @@ from datetime import date
 import pytest
 
 from assessments.choices import Contraindication
-from assessments.guidance import evaluate
-from assessments.validation import to_inputs, validate_values
-from tests.factories import valid_inputs
-
-TODAY = date(2026, 11, 25)
-
-# Relief on 2026-10-01, pain back on 2026-10-05, seen 2026-11-20 after 8 weeks of therapy,
-# with a cleft and edema at the treated level: R12.
-RECURRENCE = {
-    "initial_response": "relief_then_recurrence",
-    "recurrence_date": date(2026, 10, 5),
-    "assessment_date": date(2026, 11, 20),
-    "conservative_therapy_weeks": 8,
-    "cleft_sign": "present",
-    "marrow_edema": "present",
-    "cement_fill": "adequate",
-}
-NO_MRI = {
-    "mri_performed": False,
-    "active_fracture_location": None,
-    "cleft_sign": None,
-    "marrow_edema": None,
-    "cleft_new_since_index": None,
-}
-
-
-def guidance_for(**overrides):
-    """Guidance for the factory case (day 17, no relief, inadequate fill: R10) changed as given."""
-    values = valid_inputs(**overrides)
-    validate_values(values, today=TODAY)
-    return evaluate(to_inputs(values))
+from tests.factories import NO_MRI, RECURRENCE, guidance_for
 
 
 def rule_of(guidance) -> str:

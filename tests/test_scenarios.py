@@ -4,18 +4,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from assessments.guidance import evaluate
-from assessments.validation import to_inputs, validate_values
-from tests.factories import valid_inputs
+from tests import factories
 
-TODAY = date(2026, 11, 25)
 INDEX = date(2025, 6, 1)
 
 
 def guidance_for(**overrides):
-    values = valid_inputs(**{"index_procedure_date": INDEX, **overrides})
-    validate_values(values, today=TODAY)
-    return evaluate(to_inputs(values))
+    return factories.guidance_for(**{"index_procedure_date": INDEX, **overrides})
 
 
 def day(n: int) -> date:

@@ -14,16 +14,8 @@ from assessments.validation import (
     validate_case,
     validate_values,
 )
-from tests.factories import json_case, valid_inputs
+from tests.factories import NO_MRI, TODAY, json_case, valid_inputs
 
-TODAY = date(2026, 11, 25)
-NO_MRI = {
-    "mri_performed": False,
-    "active_fracture_location": None,
-    "cleft_sign": None,
-    "marrow_edema": None,
-    "cleft_new_since_index": None,
-}
 REQUIRED_FIELDS = [
     "patient_ref",
     "patient_age",
