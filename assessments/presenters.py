@@ -188,26 +188,40 @@ def list_rows(assessments) -> list[ListRow]:
     return rows
 
 
-def live_guidance(assessment: Assessment, *, today: date) -> dict:
-    """A draft's guidance from its current answers, or what stands in the way of it.
+def draft_guidance(
+    assessment: Assessment, *, today: date
+) -> tuple[dict | None, list[str], list[str]]:
+    """The guidance a draft gets from its current answers, or what stands in the way of it.
 
-    Keys: `guidance` (a GuidanceView or None), `missing_inputs` (labels of required
-    answers still empty), `invalid_inputs` ("label: message" lines).
+    Returns (guidance JSON or None, labels of required answers still empty,
+    "label: message" lines for answers the spec refuses). The result page,
+    the review page and the PDF all show a draft through this one function.
     """
     missing = assessment.missing_inputs()
     if missing:
-        labels = [validation.FIELDS_BY_NAME[name].label for name in missing]
-        return {"guidance": None, "missing_inputs": labels, "invalid_inputs": []}
+        return None, [validation.FIELDS_BY_NAME[name].label for name in missing], []
     try:
         validation.validate_values(assessment.input_values(), today=today)
     except validation.InvalidInput as invalid:
         lines = [
             f"{validation.FIELDS_BY_NAME[name].label}: {' '.join(messages)}"
+            if name in validation.FIELDS_BY_NAME
+            else " ".join(messages)
             for name, messages in invalid.errors.items()
         ]
-        return {"guidance": None, "missing_inputs": [], "invalid_inputs": lines}
-    guidance = GuidanceView.from_dict(assessment.evaluate().to_dict())
-    return {"guidance": guidance, "missing_inputs": [], "invalid_inputs": []}
+        return None, [], lines
+    return assessment.evaluate().to_dict(), [], []
+
+
+def live_guidance(assessment: Assessment, *, today: date) -> dict:
+    """A draft's guidance for a page: keys `guidance` (a GuidanceView or None),
+    `missing_inputs` and `invalid_inputs` (see `draft_guidance`)."""
+    guidance, missing, invalid = draft_guidance(assessment, today=today)
+    return {
+        "guidance": GuidanceView.from_dict(guidance) if guidance is not None else None,
+        "missing_inputs": missing,
+        "invalid_inputs": invalid,
+    }
 
 
 def frozen_guidance(assessment: Assessment) -> dict:

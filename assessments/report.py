@@ -11,13 +11,13 @@ The template only lays out what `build_report` returns.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from . import choices, presenters, validation
+from . import choices, presenters
 from . import guidance as rules
 from .models import Assessment
 
@@ -151,25 +151,6 @@ def _local(moment: datetime) -> str:
     return format_date(timezone.localtime(moment), DATETIME_FORMAT)
 
 
-def current_guidance(assessment: Assessment, *, today: date) -> tuple[dict | None, list, list]:
-    """Guidance a draft would get now, or what stops it: (guidance, missing, errors)."""
-    missing = assessment.missing_inputs()
-    if missing:
-        return None, [validation.FIELDS_BY_NAME[name].label for name in missing], []
-    values = assessment.input_values()
-    try:
-        validation.validate_values(values, today=today)
-    except validation.InvalidInput as invalid:
-        errors = [
-            f"{validation.FIELDS_BY_NAME[name].label}: {' '.join(messages)}"
-            if name in validation.FIELDS_BY_NAME
-            else " ".join(messages)
-            for name, messages in invalid.errors.items()
-        ]
-        return None, [], errors
-    return assessment.evaluate().to_dict(), [], []
-
-
 def build_report(assessment: Assessment, *, generated_at: datetime | None = None) -> Report:
     """Everything the report template shows for this assessment."""
     generated_at = generated_at or timezone.now()
@@ -177,7 +158,7 @@ def build_report(assessment: Assessment, *, generated_at: datetime | None = None
     if assessment.is_final and assessment.guidance:
         guidance, missing_inputs, input_errors = assessment.guidance, [], []
     else:
-        guidance, missing_inputs, input_errors = current_guidance(
+        guidance, missing_inputs, input_errors = presenters.draft_guidance(
             assessment, today=timezone.localdate(generated_at)
         )
 
