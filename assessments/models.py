@@ -215,6 +215,7 @@ class AccessLogEntry(models.Model):
         PDF = "pdf", "PDF"
         PREVIEW = "preview", "HTML preview"
         ADMIN = "admin", "Admin page"
+        OUTCOMES = "outcomes", "Procedure and follow-ups"
 
     id = models.BigAutoField(primary_key=True)
     user = models.ForeignKey(

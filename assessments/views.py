@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from outcomes.selectors import follow_ups_due
+
 from . import presenters, services, steps, validation
 from .access import access_record
 from .amendments import amendment_links
@@ -47,7 +49,12 @@ def assessment_list(request):
     page = Paginator(assessments.order_by("-updated", "-created"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"page": page, "rows": presenters.list_rows(page), "query": query}
+    context = {
+        "page": page,
+        "rows": presenters.list_rows(page),
+        "query": query,
+        "follow_ups_due": follow_ups_due(user=request.user, today=timezone.localdate()),
+    }
     return render(request, "assessments/list.html", context)
 
 

@@ -142,3 +142,38 @@ def test_only_staff_reach_the_admin_of_assessments(client, request, subjects, na
     assert response.status_code == ADMIN_EXPECTED[persona], (name, persona)
     if response.status_code == 302:
         assert response["Location"].startswith(reverse("admin:login"))
+
+
+# The `outcomes` namespace: the procedure, follow-ups and delegations of alice's final
+# assessment (bob has no delegation), and the reviewers' audit dashboard.
+OUTCOME_TABLE = {
+    "detail": ("get", "final", {}, (200, 404, 200, 200)),
+    "procedure": ("get", "final", {}, (200, 404, 403, 403)),
+    "follow_up": ("get", "final", {"interval": "1m"}, (302, 404, 403, 403)),
+    "delegation_add": ("post", "final", {}, (400, 404, 403, 403)),
+    "delegation_remove": ("post", "final", {"user_id": 1}, (302, 404, 403, 403)),
+}
+
+
+def outcome_url_names() -> set[str]:
+    _, resolver = get_resolver().namespace_dict["outcomes"]
+    return {pattern.name for pattern in resolver.url_patterns}
+
+
+def test_every_url_of_outcomes_has_a_row():
+    assert outcome_url_names() == set(OUTCOME_TABLE)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(OUTCOME_TABLE))
+def test_each_persona_gets_the_outcome_answer_in_the_table(
+    client, request, subjects, name, persona
+):
+    method, subject, kwargs, statuses = OUTCOME_TABLE[name]
+    if subject is not None:
+        kwargs = {"assessment_id": subjects[subject].pk, **kwargs}
+    url = reverse(f"outcomes:{name}", kwargs=kwargs)
+    response = getattr(signed_in(client, request, persona), method)(url)
+    assert response.status_code == expected(statuses, persona), (name, persona)
+    if persona == "anonymous":
+        assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "assessments",
+    "outcomes",
 ]
 
 MIDDLEWARE = [

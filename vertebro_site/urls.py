@@ -19,4 +19,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("favicon.ico", FaviconView.as_view()),
     path("", include("assessments.urls")),
+    path("", include("outcomes.urls")),
 ]

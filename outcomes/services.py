@@ -1,0 +1,67 @@
+"""Writes of outcomes: each validated in full before it is saved, history kept with its author."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from assessments.models import Assessment
+from assessments.roles import CLINICIANS
+
+from .models import Delegation, FollowUp, Procedure
+
+
+@transaction.atomic
+def procedure_save(*, procedure: Procedure, user) -> Procedure:
+    """Create or update the procedure record (fields already set); raises ValidationError."""
+    Assessment.objects.select_for_update().filter(pk=procedure.assessment_id).first()
+    existing = Procedure.objects.filter(assessment_id=procedure.assessment_id).first()
+    if existing is not None and procedure.pk is None:
+        procedure.pk = existing.pk
+        procedure.created = existing.created
+        procedure._state.adding = False
+    procedure.recorded_by = user
+    procedure.full_clean(validate_unique=False)
+    procedure._history_user = user
+    procedure.save()
+    return procedure
+
+
+@transaction.atomic
+def follow_up_save(*, follow_up: FollowUp, user) -> FollowUp:
+    """Create or update the follow-up of its interval (fields already set)."""
+    Assessment.objects.select_for_update().filter(pk=follow_up.assessment_id).first()
+    existing = FollowUp.objects.filter(
+        assessment_id=follow_up.assessment_id, interval=follow_up.interval
+    ).first()
+    if existing is not None and follow_up.pk is None:
+        follow_up.pk = existing.pk
+        follow_up.created = existing.created
+        follow_up._state.adding = False
+    follow_up.recorded_by = user
+    follow_up.full_clean(validate_unique=False)
+    follow_up._history_user = user
+    follow_up.save()
+    return follow_up
+
+
+@transaction.atomic
+def delegation_grant(*, assessment: Assessment, username: str, user) -> Delegation:
+    """Let a fellow clinician (by user name) record this assessment's outcomes."""
+    colleague = (
+        get_user_model()
+        .objects.filter(username=username.strip(), is_active=True, groups__name=CLINICIANS)
+        .first()
+    )
+    if colleague is None:
+        raise ValidationError({"username": "No active clinician has this user name."})
+    if colleague.pk == assessment.owner_id:
+        raise ValidationError({"username": "You already record this assessment's outcomes."})
+    delegation, _ = Delegation.objects.get_or_create(
+        assessment=assessment, delegate=colleague, defaults={"granted_by": user}
+    )
+    return delegation
+
+
+@transaction.atomic
+def delegation_revoke(*, assessment: Assessment, delegate_id: int) -> None:
+    Delegation.objects.filter(assessment=assessment, delegate_id=delegate_id).delete()
