@@ -25,6 +25,11 @@ need_debian_package() {  # command package
 
 need_debian_package chromium chromium
 need_debian_package pdftoppm poppler-utils
+need_debian_package java default-jre-headless
+need_debian_package npm npm
+# axe-core and the W3C Nu HTML checker for the browser tests (package.json, exact pins).
+# No install scripts: vnu-jar's would download a Java runtime; the machine's Java runs it.
+npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 if [ -z "${DATABASE_URL:-}" ]; then
     need_debian_package initdb postgresql "/usr/lib/postgresql/*/bin/initdb"
 fi
