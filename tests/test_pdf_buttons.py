@@ -10,7 +10,7 @@ def test_the_result_page_has_a_download_pdf_button(client, alice):
     final = finalized_assessment(alice)
     client.force_login(alice)
     html = client.get(reverse("assessments:result", args=[final.pk])).content.decode()
-    assert f'href="{reverse("assessments:pdf", args=[final.pk])}">Download PDF</a>' in html
+    assert f'href="{reverse("assessments:pdf", args=[final.pk])}" download>Download PDF</a>' in html
 
 
 def test_my_assessments_offers_a_pdf_for_each_row(client, alice):

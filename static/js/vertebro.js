@@ -4,6 +4,8 @@
  *   value in data-show-value. A hidden block's inputs are disabled, so they are not
  *   sent: the server stores them empty, as the spec wants when they do not apply.
  * - The error summary takes the focus, and its links focus the field they name.
+ * - Otherwise a step's form ([data-focus-first]) puts the focus in its first field, so the
+ *   keyboard starts where the answers go, not at the top menu.
  */
 (function () {
   "use strict";
@@ -44,6 +46,18 @@
     });
   }
 
+  function focusFirstField(form) {
+    var fields = form.querySelectorAll(
+      "input:not([type=hidden]):not(:disabled), select:not(:disabled), textarea:not(:disabled)"
+    );
+    for (var i = 0; i < fields.length; i += 1) {
+      if (fields[i].offsetParent !== null) {
+        fields[i].focus();
+        return;
+      }
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
     var form = document.getElementById("step-form");
@@ -52,6 +66,9 @@
       form.addEventListener("change", function () {
         updateConditionalBlocks(form);
       });
+    }
+    if (form && form.hasAttribute("data-focus-first") && !document.getElementById("error-summary")) {
+      focusFirstField(form);
     }
   });
 })();

@@ -1,0 +1,74 @@
+"""Phones and tablets: the menu fits, the recommendation comes before the answers, focus
+lands where the work is, and "Download PDF" downloads."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from assessments import services
+from tests.conftest import PASSWORD
+from tests.factories import make_assessment
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _sign_in(page, live_server, username="alice"):
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("load")
+
+
+@pytest.mark.parametrize("width", [390, 768])
+def test_the_recommendation_comes_before_the_answers_on_review(
+    page, live_server, alice, console_errors, width
+):
+    draft = make_assessment(alice)
+    page.set_viewport_size({"width": width, "height": 844})
+    _sign_in(page, live_server)
+    page.goto(live_server.url + reverse("assessments:review", args=[draft.pk]))
+    recommendation = page.locator("#recommendation-title").bounding_box()
+    first_answers = page.get_by_role("heading", name="1. Patient and index procedure")
+    assert recommendation["y"] + recommendation["height"] <= 844, "below the fold"
+    assert recommendation["y"] < first_answers.bounding_box()["y"]
+
+
+def test_the_phone_menu_fits_the_screen(page, live_server, alice, console_errors):
+    page.set_viewport_size({"width": 390, "height": 844})
+    _sign_in(page, live_server)
+    menu = page.get_by_role("navigation", name="Main")
+    for name in ("My assessments", "New assessment"):
+        box = menu.get_by_role("link", name=name).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, name
+    box = menu.get_by_role("button", name="Sign out").bounding_box()
+    assert box["x"] + box["width"] <= 390
+
+
+def test_a_reviewer_is_not_offered_new_assessment(page, live_server, reviewer, console_errors):
+    _sign_in(page, live_server, "reviewer")
+    expect(page.get_by_role("heading", name="My assessments")).to_be_visible()
+    expect(page.get_by_role("link", name="New assessment")).to_have_count(0)
+    expect(page.get_by_role("link", name="Review (admin)")).to_be_visible()
+
+
+def test_after_a_saved_step_the_focus_is_in_the_first_field(
+    page, live_server, alice, console_errors
+):
+    draft = make_assessment(alice)
+    _sign_in(page, live_server)
+    page.goto(live_server.url + reverse("assessments:step", args=[draft.pk, 1]))
+    expect(page.get_by_label("Patient reference (MRN)")).to_be_focused()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Step 1 saved.")).to_be_visible()
+    expect(page.get_by_label("Assessment date")).to_be_focused()
+
+
+def test_download_pdf_downloads_the_summary(page, live_server, alice, console_errors):
+    final = services.assessment_finalize(assessment=make_assessment(alice), user=alice)
+    _sign_in(page, live_server)
+    page.goto(live_server.url + reverse("assessments:result", args=[final.pk]))
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert page.url.endswith(reverse("assessments:result", args=[final.pk]))
