@@ -54,3 +54,10 @@ def test_the_demo_reviewer_can_review(db):
     call_command("seed_demo", stdout=StringIO())
     reviewer = get_user_model().objects.get(username="reviewer")
     assert reviewer.has_perm("assessments.review_assessment")
+
+
+def test_seed_demo_names_the_address_it_was_given(db):
+    out = StringIO()
+    call_command("seed_demo", "--url", "http://127.0.0.1:8123/", stdout=out)
+    assert "at http://127.0.0.1:8123/" in out.getvalue()
+    assert ":8000" not in out.getvalue()

@@ -117,6 +117,13 @@ def demo_id(patient_ref: str) -> uuid.UUID:
 class Command(BaseCommand):
     help = "Create the demo users and demo assessments. Running it twice changes nothing."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000/",
+            help="Where the server will be reached, for the sign-in hint (make run passes it).",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
         ensure_roles()
@@ -129,8 +136,7 @@ class Command(BaseCommand):
             created += self._assessment(users[owner], patient_ref, final, last_step, changes)
         self.stdout.write(f"Demo assessments: {created} created, {len(DEMO_ASSESSMENTS)} in all.")
         self.stdout.write(
-            f"Demo clinician: sign in as 'demo' with password '{DEMO_PASSWORD}' "
-            "at http://127.0.0.1:8000/"
+            f"Demo clinician: sign in as 'demo' with password '{DEMO_PASSWORD}' at {options['url']}"
         )
 
     def _user(self, username, first_name, last_name, group):
