@@ -6,6 +6,10 @@
  * - The error summary takes the focus, and its links focus the field they name.
  * - Otherwise a step's form ([data-focus-first]) puts the focus in its first field, so the
  *   keyboard starts where the answers go, not at the top menu.
+ * - Beside each date field, the date in words as soon as one is entered ("Tue 10 Mar 2026"),
+ *   with the days to the date it is compared with (data-words-reference, an ISO date, and
+ *   data-words-reference-label): the same words whatever order the browser's locale
+ *   shows the day and month in.
  */
 (function () {
   "use strict";
@@ -58,6 +62,53 @@
     }
   }
 
+  var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var DAY_MS = 86400000;
+
+  function parseIsoDate(text) {
+    var match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || "");
+    if (!match) {
+      return null;
+    }
+    var date = new Date(Date.UTC(+match[1], +match[2] - 1, +match[3]));
+    return date.getUTCDate() === +match[3] ? date : null;
+  }
+
+  function dateInWords(input) {
+    var date = parseIsoDate(input.value);
+    if (!date) {
+      return "";
+    }
+    var words =
+      DAYS[date.getUTCDay()] + " " + date.getUTCDate() + " " + MONTHS[date.getUTCMonth()] +
+      " " + date.getUTCFullYear();
+    var reference = parseIsoDate(input.dataset.wordsReference);
+    var label = input.dataset.wordsReferenceLabel;
+    if (reference && label) {
+      var days = Math.round((date - reference) / DAY_MS);
+      var count = Math.abs(days) + (Math.abs(days) === 1 ? " day " : " days ");
+      words += " — " + (days === 0 ? "the same day as " + label
+        : count + (days < 0 ? "before " : "after ") + label);
+    }
+    return words;
+  }
+
+  function showDatesInWords(form) {
+    form.querySelectorAll("input[type=date]").forEach(function (input) {
+      var output = document.getElementById(input.id + "_words");
+      if (!output) {
+        return;
+      }
+      var update = function () {
+        output.textContent = dateInWords(input);
+      };
+      input.addEventListener("input", update);
+      input.addEventListener("change", update);
+      update();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
     var form = document.getElementById("step-form");
@@ -66,6 +117,9 @@
       form.addEventListener("change", function () {
         updateConditionalBlocks(form);
       });
+    }
+    if (form) {
+      showDatesInWords(form);
     }
     if (form && form.hasAttribute("data-focus-first") && !document.getElementById("error-summary")) {
       focusFirstField(form);
