@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve bench lint format
+.PHONY: run test serve bench lint format screenshots
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	bash scripts/venv.sh "$(PYTHON)" "$(VENV)"
@@ -29,6 +29,10 @@ serve: $(VENV)/.installed
 ## make bench: the benchmark figures, as one JSON object.
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
+
+## make screenshots: docs/screenshots/, each page at 1280, 768 and 390 px (demo data, Chromium).
+screenshots: $(VENV)/.installed
+	$(PY) scripts/screenshots.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
