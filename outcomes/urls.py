@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_audit
 
 app_name = "outcomes"
 
@@ -26,4 +26,6 @@ urlpatterns = [
         views.delegation_remove,
         name="delegation_remove",
     ),
+    path("audit/outcomes/", views_audit.dashboard, name="dashboard"),
+    path("audit/outcomes.pdf", views_audit.dashboard_pdf, name="dashboard_pdf"),
 ]

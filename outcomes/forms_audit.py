@@ -1,0 +1,82 @@
+"""The dashboard's filter: period (assessment date), clinician, treated level."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from assessments import choices as assessment_choices
+from assessments.roles import CLINICIANS
+
+from .audit import AuditFilter
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ClinicianChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class AuditFilterForm(forms.Form):
+    date_from = forms.DateField(label="Assessed from", required=False, widget=DATE)
+    date_to = forms.DateField(label="Assessed until", required=False, widget=DATE)
+    clinician = ClinicianChoiceField(
+        label="Clinician",
+        required=False,
+        queryset=get_user_model().objects.none(),
+        empty_label="All clinicians",
+    )
+    treated_level = forms.ChoiceField(
+        label="Treated level",
+        required=False,
+        choices=[("", "All levels"), *assessment_choices.VertebralLevel.choices],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clinician"].queryset = (
+            get_user_model()
+            .objects.filter(groups__name=CLINICIANS)
+            .order_by("last_name", "username")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "Must be on or after the start of the period.")
+        return cleaned
+
+    def audit_filter(self) -> AuditFilter:
+        data = self.cleaned_data
+        clinician = data.get("clinician")
+        return AuditFilter(
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            clinician_id=clinician.pk if clinician else None,
+            treated_level=data.get("treated_level") or None,
+        )
+
+    def error_summary(self) -> list[dict]:
+        return [
+            {"anchor": self[name].auto_id, "label": self[name].label, "message": message}
+            for name in self.fields
+            for message in self[name].errors
+        ]
+
+    def description(self) -> str:
+        """The filter in words, for the page and the PDF."""
+        if not self.is_valid():
+            return ""
+        data = self.cleaned_data
+        parts = []
+        if data.get("date_from") or data.get("date_to"):
+            start = data["date_from"].strftime("%d %b %Y") if data.get("date_from") else "the start"
+            end = data["date_to"].strftime("%d %b %Y") if data.get("date_to") else "today"
+            parts.append(f"assessed from {start} to {end}")
+        if data.get("clinician"):
+            parts.append(
+                f"clinician {self.fields['clinician'].label_from_instance(data['clinician'])}"
+            )
+        if data.get("treated_level"):
+            parts.append(f"treated level {data['treated_level']}")
+        return "; ".join(parts) or "all final assessments"

@@ -1,0 +1,117 @@
+"""The reviewers' audit dashboard: who sees it, what it shows, its filter and its cost."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.outcomes.audit_data import build
+from tests.outcomes.factories import final_assessment, make_follow_up, make_procedure
+from tests.pdf_helpers import document_text
+
+URL = reverse("outcomes:dashboard")
+
+
+@pytest.fixture
+def department(alice, bob):
+    return build(alice, bob)
+
+
+def test_clinicians_are_refused_and_anonymous_visitors_sent_to_sign_in(client, alice):
+    client.force_login(alice)
+    assert client.get(URL).status_code == 403
+    assert client.get(reverse("outcomes:dashboard_pdf")).status_code == 403
+    client.logout()
+    assert client.get(URL).status_code == 302
+
+
+def test_the_reviewer_sees_figures_beside_the_published_ones_with_their_series(
+    client, reviewer, department
+):
+    client.force_login(reviewer)
+    response = client.get(URL)
+    assert response.status_code == 200
+    page = response.content.decode()
+    # Adherence 3 of 5 (Wilson 23% to 88%), overrides 1 of 2 under R8.
+    assert "60% (3 of 5; 95% CI 23% to 88%)" in page
+    assert "50% (1 of 2; 95% CI 9% to 91%)" in page
+    assert "R8 (Repeat vertebroplasty not indicated): 1 of 2" in page
+    # Mean VAS before 6.5 (t interval 1.6 to 11.4), n = 4; the published 8.6 with its series.
+    assert "6.5 (95% CI 1.6 to 11.4)" in page
+    assert "8.6 <span" in page
+    assert "unrelieved 4–32 days" in page
+    assert "13–22%" in page and "58.8–63.8%" in page and "7.8%" in page
+    assert "Too few patients (n = 4) to compare with the published figure" in page
+    # Two charts, each followed by a table of its figures.
+    assert page.count("<svg") == 2
+    assert page.count('role="img"') == 2
+
+
+def test_the_filter_narrows_the_figures(client, reviewer, department):
+    client.force_login(reviewer)
+    page = client.get(URL, {"treated_level": "T12"}).content.decode()
+    assert "1 final assessment." in page
+    assert "treated level T12" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            {"date_from": "2025-02-01", "date_to": "2025-01-01"},
+            "Assessed until: Must be on or after",
+        ),
+        ({"date_from": "yesterday"}, "Assessed from: Enter a valid date."),
+        ({"treated_level": "Z9"}, "Treated level: Select a valid choice."),
+        ({"clinician": "999999"}, "Clinician: Select a valid choice."),
+    ],
+)
+def test_a_bad_filter_is_refused_naming_the_field(client, reviewer, query, message):
+    client.force_login(reviewer)
+    response = client.get(URL, query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_the_page_has_no_inline_script_or_style(client, reviewer, department):
+    client.force_login(reviewer)
+    page = client.get(URL).content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page)
+    assert "<style" not in page
+    assert not re.search(r"\sstyle=", page)
+    assert not re.search(r"\son[a-z]+=", page)
+
+
+def _add_patients(alice, count):
+    for number in range(count):
+        assessment = final_assessment(alice, patient_ref=f"Q-{number}")
+        make_procedure(assessment)
+        make_follow_up(assessment, "1m")
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_dashboard_costs_the_same_number_of_queries_for_1_or_12_patients(
+    client, reviewer, alice, django_assert_num_queries, count
+):
+    _add_patients(alice, count)
+    client.force_login(reviewer)
+    client.get(URL)  # the session and user, as on any page
+    # session, user, 2 for its permissions, the clinician choices, the 6 audit queries
+    with django_assert_num_queries(QUERIES):
+        assert client.get(URL).status_code == 200
+
+
+QUERIES = 11
+
+
+def test_the_pdf_has_the_same_figures(client, reviewer, department):
+    client.force_login(reviewer)
+    response = client.get(
+        reverse("outcomes:dashboard_pdf"), {"clinician": department["A1"].owner_id}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(document_text(response.content).split())
+    assert "Outcomes audit" in text
+    assert "60% (3 of 5; 95% CI 23% to 88%)" in text
+    assert "clinician Alice Tester" in text
