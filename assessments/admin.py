@@ -5,19 +5,23 @@ included; reviewers (view permissions only) change nothing. Opening an
 assessment or its history in the admin is recorded in the access log.
 """
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
-from . import export, security_log, validation
+from . import choices, export, security_log, validation
 from .access import access_record
 from .models import AccessLogEntry, Assessment
 
@@ -55,6 +59,73 @@ def _admin_link(assessment: Assessment | None) -> str:
         return "—"
     url = reverse("admin:assessments_assessment_change", args=[assessment.pk])
     return format_html('<a href="{}">{}</a>', url, assessment)
+
+
+DATE_FORMAT = "j M Y"
+DATE_TIME_FORMAT = "j M Y, H:i"
+EMPTY = "—"
+
+
+def person(user) -> str:
+    """A user as people read it: the full name, else the user name."""
+    if user is None:
+        return EMPTY
+    return user.get_full_name() or user.get_username()
+
+
+def describe(assessment: Assessment) -> str:
+    """One assessment told apart from its amendments: reference, level, status and date."""
+    level = f", {assessment.treated_level}" if assessment.treated_level else ""
+    when = (
+        f" {date_format(timezone.localtime(assessment.finalized_at), DATE_TIME_FORMAT)}"
+        if assessment.finalized_at
+        else ""
+    )
+    amendment = ", amendment" if assessment.amends_id else ""
+    status = assessment.get_status_display().lower()
+    return f"{assessment.patient_ref or '(no reference)'}{level} ({status}{when}{amendment})"
+
+
+def readable_value(field, value) -> str:
+    """A stored value as the pages show it: labels for codes, dates in words, "—" for none."""
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if field.name == "contraindications":
+        labels = dict(choices.Contraindication.choices)
+        return ", ".join(str(labels.get(code, code)) for code in value)
+    if field.name == "guidance":
+        return "recorded"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), DATE_TIME_FORMAT)
+    if isinstance(value, date):
+        return date_format(value, DATE_FORMAT)
+    if field.is_relation:
+        if isinstance(value, get_user_model()):
+            return person(value)
+        return EMPTY if getattr(value, "pk", None) is None else str(value)
+    return str(value)
+
+
+class ReadableHistory(HistoricalRecordContextHelper):
+    """The admin history's changes with field labels and readable values."""
+
+    def context_for_delta_changes(self, delta):
+        changes = []
+        for change in delta.changes:
+            field = self.model._meta.get_field(change.field)
+            old, new = readable_value(field, change.old), readable_value(field, change.new)
+            if old != new:
+                changes.append({"field": capfirst(field.verbose_name), "old": old, "new": new})
+        return changes
+
+
+# The app list beside every admin page would leave the reviewers' tables too little room;
+# the breadcrumbs and the index lead to the same pages.
+admin.site.enable_nav_sidebar = False
 
 
 class AssessmentPeriodFilter(admin.SimpleListFilter):
@@ -101,14 +172,13 @@ class AssessmentChangeList(ChangeList):
 @admin.register(Assessment)
 class AssessmentAdmin(SimpleHistoryAdmin):
     list_display = (
-        "patient_ref",
-        "treated_level",
+        "patient",
+        "level",
         "clinician",
         "status",
-        "scenario",
-        "recommendation",
-        "assessment_date",
-        "finalized_at",
+        "result",
+        "assessed",
+        "finalized",
         "links",
     )
     list_filter = (
@@ -120,6 +190,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         ("owner", admin.RelatedOnlyFieldListFilter),
         AssessmentPeriodFilter,
     )
+    list_display_links = ("patient",)
     date_hierarchy = "assessment_date"
     search_fields = ("patient_ref", "owner__username", "owner__first_name", "owner__last_name")
     list_select_related = ("owner",)
@@ -142,6 +213,9 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     def get_changelist(self, request, **kwargs):
         return AssessmentChangeList
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistory(self.model, historical_record)
+
     # Finalization, amendment and the record fields only change through the services.
     def get_readonly_fields(self, request, obj=None):
         fields = (*RECORD_FIELDS, *RESULT_FIELDS, "guidance")
@@ -153,13 +227,49 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     def clinician(self, assessment: Assessment) -> str:
         return assessment.owner.get_full_name() or assessment.owner.get_username()
 
+    @admin.display(description="Patient", ordering="patient_ref")
+    def patient(self, assessment: Assessment) -> str:
+        return assessment.patient_ref or "(no reference)"
+
+    @admin.display(description="Level", ordering="treated_level")
+    def level(self, assessment: Assessment) -> str:
+        return assessment.treated_level or EMPTY
+
+    @admin.display(description="Recommendation and scenario", ordering="recommendation")
+    def result(self, assessment: Assessment) -> str:
+        if not assessment.recommendation:
+            return EMPTY
+        return format_html(
+            '{}<br><span class="scenario">{}</span>',
+            assessment.get_recommendation_display(),
+            assessment.get_scenario_display(),
+        )
+
+    @admin.display(description="Assessed", ordering="assessment_date")
+    def assessed(self, assessment: Assessment) -> str:
+        if assessment.assessment_date is None:
+            return EMPTY
+        return format_html(
+            '<span class="nowrap">{}</span>', date_format(assessment.assessment_date, DATE_FORMAT)
+        )
+
+    @admin.display(description="Finalized", ordering="finalized_at")
+    def finalized(self, assessment: Assessment) -> str:
+        if assessment.finalized_at is None:
+            return EMPTY
+        return format_html(
+            '<span class="nowrap">{}</span>',
+            date_format(timezone.localtime(assessment.finalized_at), DATE_FORMAT),
+        )
+
     @admin.display(description="Open")
     def links(self, assessment: Assessment) -> str:
         items = [
             _app_link("assessments:result", assessment, "Result"),
             _app_link("assessments:pdf", assessment, "PDF"),
         ]
-        return format_html_join(" · ", "{}", ((item,) for item in items if item)) or "—"
+        links = format_html_join(" · ", "{}", ((item,) for item in items if item))
+        return format_html('<span class="nowrap">{}</span>', links) if links else EMPTY
 
     @admin.display(description="Headline")
     def headline(self, assessment: Assessment) -> str:
@@ -226,20 +336,40 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         return response
 
 
+class WhoFilter(admin.RelatedOnlyFieldListFilter):
+    """The people in the log by name; every entry has one (sign-in is required to view)."""
+
+    include_empty_choice = False
+
+    def field_choices(self, field, request, model_admin):
+        ids = model_admin.get_queryset(request).values_list("user_id", flat=True).distinct()
+        users = get_user_model().objects.filter(pk__in=ids)
+        return sorted(((user.pk, person(user)) for user in users), key=lambda item: item[1])
+
+
 @admin.register(AccessLogEntry)
 class AccessLogEntryAdmin(admin.ModelAdmin):
-    list_display = ("accessed_at", "user", "kind", "assessment_link", "ip_address")
-    list_filter = ("kind", "accessed_at", ("user", admin.RelatedOnlyFieldListFilter))
+    list_display = ("when", "who", "kind", "assessment_link", "ip_address")
+    list_filter = ("kind", "accessed_at", ("user", WhoFilter))
     date_hierarchy = "accessed_at"
     search_fields = ("assessment__patient_ref", "user__username", "ip_address")
     list_select_related = ("user", "assessment")
     show_full_result_count = False
-    fields = ("accessed_at", "user", "kind", "assessment_link", "ip_address")
+    fields = ("when", "who", "kind", "assessment_link", "ip_address")
     readonly_fields = fields
+
+    @admin.display(description="When", ordering="accessed_at")
+    def when(self, entry: AccessLogEntry) -> str:
+        return date_format(timezone.localtime(entry.accessed_at), DATE_TIME_FORMAT)
+
+    @admin.display(description="Who", ordering="user__last_name")
+    def who(self, entry: AccessLogEntry) -> str:
+        return person(entry.user)
 
     @admin.display(description="Assessment", ordering="assessment__patient_ref")
     def assessment_link(self, entry: AccessLogEntry) -> str:
-        return _admin_link(entry.assessment)
+        url = reverse("admin:assessments_assessment_change", args=[entry.assessment_id])
+        return format_html('<a href="{}">{}</a>', url, describe(entry.assessment))
 
     # Nobody adds, changes or deletes entries, superusers included.
     def has_add_permission(self, request):

@@ -72,3 +72,18 @@ def test_download_pdf_downloads_the_summary(page, live_server, alice, console_er
         page.get_by_role("link", name="Download PDF").click()
     assert download.value.suggested_filename.endswith(".pdf")
     assert page.url.endswith(reverse("assessments:result", args=[final.pk]))
+
+
+def test_the_admin_list_fits_a_1280_px_screen(page, live_server, alice, reviewer, console_errors):
+    for number in range(3):
+        services.assessment_finalize(
+            assessment=make_assessment(alice, patient_ref=f"MRN-ADMIN-{number}"), user=alice
+        )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, live_server, "reviewer")
+    page.goto(live_server.url + reverse("admin:assessments_assessment_changelist"))
+    results = page.locator(".results")
+    assert results.evaluate("box => box.scrollWidth - box.clientWidth") == 0
+    for link in ("Result", "PDF"):
+        box = page.get_by_role("link", name=link, exact=True).first.bounding_box()
+        assert box["x"] + box["width"] <= 1280, link
