@@ -17,6 +17,7 @@ from django.db import transaction
 from assessments import services, validation
 from assessments.models import Assessment
 from assessments.roles import CLINICIANS, REVIEWERS, ensure_roles
+from outcomes.demo import seed_current, seed_outcomes
 
 DEMO_PASSWORD = "vertebro-demo-2026"
 DEMO_USERS = (
@@ -135,6 +136,11 @@ class Command(BaseCommand):
         for owner, patient_ref, final, last_step, changes in DEMO_ASSESSMENTS:
             created += self._assessment(users[owner], patient_ref, final, last_step, changes)
         self.stdout.write(f"Demo assessments: {created} created, {len(DEMO_ASSESSMENTS)} in all.")
+        outcomes = seed_outcomes(users)
+        seed_current(users)
+        self.stdout.write(
+            f"Demo outcomes: {outcomes} patients with procedures and follow-ups created."
+        )
         self.stdout.write(
             f"Demo clinician: sign in as 'demo' with password '{DEMO_PASSWORD}' at {options['url']}"
         )
