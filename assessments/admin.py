@@ -1,7 +1,8 @@
 """The admin: reviewers look back over assessments and the access log (issue 5).
 
 Final and superseded assessments are read-only here for everyone, superusers
-included; reviewers (view permissions only) change nothing. Opening an
+included; a draft is changed only by its owner; reviewers (view permissions only)
+change nothing. Opening an
 assessment or its history in the admin is recorded in the access log.
 """
 
@@ -12,7 +13,8 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.db.models.constants import LOOKUP_SEP
+from django.http import Http404, StreamingHttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -128,6 +130,22 @@ class ReadableHistory(HistoricalRecordContextHelper):
 admin.site.enable_nav_sidebar = False
 
 
+class FilterLookupsOnly:
+    """Filter a changelist only by what its filters offer; any other lookup in the query string
+    is refused (400) instead of reaching the database (where, say, `?ip_address=abc` fails)."""
+
+    def lookup_allowed(self, lookup, value, request=None):
+        allowed = {self.date_hierarchy}
+        for item in self.list_filter:
+            if isinstance(item, type) and issubclass(item, admin.SimpleListFilter):
+                allowed.add(item.parameter_name)
+            else:
+                allowed.add(item[0] if isinstance(item, (list, tuple)) else item)
+        if lookup.split(LOOKUP_SEP, 1)[0] not in allowed:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+
 class AssessmentPeriodFilter(admin.SimpleListFilter):
     """Assessment dates relative to today: what a reviewer looks back over."""
 
@@ -170,7 +188,7 @@ class AssessmentChangeList(ChangeList):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
     list_display = (
         "patient",
         "level",
@@ -283,13 +301,20 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         # Assessments are entered by clinicians through the questionnaire.
         return False
 
+    # Object-level rights: only the owner of a draft changes or deletes it, here as in the app
+    # (a clinician with staff status reviews colleagues' drafts but does not edit them;
+    # superusers manage users, not other clinicians' assessments).
+    @staticmethod
+    def _is_own_draft(request, obj: Assessment) -> bool:
+        return not obj.is_final and obj.owner_id == request.user.pk
+
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_final:
+        if obj is not None and not self._is_own_draft(request, obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_final:
+        if obj is not None and not self._is_own_draft(request, obj):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -303,12 +328,16 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         # Checked against the database row: the object in hand may be an old draft version.
         if Assessment.objects.filter(pk=obj.pk).exclude(status=Assessment.Status.DRAFT).exists():
             raise PermissionDenied("A final assessment is never changed; amend it instead.")
+        if not Assessment.objects.filter(pk=obj.pk, owner=request.user).exists():
+            raise PermissionDenied("Only the clinician who owns a draft changes it.")
         obj.version += 1
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
         if Assessment.objects.filter(pk=obj.pk).exclude(status=Assessment.Status.DRAFT).exists():
             raise PermissionDenied("A final assessment is never deleted.")
+        if not Assessment.objects.filter(pk=obj.pk, owner=request.user).exists():
+            raise PermissionDenied("Only the clinician who owns a draft deletes it.")
         super().delete_model(request, obj)
 
     def revert_disabled(self, request, obj=None):
@@ -318,6 +347,8 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         # Reverting to an old version would bypass validation, versioning and finalization.
         if request.method == "POST":
             raise PermissionDenied("Old versions are shown, never restored.")
+        if not str(version_id).isdigit():
+            raise Http404("No such version.")
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -348,7 +379,7 @@ class WhoFilter(admin.RelatedOnlyFieldListFilter):
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(admin.ModelAdmin):
+class AccessLogEntryAdmin(FilterLookupsOnly, admin.ModelAdmin):
     list_display = ("when", "who", "kind", "assessment_link", "ip_address")
     list_filter = ("kind", "accessed_at", ("user", WhoFilter))
     date_hierarchy = "accessed_at"

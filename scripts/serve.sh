@@ -23,7 +23,9 @@ esac
 "$PY" manage.py migrate --noinput
 
 echo "Serving Vertebro on http://$HOST:$PORT with $WORKERS gunicorn workers." >&2
-# The access log names the path without the query string: searches may hold a patient reference.
+# The access log names the path without the query string: searches may hold a patient reference;
+# the error log quotes malformed request lines with their query string removed.
+# No control socket: it would be ~/.gunicorn/gunicorn.ctl, shared by every instance of the user.
 # gunicorn trusts no X-Forwarded-* header: Django alone decides (DJANGO_BEHIND_TLS_PROXY).
 exec "$GUNICORN" vertebro_site.wsgi:application \
     --bind "$HOST:$PORT" \
@@ -31,5 +33,7 @@ exec "$GUNICORN" vertebro_site.wsgi:application \
     --access-logfile "${VERTEBRO_ACCESS_LOG:--}" \
     --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' \
     --error-logfile - \
+    --logger-class vertebro_site.log_redaction.GunicornLogger \
+    --no-control-socket \
     --forwarded-allow-ips "" \
     --graceful-timeout 10

@@ -57,6 +57,22 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
     )
 
+# The same bar as Django's deployment check (security.W009), enforced: a weak key lets anyone
+# who guesses it forge sessions and password-reset tokens.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+if not DEBUG and (
+    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY is too weak for DJANGO_DEBUG=0: it needs at least "
+        f"{SECRET_KEY_MIN_LENGTH} characters, {SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them "
+        "different, and no 'django-insecure-' prefix. Set DJANGO_SECRET_KEY to the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [
@@ -81,6 +97,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "assessments.middleware.NoStoreMiddleware",
+    "assessments.middleware.RequestLimitsMiddleware",
     "assessments.middleware.RequestContextMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -221,10 +239,14 @@ SESSION_COOKIE_AGE = VERTEBRO_SESSION_IDLE_MINUTES * 60 * 2
 # address (lockout, security log) is taken from that header only when this is set.
 VERTEBRO_PROXY_COUNT = env_int("VERTEBRO_PROXY_COUNT", 0)
 
-# Sign-in lockout (django-axes): 5 failures for one user name from one address, 15 minutes.
+# Sign-in lockout (django-axes, counts in the database): 5 failures for one user name from one
+# address, 15 minutes ...
 AXES_FAILURE_LIMIT = env_int("VERTEBRO_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("VERTEBRO_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ... and 10 failures from one address across user names lock the address (assessments.lockout).
+VERTEBRO_LOCKOUT_ADDRESS_FAILURES = env_int("VERTEBRO_LOCKOUT_ADDRESS_FAILURES", 10)
+AXES_HANDLER = "assessments.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "assessments.security_views.lockout"
 AXES_CLIENT_IP_CALLABLE = "assessments.security_log.client_ip"
@@ -256,9 +278,25 @@ VERTEBRO_SECURITY_LOG = os.environ.get("VERTEBRO_SECURITY_LOG", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
-    "formatters": {"json": {"()": "assessments.security_log.JsonFormatter"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "no_query_strings": {"()": "vertebro_site.log_redaction.QueryStringFilter"},
+    },
+    "formatters": {
+        "json": {"()": "assessments.security_log.JsonFormatter"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
     "handlers": {
+        # The development server's request log, without query strings (patient references).
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["no_query_strings"],
+        },
         "security": (
             {
                 "class": "logging.handlers.WatchedFileHandler",
@@ -278,5 +316,6 @@ LOGGING = {
     "loggers": {
         "vertebro.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["errors"], "level": "ERROR"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+from assessments.security_views import PasswordChangeView
 
 
 class FaviconView(RedirectView):
@@ -14,9 +17,19 @@ class FaviconView(RedirectView):
 
 
 urlpatterns = [
+    # One password change for the app and the admin: guesses of the old password are limited.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
-    # Sign-in (templates/registration/login.html) and sign-out.
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Sign-in (templates/registration/login.html), sign-out and password change. No password
+    # reset by e-mail: Vertebro sends no mail; a superuser sets a new password in the admin.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("favicon.ico", FaviconView.as_view()),
     path("", include("assessments.urls")),
     path("", include("outcomes.urls")),
