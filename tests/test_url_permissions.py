@@ -179,3 +179,37 @@ def test_each_persona_gets_the_outcome_answer_in_the_table(
     assert response.status_code == expected(statuses, persona), (name, persona)
     if persona == "anonymous":
         assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+
+
+# The `interop` namespace (FHIR and CDS Hooks). Statuses for (anonymous, alice, bob, reviewer,
+# superuser): the CDS endpoints answer the electronic record (a JWT, no session), so an
+# anonymous call gets 401, not the sign-in page.
+INTEROP_TABLE = {
+    "cds_discovery": ("get", None, {}, (200, 200, 200, 200, 200)),
+    "cds_service": (
+        "post",
+        None,
+        {"service_id": "vertebro-repeat-vertebroplasty"},
+        (401, 401, 401, 401, 401),
+    ),
+    "launch": ("get", None, {"handle": "unknown"}, (SIGN_IN, 410, 410, 403, 410)),
+}
+
+
+def test_every_interop_url_has_a_row():
+    _, resolver = get_resolver().namespace_dict["interop"]
+    names = {pattern.name for pattern in resolver.url_patterns}
+    assert names == set(INTEROP_TABLE)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(INTEROP_TABLE))
+def test_each_persona_gets_the_interop_answer_in_the_table(
+    client, request, subjects, name, persona
+):
+    method, subject, kwargs, statuses = INTEROP_TABLE[name]
+    if subject is not None:
+        kwargs = {"assessment_id": subjects[subject].pk, **kwargs}
+    url = reverse(f"interop:{name}", kwargs=kwargs)
+    response = getattr(signed_in(client, request, persona), method)(url)
+    assert response.status_code == dict(zip(PERSONAS, statuses, strict=True))[persona], persona

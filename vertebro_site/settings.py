@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "csp",
     "assessments",
     "outcomes",
+    "interop",
 ]
 
 MIDDLEWARE = [
@@ -319,3 +320,29 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }
+
+# FHIR R4 and CDS Hooks 2.0 (docs/interoperability.md).
+# The address the electronic record reaches Vertebro at: the JWT audience and the card links.
+VERTEBRO_PUBLIC_URL = os.environ.get("VERTEBRO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# A JSON file mapping each trusted CDS client (JWT `iss`) to its JSON Web Key Set.
+VERTEBRO_CDS_CLIENTS = os.environ.get("VERTEBRO_CDS_CLIENTS", "")
+# Orders (and earlier Procedures) that are a vertebroplasty, as `system|code`.
+VERTEBRO_CDS_ORDER_CODES = env_list(
+    "VERTEBRO_CDS_ORDER_CODES",
+    [
+        "http://www.ama-assn.org/go/cpt|22510",
+        "http://www.ama-assn.org/go/cpt|22511",
+        "http://www.ama-assn.org/go/cpt|22512",
+        f"{VERTEBRO_PUBLIC_URL}/fhir/CodeSystem/procedure|vertebroplasty",
+    ],
+)
+# The Patient identifier holding the chart reference (MRN); empty: the MR-typed identifier.
+VERTEBRO_CDS_PATIENT_IDENTIFIER_SYSTEM = os.environ.get(
+    "VERTEBRO_CDS_PATIENT_IDENTIFIER_SYSTEM", ""
+)
+# A finalized assessment younger than this is shown as a guidance card.
+VERTEBRO_CDS_RECENT_DAYS = env_int("VERTEBRO_CDS_RECENT_DAYS", 30)
+# How long the link of an app-link card stays usable.
+VERTEBRO_CDS_LAUNCH_MINUTES = env_int("VERTEBRO_CDS_LAUNCH_MINUTES", 10)
+# The CDS endpoint's own body limit: prefetched Bundles are larger than the forms' 64 KiB.
+VERTEBRO_CDS_MAX_BODY_BYTES = env_int("VERTEBRO_CDS_MAX_BODY_BYTES", 2 * 1024 * 1024)

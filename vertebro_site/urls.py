@@ -31,6 +31,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("favicon.ico", FaviconView.as_view()),
+    path("", include("interop.urls")),
     path("", include("assessments.urls")),
     path("", include("outcomes.urls")),
 ]

@@ -1,0 +1,304 @@
+"""The CDS Hooks service `vertebro-repeat-vertebroplasty`: from a hook call to its cards.
+
+Plain Python: the caller (the view) verifies the JWT, looks up the assessment
+and stores the launch handle; this module reads the request, decides which
+card (if any) to return and builds it.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .. import core
+
+SERVICE_ID = "vertebro-repeat-vertebroplasty"
+HOOKS = ("order-select", "order-sign")
+# Service id -> the hook it is registered for.
+SERVICES = {SERVICE_ID: "order-select", f"{SERVICE_ID}-sign": "order-sign"}
+TITLE = "Vertebro: repeat vertebroplasty at a treated level"
+DESCRIPTION = (
+    "When a vertebroplasty is ordered at a level treated before, shows the Vertebro guidance "
+    "of a recent finalized assessment, or offers to complete one with the patient and the "
+    "index procedure filled in."
+)
+PREFETCH = {
+    "patient": "Patient/{{context.patientId}}",
+    "procedures": "Procedure?patient={{context.patientId}}",
+}
+NEEDED_PREFETCH = ("patient", "procedures")
+SUMMARY_MAX_LENGTH = 140
+SOURCE_LABEL = "Vertebro"
+TOPIC_SYSTEM_PATH = "/fhir/CodeSystem/cds-topic"
+APP_LINK_SUMMARY = "Complete the Vertebro assessment before repeating the vertebroplasty"
+APP_LINK_LABEL = "Complete the Vertebro assessment"
+
+# Indicator of a guidance card, by recommendation.
+CRITICAL = frozenset({core.Recommendation.URGENT_REFERRAL, core.Recommendation.CONTRAINDICATED})
+WARNING = frozenset(
+    {
+        core.Recommendation.COMPLETE_WORKUP,
+        core.Recommendation.NOT_INDICATED,
+        core.Recommendation.EVALUATE_NEW_LEVEL,
+        core.Recommendation.CONTINUE_CONSERVATIVE,
+    }
+)
+LEVEL_TEXT = re.compile(r"\s*([TL])\s*([0-9]{1,2})\b", re.IGNORECASE)
+LEVELS = frozenset(core.VertebralLevel.values)
+GENDERS = frozenset(core.Sex.values)
+
+
+class PrefetchMissing(Exception):
+    """A prefetch the service needs was not sent (412)."""
+
+    def __init__(self, names):
+        self.names = tuple(names)
+        super().__init__(f"Missing prefetch: {', '.join(self.names)}.")
+
+
+def indicator_for(recommendation: str) -> str:
+    if recommendation in CRITICAL:
+        return "critical"
+    if recommendation in WARNING:
+        return "warning"
+    return "info"
+
+
+def discovery() -> dict:
+    """The discovery document: the service under one id per hook (a service entry has one hook).
+
+    Both ids reach the same service, which reads the hook from the request.
+    """
+    return {
+        "services": [
+            {
+                "hook": hook,
+                "id": service_id,
+                "title": TITLE,
+                "description": DESCRIPTION,
+                "prefetch": PREFETCH,
+            }
+            for service_id, hook in SERVICES.items()
+        ]
+    }
+
+
+# --- Reading the request -------------------------------------------------------------------
+
+
+def _codings(concept) -> list[dict]:
+    if not isinstance(concept, dict):
+        return []
+    return [coding for coding in concept.get("coding") or [] if isinstance(coding, dict)]
+
+
+def _has_code(concept, codes: frozenset[tuple[str, str]]) -> bool:
+    return any((coding.get("system"), coding.get("code")) in codes for coding in _codings(concept))
+
+
+def level_of(resource: dict) -> str | None:
+    """The vertebral level named by a resource's bodySite (a coding's code, or the text)."""
+    for site in resource.get("bodySite") or []:
+        if not isinstance(site, dict):
+            continue
+        candidates = [coding.get("code") for coding in _codings(site)]
+        candidates += [coding.get("display") for coding in _codings(site)]
+        candidates.append(site.get("text"))
+        for candidate in candidates:
+            if not isinstance(candidate, str):
+                continue
+            match = LEVEL_TEXT.match(candidate)
+            if match:
+                level = f"{match.group(1).upper()}{int(match.group(2))}"
+                if level in LEVELS:
+                    return level
+    return None
+
+
+def _entries(bundle) -> list[dict]:
+    if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
+        return []
+    return [
+        entry["resource"]
+        for entry in bundle.get("entry") or []
+        if isinstance(entry, dict) and isinstance(entry.get("resource"), dict)
+    ]
+
+
+def _performed_date(procedure: dict) -> date | None:
+    raw = procedure.get("performedDateTime")
+    if raw is None and isinstance(procedure.get("performedPeriod"), dict):
+        raw = procedure["performedPeriod"].get("start")
+    if not isinstance(raw, str) or len(raw) < 10:
+        return None
+    try:
+        return date.fromisoformat(raw[:10])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderContext:
+    """What the hook call tells about the order, the patient and the index procedure."""
+
+    level: str
+    patient_ref: str | None
+    age: int | None
+    sex: str | None
+    index_procedure_date: date | None
+
+
+def vertebroplasty_order(request: dict, codes: frozenset[tuple[str, str]]) -> dict | None:
+    """The draft vertebroplasty ServiceRequest of the call (selected one for order-select)."""
+    context = request.get("context") or {}
+    orders = [
+        resource
+        for resource in _entries(context.get("draftOrders"))
+        if resource.get("resourceType") == "ServiceRequest"
+        and _has_code(resource.get("code"), codes)
+    ]
+    if request.get("hook") == "order-select":
+        selections = set(context.get("selections") or [])
+        orders = [order for order in orders if f"ServiceRequest/{order.get('id')}" in selections]
+    return orders[0] if orders else None
+
+
+def patient_identifier(patient: dict, system: str = "") -> str | None:
+    """The chart identifier of the Patient: `system` if configured, else the MRN, else the first."""
+    identifiers = [
+        identifier
+        for identifier in patient.get("identifier") or []
+        if isinstance(identifier, dict) and isinstance(identifier.get("value"), str)
+    ]
+    if system:
+        identifiers = [
+            identifier for identifier in identifiers if identifier.get("system") == system
+        ]
+    else:
+        mrn = [
+            i for i in identifiers if any(c.get("code") == "MR" for c in _codings(i.get("type")))
+        ]
+        identifiers = mrn or identifiers
+    value = identifiers[0]["value"].strip() if identifiers else ""
+    return value or None
+
+
+def _age(birth_date, today: date) -> int | None:
+    if not isinstance(birth_date, str) or len(birth_date) != 10:
+        return None
+    try:
+        born = date.fromisoformat(birth_date)
+    except ValueError:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def order_context(
+    request: dict, *, codes: frozenset[tuple[str, str]], identifier_system: str, today: date
+) -> OrderContext | None:
+    """The order's context, or None when no card applies (not a vertebroplasty, no level, or
+    no earlier vertebroplasty at that level). Raises PrefetchMissing."""
+    order = vertebroplasty_order(request, codes)
+    if order is None:
+        return None
+    level = level_of(order)
+    if level is None:
+        return None
+    prefetch = request.get("prefetch") or {}
+    missing = [name for name in NEEDED_PREFETCH if not isinstance(prefetch.get(name), dict)]
+    if missing:
+        raise PrefetchMissing(missing)
+    earlier = [
+        _performed_date(procedure)
+        for procedure in _entries(prefetch["procedures"])
+        if procedure.get("resourceType") == "Procedure"
+        and procedure.get("status") == "completed"
+        and _has_code(procedure.get("code"), codes)
+        and level_of(procedure) == level
+    ]
+    if not earlier:
+        return None
+    dated = [day for day in earlier if day is not None]
+    patient = prefetch["patient"]
+    if patient.get("resourceType") != "Patient":
+        raise PrefetchMissing(["patient"])
+    gender = patient.get("gender")
+    return OrderContext(
+        level=level,
+        patient_ref=patient_identifier(patient, identifier_system),
+        age=_age(patient.get("birthDate"), today),
+        sex=gender if gender in GENDERS else None,
+        # The spec's index procedure is the first vertebroplasty at this level.
+        index_procedure_date=min(dated) if dated else None,
+    )
+
+
+# --- Cards ---------------------------------------------------------------------------------
+
+
+def _source(public_url: str, url: str | None = None) -> dict:
+    source = {
+        "label": SOURCE_LABEL,
+        "topic": {
+            "system": f"{public_url}{TOPIC_SYSTEM_PATH}",
+            "code": "repeat-vertebroplasty",
+            "display": "Repeat vertebroplasty at a treated level",
+        },
+    }
+    if url:
+        source["url"] = url
+    return source
+
+
+def guidance_card(*, guidance: dict, result_url: str, public_url: str, finalized: str) -> dict:
+    """The card of a finalized assessment's frozen guidance."""
+    recommendation = guidance["recommendation"]
+    lines = [
+        f"**{core.Recommendation(recommendation).label}** (Vertebro rules "
+        f"{guidance['rules_version']}, finalized {finalized}).",
+        "",
+        "Reasons:",
+    ]
+    lines += [f"- {reason['rule']}: {reason['text']}" for reason in guidance["reasons"]]
+    if guidance.get("missing"):
+        lines += ["", "Missing from the work-up:"]
+        lines += [f"- {core.WorkupItem(item).label}" for item in guidance["missing"]]
+    if guidance.get("notes"):
+        lines += ["", "Notes:"]
+        lines += [f"- {note['id']}: {note['text']}" for note in guidance["notes"]]
+    lines += ["", guidance.get("disclaimer", "")]
+    return {
+        "summary": guidance["headline"][:SUMMARY_MAX_LENGTH],
+        "indicator": indicator_for(recommendation),
+        "detail": "\n".join(lines).strip(),
+        "source": _source(public_url, result_url),
+        "links": [{"label": "Open the Vertebro result", "url": result_url, "type": "absolute"}],
+    }
+
+
+def app_link_card(*, launch_url: str, public_url: str) -> dict:
+    """The card that offers to complete an assessment, through a single-use launch handle."""
+    return {
+        "summary": APP_LINK_SUMMARY,
+        "indicator": "info",
+        "detail": (
+            "Vertebro holds no recent finalized assessment of this patient at this level. "
+            "The link opens a new draft with the patient reference, age, sex, treated level and "
+            "index procedure date taken from the record; confirm each, then answer the rest."
+        ),
+        "source": _source(public_url),
+        "links": [{"label": APP_LINK_LABEL, "url": launch_url, "type": "absolute"}],
+    }
+
+
+def prefill(context: OrderContext) -> dict:
+    """Step 1 answers taken from the record (JSON-ready); absent facts are left out."""
+    values = {
+        "patient_ref": context.patient_ref,
+        "patient_age": context.age,
+        "sex": context.sex,
+        "treated_level": context.level,
+        "index_procedure_date": (
+            context.index_procedure_date.isoformat() if context.index_procedure_date else None
+        ),
+    }
+    return {name: value for name, value in values.items() if value is not None}

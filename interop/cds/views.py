@@ -1,0 +1,166 @@
+"""CDS Hooks endpoints: discovery, the service, and the launch of an app-link card.
+
+The service endpoint is called by the electronic record, not by a browser:
+no session, no CSRF token; a signed JWT instead (see `security`).
+"""
+
+import json
+from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+from django.conf import settings
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments import security_log
+
+from .. import launch, selectors
+from ..models import CdsCall
+from . import security, service
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+
+@lru_cache(maxsize=1)
+def request_validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads((SCHEMA_DIR / "cds-hooks-request.schema.json").read_text())
+    return jsonschema.Draft202012Validator(schema)
+
+
+def public_url(path: str = "") -> str:
+    return f"{settings.VERTEBRO_PUBLIC_URL.rstrip('/')}{path}"
+
+
+def order_codes() -> frozenset[tuple[str, str]]:
+    """The configured vertebroplasty order codes, `system|code`."""
+    return frozenset(
+        tuple(item.rsplit("|", 1)) for item in settings.VERTEBRO_CDS_ORDER_CODES if "|" in item
+    )
+
+
+def _problem(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def _operation_outcome(status: int, message: str, code: str) -> JsonResponse:
+    outcome = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": code, "diagnostics": message}],
+    }
+    return JsonResponse(outcome, status=status, content_type="application/fhir+json")
+
+
+@require_GET
+def discovery(request):
+    return JsonResponse(service.discovery())
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def call(request, service_id):
+    record = CdsCall(service=service_id[:64])
+    response = _call(request, service_id, record)
+    record.status = response.status_code
+    record.save()
+    return response
+
+
+def _call(request, service_id: str, record: CdsCall):
+    if service_id not in service.SERVICES:
+        record.reason = "unknown service"
+        return _problem(404, f"No CDS service {service_id!r}.")
+    limit = settings.VERTEBRO_CDS_MAX_BODY_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    body = b"" if declared > limit else request.read(limit + 1)
+    if declared > limit or len(body) > limit:
+        record.reason = "body too large"
+        return _problem(413, f"The request body is larger than {limit} bytes.")
+
+    now = timezone.now()
+    try:
+        caller = security.verify(
+            request.headers.get("Authorization", ""),
+            audience=public_url(f"/cds-services/{service_id}"),
+            clients_path=settings.VERTEBRO_CDS_CLIENTS,
+            now=now,
+        )
+        security.remember(caller, now=now)
+    except security.Unauthorized as refused:
+        record.reason = str(refused)[:200]
+        security_log.event("cds_refused", detail=record.reason)
+        response = _problem(401, str(refused))
+        response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        return response
+    record.client = caller.issuer[:255]
+
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        record.reason = "body is not JSON"
+        return _problem(400, "The request body is not JSON.")
+    errors = sorted(request_validator().iter_errors(payload), key=lambda e: list(e.path))
+    if errors:
+        where = "/".join(str(part) for part in errors[0].path) or "(request)"
+        record.reason = f"invalid request at {where}"[:200]
+        return _problem(400, f"Invalid CDS Hooks request at {where}: {errors[0].message}")
+    record.hook = str(payload["hook"])[:64]
+    record.hook_instance = str(payload["hookInstance"])[:64]
+    if payload["hook"] not in service.HOOKS:
+        record.reason = "hook not supported"
+        return _problem(400, f"This service answers the hooks {', '.join(service.HOOKS)}.")
+
+    try:
+        context = service.order_context(
+            payload,
+            codes=order_codes(),
+            identifier_system=settings.VERTEBRO_CDS_PATIENT_IDENTIFIER_SYSTEM,
+            today=timezone.localdate(now),
+        )
+    except service.PrefetchMissing as missing:
+        record.reason = str(missing)[:200]
+        return _operation_outcome(
+            412, f"{missing} This service does not query the FHIR server.", "required"
+        )
+
+    cards = []
+    if context is not None:
+        found = None
+        if context.patient_ref:
+            found = selectors.recent_final_assessment(
+                patient_ref=context.patient_ref,
+                level=context.level,
+                since=now - timedelta(days=settings.VERTEBRO_CDS_RECENT_DAYS),
+            )
+        if found is not None:
+            cards.append(
+                service.guidance_card(
+                    guidance=found.guidance,
+                    result_url=public_url(reverse("assessments:result", args=[found.pk])),
+                    public_url=public_url(),
+                    finalized=timezone.localdate(found.finalized_at).isoformat(),
+                )
+            )
+            record.card_kinds = "guidance"
+        else:
+            handle = launch.launch_create(
+                prefill=service.prefill(context), issuer=caller.issuer, now=now
+            )
+            cards.append(
+                service.app_link_card(
+                    launch_url=public_url(reverse("interop:launch", args=[handle])),
+                    public_url=public_url(),
+                )
+            )
+            record.card_kinds = "app-link"
+    record.cards = len(cards)
+    return JsonResponse({"cards": cards})

@@ -1,0 +1,52 @@
+"""The clinical core as the interoperability layer sees it: one place to import it from.
+
+Everything FHIR and CDS Hooks say about the inputs (fields, kinds, ranges,
+codes, labels), the rules version and the guidance comes from here, so that
+the Questionnaire and the imports follow the one definition of the inputs.
+"""
+
+from assessments import choices, validation
+from assessments.guidance import REFERENCES, RULES_VERSION, evaluate
+from assessments.steps import STEPS
+
+FIELDS = validation.FIELDS
+FIELDS_BY_NAME = validation.FIELDS_BY_NAME
+InvalidInput = validation.InvalidInput
+validate_values = validation.validate_values
+to_inputs = validation.to_inputs
+missing_inputs = validation.missing_inputs
+cross_field_errors = validation.cross_field_errors
+
+Recommendation = choices.Recommendation
+WorkupItem = choices.WorkupItem
+VertebralLevel = choices.VertebralLevel
+Sex = choices.Sex
+
+__all__ = [
+    "FIELDS",
+    "FIELDS_BY_NAME",
+    "REFERENCES",
+    "RULES_VERSION",
+    "STEPS",
+    "InvalidInput",
+    "Recommendation",
+    "Sex",
+    "VertebralLevel",
+    "WorkupItem",
+    "cross_field_errors",
+    "evaluate",
+    "field_kind",
+    "missing_inputs",
+    "step_title",
+    "to_inputs",
+    "validate_values",
+]
+
+
+def field_kind(spec) -> str:
+    """The kind of an input field: text, integer, decimal, date, boolean, choice or choices."""
+    return spec.kind
+
+
+def step_title(number: int) -> str:
+    return next(step.title for step in STEPS if step.number == number)

@@ -1,0 +1,73 @@
+"""Launch handles: how an app-link card opens a pre-filled draft without patient data in a URL.
+
+The card's link carries only a random handle; the pre-filled answers stay on
+the server, under the handle's SHA-256. A handle opens one draft, once,
+within `VERTEBRO_CDS_LAUNCH_MINUTES`; then it is gone.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from assessments import services
+from assessments.models import Assessment
+
+from . import core
+from .models import LaunchHandle, handle_digest
+
+
+class LaunchUnavailable(Exception):
+    """The handle is unknown, already used or expired."""
+
+
+def launch_create(*, prefill: dict, issuer: str, now: datetime) -> str:
+    """Store the pre-fill and return the new handle (the only copy of it)."""
+    LaunchHandle.objects.filter(expires_at__lt=now).delete()
+    handle = secrets.token_urlsafe(32)
+    LaunchHandle.objects.create(
+        digest=handle_digest(handle),
+        prefill=prefill,
+        issuer=issuer[:255],
+        expires_at=now + timedelta(minutes=settings.VERTEBRO_CDS_LAUNCH_MINUTES),
+    )
+    return handle
+
+
+def launch_is_open(*, handle: str, now: datetime) -> bool:
+    return LaunchHandle.objects.filter(digest=handle_digest(handle), expires_at__gt=now).exists()
+
+
+def typed_prefill(prefill: dict, *, today) -> dict:
+    """The pre-filled answers as the draft's values; any value the spec refuses is left out."""
+    values = {}
+    for name, raw in prefill.items():
+        spec = core.FIELDS_BY_NAME.get(name)
+        if spec is None:
+            continue
+        try:
+            value = spec.from_json(raw)
+        except ValueError:
+            continue
+        if spec.check(value, today=today) is None:
+            values[name] = value
+    return values
+
+
+@transaction.atomic
+def launch_consume(*, handle: str, user, now: datetime) -> Assessment:
+    """Use the handle: create the user's draft with step 1 pre-filled; the handle is deleted."""
+    found = (
+        LaunchHandle.objects.select_for_update()
+        .filter(digest=handle_digest(handle), expires_at__gt=now)
+        .first()
+    )
+    if found is None:
+        raise LaunchUnavailable("This link has expired or was already used.")
+    values = typed_prefill(found.prefill, today=now.date())
+    found.delete()
+    draft = Assessment(owner=user, **values)
+    return services.assessment_save_step(
+        assessment=draft, fields=tuple(values), expected_version=None, user=user
+    )

@@ -1,0 +1,66 @@
+"""What the CDS Hooks service keeps: seen token ids, launch handles and the call log.
+
+None of these rows holds patient data except a launch handle's pre-fill, which
+is deleted as soon as the handle is used or has expired.
+"""
+
+import hashlib
+
+from django.db import models
+
+
+def handle_digest(handle: str) -> str:
+    """The stored form of a launch handle: its SHA-256, so the database never holds the handle."""
+    return hashlib.sha256(handle.encode()).hexdigest()
+
+
+class SeenToken(models.Model):
+    """A JWT id (`jti`) already accepted from a client; a second use is a replay.
+
+    Kept in the database, so that every app instance refuses the replay; rows
+    are kept until the token expires (it cannot be replayed after that).
+    """
+
+    issuer = models.CharField(max_length=255)
+    jti = models.CharField(max_length=255)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "jti"], name="interop_seen_jti")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.jti}"
+
+
+class LaunchHandle(models.Model):
+    """An opaque, single-use, short-lived handle from an app-link card to a pre-filled draft."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    prefill = models.JSONField(default=dict)
+    issuer = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"launch handle {self.pk} from {self.issuer}"
+
+
+class CdsCall(models.Model):
+    """One call of the CDS service: who called, which hook, what came back. No patient data."""
+
+    called_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    client = models.CharField(max_length=255, blank=True, help_text="The JWT issuer, if verified.")
+    service = models.CharField(max_length=64)
+    hook = models.CharField(max_length=64, blank=True)
+    hook_instance = models.CharField(max_length=64, blank=True)
+    status = models.PositiveSmallIntegerField()
+    cards = models.PositiveSmallIntegerField(default=0)
+    card_kinds = models.CharField(max_length=64, blank=True, help_text="guidance, app-link")
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-called_at", "-id"]
+        verbose_name = "CDS Hooks call"
+
+    def __str__(self) -> str:
+        return f"{self.called_at:%Y-%m-%d %H:%M:%S} {self.client or '?'} {self.hook} {self.status}"

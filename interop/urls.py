@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+from .cds import views as cds_views
+
+app_name = "interop"
+
+urlpatterns = [
+    # CDS Hooks 2.0: no trailing slash, as the specification writes the URLs.
+    path("cds-services", cds_views.discovery, name="cds_discovery"),
+    path("cds-services/<str:service_id>", cds_views.call, name="cds_service"),
+    path("interop/launch/<str:handle>/", views.launch_open, name="launch"),
+]
