@@ -216,6 +216,7 @@ class AccessLogEntry(models.Model):
         PREVIEW = "preview", "HTML preview"
         ADMIN = "admin", "Admin page"
         OUTCOMES = "outcomes", "Procedure and follow-ups"
+        FHIR = "fhir", "FHIR export"
 
     id = models.BigAutoField(primary_key=True)
     user = models.ForeignKey(

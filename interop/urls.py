@@ -10,4 +10,11 @@ urlpatterns = [
     path("cds-services", cds_views.discovery, name="cds_discovery"),
     path("cds-services/<str:service_id>", cds_views.call, name="cds_service"),
     path("interop/launch/<str:handle>/", views.launch_open, name="launch"),
+    path("interop/import/", views.import_response_page, name="import"),
+    path("fhir/Questionnaire/vertebro-assessment", views.questionnaire, name="questionnaire"),
+    path(
+        "assessments/<uuid:assessment_id>/fhir/<slug:kind>.json",
+        views.assessment_export,
+        name="export",
+    ),
 ]

@@ -2,12 +2,24 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
+
+from assessments.access import access_record
+from assessments.selectors import get_assessment_for_viewer
 
 from . import launch
+from .fhir.bundle import build_bundle
+from .fhir.common import FHIR_JSON
+from .fhir.document import build_document_reference
+from .fhir.guidance import build_guidance_response
+from .fhir.questionnaire import build_questionnaire
+from .fhir.response import ResponseRefused, export_response, import_response
+from .forms import ImportForm
 
 GONE = 410
 
@@ -36,3 +48,70 @@ def launch_open(request, handle):
         "complete the rest and save.",
     )
     return redirect("assessments:step", draft.pk, 1)
+
+
+# --- FHIR --------------------------------------------------------------------------------
+
+
+def _fhir_json(resource: dict, *, filename: str | None = None) -> JsonResponse:
+    response = JsonResponse(resource, content_type=FHIR_JSON, json_dumps_params={"indent": 2})
+    if filename:
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=filename
+        )
+    return response
+
+
+@require_safe
+def questionnaire(request):
+    """The Questionnaire at its canonical URL (no patient data: open to the record's tools)."""
+    return _fhir_json(build_questionnaire())
+
+
+EXPORTS = {
+    "response": ("QuestionnaireResponse", export_response, False),
+    "guidance": ("GuidanceResponse", build_guidance_response, True),
+    "document": ("DocumentReference", build_document_reference, True),
+    "bundle": ("Bundle", build_bundle, False),
+}
+
+
+@require_safe
+@never_cache
+@login_required
+def assessment_export(request, assessment_id, kind):
+    """One FHIR resource of an assessment, for its owner or a reviewer (as the PDF); logged."""
+    if kind not in EXPORTS:
+        raise Http404("No such export.")
+    resource_type, build, final_only = EXPORTS[kind]
+    assessment = get_assessment_for_viewer(user=request.user, assessment_id=assessment_id)
+    if final_only and not assessment.is_final:
+        raise Http404(f"A draft has no {resource_type}; finalize it first.")
+    response = _fhir_json(build(assessment), filename=f"vertebro-{assessment.pk}-{kind}.json")
+    access_record(request=request, assessment=assessment, kind="fhir")
+    return response
+
+
+@never_cache
+@login_required
+@permission_required("assessments.add_assessment", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def import_response_page(request):
+    """Upload a QuestionnaireResponse: it becomes a new draft of the signed-in clinician."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = import_response(form.cleaned_data["resource"], user=request.user)
+        except ResponseRefused as refused:
+            errors = refused.errors
+        else:
+            messages.success(request, "The response was imported as a new draft; check each step.")
+            return redirect("assessments:open", draft.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "interop/import.html",
+        {"form": form, "answer_errors": sorted(errors.items())},
+        status=status,
+    )

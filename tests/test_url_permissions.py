@@ -193,6 +193,9 @@ INTEROP_TABLE = {
         (401, 401, 401, 401, 401),
     ),
     "launch": ("get", None, {"handle": "unknown"}, (SIGN_IN, 410, 410, 403, 410)),
+    "import": ("get", None, {}, (SIGN_IN, 200, 200, 403, 200)),
+    "questionnaire": ("get", None, {}, (200, 200, 200, 200, 200)),
+    "export": ("get", "final", {"kind": "response"}, (SIGN_IN, 200, 404, 200, 200)),
 }
 
 

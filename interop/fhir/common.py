@@ -1,0 +1,43 @@
+"""Canonical URLs and code systems of Vertebro's FHIR resources."""
+
+import re
+
+from django.conf import settings
+
+ADMINISTRATIVE_GENDER = "http://hl7.org/fhir/administrative-gender"
+QUESTIONNAIRE_ID = "vertebro-assessment"
+FHIR_JSON = "application/fhir+json"
+
+
+def fhir_base() -> str:
+    """Where Vertebro publishes its FHIR definitions: `VERTEBRO_PUBLIC_URL`/fhir."""
+    return f"{settings.VERTEBRO_PUBLIC_URL.rstrip('/')}/fhir"
+
+
+def questionnaire_url() -> str:
+    return f"{fhir_base()}/Questionnaire/{QUESTIONNAIRE_ID}"
+
+
+def code_system(name: str) -> str:
+    return f"{fhir_base()}/CodeSystem/{name}"
+
+
+def vocabulary_system(choices_class) -> str:
+    """The code system of a vocabulary: the class name in kebab case (InitialResponse ->
+    initial-response); `Sex` uses FHIR's administrative-gender, whose codes are the same."""
+    name = choices_class.__name__
+    if name == "Sex":
+        return ADMINISTRATIVE_GENDER
+    return code_system(re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower())
+
+
+def assessment_identifier(assessment_id) -> dict:
+    """The identifier shared by an assessment's QuestionnaireResponse and GuidanceResponse."""
+    return {"system": f"{fhir_base()}/assessment", "value": str(assessment_id)}
+
+
+def patient_subject(patient_ref: str | None) -> dict | None:
+    """The patient as a logical reference: Vertebro holds the chart identifier, not a Patient."""
+    if not patient_ref:
+        return None
+    return {"identifier": {"value": patient_ref}, "display": patient_ref}

@@ -1,0 +1,111 @@
+"""The frozen guidance of a finalized assessment as a FHIR R4 GuidanceResponse.
+
+Status `success`, or `data-required` when the work-up is incomplete (R6), with
+one `dataRequirement` per missing item. The reasons are `reasonCode` (the rule
+id as a code, its sentence as text), the notes and the cited references are
+`note`s. The response it answers is named by `requestIdentifier` (the
+assessment's identifier, also on the QuestionnaireResponse) and referenced by
+the `workflow-supportingInfo` extension.
+"""
+
+from django.utils import timezone
+
+from assessments.models import Assessment
+
+from .. import core
+from .common import assessment_identifier, code_system, fhir_base, patient_subject
+
+EXT_SUPPORTING_INFO = "http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo"
+# What kind of record answers each work-up item.
+WORKUP_DATA_TYPES = {
+    "mri": "ImagingStudy",
+    "mri_findings": "DiagnosticReport",
+    "point_tenderness": "Observation",
+    "neuro_exam": "Observation",
+    "cement_imaging": "ImagingStudy",
+}
+DATA_REQUIRED = "complete_workup"
+
+
+def module_uri(version: str) -> str:
+    return f"{fhir_base()}/rules/{version}"
+
+
+def data_requirement(item: str) -> dict:
+    return {
+        "type": WORKUP_DATA_TYPES[item],
+        "codeFilter": [
+            {
+                "path": "code",
+                "code": [
+                    {
+                        "system": code_system("workup-item"),
+                        "code": item,
+                        "display": str(core.WorkupItem(item).label),
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def build_guidance_response(
+    assessment: Assessment, *, response_reference: str | None = None
+) -> dict:
+    """The GuidanceResponse of a finalized assessment (its frozen guidance)."""
+    guidance = assessment.guidance
+    if not assessment.is_final or not guidance:
+        raise ValueError("Only a finalized assessment has a GuidanceResponse.")
+    data_required = guidance["recommendation"] == DATA_REQUIRED
+    resource = {
+        "resourceType": "GuidanceResponse",
+        "id": str(assessment.pk),
+        "extension": [
+            {
+                "url": EXT_SUPPORTING_INFO,
+                "valueReference": {
+                    "reference": response_reference or f"QuestionnaireResponse/{assessment.pk}"
+                },
+            }
+        ],
+        "requestIdentifier": assessment_identifier(assessment.pk),
+        "identifier": [assessment_identifier(assessment.pk)],
+        "moduleUri": module_uri(guidance["rules_version"]),
+        "status": "data-required" if data_required else "success",
+        "occurrenceDateTime": timezone.localtime(assessment.finalized_at).isoformat(
+            timespec="seconds"
+        ),
+        "reasonCode": [
+            {
+                "coding": [
+                    {
+                        "system": code_system("rule"),
+                        "code": reason["rule"],
+                        "display": str(core.Recommendation(guidance["recommendation"]).label),
+                    }
+                ],
+                "text": reason["text"],
+            }
+            for reason in guidance["reasons"]
+        ],
+        "note": [
+            {"text": guidance["headline"]},
+            *({"text": f"{note['id']}: {note['text']}"} for note in guidance["notes"]),
+            *(
+                {"text": f"Reference {number}: {core.REFERENCES[number]}"}
+                for number in _cited(guidance)
+            ),
+            {"text": guidance["disclaimer"]},
+        ],
+    }
+    subject = patient_subject(assessment.patient_ref)
+    if subject:
+        resource["subject"] = subject
+    if data_required:
+        resource["dataRequirement"] = [data_requirement(item) for item in guidance["missing"]]
+    return resource
+
+
+def _cited(guidance: dict) -> list[int]:
+    cited = {ref for item in (*guidance["reasons"], *guidance["notes"]) for ref in item["refs"]}
+    return sorted(ref for ref in cited if ref in core.REFERENCES)

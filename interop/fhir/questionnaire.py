@@ -1,0 +1,261 @@
+"""The FHIR R4 Questionnaire of the assessment, generated from the one definition of the inputs.
+
+One group per step; each input is a question whose linkId is the field's name.
+Types, answer options, required flags, lengths, ranges and decimal places come
+from the field definitions; `enableWhen` carries the conditional fields and
+`questionnaire-constraint` extensions (FHIRPath, evaluated on the response with
+`%resource`) carry the cross-field rules, so that a FHIR form engine enforces
+what the web forms enforce.
+"""
+
+from datetime import date
+from functools import lru_cache
+
+from .. import core
+from .common import QUESTIONNAIRE_ID, questionnaire_url, vocabulary_system
+
+EXT_MIN = "http://hl7.org/fhir/StructureDefinition/minValue"
+EXT_MAX = "http://hl7.org/fhir/StructureDefinition/maxValue"
+EXT_DECIMALS = "http://hl7.org/fhir/StructureDefinition/maxDecimalPlaces"
+EXT_CONSTRAINT = "http://hl7.org/fhir/StructureDefinition/questionnaire-constraint"
+
+ITEM_TYPES = {
+    "text": "string",
+    "integer": "integer",
+    "decimal": "decimal",
+    "date": "date",
+    "boolean": "boolean",
+    "choice": "choice",
+    "choices": "choice",
+}
+EARLIEST_INDEX_DATE = date(1985, 1, 1)
+
+# Conditional fields: shown (and, if required, required) only when another answer says so.
+MRI = ("mri_performed", "valueBoolean", True)
+ENABLE_WHEN = {
+    "recurrence_date": ("initial_response", "valueCoding", "relief_then_recurrence"),
+    "active_fracture_location": MRI,
+    "cleft_sign": MRI,
+    "cleft_new_since_index": MRI,
+    "marrow_edema": MRI,
+    "fluid_at_cement_interface": MRI,
+}
+# Required when enabled (FHIR: a disabled item is never required).
+REQUIRED_WHEN_ENABLED = frozenset(
+    {"recurrence_date", "active_fracture_location", "cleft_sign", "marrow_edema"}
+)
+
+
+def step_link_id(number: int) -> str:
+    return f"step-{number}"
+
+
+def _answer(name: str) -> str:
+    return f"%resource.repeat(item).where(linkId='{name}').answer.value"
+
+
+def _is(name: str, code: str) -> str:
+    return f"{_answer(name)}.where(code = '{code}').exists()"
+
+
+def _true(name: str) -> str:
+    return f"{_answer(name)}.where($this = true).exists()"
+
+
+def _both(first: str, second: str) -> str:
+    return f"({_answer(first)}.exists() and {_answer(second)}.exists())"
+
+
+# The cross-field rules of the specification (§1) as FHIRPath invariants on the response:
+# key -> (linkId the message stands on, expression that must be true, message).
+CONSTRAINTS = {
+    "assessment-after-index": (
+        "assessment_date",
+        f"{_both('assessment_date', 'index_procedure_date')} implies "
+        f"{_answer('assessment_date')} >= {_answer('index_procedure_date')}",
+        "The assessment date cannot be before the index procedure.",
+    ),
+    "recurrence-after-index": (
+        "recurrence_date",
+        f"{_both('recurrence_date', 'index_procedure_date')} implies "
+        f"{_answer('recurrence_date')} > {_answer('index_procedure_date')}",
+        "The pain cannot have returned on or before the index procedure.",
+    ),
+    "recurrence-before-assessment": (
+        "recurrence_date",
+        f"{_both('recurrence_date', 'assessment_date')} implies "
+        f"{_answer('recurrence_date')} <= {_answer('assessment_date')}",
+        "The pain cannot have returned after the assessment date.",
+    ),
+    "recurrence-only-after-relief": (
+        "recurrence_date",
+        f"{_answer('recurrence_date')}.exists() implies "
+        f"{_is('initial_response', 'relief_then_recurrence')}",
+        "Leave the recurrence date empty unless the pain returned after relief.",
+    ),
+    "therapy-since-recurrence": (
+        "conservative_therapy_weeks",
+        f"({_is('initial_response', 'relief_then_recurrence')} and "
+        f"{_both('recurrence_date', 'assessment_date')} and "
+        f"{_answer('conservative_therapy_weeks')}.exists()) implies "
+        f"({_answer('recurrence_date')} + "
+        f"(({_answer('conservative_therapy_weeks')} * 7 - 6).toString() + ' days').toQuantity()"
+        f") <= {_answer('assessment_date')}",
+        "The weeks of conservative therapy cannot exceed the weeks since the pain returned "
+        "(rounded up).",
+    ),
+    "no-mri-no-findings": (
+        "mri_performed",
+        f"{_answer('mri_performed')}.where($this = false).exists() implies "
+        f"({_answer('active_fracture_location')}.empty() and {_answer('cleft_sign')}.empty() "
+        f"and {_answer('marrow_edema')}.empty() and {_answer('cleft_new_since_index')}.empty() "
+        f"and {_true('fluid_at_cement_interface')}.not())",
+        "Leave the MRI findings empty when no MRI was performed.",
+    ),
+    "none-identified-edema": (
+        "marrow_edema",
+        f"({_is('active_fracture_location', 'none_identified')} and "
+        f"{_is('marrow_edema', 'present')}).not()",
+        "Marrow edema contradicts 'no active fracture identified'; correct one of the two.",
+    ),
+    "none-identified-cleft": (
+        "cleft_sign",
+        f"({_is('active_fracture_location', 'none_identified')} and "
+        f"{_is('cleft_sign', 'present')}).not()",
+        "A cleft contradicts 'no active fracture identified'; correct one of the two.",
+    ),
+    "none-identified-fluid": (
+        "fluid_at_cement_interface",
+        f"({_is('active_fracture_location', 'none_identified')} and "
+        f"{_true('fluid_at_cement_interface')}).not()",
+        "Fluid at the bone–cement interface contradicts 'no active fracture identified'; "
+        "correct one of the two.",
+    ),
+    "treated-level-shows-a-sign": (
+        "active_fracture_location",
+        f"({_is('active_fracture_location', 'treated_level')} and "
+        f"{_is('marrow_edema', 'absent')} and {_is('cleft_sign', 'absent')} and "
+        f"{_true('fluid_at_cement_interface')}.not()).not()",
+        "An active fracture at the treated level shows at least one sign; use 'indeterminate' "
+        "where the images do not allow a reading.",
+    ),
+    "relieved-level-not-active": (
+        "initial_response",
+        f"({_is('initial_response', 'ongoing_relief')} and "
+        f"{_is('active_fracture_location', 'treated_level')}).not()",
+        "MRI shows the active fracture at the treated level: choose 'relief, then recurrence' "
+        "if the pain came back, or 'no relief' if it never improved.",
+    ),
+    "dates-not-in-the-future": (
+        "assessment_date",
+        "%resource.repeat(item).where(linkId in ('index_procedure_date' | 'assessment_date' | "
+        "'recurrence_date')).answer.value.all($this <= today())",
+        "A date cannot be in the future.",
+    ),
+}
+
+
+def _constraint(key: str, location: str, expression: str, human: str) -> dict:
+    return {
+        "url": EXT_CONSTRAINT,
+        "extension": [
+            {"url": "key", "valueId": key},
+            {"url": "severity", "valueCode": "error"},
+            {"url": "expression", "valueString": expression},
+            {"url": "human", "valueString": human},
+            {
+                "url": "location",
+                "valueString": f"QuestionnaireResponse.item.item.where(linkId='{location}')",
+            },
+        ],
+    }
+
+
+def _number_extension(url: str, kind: str, value) -> dict:
+    if kind == "integer":
+        return {"url": url, "valueInteger": int(value)}
+    return {"url": url, "valueDecimal": float(value)}
+
+
+def answer_coding(spec, code: str) -> dict:
+    return {
+        "system": vocabulary_system(spec.choices),
+        "code": code,
+        "display": str(spec.choices(code).label),
+    }
+
+
+def question(spec) -> dict:
+    kind = core.field_kind(spec)
+    item = {"linkId": spec.name, "text": spec.label, "type": ITEM_TYPES[kind]}
+    if spec.required or spec.name in REQUIRED_WHEN_ENABLED:
+        item["required"] = True
+    if kind == "choices":
+        item["repeats"] = True
+    if spec.name in ENABLE_WHEN:
+        source, value_key, value = ENABLE_WHEN[spec.name]
+        answer = (
+            answer_coding(core.FIELDS_BY_NAME[source], value)
+            if value_key == "valueCoding"
+            else value
+        )
+        item["enableWhen"] = [
+            {"question": source, "operator": "=", f"answer{value_key[5:]}": answer}
+        ]
+    if kind == "text":
+        item["maxLength"] = spec.max_length
+    extensions = []
+    if kind in ("integer", "decimal"):
+        extensions.append(_number_extension(EXT_MIN, kind, spec.minimum))
+        extensions.append(_number_extension(EXT_MAX, kind, spec.maximum))
+        if kind == "decimal":
+            extensions.append({"url": EXT_DECIMALS, "valueInteger": spec.decimal_places})
+    if spec.name == "index_procedure_date":
+        extensions.append({"url": EXT_MIN, "valueDate": EARLIEST_INDEX_DATE.isoformat()})
+    if extensions:
+        item["extension"] = extensions
+    if kind in ("choice", "choices"):
+        item["answerOption"] = [
+            {"valueCoding": answer_coding(spec, code)} for code in spec.choices.values
+        ]
+    return item
+
+
+def build_questionnaire() -> dict:
+    """The Questionnaire (JSON) of the current rules version."""
+    return _cached(questionnaire_url(), core.RULES_VERSION)
+
+
+@lru_cache(maxsize=4)
+def _cached(url: str, version: str) -> dict:
+    steps = sorted({spec.step for spec in core.FIELDS})
+    groups = [
+        {
+            "linkId": step_link_id(number),
+            "text": f"Step {number} — {core.step_title(number)}",
+            "type": "group",
+            "item": [question(spec) for spec in core.FIELDS if spec.step == number],
+        }
+        for number in steps
+    ]
+    return {
+        "resourceType": "Questionnaire",
+        "id": QUESTIONNAIRE_ID,
+        "extension": [
+            _constraint(key, location, expression, human)
+            for key, (location, expression, human) in CONSTRAINTS.items()
+        ],
+        "url": url,
+        "version": version,
+        "name": "VertebroAssessment",
+        "title": "Vertebro: repeat vertebroplasty at a previously treated level",
+        "status": "active",
+        "subjectType": ["Patient"],
+        "publisher": "Vertebro",
+        "description": (
+            "The Vertebro assessment of a vertebra treated by vertebroplasty, whose version is "
+            "the version of the guidance rules it feeds. Decision support for clinicians; it "
+            "does not replace clinical judgement."
+        ),
+        "item": groups,
+    }

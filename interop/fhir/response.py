@@ -1,0 +1,237 @@
+"""QuestionnaireResponse out (an assessment's answers) and in (a new draft).
+
+Export: draft -> `in-progress`, final -> `completed`, superseded -> `amended`;
+`questionnaire` is the canonical URL with the rules version the answers were
+given under. Import: every answer is read by its linkId, converted to the
+field's type, and validated like the web forms (each field, then the
+cross-field rules); any bad answer refuses the whole response, every one named
+by its linkId, and nothing is saved.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import Assessment
+
+from .. import core
+from .common import (
+    assessment_identifier,
+    patient_subject,
+    questionnaire_url,
+    vocabulary_system,
+)
+from .questionnaire import ENABLE_WHEN, answer_coding, step_link_id
+
+STATUS = {
+    Assessment.Status.DRAFT: "in-progress",
+    Assessment.Status.FINAL: "completed",
+    Assessment.Status.SUPERSEDED: "amended",
+}
+VALUE_KEYS = {
+    "text": "valueString",
+    "integer": "valueInteger",
+    "decimal": "valueDecimal",
+    "date": "valueDate",
+    "boolean": "valueBoolean",
+    "choice": "valueCoding",
+    "choices": "valueCoding",
+}
+STEP_LINK_IDS = frozenset(step_link_id(spec.step) for spec in core.FIELDS)
+
+
+def _blank(value) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+def _json_value(spec, value):
+    kind = core.field_kind(spec)
+    if kind in ("choice", "choices"):
+        return answer_coding(spec, value)
+    if kind == "decimal":
+        return float(value)
+    if kind == "date":
+        return value.isoformat()
+    return value
+
+
+def _enabled(name: str, values: dict) -> bool:
+    """Whether a conditional question is shown (its enableWhen holds)."""
+    if name not in ENABLE_WHEN:
+        return True
+    source, _, expected = ENABLE_WHEN[name]
+    return values.get(source) == expected
+
+
+def answers_items(values: dict, *, only_enabled: bool = True) -> list[dict]:
+    """The response's items: one group per step, one item per answered, enabled question."""
+    groups = []
+    for number in sorted({spec.step for spec in core.FIELDS}):
+        items = []
+        for spec in core.FIELDS:
+            value = values.get(spec.name)
+            if spec.step != number or _blank(value):
+                continue
+            if only_enabled and not _enabled(spec.name, values):
+                continue
+            many = value if core.field_kind(spec) == "choices" else [value]
+            key = VALUE_KEYS[core.field_kind(spec)]
+            items.append(
+                {
+                    "linkId": spec.name,
+                    "text": spec.label,
+                    "answer": [{key: _json_value(spec, one)} for one in many],
+                }
+            )
+        if items:
+            groups.append({"linkId": step_link_id(number), "item": items})
+    return groups
+
+
+def _instant(moment) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def export_response(assessment: Assessment) -> dict:
+    """The assessment's answers as a QuestionnaireResponse (JSON)."""
+    version = assessment.rules_version or core.RULES_VERSION
+    resource = {
+        "resourceType": "QuestionnaireResponse",
+        "id": str(assessment.pk),
+        "identifier": assessment_identifier(assessment.pk),
+        "questionnaire": f"{questionnaire_url()}|{version}",
+        "status": STATUS[assessment.status],
+        "authored": _instant(assessment.finalized_at or assessment.updated),
+    }
+    subject = patient_subject(assessment.patient_ref)
+    if subject:
+        resource["subject"] = subject
+    owner = assessment.owner
+    resource["author"] = {"display": owner.get_full_name() or owner.get_username()}
+    items = answers_items(assessment.input_values())
+    if items:
+        resource["item"] = items
+    return resource
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+class ResponseRefused(core.InvalidInput):
+    """The response cannot become a draft; `errors` maps each linkId to its messages."""
+
+
+def _walk(items, errors, found, path="item"):
+    if not isinstance(items, list):
+        errors.setdefault(path, []).append("Expected a list of items.")
+        return
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("linkId"), str):
+            errors.setdefault(path, []).append("Each item needs a linkId.")
+            continue
+        link_id = item["linkId"]
+        if link_id in STEP_LINK_IDS:
+            if "answer" in item:
+                errors.setdefault(link_id, []).append("A group holds items, not answers.")
+            _walk(item.get("item", []), errors, found, link_id)
+            continue
+        if link_id not in core.FIELDS_BY_NAME:
+            errors.setdefault(link_id, []).append("Unknown question (linkId).")
+            continue
+        if link_id in found:
+            errors.setdefault(link_id, []).append("Answered more than once.")
+            continue
+        found[link_id] = item.get("answer", [])
+
+
+def _coding_code(spec, raw, system):
+    if not isinstance(raw, dict) or not isinstance(raw.get("code"), str):
+        raise ValueError("Expected a Coding with a code.")
+    if raw.get("system") != system:
+        raise ValueError(f"Expected a code of {system}.")
+    return raw["code"]
+
+
+def _typed(spec, answers):
+    """The field's value from a question's answers; raise ValueError with the message."""
+    if not isinstance(answers, list):
+        raise ValueError("Expected a list of answers.")
+    kind = core.field_kind(spec)
+    key = VALUE_KEYS[kind]
+    if not answers:
+        return None
+    if kind != "choices" and len(answers) > 1:
+        raise ValueError("Only one answer is allowed.")
+    raws = []
+    for answer in answers:
+        if (
+            not isinstance(answer, dict)
+            or set(answer) - {key, "id", "extension"}
+            or key not in answer
+        ):
+            raise ValueError(f"Expected an answer of type {key}.")
+        raws.append(answer[key])
+    if kind in ("choice", "choices"):
+        system = vocabulary_system(spec.choices)
+        codes = [_coding_code(spec, raw, system) for raw in raws]
+        return spec.from_json(codes if kind == "choices" else codes[0])
+    raw = raws[0]
+    if kind == "decimal" and isinstance(raw, float):
+        raw = Decimal(repr(raw))
+    return spec.from_json(raw)
+
+
+def read_response(resource, *, today: date) -> dict:
+    """The typed input values of a QuestionnaireResponse; raise ResponseRefused.
+
+    The same checks as the web forms: each value against its field, then the cross-field
+    rules on the answers given (a draft may be incomplete).
+    """
+    errors: dict[str, list[str]] = {}
+    if not isinstance(resource, dict) or resource.get("resourceType") != "QuestionnaireResponse":
+        raise ResponseRefused({"resourceType": ["Expected a QuestionnaireResponse."]})
+    canonical = resource.get("questionnaire")
+    if not isinstance(canonical, str) or canonical.split("|", 1)[0] != questionnaire_url():
+        errors["questionnaire"] = [f"Expected a response to {questionnaire_url()}."]
+    found: dict = {}
+    _walk(resource.get("item", []), errors, found)
+    values = {}
+    for name, answers in found.items():
+        spec = core.FIELDS_BY_NAME[name]
+        try:
+            value = _typed(spec, answers)
+        except ValueError as error:
+            errors.setdefault(name, []).append(str(error))
+            continue
+        if _blank(value):
+            continue
+        message = spec.check(value, today=today)
+        if message:
+            errors.setdefault(name, []).append(message)
+        else:
+            values[name] = value
+    if not errors:
+        for name, messages in core.cross_field_errors(values, today=today).items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ResponseRefused(errors)
+    return values
+
+
+@transaction.atomic
+def import_response(resource, *, user) -> Assessment:
+    """A new draft of `user` from a QuestionnaireResponse; raise ResponseRefused, save nothing."""
+    values = read_response(resource, today=timezone.localdate())
+    draft = Assessment(owner=user, **values)
+    if "contraindications" not in values:
+        draft.contraindications = []
+    try:
+        return services.assessment_save_step(
+            assessment=draft, fields=tuple(values), expected_version=None, user=user
+        )
+    except ValidationError as error:  # the model's own checks, as for the forms
+        raise ResponseRefused(error.message_dict) from None

@@ -1,0 +1,27 @@
+import json
+
+from django import forms
+
+MAX_UPLOAD_BYTES = 256 * 1024
+
+
+class ImportForm(forms.Form):
+    """A QuestionnaireResponse as a JSON file."""
+
+    file = forms.FileField(
+        label="QuestionnaireResponse (FHIR JSON)",
+        help_text="A response to the Vertebro Questionnaire; it becomes a new draft of yours.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_UPLOAD_BYTES // 1024} KiB; "
+                "a QuestionnaireResponse is a few kilobytes."
+            )
+        try:
+            self.cleaned_data["resource"] = json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise forms.ValidationError("The file is not JSON (UTF-8).") from None
+        return upload

@@ -1,0 +1,268 @@
+"""The Questionnaire: generated from the input definition, valid FHIR R4, and its
+questionnaire-constraint expressions enforce the cross-field rules on responses."""
+
+import copy
+from datetime import date
+
+import pytest
+
+from interop import core
+from interop.fhir.common import ADMINISTRATIVE_GENDER, questionnaire_url
+from interop.fhir.questionnaire import ENABLE_WHEN, build_questionnaire
+from interop.fhir.response import answers_items
+from tests.factories import NO_MRI, valid_inputs
+
+from .fhir_invariants import QUESTIONNAIRE, RESPONSE, broken_invariants, constraint_results
+from .validators import assert_valid_fhir
+
+
+@pytest.fixture
+def questionnaire(settings):
+    settings.VERTEBRO_PUBLIC_URL = "https://vertebro.example.org"
+    return build_questionnaire()
+
+
+def questions(questionnaire) -> dict:
+    return {item["linkId"]: item for group in questionnaire["item"] for item in group["item"]}
+
+
+def extension(item, name):
+    found = [e for e in item.get("extension", []) if e["url"].endswith(f"/{name}")]
+    return next(v for k, v in found[0].items() if k.startswith("value")) if found else None
+
+
+def test_it_is_valid_fhir_r4_and_keeps_the_r4_invariants(questionnaire):
+    assert_valid_fhir(questionnaire)
+    assert broken_invariants(questionnaire, QUESTIONNAIRE) == []
+
+
+def test_the_invariant_checks_can_fail(questionnaire):
+    broken = copy.deepcopy(questionnaire)
+    broken["item"][1]["item"][0]["linkId"] = "patient_ref"  # a duplicate linkId
+    broken["item"][0]["item"][0]["maxLength"] = 64
+    broken["item"][0]["item"][1]["type"] = "boolean"
+    broken["item"][0]["item"][1]["answerValueSet"] = "http://example.org/vs"
+    broken["item"].append({"linkId": "empty", "type": "group"})
+    assert {"que-1", "que-2", "que-5"} <= set(broken_invariants(broken, QUESTIONNAIRE))
+
+
+def test_url_and_version_are_the_rules_version(questionnaire):
+    assert (
+        questionnaire["url"]
+        == "https://vertebro.example.org/fhir/Questionnaire/vertebro-assessment"
+    )
+    assert questionnaire["url"] == questionnaire_url()
+    assert questionnaire["version"] == core.RULES_VERSION
+
+
+def test_one_group_per_step_and_one_question_per_input(questionnaire):
+    steps = sorted({spec.step for spec in core.FIELDS})
+    assert [group["linkId"] for group in questionnaire["item"]] == [f"step-{n}" for n in steps]
+    assert all(group["type"] == "group" for group in questionnaire["item"])
+    for group, number in zip(questionnaire["item"], steps, strict=True):
+        assert [item["linkId"] for item in group["item"]] == [
+            spec.name for spec in core.FIELDS if spec.step == number
+        ]
+        assert core.step_title(number) in group["text"]
+
+
+def test_each_question_follows_its_field(questionnaire):
+    items = questions(questionnaire)
+    types = {
+        "text": "string",
+        "integer": "integer",
+        "decimal": "decimal",
+        "date": "date",
+        "boolean": "boolean",
+        "choice": "choice",
+        "choices": "choice",
+    }
+    for spec in core.FIELDS:
+        item = items[spec.name]
+        assert item["text"] == spec.label
+        assert item["type"] == types[spec.kind]
+        assert item.get("repeats", False) == (spec.kind == "choices")
+        if spec.required:
+            assert item["required"] is True
+        if spec.kind in ("choice", "choices"):
+            codings = [option["valueCoding"] for option in item["answerOption"]]
+            assert [c["code"] for c in codings] == list(spec.choices.values)
+            assert [c["display"] for c in codings] == [str(label) for label in spec.choices.labels]
+            assert len({c["system"] for c in codings}) == 1
+        if spec.kind in ("integer", "decimal"):
+            assert extension(item, "minValue") == spec.minimum
+            assert extension(item, "maxValue") == spec.maximum
+        if spec.kind == "decimal":
+            assert extension(item, "maxDecimalPlaces") == spec.decimal_places
+    assert items["patient_ref"]["maxLength"] == 64
+    assert {o["valueCoding"]["system"] for o in items["sex"]["answerOption"]} == {
+        ADMINISTRATIVE_GENDER
+    }
+    assert items["initial_response"]["answerOption"][1]["valueCoding"]["system"] == (
+        "https://vertebro.example.org/fhir/CodeSystem/initial-response"
+    )
+    assert extension(items["index_procedure_date"], "minValue") == "1985-01-01"
+
+
+def test_conditional_questions(questionnaire):
+    items = questions(questionnaire)
+    assert items["recurrence_date"]["enableWhen"] == [
+        {
+            "question": "initial_response",
+            "operator": "=",
+            "answerCoding": {
+                "system": "https://vertebro.example.org/fhir/CodeSystem/initial-response",
+                "code": "relief_then_recurrence",
+                "display": "Relief, then recurrence of pain",
+            },
+        }
+    ]
+    for name in ("active_fracture_location", "cleft_sign", "marrow_edema", "cleft_new_since_index"):
+        assert items[name]["enableWhen"] == [
+            {"question": "mri_performed", "operator": "=", "answerBoolean": True}
+        ]
+    # Required when shown: the spec's "required when an MRI was performed" / "when relief then recurrence".
+    for name in ("recurrence_date", "active_fracture_location", "cleft_sign", "marrow_edema"):
+        assert items[name]["required"] is True
+    assert "required" not in items["cleft_new_since_index"]
+    assert set(ENABLE_WHEN) <= set(core.FIELDS_BY_NAME)
+
+
+def response(values: dict) -> dict:
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": questionnaire_url(),
+        "status": "completed",
+        "item": answers_items(values, only_enabled=False),
+    }
+
+
+VALID = {
+    "immediate-failure": {},
+    "no-mri": NO_MRI,
+    "recurrence": {
+        "initial_response": "relief_then_recurrence",
+        "recurrence_date": date(2026, 10, 5),
+        "assessment_date": date(2026, 11, 20),
+        "conservative_therapy_weeks": 7,
+        "cleft_sign": "present",
+    },
+    "treated-level-indeterminate": {"marrow_edema": "indeterminate", "cleft_sign": "absent"},
+}
+
+# case -> (overrides, the constraint that must fail, the field the core names)
+INVALID = {
+    "assessment-before-index": (
+        {"assessment_date": date(2026, 9, 1)},
+        "assessment-after-index",
+        "assessment_date",
+    ),
+    "recurrence-on-index-day": (
+        {"initial_response": "relief_then_recurrence", "recurrence_date": date(2026, 10, 1)},
+        "recurrence-after-index",
+        "recurrence_date",
+    ),
+    "recurrence-after-assessment": (
+        {
+            "initial_response": "relief_then_recurrence",
+            "recurrence_date": date(2026, 10, 20),
+            "conservative_therapy_weeks": 0,
+        },
+        "recurrence-before-assessment",
+        "recurrence_date",
+    ),
+    "recurrence-without-relief": (
+        {"recurrence_date": date(2026, 10, 5)},
+        "recurrence-only-after-relief",
+        "recurrence_date",
+    ),
+    "mri-findings-without-mri": (
+        {"mri_performed": False},
+        "no-mri-no-findings",
+        "active_fracture_location",
+    ),
+    "edema-with-none-identified": (
+        {"active_fracture_location": "none_identified"},
+        "none-identified-edema",
+        "marrow_edema",
+    ),
+    "future-assessment": (
+        {"assessment_date": date(2099, 1, 1)},
+        "dates-not-in-the-future",
+        "assessment_date",
+    ),
+}
+# Rules added by 2026.2: the core enforces them from that version on.
+INVALID_2026_2 = {
+    "weeks-beyond-recurrence": (
+        {**VALID["recurrence"], "conservative_therapy_weeks": 8},
+        "therapy-since-recurrence",
+        "conservative_therapy_weeks",
+    ),
+    "cleft-with-none-identified": (
+        {
+            "active_fracture_location": "none_identified",
+            "marrow_edema": "absent",
+            "cleft_sign": "present",
+        },
+        "none-identified-cleft",
+        "cleft_sign",
+    ),
+    "fluid-with-none-identified": (
+        {
+            "active_fracture_location": "none_identified",
+            "marrow_edema": "absent",
+            "fluid_at_cement_interface": True,
+        },
+        "none-identified-fluid",
+        "fluid_at_cement_interface",
+    ),
+    "treated-level-without-a-sign": (
+        {"marrow_edema": "absent", "cleft_sign": "absent"},
+        "treated-level-shows-a-sign",
+        "active_fracture_location",
+    ),
+    "relieved-but-active-at-the-level": (
+        {"initial_response": "ongoing_relief"},
+        "relieved-level-not-active",
+        "initial_response",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(VALID))
+def test_every_constraint_holds_on_a_valid_response(questionnaire, case):
+    qr = response(valid_inputs(**VALID[case]))
+    assert all(constraint_results(questionnaire, qr).values()), constraint_results(
+        questionnaire, qr
+    )
+    assert broken_invariants(qr, RESPONSE) == []
+
+
+@pytest.mark.parametrize("case", sorted(INVALID) + sorted(INVALID_2026_2))
+def test_the_constraint_of_each_rule_fails_on_a_response_breaking_it(questionnaire, case):
+    overrides, key, _ = {**INVALID, **INVALID_2026_2}[case]
+    results = constraint_results(questionnaire, response(valid_inputs(**overrides)))
+    assert [name for name, ok in results.items() if not ok] == [key]
+
+
+@pytest.mark.parametrize("case", sorted(INVALID))
+def test_the_core_refuses_the_same_answers(case):
+    overrides, _, field = INVALID[case]
+    assert field in core.cross_field_errors(
+        valid_inputs(**overrides), today=date(2026, 11, 25)
+    ) or (field == "assessment_date" and overrides["assessment_date"] > date(2026, 11, 25))
+
+
+@pytest.mark.skipif(core.RULES_VERSION < "2026.2", reason="the core enforces these from 2026.2")
+@pytest.mark.parametrize("case", sorted(INVALID_2026_2))
+def test_the_core_refuses_the_2026_2_contradictions_too(case):
+    overrides, _, field = INVALID_2026_2[case]
+    assert field in core.cross_field_errors(valid_inputs(**overrides), today=date(2026, 11, 25))
+
+
+def test_the_questionnaire_is_served_at_its_canonical_url(client, questionnaire):
+    response = client.get("/fhir/Questionnaire/vertebro-assessment")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/fhir+json"
+    assert response.json() == questionnaire
