@@ -20,6 +20,7 @@ import django  # noqa: E402
 django.setup()
 
 import bench_admin  # noqa: E402
+import bench_interop  # noqa: E402
 import bench_load  # noqa: E402
 import bench_pages  # noqa: E402
 import bench_pdf  # noqa: E402
@@ -31,6 +32,7 @@ SECTIONS = {
     "admin": bench_admin.run,
     "pages": bench_pages.run,
     "load": bench_load.run,
+    "interop": bench_interop.run,
 }
 
 

@@ -1,6 +1,7 @@
 """Canonical URLs and code systems of Vertebro's FHIR resources."""
 
 import re
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -25,10 +26,14 @@ def code_system(name: str) -> str:
 def vocabulary_system(choices_class) -> str:
     """The code system of a vocabulary: the class name in kebab case (InitialResponse ->
     initial-response); `Sex` uses FHIR's administrative-gender, whose codes are the same."""
-    name = choices_class.__name__
+    return _vocabulary_system(choices_class.__name__, fhir_base())
+
+
+@lru_cache(maxsize=64)
+def _vocabulary_system(name: str, base: str) -> str:
     if name == "Sex":
         return ADMINISTRATIVE_GENDER
-    return code_system(re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower())
+    return f"{base}/CodeSystem/{re.sub(r'(?<!^)(?=[A-Z])', '-', name).lower()}"
 
 
 def assessment_identifier(assessment_id) -> dict:

@@ -178,10 +178,16 @@ def _number_extension(url: str, kind: str, value) -> dict:
 
 
 def answer_coding(spec, code: str) -> dict:
+    """The Coding of an answer: the vocabulary's system, the spec's code, its label."""
+    return dict(_codings(spec.name, vocabulary_system(spec.choices))[code])
+
+
+@lru_cache(maxsize=256)
+def _codings(name: str, system: str) -> dict[str, dict]:
+    choices = core.FIELDS_BY_NAME[name].choices
     return {
-        "system": vocabulary_system(spec.choices),
-        "code": code,
-        "display": str(spec.choices(code).label),
+        code: {"system": system, "code": code, "display": str(label)}
+        for code, label in zip(choices.values, choices.labels, strict=True)
     }
 
 

@@ -10,6 +10,7 @@ by its linkId, and nothing is saved.
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -48,9 +49,8 @@ def _blank(value) -> bool:
     return value is None or value == "" or value == [] or value == ()
 
 
-def _json_value(spec, value):
-    kind = core.field_kind(spec)
-    if kind in ("choice", "choices"):
+def _json_value(spec, kind, value):
+    if kind == "choice":
         return answer_coding(spec, value)
     if kind == "decimal":
         return float(value)
@@ -67,28 +67,41 @@ def _enabled(name: str, values: dict) -> bool:
     return values.get(source) == expected
 
 
+@lru_cache(maxsize=1)
+def _layout() -> tuple:
+    """Per step, its questions with their kind and answer key (the input definition, once)."""
+    steps = sorted({spec.step for spec in core.FIELDS})
+    return tuple(
+        (
+            step_link_id(number),
+            tuple(
+                (spec, core.field_kind(spec), VALUE_KEYS[core.field_kind(spec)])
+                for spec in core.FIELDS
+                if spec.step == number
+            ),
+        )
+        for number in steps
+    )
+
+
 def answers_items(values: dict, *, only_enabled: bool = True) -> list[dict]:
     """The response's items: one group per step, one item per answered, enabled question."""
     groups = []
-    for number in sorted({spec.step for spec in core.FIELDS}):
+    for link_id, questions in _layout():
         items = []
-        for spec in core.FIELDS:
+        for spec, kind, key in questions:
             value = values.get(spec.name)
-            if spec.step != number or _blank(value):
+            if value is None or value == "" or value == [] or value == ():
                 continue
             if only_enabled and not _enabled(spec.name, values):
                 continue
-            many = value if core.field_kind(spec) == "choices" else [value]
-            key = VALUE_KEYS[core.field_kind(spec)]
-            items.append(
-                {
-                    "linkId": spec.name,
-                    "text": spec.label,
-                    "answer": [{key: _json_value(spec, one)} for one in many],
-                }
-            )
+            if kind == "choices":
+                answers = [{key: answer_coding(spec, one)} for one in value]
+            else:
+                answers = [{key: _json_value(spec, kind, value)}]
+            items.append({"linkId": spec.name, "text": spec.label, "answer": answers})
         if items:
-            groups.append({"linkId": step_link_id(number), "item": items})
+            groups.append({"linkId": link_id, "item": items})
     return groups
 
 
