@@ -2,7 +2,8 @@ import json
 
 from django import forms
 
-MAX_UPLOAD_BYTES = 256 * 1024
+# A response is a few kilobytes; the site's body limit (64 KiB) applies to the upload too.
+MAX_UPLOAD_BYTES = 64 * 1024
 
 
 class ImportForm(forms.Form):
