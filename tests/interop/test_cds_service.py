@@ -247,3 +247,16 @@ def test_cds_response_schema_refuses_what_the_specification_forbids():
     assert cds_errors("request", bad_select)
     assert cds_errors("request", hook_request()) == []
     _ = bundle
+
+
+def test_the_call_log_is_read_only_in_the_admin(client, cds_settings, superuser):
+    call(client, hook_request())
+    client.force_login(superuser)
+    listing = client.get("/admin/interop/cdscall/")
+    assert listing.status_code == 200
+    assert b"order-sign" in listing.content
+    row = CdsCall.objects.get()
+    assert (
+        client.post(f"/admin/interop/cdscall/{row.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    assert CdsCall.objects.count() == 1

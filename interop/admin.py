@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from .models import CdsCall
+
+
+@admin.register(CdsCall)
+class CdsCallAdmin(admin.ModelAdmin):
+    """The CDS Hooks call log: read only (no patient data in it)."""
+
+    list_display = (
+        "called_at",
+        "client",
+        "service",
+        "hook",
+        "status",
+        "cards",
+        "card_kinds",
+        "reason",
+    )
+    list_filter = ("status", "hook", "card_kinds")
+    search_fields = ("client", "hook_instance")
+    date_hierarchy = "called_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
