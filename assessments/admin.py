@@ -23,7 +23,7 @@ from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from . import choices, export, security_log, validation
+from . import choices, export, integrity, security_log, validation
 from .access import access_record
 from .models import AccessLogEntry, Assessment
 
@@ -44,7 +44,14 @@ RECORD_FIELDS = (
     "amends",
     "amended_by",
 )
-RESULT_FIELDS = ("scenario", "recommendation", "deciding_rule", "rules_version", "headline")
+RESULT_FIELDS = (
+    "scenario",
+    "recommendation",
+    "deciding_rule",
+    "rules_version",
+    "headline",
+    "digest",
+)
 
 
 def _app_link(route: str, assessment: Assessment, text: str) -> str:
@@ -292,6 +299,11 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
     @admin.display(description="Headline")
     def headline(self, assessment: Assessment) -> str:
         return (assessment.guidance or {}).get("headline", "")
+
+    @admin.display(description="Record digest (SHA-256)")
+    def digest(self, assessment: Assessment) -> str:
+        # The short form, as on the PDF; `manage.py verify_records` checks the full digest.
+        return integrity.short_digest(assessment.record_digest) or "—"
 
     @admin.display(description="Amended by")
     def amended_by(self, assessment: Assessment) -> str:

@@ -156,6 +156,9 @@ class Assessment(models.Model):
         max_length=32, choices=choices.Recommendation, blank=True, editable=False
     )
     deciding_rule = models.CharField(max_length=4, blank=True, editable=False)
+    # SHA-256 of the canonical JSON of the frozen record (assessments.integrity), set at
+    # finalization; `manage.py verify_records` recomputes it.
+    record_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     # Every create, change and finalization keeps the full previous row (issue 5).
     history = HistoricalRecords()

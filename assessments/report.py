@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from . import choices, presenters
+from . import choices, integrity, presenters
 from . import guidance as rules
 from .models import Assessment
 
@@ -119,6 +119,7 @@ class Report:
     basis: list[InputGroup] = field(default_factory=list)
     finalized_by: str = ""
     finalized_at: str = ""
+    record_digest: str = ""
 
 
 def input_groups(assessment: Assessment) -> list[InputGroup]:
@@ -222,4 +223,5 @@ def build_report(assessment: Assessment, *, generated_at: datetime | None = None
         user = assessment.finalized_by
         report.finalized_by = (user.get_full_name() or user.get_username()) if user else ""
         report.finalized_at = _local(assessment.finalized_at)
+        report.record_digest = integrity.short_digest(assessment.record_digest)
     return report

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from . import security_log, validation
+from . import integrity, security_log, validation
 from .models import Assessment
 
 
@@ -34,6 +34,7 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
     locked.recommendation = result.recommendation
     locked.deciding_rule = result.reasons[0].rule
     locked.version += 1
+    locked.record_digest = integrity.record_digest(locked)
     locked._history_user = user
     if locked.amends_id:
         _supersede(original_id=locked.amends_id, user=user)
