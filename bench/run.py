@@ -22,6 +22,7 @@ django.setup()
 import bench_admin  # noqa: E402
 import bench_interop  # noqa: E402
 import bench_load  # noqa: E402
+import bench_outcomes  # noqa: E402
 import bench_pages  # noqa: E402
 import bench_pdf  # noqa: E402
 import bench_rules  # noqa: E402
@@ -33,6 +34,7 @@ SECTIONS = {
     "pages": bench_pages.run,
     "load": bench_load.run,
     "interop": bench_interop.run,
+    "outcomes": bench_outcomes.run,
 }
 
 

@@ -29,12 +29,11 @@ from django.db.models import (
     Case,
     Count,
     DateField,
-    Exists,
+    ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
-    OuterRef,
     Q,
-    StdDev,
     When,
 )
 from django.db.models.functions import Cast
@@ -65,7 +64,11 @@ class AuditFilter:
 
     def q(self, prefix: str = "") -> Q:
         """The filter on assessments, reached from another model through `prefix`."""
-        q = Q(**{f"{prefix}status": Assessment.Status.FINAL})
+        # Final: neither a draft nor superseded by its amendment. Written as an exclusion so
+        # that SQLite does not walk the assessments through the status index (nearly every
+        # row is final): it then starts from the far fewer procedures and follow-ups.
+        not_final = [Assessment.Status.DRAFT, Assessment.Status.SUPERSEDED]
+        q = ~Q(**{f"{prefix}status__in": not_final})
         if self.date_from:
             q &= Q(**{f"{prefix}assessment_date__gte": self.date_from})
         if self.date_to:
@@ -138,57 +141,61 @@ def _float(expression):
     return Cast(expression, FloatField())
 
 
+def _square(expression):
+    """x², whose mean gives the spread: SQLite's STDDEV fails on NULLs (filtered rows) and on no row."""
+    return ExpressionWrapper(expression * expression, output_field=FloatField())
+
+
 def audit(audit_filter: AuditFilter) -> Audit:
+    """Every figure of the dashboard, in four aggregate queries whatever the numbers."""
     result = Audit(filter=audit_filter)
     _recommendations(result, audit_filter)
-    _procedures(result, audit_filter)
-    _follow_up_vas(result, audit_filter)
-    _cleft(result, audit_filter)
-    _new_fracture_year(result, audit_filter)
+    _outcomes(result, audit_filter)
     _fracture_days(result, audit_filter)
     return result
 
 
 def _recommendations(result: Audit, audit_filter: AuditFilter) -> None:
+    """Assessments by recommendation and deciding rule, and what was decided after them."""
     labels = dict(assessment_choices.Recommendation.choices)
-    decided = {
-        "performed": choices.Performed.YES,
-        "declined": choices.Performed.DECLINED,
-        "not_offered": choices.Performed.NOT_OFFERED,
-        "not_performed": choices.Performed.NO,
-    }
-    groups = (
+    totals = (
         Assessment.objects.filter(audit_filter.q())
         .values("recommendation", "deciding_rule")
-        .annotate(
-            total=Count("id"),
-            recorded=Count("procedure"),
-            **{
-                name: Count("procedure", filter=Q(procedure__performed=value))
-                for name, value in decided.items()
-            },
-        )
-        .order_by("recommendation", "deciding_rule")
+        .annotate(total=Count("id"))
+        .order_by()
     )
-    rows = [
-        RuleRow(
-            recommendation=group["recommendation"],
-            recommendation_label=labels.get(group["recommendation"], group["recommendation"]),
-            rule=group["deciding_rule"],
-            total=group["total"],
-            recorded=group["recorded"],
-            performed=group["performed"],
-            declined=group["declined"],
-            not_offered=group["not_offered"],
-            not_performed=group["not_performed"],
-            is_repeat=group["recommendation"] in REPEAT_RECOMMENDATIONS,
+    decided = (
+        Procedure.objects.filter(audit_filter.q("assessment__"))
+        .values("assessment__recommendation", "assessment__deciding_rule", "performed")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    decisions: dict[tuple[str, str], dict[str, int]] = {}
+    for group in decided:
+        key = (group["assessment__recommendation"], group["assessment__deciding_rule"])
+        decisions.setdefault(key, {})[group["performed"]] = group["n"]
+    rows = []
+    for group in totals:
+        key = (group["recommendation"], group["deciding_rule"])
+        counts = decisions.get(key, {})
+        rows.append(
+            RuleRow(
+                recommendation=key[0],
+                recommendation_label=labels.get(key[0], key[0]),
+                rule=key[1],
+                total=group["total"],
+                recorded=sum(counts.values()),
+                performed=counts.get(choices.Performed.YES, 0),
+                declined=counts.get(choices.Performed.DECLINED, 0),
+                not_offered=counts.get(choices.Performed.NOT_OFFERED, 0),
+                not_performed=counts.get(choices.Performed.NO, 0),
+                is_repeat=key[0] in REPEAT_RECOMMENDATIONS,
+            )
         )
-        for group in groups
-    ]
     order = list(labels)
     rows.sort(
         key=lambda row: (
-            order.index(row.recommendation) if row.recommendation in order else 99,
+            order.index(row.recommendation) if row.recommendation in order else len(order),
             _rule_number(row.rule),
         )
     )
@@ -205,119 +212,103 @@ def _rule_number(rule: str) -> int:
     return int(rule[1:]) if rule[1:].isdigit() else 0
 
 
-def _procedures(result: Audit, audit_filter: AuditFilter) -> None:
-    paired = Q(cement_volume_ml__isnull=False, assessment__index_cement_volume_ml__isnull=False)
+VISITS = {
+    "v1": choices.Interval.ONE_MONTH,
+    "v3": choices.Interval.THREE_MONTHS,
+    "v12": choices.Interval.TWELVE_MONTHS,
+}
+FRACTURES = (choices.NewFracture.ADJACENT, choices.NewFracture.NON_ADJACENT)
+
+
+def _any_visit(**lookup) -> Q:
+    """One of the three visits matches `lookup` (given without the visit's prefix)."""
+    q = Q()
+    for visit in VISITS:
+        q |= Q(**{f"{visit}__{name}": value for name, value in lookup.items()})
+    return q
+
+
+def _outcomes(result: Audit, audit_filter: AuditFilter) -> None:
+    """One pass over the recorded procedures, each with its three visits joined beside it."""
+    visits = {
+        visit: FilteredRelation(
+            "assessment__follow_ups", condition=Q(assessment__follow_ups__interval=interval)
+        )
+        for visit, interval in VISITS.items()
+    }
+    performed = Q(performed=PERFORMED)
+    paired = performed & Q(
+        cement_volume_ml__isnull=False, assessment__index_cement_volume_ml__isnull=False
+    )
     leaked = Q(leakage__in=[choices.Leakage.ASYMPTOMATIC, choices.Leakage.SYMPTOMATIC])
+    relieved = Q(v1__vas__lte=F("assessment__vas_current") - RELIEF_MIN_DROP)
+    seen_at_1 = Q(v1__id__isnull=False)
+    cleft = performed & Q(assessment__cleft_sign=assessment_choices.Finding.PRESENT)
+    gone = _any_visit(cleft_on_imaging=choices.CleftOnImaging.GONE)
+    not_gone = Q()
+    for visit in VISITS:
+        not_gone &= Q(**{f"{visit}__id__isnull": True}) | Q(
+            **{f"{visit}__cleft_on_imaging__in": ["persists", "not_imaged"]}
+        )
+    persists = _any_visit(cleft_on_imaging=choices.CleftOnImaging.PERSISTS) & not_gone
+    seen_at_12 = Q(v12__id__isnull=False)
+    fractured = _any_visit(new_fracture__in=FRACTURES)
     repeat = _float("cement_volume_ml")
     index = _float("assessment__index_cement_volume_ml")
-    figures = Procedure.objects.filter(
-        audit_filter.q("assessment__"), performed=PERFORMED
-    ).aggregate(
-        n=Count("id"),
-        vas_n=Count("assessment__vas_current"),
-        vas_mean=Avg(_float("assessment__vas_current")),
-        vas_sd=StdDev(_float("assessment__vas_current")),
-        leak_n=Count("id", filter=~Q(leakage="")),
-        leaked=Count("id", filter=leaked),
-        symptomatic=Count("id", filter=Q(leakage=choices.Leakage.SYMPTOMATIC)),
-        complications_n=Count("id", filter=~Q(complications="")),
-        major=Count("id", filter=Q(complications=choices.Complications.MAJOR)),
-        pair_n=Count("id", filter=paired),
-        repeat_mean=Avg(repeat, filter=paired),
-        repeat_sd=StdDev(repeat, filter=paired),
-        index_mean=Avg(index, filter=paired),
-        index_sd=StdDev(index, filter=paired),
-        difference_mean=Avg(repeat - index, filter=paired),
-        difference_sd=StdDev(repeat - index, filter=paired),
+    before = _float("assessment__vas_current")
+    figures = (
+        Procedure.objects.filter(audit_filter.q("assessment__"))
+        .annotate(**visits)
+        .aggregate(
+            n=Count("id", filter=performed),
+            vas_n=Count("id", filter=performed),
+            vas_mean=Avg(before, filter=performed),
+            vas_square=Avg(_square(before), filter=performed),
+            v1_n=Count("v1__id", filter=performed),
+            v1_mean=Avg(_float("v1__vas"), filter=performed),
+            v1_square=Avg(_square(_float("v1__vas")), filter=performed),
+            relieved=Count("id", filter=performed & relieved),
+            v3_n=Count("v3__id", filter=performed),
+            v3_mean=Avg(_float("v3__vas"), filter=performed),
+            v3_square=Avg(_square(_float("v3__vas")), filter=performed),
+            leak_n=Count("id", filter=performed & ~Q(leakage="")),
+            leaked=Count("id", filter=performed & leaked),
+            symptomatic=Count("id", filter=performed & Q(leakage=choices.Leakage.SYMPTOMATIC)),
+            complications_n=Count("id", filter=performed & ~Q(complications="")),
+            major=Count("id", filter=performed & Q(complications=choices.Complications.MAJOR)),
+            pair_n=Count("id", filter=paired),
+            repeat_mean=Avg(repeat, filter=paired),
+            repeat_square=Avg(_square(repeat), filter=paired),
+            index_mean=Avg(index, filter=paired),
+            index_square=Avg(_square(index), filter=paired),
+            difference_mean=Avg(repeat - index, filter=paired),
+            difference_square=Avg(_square(repeat - index), filter=paired),
+            imaged=Count("id", filter=cleft & (gone | persists)),
+            gone_n=Count("id", filter=cleft & gone),
+            gone_seen=Count("id", filter=cleft & gone & seen_at_1),
+            gone_relieved=Count("id", filter=cleft & gone & relieved),
+            persists_seen=Count("id", filter=cleft & persists & seen_at_1),
+            persists_relieved=Count("id", filter=cleft & persists & relieved),
+            year_n=Count("id", filter=seen_at_12),
+            year_k=Count("id", filter=seen_at_12 & fractured),
+        )
     )
     result.performed = figures["n"]
-    result.vas_before = mean(figures["vas_n"], figures["vas_mean"], figures["vas_sd"])
+    result.vas_before = mean(figures["vas_n"], figures["vas_mean"], figures["vas_square"])
+    result.vas_1_month = mean(figures["v1_n"], figures["v1_mean"], figures["v1_square"])
+    result.vas_3_months = mean(figures["v3_n"], figures["v3_mean"], figures["v3_square"])
+    result.relief = rate(figures["relieved"], figures["v1_n"])
     result.leakage = rate(figures["leaked"], figures["leak_n"])
     result.symptomatic_leakage = rate(figures["symptomatic"], figures["leak_n"])
     result.major_complications = rate(figures["major"], figures["complications_n"])
     pairs = figures["pair_n"]
-    result.cement_repeat = mean(pairs, figures["repeat_mean"], figures["repeat_sd"])
-    result.cement_index = mean(pairs, figures["index_mean"], figures["index_sd"])
-    result.cement_difference = mean(pairs, figures["difference_mean"], figures["difference_sd"])
-
-
-def _relief_q(prefix: str = "") -> Q:
-    return Q(vas__lte=F(f"{prefix}assessment__vas_current") - RELIEF_MIN_DROP)
-
-
-def _follow_up_vas(result: Audit, audit_filter: AuditFilter) -> None:
-    groups = {
-        group["interval"]: group
-        for group in FollowUp.objects.filter(
-            audit_filter.q("assessment__"), assessment__procedure__performed=PERFORMED
-        )
-        .values("interval")
-        .annotate(
-            n=Count("id"),
-            vas_mean=Avg(_float("vas")),
-            vas_sd=StdDev(_float("vas")),
-            relieved=Count("id", filter=_relief_q()),
-        )
-        .order_by("interval")
-    }
-    empty = {"n": 0, "vas_mean": None, "vas_sd": None, "relieved": 0}
-    one = groups.get(choices.Interval.ONE_MONTH, empty)
-    three = groups.get(choices.Interval.THREE_MONTHS, empty)
-    result.vas_1_month = mean(one["n"], one["vas_mean"], one["vas_sd"])
-    result.vas_3_months = mean(three["n"], three["vas_mean"], three["vas_sd"])
-    result.relief = rate(one["relieved"], one["n"])
-
-
-def _cleft(result: Audit, audit_filter: AuditFilter) -> None:
-    def reads(value):
-        return Exists(
-            FollowUp.objects.filter(assessment=OuterRef("assessment"), cleft_on_imaging=value)
-        )
-
-    one_month = FollowUp.objects.filter(
-        assessment=OuterRef("assessment"), interval=choices.Interval.ONE_MONTH
-    )
-    relieved = one_month.filter(vas__lte=OuterRef("assessment__vas_current") - RELIEF_MIN_DROP)
-    figures = (
-        Procedure.objects.filter(
-            audit_filter.q("assessment__"),
-            performed=PERFORMED,
-            assessment__cleft_sign=assessment_choices.Finding.PRESENT,
-        )
-        .annotate(
-            gone=reads(choices.CleftOnImaging.GONE),
-            persists=reads(choices.CleftOnImaging.PERSISTS),
-            seen=Exists(one_month),
-            relieved=Exists(relieved),
-        )
-        .aggregate(
-            imaged=Count("id", filter=Q(gone=True) | Q(persists=True)),
-            gone_n=Count("id", filter=Q(gone=True)),
-            gone_seen=Count("id", filter=Q(gone=True, seen=True)),
-            gone_relieved=Count("id", filter=Q(gone=True, relieved=True)),
-            persists_seen=Count("id", filter=Q(gone=False, persists=True, seen=True)),
-            persists_relieved=Count("id", filter=Q(gone=False, persists=True, relieved=True)),
-        )
-    )
+    result.cement_repeat = mean(pairs, figures["repeat_mean"], figures["repeat_square"])
+    result.cement_index = mean(pairs, figures["index_mean"], figures["index_square"])
+    result.cement_difference = mean(pairs, figures["difference_mean"], figures["difference_square"])
     result.cleft_gone = rate(figures["gone_n"], figures["imaged"])
     result.relief_cleft_gone = rate(figures["gone_relieved"], figures["gone_seen"])
     result.relief_cleft_persists = rate(figures["persists_relieved"], figures["persists_seen"])
-
-
-def _new_fracture_year(result: Audit, audit_filter: AuditFilter) -> None:
-    follow_ups = FollowUp.objects.filter(assessment=OuterRef("pk"))
-    figures = (
-        Assessment.objects.filter(audit_filter.q(), procedure__isnull=False)
-        .annotate(
-            followed=Exists(follow_ups.filter(interval=choices.Interval.TWELVE_MONTHS)),
-            fractured=Exists(follow_ups.exclude(new_fracture=choices.NewFracture.NONE)),
-        )
-        .aggregate(
-            n=Count("id", filter=Q(followed=True)),
-            k=Count("id", filter=Q(followed=True, fractured=True)),
-        )
-    )
-    result.new_fracture_year = rate(figures["k"], figures["n"])
+    result.new_fracture_year = rate(figures["year_k"], figures["year_n"])
 
 
 def _fracture_days(result: Audit, audit_filter: AuditFilter) -> None:
@@ -330,14 +321,14 @@ def _fracture_days(result: Audit, audit_filter: AuditFilter) -> None:
             new_fracture__in=[choices.NewFracture.ADJACENT, choices.NewFracture.NON_ADJACENT],
         )
         .values("new_fracture")
-        .annotate(n=Count("id"), days_mean=Avg(days), days_sd=StdDev(days))
+        .annotate(n=Count("id"), days_mean=Avg(days), days_square=Avg(_square(days)))
         .order_by("new_fracture")
     }
-    empty = {"n": 0, "days_mean": None, "days_sd": None}
+    empty = {"n": 0, "days_mean": None, "days_square": None}
     adjacent = groups.get(choices.NewFracture.ADJACENT, empty)
     non_adjacent = groups.get(choices.NewFracture.NON_ADJACENT, empty)
     result.adjacent_share = rate(adjacent["n"], adjacent["n"] + non_adjacent["n"])
-    result.days_adjacent = mean(adjacent["n"], adjacent["days_mean"], adjacent["days_sd"])
+    result.days_adjacent = mean(adjacent["n"], adjacent["days_mean"], adjacent["days_square"])
     result.days_non_adjacent = mean(
-        non_adjacent["n"], non_adjacent["days_mean"], non_adjacent["days_sd"]
+        non_adjacent["n"], non_adjacent["days_mean"], non_adjacent["days_square"]
     )

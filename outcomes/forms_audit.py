@@ -11,19 +11,12 @@ from .audit import AuditFilter
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ClinicianChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
-
-
 class AuditFilterForm(forms.Form):
     date_from = forms.DateField(label="Assessed from", required=False, widget=DATE)
     date_to = forms.DateField(label="Assessed until", required=False, widget=DATE)
-    clinician = ClinicianChoiceField(
-        label="Clinician",
-        required=False,
-        queryset=get_user_model().objects.none(),
-        empty_label="All clinicians",
+    # The clinicians are read once, for the options and for checking the answer.
+    clinician = forms.TypedChoiceField(
+        label="Clinician", required=False, coerce=int, empty_value=None
     )
     treated_level = forms.ChoiceField(
         label="Treated level",
@@ -33,11 +26,16 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["clinician"].queryset = (
+        clinicians = (
             get_user_model()
             .objects.filter(groups__name=CLINICIANS)
-            .order_by("last_name", "username")
+            .order_by("last_name", "first_name", "username")
+            .values_list("pk", "first_name", "last_name", "username")
         )
+        self.clinician_names = {
+            pk: f"{first} {last}".strip() or username for pk, first, last, username in clinicians
+        }
+        self.fields["clinician"].choices = [("", "All clinicians"), *self.clinician_names.items()]
 
     def clean(self):
         cleaned = super().clean()
@@ -52,7 +50,7 @@ class AuditFilterForm(forms.Form):
         return AuditFilter(
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
-            clinician_id=clinician.pk if clinician else None,
+            clinician_id=clinician,
             treated_level=data.get("treated_level") or None,
         )
 
@@ -74,9 +72,7 @@ class AuditFilterForm(forms.Form):
             end = data["date_to"].strftime("%d %b %Y") if data.get("date_to") else "today"
             parts.append(f"assessed from {start} to {end}")
         if data.get("clinician"):
-            parts.append(
-                f"clinician {self.fields['clinician'].label_from_instance(data['clinician'])}"
-            )
+            parts.append(f"clinician {self.clinician_names[data['clinician']]}")
         if data.get("treated_level"):
             parts.append(f"treated level {data['treated_level']}")
         return "; ".join(parts) or "all final assessments"

@@ -148,6 +148,8 @@ class FollowUp(models.Model):
                 fields=["assessment", "interval"], name="one_follow_up_per_interval"
             )
         ]
+        # The audit reads the few visits that recorded a new fracture.
+        indexes = [models.Index(fields=["new_fracture"], name="follow_up_fracture_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_interval_display()} follow-up — {self.assessment}"

@@ -66,19 +66,20 @@ class Mean:
         return self.n < MIN_N_TO_COMPARE
 
 
-def mean(n: int, value, population_sd) -> Mean:
-    """The mean of n values and their population standard deviation (both from the database).
+def mean(n: int, value, mean_square) -> Mean:
+    """The mean of n values, from their mean and the mean of their squares (both from the database).
 
-    The database gives the population form (SQLite's sample form fails on a single
-    value); the interval needs the sample one: sd = population sd × √(n / (n − 1)).
+    The spread: population variance = mean of squares − square of the mean; the
+    sample standard deviation the t interval needs is √(variance × n / (n − 1)).
     """
     if n == 0 or value is None:
         return Mean(n, None, None, None, None)
     value = float(value)
-    if n < 2 or population_sd is None:
+    if n < 2 or mean_square is None:
         return Mean(n, value, None, None, None)
-    sd = float(population_sd) * math.sqrt(n / (n - 1))
-    if sd == 0:
-        return Mean(n, value, sd, value, value)
+    variance = max(float(mean_square) - value * value, 0.0) * n / (n - 1)
+    sd = math.sqrt(variance)
+    if sd < 1e-9:
+        return Mean(n, value, 0.0, value, value)
     low, high = stats.t.interval(CONFIDENCE, n - 1, loc=value, scale=sd / math.sqrt(n))
     return Mean(n, value, sd, float(low), float(high))
