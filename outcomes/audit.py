@@ -34,6 +34,7 @@ from django.db.models import (
     FilteredRelation,
     FloatField,
     Q,
+    Sum,
     When,
 )
 from django.db.models.functions import Cast
@@ -147,31 +148,33 @@ def _square(expression):
 
 
 def audit(audit_filter: AuditFilter) -> Audit:
-    """Every figure of the dashboard, in four aggregate queries whatever the numbers."""
+    """Every figure of the dashboard, in three aggregate queries whatever the numbers.
+
+    1. final assessments by recommendation and deciding rule;
+    2. recorded procedures by recommendation, deciding rule and decision, each with its
+       three visits joined beside it: counts, sums and sums of squares per group (a few
+       dozen groups, added up here);
+    3. new fractures by kind, with the days from the procedure (or assessment).
+    """
     result = Audit(filter=audit_filter)
-    _recommendations(result, audit_filter)
-    _outcomes(result, audit_filter)
-    _fracture_days(result, audit_filter)
-    return result
-
-
-def _recommendations(result: Audit, audit_filter: AuditFilter) -> None:
-    """Assessments by recommendation and deciding rule, and what was decided after them."""
-    labels = dict(assessment_choices.Recommendation.choices)
     totals = (
         Assessment.objects.filter(audit_filter.q())
         .values("recommendation", "deciding_rule")
         .annotate(total=Count("id"))
         .order_by()
     )
-    decided = (
-        Procedure.objects.filter(audit_filter.q("assessment__"))
-        .values("assessment__recommendation", "assessment__deciding_rule", "performed")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    groups = list(_procedure_groups(audit_filter))
+    _recommendations(result, totals, groups)
+    _outcomes(result, groups)
+    _fracture_days(result, audit_filter)
+    return result
+
+
+def _recommendations(result: Audit, totals, groups: list[dict]) -> None:
+    """Assessments by recommendation and deciding rule, and what was decided after them."""
+    labels = dict(assessment_choices.Recommendation.choices)
     decisions: dict[tuple[str, str], dict[str, int]] = {}
-    for group in decided:
+    for group in groups:
         key = (group["assessment__recommendation"], group["assessment__deciding_rule"])
         decisions.setdefault(key, {})[group["performed"]] = group["n"]
     rows = []
@@ -228,22 +231,28 @@ def _any_visit(**lookup) -> Q:
     return q
 
 
-def _outcomes(result: Audit, audit_filter: AuditFilter) -> None:
-    """One pass over the recorded procedures, each with its three visits joined beside it."""
+def _moments(name: str, expression, condition: Q | None = None) -> dict:
+    """Count, sum and sum of squares of `expression` (NULLs left out), under `name`."""
+    extra = {"filter": condition} if condition is not None else {}
+    return {
+        f"{name}_n": Count(expression, **extra),
+        f"{name}_sum": Sum(expression, **extra),
+        f"{name}_sq": Sum(_square(expression), **extra),
+    }
+
+
+def _procedure_groups(audit_filter: AuditFilter):
     visits = {
         visit: FilteredRelation(
             "assessment__follow_ups", condition=Q(assessment__follow_ups__interval=interval)
         )
         for visit, interval in VISITS.items()
     }
-    performed = Q(performed=PERFORMED)
-    paired = performed & Q(
-        cement_volume_ml__isnull=False, assessment__index_cement_volume_ml__isnull=False
-    )
+    paired = Q(cement_volume_ml__isnull=False, assessment__index_cement_volume_ml__isnull=False)
     leaked = Q(leakage__in=[choices.Leakage.ASYMPTOMATIC, choices.Leakage.SYMPTOMATIC])
     relieved = Q(v1__vas__lte=F("assessment__vas_current") - RELIEF_MIN_DROP)
     seen_at_1 = Q(v1__id__isnull=False)
-    cleft = performed & Q(assessment__cleft_sign=assessment_choices.Finding.PRESENT)
+    cleft = Q(assessment__cleft_sign=assessment_choices.Finding.PRESENT)
     gone = _any_visit(cleft_on_imaging=choices.CleftOnImaging.GONE)
     not_gone = Q()
     for visit in VISITS:
@@ -252,37 +261,30 @@ def _outcomes(result: Audit, audit_filter: AuditFilter) -> None:
         )
     persists = _any_visit(cleft_on_imaging=choices.CleftOnImaging.PERSISTS) & not_gone
     seen_at_12 = Q(v12__id__isnull=False)
-    fractured = _any_visit(new_fracture__in=FRACTURES)
     repeat = _float("cement_volume_ml")
     index = _float("assessment__index_cement_volume_ml")
-    before = _float("assessment__vas_current")
-    figures = (
-        Procedure.objects.filter(audit_filter.q("assessment__"))
+    return (
+        # Every decision is one of these; saying so lets SQLite (which keeps no statistics)
+        # start from the procedures through their index instead of from every assessment.
+        Procedure.objects.filter(
+            audit_filter.q("assessment__"), performed__in=choices.Performed.values
+        )
         .annotate(**visits)
-        .aggregate(
-            n=Count("id", filter=performed),
-            vas_n=Count("id", filter=performed),
-            vas_mean=Avg(before, filter=performed),
-            vas_square=Avg(_square(before), filter=performed),
-            v1_n=Count("v1__id", filter=performed),
-            v1_mean=Avg(_float("v1__vas"), filter=performed),
-            v1_square=Avg(_square(_float("v1__vas")), filter=performed),
-            relieved=Count("id", filter=performed & relieved),
-            v3_n=Count("v3__id", filter=performed),
-            v3_mean=Avg(_float("v3__vas"), filter=performed),
-            v3_square=Avg(_square(_float("v3__vas")), filter=performed),
-            leak_n=Count("id", filter=performed & ~Q(leakage="")),
-            leaked=Count("id", filter=performed & leaked),
-            symptomatic=Count("id", filter=performed & Q(leakage=choices.Leakage.SYMPTOMATIC)),
-            complications_n=Count("id", filter=performed & ~Q(complications="")),
-            major=Count("id", filter=performed & Q(complications=choices.Complications.MAJOR)),
-            pair_n=Count("id", filter=paired),
-            repeat_mean=Avg(repeat, filter=paired),
-            repeat_square=Avg(_square(repeat), filter=paired),
-            index_mean=Avg(index, filter=paired),
-            index_square=Avg(_square(index), filter=paired),
-            difference_mean=Avg(repeat - index, filter=paired),
-            difference_square=Avg(_square(repeat - index), filter=paired),
+        .values("assessment__recommendation", "assessment__deciding_rule", "performed")
+        .annotate(
+            n=Count("id"),
+            **_moments("before", _float("assessment__vas_current")),
+            **_moments("v1", _float("v1__vas")),
+            **_moments("v3", _float("v3__vas")),
+            relieved=Count("id", filter=relieved),
+            leak_n=Count("id", filter=~Q(leakage="")),
+            leaked=Count("id", filter=leaked),
+            symptomatic=Count("id", filter=Q(leakage=choices.Leakage.SYMPTOMATIC)),
+            complications_n=Count("id", filter=~Q(complications="")),
+            major=Count("id", filter=Q(complications=choices.Complications.MAJOR)),
+            **_moments("repeat", repeat, paired),
+            **_moments("index", index, paired),
+            **_moments("difference", repeat - index, paired),
             imaged=Count("id", filter=cleft & (gone | persists)),
             gone_n=Count("id", filter=cleft & gone),
             gone_seen=Count("id", filter=cleft & gone & seen_at_1),
@@ -290,25 +292,45 @@ def _outcomes(result: Audit, audit_filter: AuditFilter) -> None:
             persists_seen=Count("id", filter=cleft & persists & seen_at_1),
             persists_relieved=Count("id", filter=cleft & persists & relieved),
             year_n=Count("id", filter=seen_at_12),
-            year_k=Count("id", filter=seen_at_12 & fractured),
+            year_k=Count("id", filter=seen_at_12 & _any_visit(new_fracture__in=FRACTURES)),
         )
+        .order_by()
     )
-    result.performed = figures["n"]
-    result.vas_before = mean(figures["vas_n"], figures["vas_mean"], figures["vas_square"])
-    result.vas_1_month = mean(figures["v1_n"], figures["v1_mean"], figures["v1_square"])
-    result.vas_3_months = mean(figures["v3_n"], figures["v3_mean"], figures["v3_square"])
-    result.relief = rate(figures["relieved"], figures["v1_n"])
-    result.leakage = rate(figures["leaked"], figures["leak_n"])
-    result.symptomatic_leakage = rate(figures["symptomatic"], figures["leak_n"])
-    result.major_complications = rate(figures["major"], figures["complications_n"])
-    pairs = figures["pair_n"]
-    result.cement_repeat = mean(pairs, figures["repeat_mean"], figures["repeat_square"])
-    result.cement_index = mean(pairs, figures["index_mean"], figures["index_square"])
-    result.cement_difference = mean(pairs, figures["difference_mean"], figures["difference_square"])
-    result.cleft_gone = rate(figures["gone_n"], figures["imaged"])
-    result.relief_cleft_gone = rate(figures["gone_relieved"], figures["gone_seen"])
-    result.relief_cleft_persists = rate(figures["persists_relieved"], figures["persists_seen"])
-    result.new_fracture_year = rate(figures["year_k"], figures["year_n"])
+
+
+def _total(groups: list[dict], name: str) -> float:
+    return sum(group[name] or 0 for group in groups)
+
+
+def _mean(groups: list[dict], name: str) -> Mean:
+    n = _total(groups, f"{name}_n")
+    if not n:
+        return mean(0, None, None)
+    return mean(n, _total(groups, f"{name}_sum") / n, _total(groups, f"{name}_sq") / n)
+
+
+def _outcomes(result: Audit, groups: list[dict]) -> None:
+    """The repeat procedures performed (and, for new fractures, every recorded decision)."""
+    done = [group for group in groups if group["performed"] == PERFORMED]
+
+    def total(name: str) -> float:
+        return _total(done, name)
+
+    result.performed = total("n")
+    result.vas_before = _mean(done, "before")
+    result.vas_1_month = _mean(done, "v1")
+    result.vas_3_months = _mean(done, "v3")
+    result.relief = rate(total("relieved"), total("v1_n"))
+    result.leakage = rate(total("leaked"), total("leak_n"))
+    result.symptomatic_leakage = rate(total("symptomatic"), total("leak_n"))
+    result.major_complications = rate(total("major"), total("complications_n"))
+    result.cement_repeat = _mean(done, "repeat")
+    result.cement_index = _mean(done, "index")
+    result.cement_difference = _mean(done, "difference")
+    result.cleft_gone = rate(total("gone_n"), total("imaged"))
+    result.relief_cleft_gone = rate(total("gone_relieved"), total("gone_seen"))
+    result.relief_cleft_persists = rate(total("persists_relieved"), total("persists_seen"))
+    result.new_fracture_year = rate(_total(groups, "year_k"), _total(groups, "year_n"))
 
 
 def _fracture_days(result: Audit, audit_filter: AuditFilter) -> None:
