@@ -152,6 +152,7 @@ OUTCOME_TABLE = {
     "follow_up": ("get", "final", {"interval": "1m"}, (302, 404, 403, 403)),
     "delegation_add": ("post", "final", {}, (400, 404, 403, 403)),
     "delegation_remove": ("post", "final", {"user_id": 1}, (302, 404, 403, 403)),
+    "follow_up_fhir": ("get", "final", {}, (200, 404, 200, 200)),
     "dashboard": ("get", None, {}, (403, 403, 200, 200)),
     "dashboard_pdf": ("get", None, {}, (403, 403, 200, 200)),
 }
