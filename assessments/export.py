@@ -3,7 +3,8 @@
 Columns: the id, every spec input under its spec name (guidance-rules.md §1),
 then status, the frozen result (scenario, recommendation, deciding rule,
 missing work-up items, rules version), the clinician and the timestamps
-(ISO 8601, UTC).
+(ISO 8601, UTC), then the procedure and the 1-, 3- and 12-month follow-ups
+(outcomes.export; empty when not recorded).
 
 Rows are produced one at a time from a database iterator, so the admin
 action (a StreamingHttpResponse) and the `export_csv` command (writing to a
@@ -16,6 +17,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
+
+from outcomes.export import FREE_TEXT_COLUMNS, OUTCOME_COLUMNS, OUTCOME_SOURCES, with_outcomes
 
 from .validation import FIELDS_BY_NAME, INPUT_FIELD_NAMES
 
@@ -36,6 +39,7 @@ COLUMNS = (
     "updated",
     "finalized_at",
     "finalized_by",
+    *OUTCOME_COLUMNS,
 )
 
 # What each column is read from in the database (values_list, no model instances).
@@ -54,6 +58,7 @@ _SOURCES = (
     "updated",
     "finalized_at",
     "finalized_by__username",
+    *OUTCOME_SOURCES,
 )
 
 
@@ -123,6 +128,8 @@ _CONVERTERS = (
     _timestamp,  # updated
     _timestamp,  # finalized_at
     _text,  # finalized_by
+    # The procedure and follow-ups: codes, numbers and dates, but for the typed texts.
+    *(_text if column in FREE_TEXT_COLUMNS else None for column in OUTCOME_COLUMNS),
 )
 assert len(_CONVERTERS) == len(_SOURCES) == len(COLUMNS)
 _CONVERTED = tuple((position, convert) for position, convert in enumerate(_CONVERTERS) if convert)
@@ -131,7 +138,7 @@ _CONVERTED = tuple((position, convert) for position, convert in enumerate(_CONVE
 def rows(queryset: QuerySet) -> Iterator[list]:
     """The header, then one row per assessment of `queryset`, fetched in chunks."""
     yield list(COLUMNS)
-    records = queryset.order_by("created", "id").values_list(*_SOURCES)
+    records = with_outcomes(queryset).order_by("created", "id").values_list(*_SOURCES)
     for record in records.iterator(chunk_size=CHUNK_SIZE):
         row = list(record)
         for position, convert in _CONVERTED:

@@ -1,0 +1,53 @@
+"""The procedure and follow-up columns of the CSV export (one row per assessment).
+
+The export reads them beside each assessment in the same query: the procedure
+through its one-to-one relation, each follow-up visit through a filtered
+relation of its own (v1, v3, v12), so there is still one row per assessment.
+"""
+
+from django.db.models import FilteredRelation, Q
+
+from . import choices
+
+PROCEDURE_COLUMNS = (
+    ("procedure_performed", "procedure__performed"),
+    ("procedure_date", "procedure__performed_on"),
+    ("procedure_cement_volume_ml", "procedure__cement_volume_ml"),
+    ("procedure_leakage", "procedure__leakage"),
+    ("procedure_cleft_filled", "procedure__cleft_filled"),
+    ("procedure_complications", "procedure__complications"),
+    ("procedure_complication_description", "procedure__complication_description"),
+    ("procedure_operator", "procedure__operator"),
+)
+VISIT_FIELDS = (
+    ("date", "seen_on"),
+    ("vas", "vas"),
+    ("mobility", "mobility"),
+    ("analgesics", "analgesics"),
+    ("cleft", "cleft_on_imaging"),
+    ("new_fracture", "new_fracture"),
+    ("new_fracture_date", "new_fracture_date"),
+)
+VISITS = {f"followup_{interval}": interval for interval in choices.Interval.values}
+
+OUTCOME_COLUMNS = (
+    *(column for column, _ in PROCEDURE_COLUMNS),
+    *(f"{visit}_{column}" for visit in VISITS for column, _ in VISIT_FIELDS),
+)
+OUTCOME_SOURCES = (
+    *(source for _, source in PROCEDURE_COLUMNS),
+    *(f"{visit}__{field}" for visit in VISITS for _, field in VISIT_FIELDS),
+)
+# Typed by people (the spreadsheet-formula guard applies); every other column is a code,
+# a number or a date.
+FREE_TEXT_COLUMNS = frozenset({"procedure_complication_description", "procedure_operator"})
+
+
+def with_outcomes(queryset):
+    """`queryset` of assessments with one joined relation per follow-up visit."""
+    return queryset.annotate(
+        **{
+            visit: FilteredRelation("follow_ups", condition=Q(follow_ups__interval=interval))
+            for visit, interval in VISITS.items()
+        }
+    )

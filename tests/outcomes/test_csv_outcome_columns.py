@@ -1,0 +1,44 @@
+"""The CSV export carries the procedure and follow-ups: still one row per assessment."""
+
+import csv
+import io
+from datetime import date
+
+from assessments import export
+from assessments.models import Assessment
+from tests.outcomes.factories import final_assessment, make_follow_up, make_procedure
+
+
+def _rows():
+    stream = io.StringIO()
+    export.write_csv(Assessment.objects.all(), stream)
+    return list(csv.DictReader(io.StringIO(stream.getvalue())))
+
+
+def test_one_row_per_assessment_with_its_procedure_and_three_visits(alice):
+    done = final_assessment(alice, patient_ref="DONE")
+    make_procedure(done, operator="=HYPERLINK(1)", complication_description="")
+    make_follow_up(done, "1m", vas=2, seen_on=date(2026, 11, 19))
+    make_follow_up(
+        done,
+        "3m",
+        vas=3,
+        seen_on=date(2026, 11, 24),
+        new_fracture="adjacent",
+        new_fracture_date=date(2026, 11, 20),
+    )
+    final_assessment(alice, patient_ref="NOTHING")
+    rows = {row["patient_ref"]: row for row in _rows()}
+    assert len(rows) == 2
+    row = rows["DONE"]
+    assert row["procedure_performed"] == "yes"
+    assert row["procedure_date"] == "2026-10-20"
+    assert row["procedure_cement_volume_ml"] == "6.5"
+    assert row["procedure_operator"] == "'=HYPERLINK(1)"  # neutralised for spreadsheets
+    assert (row["followup_1m_date"], row["followup_1m_vas"]) == ("2026-11-19", "2")
+    assert (row["followup_3m_new_fracture"], row["followup_3m_new_fracture_date"]) == (
+        "adjacent",
+        "2026-11-20",
+    )
+    assert row["followup_12m_vas"] == ""
+    assert all(rows["NOTHING"][column] == "" for column in export.COLUMNS[-29:])
