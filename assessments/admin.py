@@ -23,7 +23,9 @@ from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from . import choices, export, integrity, security_log, validation
+from vertebro_rules import inputs, vocabulary
+
+from . import export, integrity, security_log
 from .access import access_record
 from .models import AccessLogEntry, Assessment
 
@@ -102,7 +104,7 @@ def readable_value(field, value) -> str:
     if getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
     if field.name == "contraindications":
-        labels = dict(choices.Contraindication.choices)
+        labels = dict(vocabulary.Contraindication.choices)
         return ", ".join(str(labels.get(code, code)) for code in value)
     if field.name == "guidance":
         return "recorded"
@@ -227,10 +229,7 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
     fieldsets = (
         ("Record", {"fields": RECORD_FIELDS}),
         ("Result (frozen at finalization)", {"fields": (*RESULT_FIELDS, "guidance")}),
-        *(
-            (title, {"fields": validation.fields_of_step(step)})
-            for step, title in STEP_TITLES.items()
-        ),
+        *((title, {"fields": inputs.fields_of_step(step)}) for step, title in STEP_TITLES.items()),
     )
     history_list_display = ("status", "version")
     object_history_list_template = "admin/assessments/history_list.html"
@@ -245,7 +244,7 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = (*RECORD_FIELDS, *RESULT_FIELDS, "guidance")
         if obj is not None and obj.is_final:
-            return fields + validation.INPUT_FIELD_NAMES
+            return fields + inputs.INPUT_FIELD_NAMES
         return fields
 
     @admin.display(description="Clinician", ordering="owner__last_name")

@@ -19,8 +19,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from outcomes.export import FREE_TEXT_COLUMNS, OUTCOME_COLUMNS, OUTCOME_SOURCES, with_outcomes
-
-from .validation import FIELDS_BY_NAME, INPUT_FIELD_NAMES
+from vertebro_rules import inputs
 
 CHUNK_SIZE = 500
 
@@ -30,7 +29,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 RESULT_COLUMNS = ("scenario", "recommendation", "deciding_rule", "missing", "rules_version")
 COLUMNS = (
     "id",
-    *INPUT_FIELD_NAMES,
+    *inputs.INPUT_FIELD_NAMES,
     "status",
     *RESULT_COLUMNS,
     "clinician",
@@ -45,7 +44,7 @@ COLUMNS = (
 # What each column is read from in the database (values_list, no model instances).
 _SOURCES = (
     "id",
-    *INPUT_FIELD_NAMES,
+    *inputs.INPUT_FIELD_NAMES,
     "status",
     "scenario",
     "recommendation",
@@ -104,18 +103,19 @@ def _timestamp(value) -> str | None:
     return None if value is None else value.astimezone(UTC).isoformat("T")
 
 
+# The cell writer of each kind of input (by exact class).
 _BY_KIND = {
-    "text": _text,
-    "choice": _text,
-    "integer": None,
-    "decimal": None,
-    "date": None,
-    "boolean": _boolean,
-    "choices": cell,
+    inputs.TextInput: _text,
+    inputs.ChoiceInput: _text,
+    inputs.IntegerInput: None,
+    inputs.DecimalInput: None,
+    inputs.DateInput: None,
+    inputs.BooleanInput: _boolean,
+    inputs.MultipleChoiceInput: cell,
 }
 _CONVERTERS = (
     None,  # id
-    *(_BY_KIND[FIELDS_BY_NAME[name].kind] for name in INPUT_FIELD_NAMES),
+    *(_BY_KIND[type(inputs.FIELDS_BY_NAME[name])] for name in inputs.INPUT_FIELD_NAMES),
     None,  # status, scenario, recommendation, deciding rule: codes the app itself writes
     None,
     None,

@@ -1,4 +1,4 @@
-"""One form per questionnaire step (spec §1), built from `validation.FIELDS`.
+"""One form per questionnaire step (spec §1), built from `vertebro_rules.inputs.FIELDS`.
 
 Labels, required-ness and ranges come from the spec's field table; the
 model's field validators and `Assessment.clean` (the cross-field rules) run
@@ -13,7 +13,8 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
-from . import choices, validation
+from vertebro_rules import inputs, vocabulary
+
 from .models import Assessment
 
 # Help texts written for the clinician filling the form (what counts as what).
@@ -69,7 +70,7 @@ SELECT_FIELDS = frozenset({"treated_level"})
 def _blank_choice(spec) -> tuple[str, str]:
     # The MRI findings are required once an MRI was done; their empty answer exists
     # so that, without JavaScript, a finding can be withdrawn when no MRI was done.
-    if spec.name in validation.MRI_FIELDS:
+    if spec.name in inputs.MRI_FIELDS:
         return ("", "Not applicable (no MRI)")
     return NOT_RECORDED
 
@@ -80,47 +81,51 @@ def _to_bool(value: str) -> bool:
 
 def _formfield(db_field, **kwargs):
     """The form field of a model field, shaped by the spec's FieldSpec."""
-    spec = validation.FIELDS_BY_NAME.get(db_field.name)
+    spec = inputs.FIELDS_BY_NAME.get(db_field.name)
     if spec is None:
         return db_field.formfield(**kwargs)
     common = {
         "label": spec.label,
-        "required": spec.required,
+        "required": spec.required_always,
         "help_text": HELP_TEXTS.get(spec.name, ""),
     }
-    if spec.kind == "boolean":
-        if spec.required:
-            options, empty = YES_NO, None
-        elif spec.name == "fluid_at_cement_interface":
-            options, empty = YES_NO, False  # spec: false when absent
+    if isinstance(spec, inputs.BooleanInput):
+        if spec.required_always or spec.absent is not None:
+            # A yes/no with no "unknown": required, or meaning "no" when absent.
+            options, empty = YES_NO, spec.absent
         else:
             options, empty = YES_NO_UNKNOWN, None
         return forms.TypedChoiceField(
             choices=options, coerce=_to_bool, empty_value=empty, widget=forms.RadioSelect, **common
         )
-    if spec.kind == "choices":
+    if isinstance(spec, inputs.MultipleChoiceInput):
         return forms.MultipleChoiceField(
-            choices=spec.choices.choices, widget=forms.CheckboxSelectMultiple, **common
+            choices=spec.vocabulary.choices, widget=forms.CheckboxSelectMultiple, **common
         )
-    if spec.kind == "choice":
+    if isinstance(spec, inputs.ChoiceInput):
         if spec.name in SELECT_FIELDS:
-            options = [("", "Choose…"), *spec.choices.choices]
+            options = [("", "Choose…"), *spec.vocabulary.choices]
             widget = forms.Select
         else:
-            options = [*spec.choices.choices, *([] if spec.required else [_blank_choice(spec)])]
+            options = [
+                *spec.vocabulary.choices,
+                *([] if spec.required_always else [_blank_choice(spec)]),
+            ]
             widget = forms.RadioSelect
         return forms.TypedChoiceField(choices=options, empty_value=None, widget=widget, **common)
-    if spec.kind == "date":
+    if isinstance(spec, inputs.DateInput):
         return db_field.formfield(
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
         )
     field = db_field.formfield(**common)
-    if spec.kind in ("integer", "decimal"):
+    if isinstance(spec, inputs.IntegerInput | inputs.DecimalInput):
         field.widget.attrs.update({"min": str(spec.minimum), "max": str(spec.maximum)})
-        field.widget.attrs["inputmode"] = "numeric" if spec.kind == "integer" else "decimal"
-        if spec.kind == "decimal":
+        field.widget.attrs["inputmode"] = (
+            "numeric" if isinstance(spec, inputs.IntegerInput) else "decimal"
+        )
+        if isinstance(spec, inputs.DecimalInput):
             field.widget.attrs["step"] = "0.1"
-    if spec.kind == "text":
+    if isinstance(spec, inputs.TextInput):
         field.widget.attrs["autocomplete"] = "off"
     return field
 
@@ -183,7 +188,7 @@ LAYOUTS = {
         _conditional(
             Row(Column(Control("recurrence_date"), css_class="col-md-6")),
             when="initial_response",
-            equals=choices.InitialResponse.RELIEF_THEN_RECURRENCE,
+            equals=vocabulary.InitialResponse.RELIEF_THEN_RECURRENCE,
         ),
         Row(
             Column(Control("vas_before_index"), css_class="col-md-6"),
@@ -250,9 +255,7 @@ class StepForm(forms.ModelForm):
                 mapped.setdefault(name, []).extend(messages)
                 continue
             target = next((f for f in RELATED_FIELDS.get(name, ()) if f in self.fields), None)
-            label = (
-                validation.FIELDS_BY_NAME[name].label if name in validation.FIELDS_BY_NAME else name
-            )
+            label = inputs.FIELDS_BY_NAME[name].label if name in inputs.FIELDS_BY_NAME else name
             for message in messages:
                 text = " ".join(message.messages)
                 mapped.setdefault(target or NON_FIELD_ERRORS, []).append(
@@ -307,7 +310,7 @@ def _step_form(step: int) -> type[StepForm]:
         (),
         {
             "model": Assessment,
-            "fields": validation.fields_of_step(step),
+            "fields": inputs.fields_of_step(step),
             "formfield_callback": _formfield,
         },
     )

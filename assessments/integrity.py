@@ -17,7 +17,7 @@ import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from .validation import INPUT_FIELD_NAMES
+from vertebro_rules.inputs import INPUT_FIELD_NAMES
 
 RECORD_FORMAT = 1
 SHORT_DIGEST_LENGTH = 12

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from simple_history.models import HistoricalRecords
 
-from . import choices, validation
-from . import guidance as rules
+from vertebro_rules import inputs, rules, validation, vocabulary
+from vertebro_rules.guidance import Guidance
 
 
 @deconstructible
@@ -21,9 +21,7 @@ class SpecValidator:
     def __call__(self, value):
         if value is None:
             return
-        message = validation.FIELDS_BY_NAME[self.field_name].check(
-            value, today=timezone.localdate()
-        )
+        message = inputs.FIELDS_BY_NAME[self.field_name].check(value, today=timezone.localdate())
         if message:
             raise ValidationError(message, code="spec")
 
@@ -32,13 +30,13 @@ class SpecValidator:
 
 
 def _help(name: str) -> str:
-    return validation.FIELDS_BY_NAME[name].label
+    return inputs.FIELDS_BY_NAME[name].label
 
 
 def _spec(name: str) -> dict:
     """Common options of an input field: nullable for drafts, validated by the spec."""
     return {
-        "verbose_name": validation.FIELDS_BY_NAME[name].label,
+        "verbose_name": inputs.FIELDS_BY_NAME[name].label,
         "null": True,
         "blank": True,
         "validators": [SpecValidator(name)],
@@ -71,16 +69,16 @@ class Assessment(models.Model):
     # Step 1 — Patient and index procedure
     patient_ref = models.CharField(max_length=64, db_index=True, **_spec("patient_ref"))
     patient_age = models.PositiveSmallIntegerField(**_spec("patient_age"))
-    sex = models.CharField(max_length=10, choices=choices.Sex, **_spec("sex"))
+    sex = models.CharField(max_length=10, choices=vocabulary.Sex.choices, **_spec("sex"))
     treated_level = models.CharField(
-        max_length=3, choices=choices.VertebralLevel, **_spec("treated_level")
+        max_length=3, choices=vocabulary.VertebralLevel.choices, **_spec("treated_level")
     )
     index_procedure_date = models.DateField(**_spec("index_procedure_date"))
     index_cement_volume_ml = models.DecimalField(
         max_digits=3, decimal_places=1, **_spec("index_cement_volume_ml")
     )
     fracture_etiology = models.CharField(
-        max_length=16, choices=choices.FractureEtiology, **_spec("fracture_etiology")
+        max_length=16, choices=vocabulary.FractureEtiology.choices, **_spec("fracture_etiology")
     )
     bmd_t_score = models.DecimalField(max_digits=2, decimal_places=1, **_spec("bmd_t_score"))
     prior_vertebral_fractures = models.PositiveSmallIntegerField(
@@ -90,7 +88,7 @@ class Assessment(models.Model):
     # Step 2 — Pain timeline
     assessment_date = models.DateField(**_spec("assessment_date"))
     initial_response = models.CharField(
-        max_length=24, choices=choices.InitialResponse, **_spec("initial_response")
+        max_length=24, choices=vocabulary.InitialResponse.choices, **_spec("initial_response")
     )
     recurrence_date = models.DateField(**_spec("recurrence_date"))
     vas_before_index = models.PositiveSmallIntegerField(**_spec("vas_before_index"))
@@ -98,32 +96,44 @@ class Assessment(models.Model):
     conservative_therapy_weeks = models.PositiveSmallIntegerField(
         **_spec("conservative_therapy_weeks")
     )
-    mobility = models.CharField(max_length=12, choices=choices.Mobility, **_spec("mobility"))
-    analgesics = models.CharField(max_length=12, choices=choices.Analgesics, **_spec("analgesics"))
+    mobility = models.CharField(
+        max_length=12, choices=vocabulary.Mobility.choices, **_spec("mobility")
+    )
+    analgesics = models.CharField(
+        max_length=12, choices=vocabulary.Analgesics.choices, **_spec("analgesics")
+    )
 
     # Step 3 — Imaging
     mri_performed = models.BooleanField(**_spec("mri_performed"))
     active_fracture_location = models.CharField(
-        max_length=20, choices=choices.FractureLocation, **_spec("active_fracture_location")
+        max_length=20,
+        choices=vocabulary.FractureLocation.choices,
+        **_spec("active_fracture_location"),
     )
-    cleft_sign = models.CharField(max_length=14, choices=choices.Finding, **_spec("cleft_sign"))
+    cleft_sign = models.CharField(
+        max_length=14, choices=vocabulary.Finding.choices, **_spec("cleft_sign")
+    )
     cleft_new_since_index = models.BooleanField(**_spec("cleft_new_since_index"))
-    marrow_edema = models.CharField(max_length=14, choices=choices.Finding, **_spec("marrow_edema"))
+    marrow_edema = models.CharField(
+        max_length=14, choices=vocabulary.Finding.choices, **_spec("marrow_edema")
+    )
     fluid_at_cement_interface = models.BooleanField(
         default=False,
         verbose_name=_help("fluid_at_cement_interface"),
         validators=[SpecValidator("fluid_at_cement_interface")],
     )
     cement_fill = models.CharField(
-        max_length=14, choices=choices.CementFill, **_spec("cement_fill")
+        max_length=14, choices=vocabulary.CementFill.choices, **_spec("cement_fill")
     )
     prior_cement_leakage = models.BooleanField(**_spec("prior_cement_leakage"))
 
     # Step 4 — Examination
     point_tenderness = models.CharField(
-        max_length=14, choices=choices.Tenderness, **_spec("point_tenderness")
+        max_length=14, choices=vocabulary.Tenderness.choices, **_spec("point_tenderness")
     )
-    neuro_exam = models.CharField(max_length=24, choices=choices.NeuroExam, **_spec("neuro_exam"))
+    neuro_exam = models.CharField(
+        max_length=24, choices=vocabulary.NeuroExam.choices, **_spec("neuro_exam")
+    )
     contraindications = models.JSONField(
         default=list,
         blank=True,
@@ -151,9 +161,11 @@ class Assessment(models.Model):
         help_text="The finalized assessment this one amends.",
     )
     # Copied from the frozen guidance at finalization, so that lists filter and export fast.
-    scenario = models.CharField(max_length=32, choices=choices.Scenario, blank=True, editable=False)
+    scenario = models.CharField(
+        max_length=32, choices=vocabulary.Scenario.choices, blank=True, editable=False
+    )
     recommendation = models.CharField(
-        max_length=32, choices=choices.Recommendation, blank=True, editable=False
+        max_length=32, choices=vocabulary.Recommendation.choices, blank=True, editable=False
     )
     deciding_rule = models.CharField(max_length=4, blank=True, editable=False)
     # SHA-256 of the canonical JSON of the frozen record (assessments.integrity), set at
@@ -182,14 +194,14 @@ class Assessment(models.Model):
 
     def input_values(self) -> dict:
         """The spec inputs of this assessment, by field name."""
-        return {name: getattr(self, name) for name in validation.INPUT_FIELD_NAMES}
+        return {name: getattr(self, name) for name in inputs.INPUT_FIELD_NAMES}
 
     def missing_inputs(self) -> list[str]:
         """Required inputs still empty (including those that another answer makes required)."""
         return validation.missing_inputs(self.input_values())
 
     def is_step_complete(self, step: int) -> bool:
-        step_fields = set(validation.fields_of_step(step))
+        step_fields = set(inputs.fields_of_step(step))
         return not step_fields.intersection(self.missing_inputs())
 
     def clean(self):
@@ -197,7 +209,7 @@ class Assessment(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def evaluate(self) -> rules.Guidance:
+    def evaluate(self) -> Guidance:
         """Run the guidance rules on this assessment's inputs.
 
         The caller makes sure the inputs are complete and valid

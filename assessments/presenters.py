@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from . import validation
-from .choices import InitialResponse, Recommendation, Scenario, WorkupItem
-from .guidance import REFERENCES
+from vertebro_rules import inputs, validation
+from vertebro_rules.references import REFERENCES
+from vertebro_rules.vocabulary import InitialResponse, Recommendation, Scenario, WorkupItem
+
 from .models import Assessment
 from .steps import STEPS
 
@@ -96,19 +97,17 @@ def _refs(refs) -> str:
 
 def format_answer(name: str, value) -> str:
     """One answer in words: choice labels, Yes/No, dates, "not recorded" when empty."""
-    spec = validation.FIELDS_BY_NAME[name]
-    if spec.kind == "choices" and value == []:
+    spec = inputs.FIELDS_BY_NAME[name]
+    if isinstance(spec, inputs.MultipleChoiceInput) and value == []:
         return NONE_LISTED
     if value is None or value == "" or value == []:
-        return NOT_RECORDED if not spec.required else MISSING
-    if spec.kind == "boolean":
+        return NOT_RECORDED if not spec.required_always else MISSING
+    if isinstance(spec, inputs.BooleanInput):
         return "Yes" if value else "No"
-    if spec.kind == "choice":
-        return spec.choices(value).label if value in spec.choices.values else str(value)
-    if spec.kind == "choices":
-        return "; ".join(
-            spec.choices(item).label if item in spec.choices.values else str(item) for item in value
-        )
+    if isinstance(spec, inputs.MultipleChoiceInput):
+        return "; ".join(spec.label_of(item) for item in value)
+    if isinstance(spec, inputs.ChoiceInput):
+        return spec.label_of(value)
     if isinstance(value, date):
         return value.strftime("%-d %b %Y")
     if isinstance(value, Decimal):
@@ -138,7 +137,7 @@ def answer_groups(assessment: Assessment) -> list[AnswerGroup]:
     if assessment.initial_response != InitialResponse.RELIEF_THEN_RECURRENCE:
         not_applicable.add("recurrence_date")
     if assessment.mri_performed is False:
-        not_applicable.update(validation.MRI_ONLY_FIELDS)
+        not_applicable.update(inputs.MRI_ONLY_FIELDS)
     groups = []
     for step in STEPS:
         answers = []
@@ -151,7 +150,7 @@ def answer_groups(assessment: Assessment) -> list[AnswerGroup]:
                 text = NOT_APPLICABLE
             answers.append(
                 Answer(
-                    label=validation.FIELDS_BY_NAME[name].label,
+                    label=inputs.FIELDS_BY_NAME[name].label,
                     text=text,
                     missing=name in missing,
                     empty=text in (NOT_RECORDED, NOT_APPLICABLE),
@@ -199,13 +198,13 @@ def draft_guidance(
     """
     missing = assessment.missing_inputs()
     if missing:
-        return None, [validation.FIELDS_BY_NAME[name].label for name in missing], []
+        return None, [inputs.FIELDS_BY_NAME[name].label for name in missing], []
     try:
         validation.validate_values(assessment.input_values(), today=today)
     except validation.InvalidInput as invalid:
         lines = [
-            f"{validation.FIELDS_BY_NAME[name].label}: {' '.join(messages)}"
-            if name in validation.FIELDS_BY_NAME
+            f"{inputs.FIELDS_BY_NAME[name].label}: {' '.join(messages)}"
+            if name in inputs.FIELDS_BY_NAME
             else " ".join(messages)
             for name, messages in invalid.errors.items()
         ]

@@ -17,8 +17,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from . import choices, integrity, presenters
-from . import guidance as rules
+from vertebro_rules import rules, vocabulary
+from vertebro_rules.references import REFERENCES
+
+from . import integrity, presenters
 from .models import Assessment
 
 TITLE = "Vertebro — repeat vertebroplasty assessment"
@@ -49,15 +51,15 @@ DECLINE = Marker("decline", "✘", "No repeat procedure at this level")
 URGENT = Marker("urgent", "⚠", "Urgent")
 
 MARKERS = {
-    choices.Recommendation.REPEAT_INDICATED: PROCEED,
-    choices.Recommendation.REPEAT_MAY_BE_CONSIDERED: PROCEED,
-    choices.Recommendation.REASSESS_LATER: WAIT,
-    choices.Recommendation.COMPLETE_WORKUP: WAIT,
-    choices.Recommendation.CONTINUE_CONSERVATIVE: WAIT,
-    choices.Recommendation.NOT_INDICATED: DECLINE,
-    choices.Recommendation.CONTRAINDICATED: DECLINE,
-    choices.Recommendation.EVALUATE_NEW_LEVEL: DECLINE,
-    choices.Recommendation.URGENT_REFERRAL: URGENT,
+    vocabulary.Recommendation.REPEAT_INDICATED: PROCEED,
+    vocabulary.Recommendation.REPEAT_MAY_BE_CONSIDERED: PROCEED,
+    vocabulary.Recommendation.REASSESS_LATER: WAIT,
+    vocabulary.Recommendation.COMPLETE_WORKUP: WAIT,
+    vocabulary.Recommendation.CONTINUE_CONSERVATIVE: WAIT,
+    vocabulary.Recommendation.NOT_INDICATED: DECLINE,
+    vocabulary.Recommendation.CONTRAINDICATED: DECLINE,
+    vocabulary.Recommendation.EVALUATE_NEW_LEVEL: DECLINE,
+    vocabulary.Recommendation.URGENT_REFERRAL: URGENT,
 }
 INCOMPLETE = Marker("incomplete", "☐", "No guidance yet")
 
@@ -203,21 +205,19 @@ def build_report(assessment: Assessment, *, generated_at: datetime | None = None
     if guidance is not None:
         reasons = guidance.get("reasons", [])
         notes = guidance.get("notes", [])
-        report.recommendation = _label(choices.Recommendation, guidance["recommendation"])
+        report.recommendation = _label(vocabulary.Recommendation, guidance["recommendation"])
         report.headline = guidance["headline"]
-        report.scenario = _label(choices.Scenario, guidance["scenario"])
+        report.scenario = _label(vocabulary.Scenario, guidance["scenario"])
         report.days_since_index = guidance["days_since_index"]
         report.days_since_recurrence = guidance["days_since_recurrence"]
         report.reasons = [Cited(r["rule"], r["text"], _refs(r["refs"])) for r in reasons]
         report.notes = [Cited(n["id"], n["text"], _refs(n["refs"])) for n in notes]
         report.missing_workup = [
-            _label(choices.WorkupItem, item) for item in guidance.get("missing", [])
+            _label(vocabulary.WorkupItem, item) for item in guidance.get("missing", [])
         ]
         cited = sorted({ref for item in (*reasons, *notes) for ref in item["refs"]})
         report.references = [
-            Reference(number, rules.REFERENCES[number])
-            for number in cited
-            if number in rules.REFERENCES
+            Reference(number, REFERENCES[number]) for number in cited if number in REFERENCES
         ]
     if assessment.finalized_at:
         user = assessment.finalized_by

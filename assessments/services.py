@@ -3,7 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
-from . import integrity, security_log, validation
+from vertebro_rules import validation
+
+from . import integrity, security_log
 from .models import Assessment
 
 

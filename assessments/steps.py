@@ -8,7 +8,8 @@ with an earlier one missing.
 
 from dataclasses import dataclass
 
-from . import validation
+from vertebro_rules import inputs
+
 from .models import Assessment
 
 
@@ -20,7 +21,7 @@ class Step:
 
     @property
     def fields(self) -> tuple[str, ...]:
-        return validation.fields_of_step(self.number)
+        return inputs.fields_of_step(self.number)
 
 
 STEPS: tuple[Step, ...] = (

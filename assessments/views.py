@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from outcomes.selectors import follow_ups_due
+from vertebro_rules import validation
 
-from . import presenters, services, steps, validation
+from . import presenters, services, steps
 from .access import access_record
 from .amendments import amendment_links
 from .forms import STEP_FORMS

@@ -27,10 +27,11 @@ from django.urls import reverse
 
 from assessments import export
 from assessments.admin import AssessmentAdmin
-from assessments.guidance import evaluate
 from assessments.models import Assessment
 from assessments.roles import REVIEWERS, ensure_roles
-from assessments.validation import INPUT_FIELD_NAMES, validate_case
+from vertebro_rules.inputs import INPUT_FIELD_NAMES
+from vertebro_rules.rules import evaluate
+from vertebro_rules.validation import validate_case
 
 ROWS = 10_000
 CLINICIANS = 20

@@ -20,8 +20,9 @@ from django.test.utils import override_settings, setup_databases, teardown_datab
 from django.urls import include, path, reverse
 from django.utils import timezone
 
-from assessments import services, validation
+from assessments import services
 from assessments.models import Assessment
+from vertebro_rules import inputs
 
 RUNS = 30
 LIST_ROWS = 20
@@ -69,7 +70,7 @@ def _case() -> dict:
 
 def _post_body(step: int, values: dict, version: int) -> dict:
     body = {"version": str(version)}
-    for name in validation.fields_of_step(step):
+    for name in inputs.fields_of_step(step):
         value = values.get(name)
         if value is None or value == []:
             continue

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from cases import TODAY, random_case, random_cases
 
-from assessments.guidance import evaluate
-from assessments.validation import validate_case
+from vertebro_rules.rules import evaluate
+from vertebro_rules.validation import validate_case
 
 ROOT = Path(__file__).resolve().parent.parent
 RULE_CASES = 10_000

@@ -3,7 +3,7 @@
 import random
 from datetime import date, timedelta
 
-from assessments import choices
+from vertebro_rules import vocabulary
 
 TODAY = date(2026, 11, 25)
 
@@ -11,18 +11,18 @@ TODAY = date(2026, 11, 25)
 def random_case(rng: random.Random, today: date = TODAY) -> dict:
     index_date = today - timedelta(days=rng.choice([0, 2, 3, 4, 10, 32, 33, 60, 400, 3000]))
     assessment_date = index_date + timedelta(days=rng.randint(0, (today - index_date).days))
-    response = rng.choice(choices.InitialResponse.values)
+    response = rng.choice(vocabulary.InitialResponse.values)
     days = (assessment_date - index_date).days
     if response == "relief_then_recurrence" and days < 1:
         response = "no_relief"
     case = {
         "patient_ref": f"MRN-{rng.randint(1, 999_999):06d}",
         "patient_age": rng.randint(18, 120),
-        "sex": rng.choice([None, *choices.Sex.values]),
-        "treated_level": rng.choice(choices.VertebralLevel.values),
+        "sex": rng.choice([None, *vocabulary.Sex.values]),
+        "treated_level": rng.choice(vocabulary.VertebralLevel.values),
         "index_procedure_date": index_date.isoformat(),
         "index_cement_volume_ml": rng.choice([None, 1.5, 4.2, 6.8, 12.0]),
-        "fracture_etiology": rng.choice(choices.FractureEtiology.values),
+        "fracture_etiology": rng.choice(vocabulary.FractureEtiology.values),
         "bmd_t_score": rng.choice([None, -3.1, -2.5, -2.4, 0.0, 1.2]),
         "prior_vertebral_fractures": rng.randint(0, 4),
         "assessment_date": assessment_date.isoformat(),
@@ -30,14 +30,14 @@ def random_case(rng: random.Random, today: date = TODAY) -> dict:
         "vas_before_index": rng.choice([None, *range(11)]),
         "vas_current": rng.randint(0, 10),
         "conservative_therapy_weeks": rng.choice([0, 3, 5, 6, 12, 52]),
-        "mobility": rng.choice([None, *choices.Mobility.values]),
-        "analgesics": rng.choice([None, *choices.Analgesics.values]),
-        "cement_fill": rng.choice(choices.CementFill.values),
+        "mobility": rng.choice([None, *vocabulary.Mobility.values]),
+        "analgesics": rng.choice([None, *vocabulary.Analgesics.values]),
+        "cement_fill": rng.choice(vocabulary.CementFill.values),
         "prior_cement_leakage": rng.choice([None, True, False]),
-        "point_tenderness": rng.choice(choices.Tenderness.values),
-        "neuro_exam": rng.choice(choices.NeuroExam.values),
+        "point_tenderness": rng.choice(vocabulary.Tenderness.values),
+        "neuro_exam": rng.choice(vocabulary.NeuroExam.values),
         "contraindications": (
-            rng.sample(choices.Contraindication.values, rng.randint(1, 2))
+            rng.sample(vocabulary.Contraindication.values, rng.randint(1, 2))
             if rng.random() < 0.1
             else []
         ),
@@ -46,13 +46,13 @@ def random_case(rng: random.Random, today: date = TODAY) -> dict:
         case["recurrence_date"] = (index_date + timedelta(days=rng.randint(1, days))).isoformat()
     case["mri_performed"] = rng.random() < 0.8
     if case["mri_performed"]:
-        location = rng.choice(choices.FractureLocation.values)
-        edema = rng.choice(choices.Finding.values)
+        location = rng.choice(vocabulary.FractureLocation.values)
+        edema = rng.choice(vocabulary.Finding.values)
         if location == "none_identified" and edema == "present":
             edema = "absent"
         case.update(
             active_fracture_location=location,
-            cleft_sign=rng.choice(choices.Finding.values),
+            cleft_sign=rng.choice(vocabulary.Finding.values),
             marrow_edema=edema,
             cleft_new_since_index=rng.choice([None, True, False]),
             fluid_at_cement_interface=rng.random() < 0.2,

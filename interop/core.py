@@ -5,12 +5,14 @@ codes, labels), the rules version and the guidance comes from here, so that
 the Questionnaire and the imports follow the one definition of the inputs.
 """
 
-from assessments import choices, validation
-from assessments.guidance import REFERENCES, RULES_VERSION, evaluate
 from assessments.steps import STEPS
+from vertebro_rules import inputs, validation
+from vertebro_rules import vocabulary as choices
+from vertebro_rules.references import REFERENCES
+from vertebro_rules.rules import RULES_VERSION, evaluate
 
-FIELDS = validation.FIELDS
-FIELDS_BY_NAME = validation.FIELDS_BY_NAME
+FIELDS = inputs.FIELDS
+FIELDS_BY_NAME = inputs.FIELDS_BY_NAME
 InvalidInput = validation.InvalidInput
 validate_values = validation.validate_values
 to_inputs = validation.to_inputs
@@ -43,9 +45,21 @@ __all__ = [
 ]
 
 
+# The FHIR-facing name of each kind of input (by exact class).
+_KIND_NAMES = {
+    inputs.TextInput: "text",
+    inputs.IntegerInput: "integer",
+    inputs.DecimalInput: "decimal",
+    inputs.DateInput: "date",
+    inputs.BooleanInput: "boolean",
+    inputs.ChoiceInput: "choice",
+    inputs.MultipleChoiceInput: "choices",
+}
+
+
 def field_kind(spec) -> str:
     """The kind of an input field: text, integer, decimal, date, boolean, choice or choices."""
-    return spec.kind
+    return _KIND_NAMES[type(spec)]
 
 
 def step_title(number: int) -> str:

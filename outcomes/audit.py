@@ -39,8 +39,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
-from assessments import choices as assessment_choices
 from assessments.models import Assessment
+from vertebro_rules import vocabulary
 
 from . import choices
 from .expressions import DaysBetween
@@ -48,8 +48,8 @@ from .models import FollowUp, Procedure
 from .stats import Mean, Rate, mean, rate
 
 REPEAT_RECOMMENDATIONS = (
-    assessment_choices.Recommendation.REPEAT_INDICATED,
-    assessment_choices.Recommendation.REPEAT_MAY_BE_CONSIDERED,
+    vocabulary.Recommendation.REPEAT_INDICATED,
+    vocabulary.Recommendation.REPEAT_MAY_BE_CONSIDERED,
 )
 # Project convention: a fall of 2 points or more on the 0–10 scale counts as relief.
 RELIEF_MIN_DROP = 2
@@ -172,7 +172,7 @@ def audit(audit_filter: AuditFilter) -> Audit:
 
 def _recommendations(result: Audit, totals, groups: list[dict]) -> None:
     """Assessments by recommendation and deciding rule, and what was decided after them."""
-    labels = dict(assessment_choices.Recommendation.choices)
+    labels = dict(vocabulary.Recommendation.choices)
     decisions: dict[tuple[str, str], dict[str, int]] = {}
     for group in groups:
         key = (group["assessment__recommendation"], group["assessment__deciding_rule"])
@@ -252,7 +252,7 @@ def _procedure_groups(audit_filter: AuditFilter):
     leaked = Q(leakage__in=[choices.Leakage.ASYMPTOMATIC, choices.Leakage.SYMPTOMATIC])
     relieved = Q(v1__vas__lte=F("assessment__vas_current") - RELIEF_MIN_DROP)
     seen_at_1 = Q(v1__id__isnull=False)
-    cleft = Q(assessment__cleft_sign=assessment_choices.Finding.PRESENT)
+    cleft = Q(assessment__cleft_sign=vocabulary.Finding.PRESENT)
     gone = _any_visit(cleft_on_imaging=choices.CleftOnImaging.GONE)
     not_gone = Q()
     for visit in VISITS:

@@ -3,8 +3,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from assessments import choices as assessment_choices
 from assessments.roles import CLINICIANS
+from vertebro_rules import vocabulary
 
 from .audit import AuditFilter
 
@@ -21,7 +21,7 @@ class AuditFilterForm(forms.Form):
     treated_level = forms.ChoiceField(
         label="Treated level",
         required=False,
-        choices=[("", "All levels"), *assessment_choices.VertebralLevel.choices],
+        choices=[("", "All levels"), *vocabulary.VertebralLevel.choices],
     )
 
     def __init__(self, *args, **kwargs):

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from assessments import choices as assessment_choices
+from vertebro_rules import vocabulary
 
 from . import choices
 
@@ -121,9 +121,9 @@ class FollowUp(models.Model):
     vas = models.PositiveSmallIntegerField(
         "Pain (VAS 0–10)", validators=[MinValueValidator(0), MaxValueValidator(10)]
     )
-    mobility = models.CharField("Mobility", max_length=12, choices=assessment_choices.Mobility)
+    mobility = models.CharField("Mobility", max_length=12, choices=vocabulary.Mobility.choices)
     analgesics = models.CharField(
-        "Analgesics", max_length=12, choices=assessment_choices.Analgesics
+        "Analgesics", max_length=12, choices=vocabulary.Analgesics.choices
     )
     cleft_on_imaging = models.CharField(
         "Cleft on post-procedure imaging", max_length=10, choices=choices.CleftOnImaging

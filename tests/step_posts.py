@@ -2,8 +2,8 @@
 
 from datetime import date, timedelta
 
-from assessments import validation
 from tests.factories import valid_inputs
+from vertebro_rules import inputs
 
 
 def relative_inputs(**overrides) -> dict:
@@ -26,7 +26,7 @@ def as_post(value):
 def step_post(step: int, *, version: int | None = None, **overrides) -> dict:
     """The POST body of one step: its fields from `relative_inputs(**overrides)`."""
     values = relative_inputs(**overrides)
-    data = {name: as_post(values[name]) for name in validation.fields_of_step(step)}
+    data = {name: as_post(values[name]) for name in inputs.fields_of_step(step)}
     if not data.get("contraindications"):
         data.pop("contraindications", None)
     if version is not None:

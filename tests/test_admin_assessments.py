@@ -156,13 +156,13 @@ def test_no_bulk_delete_action_is_offered(superuser_client, alice):
 def test_the_owner_can_correct_a_draft_in_the_admin_and_its_version_moves_on(client, alice):
     from django.forms.models import model_to_dict
 
-    from assessments import validation
+    from vertebro_rules import inputs
 
     alice.is_staff = True  # a clinician who also reviews
     alice.save()
     client.force_login(alice)
     draft = make_assessment(alice, patient_ref="MRN-TYPO")
-    data = {k: v for k, v in model_to_dict(draft).items() if k in validation.INPUT_FIELD_NAMES}
+    data = {k: v for k, v in model_to_dict(draft).items() if k in inputs.INPUT_FIELD_NAMES}
     data = {k: ("" if v is None else v) for k, v in data.items()}
     data.update(patient_ref="MRN-FIXED", contraindications="[]")
     data = {k: v for k, v in data.items() if v is not False}

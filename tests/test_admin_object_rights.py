@@ -6,9 +6,9 @@ from django.contrib.auth.models import Group
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
-from assessments import validation
 from assessments.roles import REVIEWERS
 from tests.factories import make_assessment
+from vertebro_rules import inputs
 
 
 def change_url(assessment):
@@ -28,7 +28,7 @@ def _reviewing_clinician(user):
 
 
 def _form_data(draft, **changes) -> dict:
-    data = {k: v for k, v in model_to_dict(draft).items() if k in validation.INPUT_FIELD_NAMES}
+    data = {k: v for k, v in model_to_dict(draft).items() if k in inputs.INPUT_FIELD_NAMES}
     data = {k: ("" if v is None else v) for k, v in data.items()}
     data.update(contraindications="[]", **changes)
     return {k: v for k, v in data.items() if v is not False}

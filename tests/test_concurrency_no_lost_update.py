@@ -15,9 +15,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from assessments import validation
 from assessments.models import Assessment
 from tests.factories import make_assessment, valid_inputs
+from vertebro_rules import inputs
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -59,7 +59,7 @@ def _step_2_post(version: int, vas_current: int) -> dict:
     values = valid_inputs(vas_current=vas_current)
     post = {
         name: values[name].isoformat() if isinstance(values[name], date) else values[name]
-        for name in validation.fields_of_step(2)
+        for name in inputs.fields_of_step(2)
         if values[name] is not None
     }
     return {**post, "version": version}

@@ -8,10 +8,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments import export, validation
+from assessments import export
 from assessments.models import Assessment
 from assessments.services import assessment_finalize
 from tests.factories import make_assessment, valid_inputs
+from vertebro_rules import inputs
 
 
 def read_csv(path) -> list[dict]:
@@ -31,7 +32,7 @@ def test_the_header_names_every_spec_input_then_status_result_clinician_and_time
     call_command("export_csv", "-o", str(target))
     with open(target, newline="", encoding="utf-8") as stream:
         header = next(csv.reader(stream))
-    assert header[1 : 1 + len(validation.INPUT_FIELD_NAMES)] == list(validation.INPUT_FIELD_NAMES)
+    assert header[1 : 1 + len(inputs.INPUT_FIELD_NAMES)] == list(inputs.INPUT_FIELD_NAMES)
     for column in (
         "status",
         "scenario",

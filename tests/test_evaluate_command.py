@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments.guidance import evaluate
 from assessments.models import Assessment
-from assessments.validation import validate_case
 from tests.factories import json_case, make_assessment
+from vertebro_rules.rules import evaluate
+from vertebro_rules.validation import validate_case
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"

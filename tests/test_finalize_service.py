@@ -7,8 +7,8 @@ import time_machine
 
 from assessments.models import Assessment
 from assessments.services import AssessmentNotEditable, assessment_finalize
-from assessments.validation import InvalidInput
 from tests.factories import make_assessment
+from vertebro_rules.validation import InvalidInput
 
 NOW = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
 FROZEN_FIELDS = (

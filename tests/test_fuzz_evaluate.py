@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from assessments import validation
-from assessments.guidance import Inputs, evaluate
 from tests.factories import json_case
+from vertebro_rules import validation
+from vertebro_rules.inputs import FIELDS_BY_NAME, INPUT_FIELD_NAMES, Inputs
+from vertebro_rules.rules import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 25)
@@ -54,7 +55,7 @@ JSON_JUNK = st.recursive(
 
 
 def _mutated_case() -> st.SearchStrategy[dict]:
-    names = st.sampled_from(validation.INPUT_FIELD_NAMES)
+    names = st.sampled_from(INPUT_FIELD_NAMES)
     change = st.one_of(
         st.tuples(st.just("drop"), names, st.none()),
         st.tuples(st.just("set"), names, JSON_JUNK),
@@ -87,13 +88,13 @@ def test_every_generated_case_is_evaluated_or_refused_with_the_field_named(case)
     except validation.InvalidInput as invalid:
         assert invalid.errors
         for name, messages in invalid.errors.items():
-            assert name == "(case)" or name in case or name in validation.FIELDS_BY_NAME
+            assert name == "(case)" or name in case or name in FIELDS_BY_NAME
             assert messages and all(isinstance(m, str) and m for m in messages)
             assert name in str(invalid)  # the message names the field
         return
     assert isinstance(inputs, Inputs)
     assert isinstance(case, dict)
-    assert set(case) <= set(validation.FIELDS_BY_NAME)
+    assert set(case) <= set(FIELDS_BY_NAME)
     evaluate(inputs)  # a case that validates is one the rules can evaluate
 
 

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from assessments import validation
 from assessments.models import Assessment
 from tests.factories import make_assessment, valid_inputs
+from vertebro_rules import inputs, validation
 
 MAX_EXAMPLES = int(
     os.environ.get("VERTEBRO_FUZZ_EXAMPLES", "1000")
@@ -109,17 +109,17 @@ def _junk() -> st.SearchStrategy[str]:
     )
 
 
-def _plausible(spec: validation.FieldSpec) -> st.SearchStrategy[str]:
+def _plausible(spec: inputs.InputField) -> st.SearchStrategy[str]:
     """Answers a clinician could give, near and across the edges of the spec's ranges."""
-    if spec.kind in ("choice", "choices"):
-        return st.sampled_from(spec.choices.values)
-    if spec.kind == "boolean":
+    if isinstance(spec, inputs.ChoiceInput):
+        return st.sampled_from(spec.vocabulary.values)
+    if isinstance(spec, inputs.BooleanInput):
         return st.sampled_from(["True", "False", ""])
-    if spec.kind == "integer":
+    if isinstance(spec, inputs.IntegerInput):
         return st.integers(int(spec.minimum) - 2, int(spec.maximum) + 2).map(str)
-    if spec.kind == "decimal":
+    if isinstance(spec, inputs.DecimalInput):
         return st.decimals(spec.minimum - 1, spec.maximum + 1, places=2).map(str)
-    if spec.kind == "date":
+    if isinstance(spec, inputs.DateInput):
         today = date.today()
         return st.dates(date(1984, 1, 1), today + timedelta(days=3)).map(date.isoformat)
     return st.text(alphabet=string.ascii_uppercase + string.digits + "-", min_size=1, max_size=70)
@@ -139,7 +139,7 @@ def _form_value(value) -> list[str]:
 def _field_pairs(name: str) -> st.SearchStrategy[list[tuple[str, str]]]:
     """One field of the body: mostly a valid answer, sometimes missing, repeated or junk."""
     valid = _form_value(valid_inputs()[name])
-    spec = validation.FIELDS_BY_NAME[name]
+    spec = inputs.FIELDS_BY_NAME[name]
     mode = st.sampled_from(
         ["valid"] * 10 + ["plausible", "plausible", "junk", "missing", "repeated"]
     )
@@ -162,7 +162,7 @@ def _field_pairs(name: str) -> st.SearchStrategy[list[tuple[str, str]]]:
 
 def _body(step: int) -> st.SearchStrategy[list[tuple[str, object]]]:
     """A form body as (key, value) pairs: fields may be missing, repeated or junk."""
-    parts = [_field_pairs(name) for name in validation.fields_of_step(step)]
+    parts = [_field_pairs(name) for name in inputs.fields_of_step(step)]
     version = st.sampled_from(["current"] * 6 + ["missing", "junk"]).flatmap(
         lambda chosen: (
             st.just([("version", CURRENT_VERSION)])
@@ -217,11 +217,11 @@ def _assert_refusal_names_the_field(response):
 
 
 def _assert_saved_values_follow_the_spec(row: dict):
-    values = {name: row[name] for name in validation.INPUT_FIELD_NAMES}
+    values = {name: row[name] for name in inputs.INPUT_FIELD_NAMES}
     for name, value in values.items():
         if value in (None, "", []):
             continue
-        assert validation.FIELDS_BY_NAME[name].check(value, today=date.today()) is None, name
+        assert inputs.FIELDS_BY_NAME[name].check(value, today=date.today()) is None, name
     assert validation.cross_field_errors(values, today=date.today()) == {}
 
 
@@ -236,7 +236,7 @@ def test_generated_posts_to_a_draft_step_never_fail_and_never_lose_an_answer(cli
     draft = make_assessment(alice)
     client.force_login(alice)
     url = reverse("assessments:step", args=[draft.pk, step])
-    step_fields = set(validation.fields_of_step(step))
+    step_fields = set(inputs.fields_of_step(step))
     outcomes = set()
 
     @FUZZ
@@ -249,7 +249,7 @@ def test_generated_posts_to_a_draft_step_never_fail_and_never_lose_an_answer(cli
         assert response.status_code < 500
         if response.status_code == 302:
             assert after["version"] == before["version"] + 1
-            for name in validation.INPUT_FIELD_NAMES:
+            for name in inputs.INPUT_FIELD_NAMES:
                 if name not in step_fields:
                     assert after[name] == before[name], f"{name} changed by a step {step} post"
             _assert_saved_values_follow_the_spec(after)
@@ -294,9 +294,7 @@ def test_a_version_of_thousands_of_digits_is_a_stale_page_not_a_server_error(cli
     before = _row(draft.pk)
     client.force_login(alice)
     pairs = [
-        (name, v)
-        for name in validation.fields_of_step(2)
-        for v in _form_value(valid_inputs()[name])
+        (name, v) for name in inputs.fields_of_step(2) for v in _form_value(valid_inputs()[name])
     ]
     response = _post(
         client,

@@ -3,16 +3,16 @@
 import pytest
 from django.urls import reverse
 
-from assessments import validation
 from assessments.models import Assessment
 from assessments.services import assessment_amend, assessment_finalize
 from tests.factories import make_assessment, valid_inputs
+from vertebro_rules import inputs
 
 
 def step_data(step: int, assessment=None, **overrides) -> dict:
     values = valid_inputs(**overrides)
     data = {}
-    for name in validation.fields_of_step(step):
+    for name in inputs.fields_of_step(step):
         value = values[name]
         if value is None or value is False:
             continue

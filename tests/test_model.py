@@ -6,10 +6,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from assessments.guidance import evaluate
 from assessments.models import Assessment
-from assessments.validation import to_inputs
 from tests.factories import make_assessment, valid_inputs
+from vertebro_rules.rules import evaluate
+from vertebro_rules.validation import to_inputs
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 STEP_1 = {

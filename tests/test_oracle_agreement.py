@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from assessments import choices
-from tests.spec_oracle import oracle
+from tests.rules.spec_oracle import oracle
+from vertebro_rules import vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -123,11 +123,11 @@ def random_valid_case(rng: random.Random) -> dict:
     case = {
         "patient_ref": f"RND-{rng.randint(0, 10**9)}",
         "patient_age": edge_or_any(rng, [18, 74, 75, 120], 18, 120),
-        "sex": rng.choice([None, *choices.Sex.values]),
-        "treated_level": rng.choice(choices.VertebralLevel.values),
+        "sex": rng.choice([None, *vocabulary.Sex.values]),
+        "treated_level": rng.choice(vocabulary.VertebralLevel.values),
         "index_procedure_date": index_date.isoformat(),
         "index_cement_volume_ml": rng.choice([None, 0.5, 20.0, rng.randint(5, 200) / 10]),
-        "fracture_etiology": rng.choice(choices.FractureEtiology.values),
+        "fracture_etiology": rng.choice(vocabulary.FractureEtiology.values),
         "bmd_t_score": rng.choice([None, -7.0, -2.6, -2.5, -2.4, 4.0, rng.randint(-70, 40) / 10]),
         "prior_vertebral_fractures": edge_or_any(rng, [0, 1, 2, 25], 0, 25),
         "assessment_date": assessment_date.isoformat(),
@@ -136,8 +136,8 @@ def random_valid_case(rng: random.Random) -> dict:
         "vas_before_index": rng.choice([None, rng.randint(0, 10)]),
         "vas_current": rng.choice([0, 1, 10]) if rng.random() < 0.2 else rng.randint(1, 10),
         "conservative_therapy_weeks": edge_or_any(rng, [0, 5, 6, 520], 0, 520),
-        "mobility": rng.choice([None, *choices.Mobility.values]),
-        "analgesics": rng.choice([None, *choices.Analgesics.values]),
+        "mobility": rng.choice([None, *vocabulary.Mobility.values]),
+        "analgesics": rng.choice([None, *vocabulary.Analgesics.values]),
         "mri_performed": rng.random() < 0.85,
         "cement_fill": weighted(rng, {"adequate": 4, "inadequate": 4, "not_assessed": 1}),
         "prior_cement_leakage": rng.choice([None, True, False]),
@@ -147,7 +147,7 @@ def random_valid_case(rng: random.Random) -> dict:
             {"normal": 6, "chronic_stable_deficit": 3, "new_deficit": 1, "not_documented": 1},
         ),
         "contraindications": rng.sample(
-            choices.Contraindication.values, weighted(rng, {0: 20, 1: 2, 2: 1, 4: 1})
+            vocabulary.Contraindication.values, weighted(rng, {0: 20, 1: 2, 2: 1, 4: 1})
         ),
     }
     if case["mri_performed"]:
@@ -237,10 +237,10 @@ def test_the_random_cases_reach_every_scenario_rule_and_note(agreement):
     vignettes, _, results = agreement
     randoms = [compared(result) for result in results[len(vignettes) :]]
     assert len(randoms) >= 3000
-    assert {r["scenario"] for r in randoms} == set(choices.Scenario.values)
+    assert {r["scenario"] for r in randoms} == set(vocabulary.Scenario.values)
     assert {r["rule"] for r in randoms} == {f"R{n}" for n in range(1, 14)}
     assert {note for r in randoms for note in r["notes"]} == {f"N{n}" for n in range(1, 11)}
-    assert {item for r in randoms for item in r["missing"]} == set(choices.WorkupItem.values)
+    assert {item for r in randoms for item in r["missing"]} == set(vocabulary.WorkupItem.values)
 
 
 @pytest.mark.parametrize("number", range(len(VIGNETTES)), ids=[v[0] for v in VIGNETTES])

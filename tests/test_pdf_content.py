@@ -4,8 +4,7 @@ from datetime import date
 
 import pytest
 
-from assessments import guidance, pdf
-from assessments.choices import Recommendation
+from assessments import pdf
 from tests.pdf_helpers import (
     ALL_CONTRAINDICATIONS,
     LONG_CASE,
@@ -14,6 +13,8 @@ from tests.pdf_helpers import (
     finalized_assessment,
     pages_text,
 )
+from vertebro_rules import references, rules
+from vertebro_rules.vocabulary import Recommendation
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def test_it_prints_the_evidence_entries_the_reasons_and_notes_cite_and_no_others
     cited = {
         ref for item in final.guidance["reasons"] + final.guidance["notes"] for ref in item["refs"]
     }
-    for number, text in guidance.REFERENCES.items():
+    for number, text in references.REFERENCES.items():
         if number in cited:
             assert text in final_text
         else:
@@ -86,8 +87,8 @@ def test_it_says_who_finalized_it_and_leaves_a_line_to_sign(final_text):
 
 
 def test_the_footer_carries_the_rules_version_and_the_disclaimer(final_text):
-    assert f"Rules version {guidance.RULES_VERSION}" in final_text
-    assert guidance.DISCLAIMER in final_text
+    assert f"Rules version {rules.RULES_VERSION}" in final_text
+    assert rules.DISCLAIMER in final_text
     assert "Generated" in final_text
 
 
@@ -115,7 +116,7 @@ def test_the_long_case_flows_onto_a_second_page_with_header_and_footer_on_each(a
         assert "MRN-LONG-42" in text
         assert "Treated level L1" in text
         assert f"Page {number} of {len(pages)}" in text
-        assert guidance.DISCLAIMER in text
+        assert rules.DISCLAIMER in text
     text = " ".join(pages)
     for note in assessment.guidance["notes"]:
         assert note["text"] in text

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from assessments import guidance
 from tests.factories import make_assessment
 from tests.pdf_helpers import document_text, finalized_assessment
+from vertebro_rules.references import REFERENCES
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_the_preview_is_the_report_as_html_without_inline_script_or_style(client
     assert response.status_code == 200
     html = response.content.decode()
     assert final.guidance["reasons"][0]["text"] in html
-    assert guidance.REFERENCES[1] in html
+    assert REFERENCES[1] in html
     assert pdf_url(final) in html
     assert "<script" not in html
     assert "<style" not in html

@@ -4,9 +4,10 @@ import dataclasses
 
 import pytest
 
-from assessments import guidance, pdf
+from assessments import pdf
 from tests.factories import make_assessment
 from tests.pdf_helpers import document_text, finalized_assessment
+from vertebro_rules import rules
 
 CHANGED = "This sentence comes from next year's rules."
 
@@ -15,11 +16,11 @@ CHANGED = "This sentence comes from next year's rules."
 def rules_rewritten(monkeypatch):
     """Every rule's reason sentence replaced, as a new rules version might."""
     monkeypatch.setattr(
-        guidance,
+        rules,
         "RULES",
-        tuple(dataclasses.replace(rule, reason=lambda case: CHANGED) for rule in guidance.RULES),
+        tuple(dataclasses.replace(rule, reason=lambda case: CHANGED) for rule in rules.RULES),
     )
-    monkeypatch.setattr(guidance, "RULES_VERSION", "2027.1")
+    monkeypatch.setattr(rules, "RULES_VERSION", "2027.1")
 
 
 def test_a_final_report_keeps_its_frozen_reasons_when_the_rules_change(alice, request):

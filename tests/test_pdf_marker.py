@@ -3,9 +3,9 @@
 import pytest
 
 from assessments import pdf
-from assessments.choices import Recommendation
 from assessments.report import MARKERS
 from tests.pdf_helpers import ALL_CONTRAINDICATIONS, finalized_assessment
+from vertebro_rules.vocabulary import Recommendation
 
 CASES = [
     ({}, "repeat_indicated", "summary-proceed", "✔"),

@@ -99,7 +99,8 @@ def test_finalize_and_amend_are_logged_with_the_assessment_id_only(
 def test_a_failed_finalization_logs_nothing(
     alice, security_events, django_capture_on_commit_callbacks
 ):
-    from assessments import services, validation
+    from assessments import services
+    from vertebro_rules import validation
 
     draft = make_assessment(alice, patient_ref=PATIENT_REF, neuro_exam=None)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(validation.InvalidInput):

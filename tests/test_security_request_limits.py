@@ -37,7 +37,7 @@ def test_an_oversized_post_to_a_draft_loses_nothing_saved_before(client, alice):
 
 
 def test_the_largest_real_step_post_is_accepted_under_the_limit(client, alice):
-    from assessments.choices import Contraindication
+    from vertebro_rules.vocabulary import Contraindication
 
     draft = make_assessment(alice)
     client.force_login(alice)

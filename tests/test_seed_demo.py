@@ -5,9 +5,9 @@ from io import StringIO
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from assessments.choices import Scenario
 from assessments.management.commands.seed_demo import DEMO_PASSWORD
 from assessments.models import Assessment
+from vertebro_rules.vocabulary import Scenario
 
 
 def _snapshot():

@@ -4,11 +4,11 @@ import pytest
 from django.urls import reverse
 
 from assessments import presenters, services
-from assessments.choices import Recommendation
-from assessments.guidance import REFERENCES
 from assessments.models import Assessment
 from tests.factories import make_assessment
 from tests.step_posts import relative_inputs
+from vertebro_rules.references import REFERENCES
+from vertebro_rules.vocabulary import Recommendation
 
 
 @pytest.fixture

@@ -179,12 +179,12 @@ def _number_extension(url: str, kind: str, value) -> dict:
 
 def answer_coding(spec, code: str) -> dict:
     """The Coding of an answer: the vocabulary's system, the spec's code, its label."""
-    return dict(_codings(spec.name, vocabulary_system(spec.choices))[code])
+    return dict(_codings(spec.name, vocabulary_system(spec.vocabulary))[code])
 
 
 @lru_cache(maxsize=256)
 def _codings(name: str, system: str) -> dict[str, dict]:
-    choices = core.FIELDS_BY_NAME[name].choices
+    choices = core.FIELDS_BY_NAME[name].vocabulary
     return {
         code: {"system": system, "code": code, "display": str(label)}
         for code, label in zip(choices.values, choices.labels, strict=True)
@@ -222,7 +222,7 @@ def question(spec) -> dict:
         item["extension"] = extensions
     if kind in ("choice", "choices"):
         item["answerOption"] = [
-            {"valueCoding": answer_coding(spec, code)} for code in spec.choices.values
+            {"valueCoding": answer_coding(spec, code)} for code in spec.vocabulary.values
         ]
     return item
 

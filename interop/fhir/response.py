@@ -189,7 +189,7 @@ def _typed(spec, answers):
             raise ValueError(f"Expected an answer of type {key}.")
         raws.append(answer[key])
     if kind in ("choice", "choices"):
-        system = vocabulary_system(spec.choices)
+        system = vocabulary_system(spec.vocabulary)
         codes = [_coding_code(spec, raw, system) for raw in raws]
         return spec.from_json(codes if kind == "choices" else codes[0])
     raw = raws[0]

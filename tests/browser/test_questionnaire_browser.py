@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from assessments.guidance import REFERENCES
 from assessments.models import Assessment
 from tests.conftest import PASSWORD
+from vertebro_rules.references import REFERENCES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -79,20 +79,23 @@ def test_each_question_follows_its_field(questionnaire):
     }
     for spec in core.FIELDS:
         item = items[spec.name]
+        kind = core.field_kind(spec)
         assert item["text"] == spec.label
-        assert item["type"] == types[spec.kind]
-        assert item.get("repeats", False) == (spec.kind == "choices")
+        assert item["type"] == types[kind]
+        assert item.get("repeats", False) == (kind == "choices")
         if spec.required:
             assert item["required"] is True
-        if spec.kind in ("choice", "choices"):
+        if kind in ("choice", "choices"):
             codings = [option["valueCoding"] for option in item["answerOption"]]
-            assert [c["code"] for c in codings] == list(spec.choices.values)
-            assert [c["display"] for c in codings] == [str(label) for label in spec.choices.labels]
+            assert [c["code"] for c in codings] == list(spec.vocabulary.values)
+            assert [c["display"] for c in codings] == [
+                str(label) for label in spec.vocabulary.labels
+            ]
             assert len({c["system"] for c in codings}) == 1
-        if spec.kind in ("integer", "decimal"):
+        if kind in ("integer", "decimal"):
             assert extension(item, "minValue") == spec.minimum
             assert extension(item, "maxValue") == spec.maximum
-        if spec.kind == "decimal":
+        if kind == "decimal":
             assert extension(item, "maxDecimalPlaces") == spec.decimal_places
     assert items["patient_ref"]["maxLength"] == 64
     assert {o["valueCoding"]["system"] for o in items["sex"]["answerOption"]} == {

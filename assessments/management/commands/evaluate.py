@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from assessments.guidance import evaluate
-from assessments.validation import InvalidInput, error_lines, validate_case
+from vertebro_rules.rules import evaluate
+from vertebro_rules.validation import InvalidInput, error_lines, validate_case
 
 # Results are held here until every case has passed; past this size they spill to disk.
 SPOOL_BYTES = 8 * 1024 * 1024

@@ -14,10 +14,11 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from assessments import services, validation
+from assessments import services
 from assessments.models import Assessment
 from assessments.roles import CLINICIANS, REVIEWERS, ensure_roles
 from outcomes.demo import seed_current, seed_outcomes
+from vertebro_rules import inputs
 
 DEMO_PASSWORD = "vertebro-demo-2026"
 DEMO_USERS = (
@@ -166,7 +167,7 @@ class Command(BaseCommand):
         kept = {
             name: value
             for name, value in values.items()
-            if validation.FIELDS_BY_NAME[name].step <= last_step
+            if inputs.FIELDS_BY_NAME[name].step <= last_step
         }
         assessment = Assessment(id=assessment_id, owner=owner, **kept)
         assessment._history_user = owner

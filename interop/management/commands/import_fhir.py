@@ -5,8 +5,8 @@ import json
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.validation import error_lines
 from interop.fhir.response import ResponseRefused, import_response
+from vertebro_rules.validation import error_lines
 
 
 class Command(BaseCommand):

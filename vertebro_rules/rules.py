@@ -1,4 +1,4 @@
-"""The repeat-vertebroplasty guidance rules (guidance-rules.md, rules version 2026.1).
+"""The repeat-vertebroplasty guidance rules (docs/specification.md, rules version 2026.1).
 
 Plain Python: no model, database, request or clock. `evaluate(inputs)` is a
 pure function of the inputs; the assessment date is one of them. The tables
@@ -21,11 +21,12 @@ Readings of the spec where it leaves a choice open (the safer one is taken):
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from decimal import Decimal
 
-from .choices import (
+from .guidance import Guidance, Note, Reason
+from .inputs import Inputs
+from .vocabulary import (
     CementFill,
     Contraindication,
     FractureEtiology,
@@ -37,7 +38,7 @@ from .choices import (
     Tenderness,
     WorkupItem,
 )
-from .choices import (
+from .vocabulary import (
     Finding as F,
 )
 
@@ -56,115 +57,9 @@ RISK_AGE_YEARS = 75
 RISK_T_SCORE = Decimal("-2.5")
 RISK_PRIOR_FRACTURES = 2
 
-# §7: the evidence list, numbered as in the source summary.
-REFERENCES = {
-    1: "Repeat vertebroplasty for unrelieved pain at previously treated levels "
-    "(immediate failure, 4–32 days; VAS 8.6 → 1.67; leakage 13–22%).",
-    2: "Repeat vertebroplasty for recurrent pain at previously treated levels "
-    "(cleft sign; cement 6.8 vs 4.2 mL; VAS 2.8 at 3 months).",
-    3: "Mechanisms of vertebroplasty failure (incomplete filling, missed fracture, clefts, "
-    "fluid at the bone–cement interface).",
-    4: "Practice parameter for vertebral augmentation (selection: MRI edema, point tenderness, "
-    "≥ 6 weeks of conservative therapy, baseline neurological examination; major "
-    "complications < 1%; counselling and prevention).",
-    5: "New fractures after vertebroplasty (58.8–63.8% adjacent; 72 vs 287 days).",
-    6: "Risk factors for new fractures after vertebroplasty (1-year fracture-free rate 92.2%).",
-    7: "Medical prevention of further osteoporotic fractures.",
-}
-
 REPEAT_RECOMMENDATIONS = frozenset(
     {Recommendation.REPEAT_INDICATED, Recommendation.REPEAT_MAY_BE_CONSIDERED}
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Inputs:
-    """The inputs of §1, validated and typed (see `validation.validate_case`)."""
-
-    patient_ref: str
-    patient_age: int
-    treated_level: str
-    index_procedure_date: date
-    fracture_etiology: str
-    prior_vertebral_fractures: int
-    assessment_date: date
-    initial_response: str
-    vas_current: int
-    conservative_therapy_weeks: int
-    mri_performed: bool
-    cement_fill: str
-    point_tenderness: str
-    neuro_exam: str
-    sex: str | None = None
-    index_cement_volume_ml: Decimal | None = None
-    bmd_t_score: Decimal | None = None
-    recurrence_date: date | None = None
-    vas_before_index: int | None = None
-    mobility: str | None = None
-    analgesics: str | None = None
-    active_fracture_location: str | None = None
-    cleft_sign: str | None = None
-    cleft_new_since_index: bool | None = None
-    marrow_edema: str | None = None
-    fluid_at_cement_interface: bool = False
-    prior_cement_leakage: bool | None = None
-    contraindications: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    rule: str
-    text: str
-    refs: tuple[int, ...]
-
-    def to_dict(self) -> dict:
-        return {"rule": self.rule, "text": self.text, "refs": list(self.refs)}
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    id: str
-    text: str
-    refs: tuple[int, ...]
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "text": self.text, "refs": list(self.refs)}
-
-
-@dataclass(frozen=True, slots=True)
-class Guidance:
-    """The result of the rules; `to_dict()` is the JSON of §6."""
-
-    scenario: str
-    recommendation: str
-    headline: str
-    reasons: tuple[Reason, ...]
-    missing: tuple[str, ...]
-    notes: tuple[Note, ...]
-    days_since_index: int
-    days_since_recurrence: int | None
-    rules_version: str = RULES_VERSION
-    disclaimer: str = DISCLAIMER
-
-    @property
-    def cited_refs(self) -> tuple[int, ...]:
-        """Reference numbers cited by the reasons and notes, ascending."""
-        cited = {ref for item in (*self.reasons, *self.notes) for ref in item.refs}
-        return tuple(sorted(cited))
-
-    def to_dict(self) -> dict:
-        return {
-            "rules_version": self.rules_version,
-            "scenario": self.scenario,
-            "recommendation": self.recommendation,
-            "headline": self.headline,
-            "reasons": [reason.to_dict() for reason in self.reasons],
-            "missing": list(self.missing),
-            "notes": [note.to_dict() for note in self.notes],
-            "days_since_index": self.days_since_index,
-            "days_since_recurrence": self.days_since_recurrence,
-            "disclaimer": self.disclaimer,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,13 +71,7 @@ class Case:
     days_since_recurrence: int | None
     scenario: str
     missing: tuple[str, ...]
-    recommendation: str | None = field(default=None)
-
-    def __getattr__(self, name):
-        # Rule conditions read the inputs as if they were the case's own fields.
-        if name == "inputs":
-            raise AttributeError(name)
-        return getattr(self.inputs, name)
+    recommendation: str | None = None
 
 
 # §3 Scenario: checked in order, the first that applies is the scenario.
@@ -266,7 +155,7 @@ def _plural(count: int, word: str) -> str:
 
 
 def _contraindication_names(case: Case) -> str:
-    return _join([Contraindication(c).label.lower() for c in case.contraindications])
+    return _join([Contraindication(c).label.lower() for c in case.inputs.contraindications])
 
 
 def _in_sentence(label: str) -> str:
@@ -280,7 +169,7 @@ def _workup_names(case: Case) -> str:
 
 
 def _level_sentence(case: Case) -> str:
-    return f"day {case.days_since_index} after the index procedure at {case.treated_level}"
+    return f"day {case.days_since_index} after the index procedure at {case.inputs.treated_level}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,154 +177,157 @@ class Rule:
     id: str
     recommendation: str
     refs: tuple[int, ...]
-    fires: Callable[[Case], bool]
+    when: Callable[[Case], bool]
     reason: Callable[[Case], str]
 
 
 # §4 Recommendation: rules tried in order; the first that fires decides.
 RULES: tuple[Rule, ...] = (
     Rule(
-        "R1",
-        Recommendation.URGENT_REFERRAL,
-        (4,),
-        lambda c: c.neuro_exam == NeuroExam.NEW_DEFICIT,
-        lambda c: (
+        id="R1",
+        recommendation=Recommendation.URGENT_REFERRAL,
+        refs=(4,),
+        when=lambda c: c.inputs.neuro_exam == NeuroExam.NEW_DEFICIT,
+        reason=lambda c: (
             "A new neurological deficit needs urgent evaluation; "
             "this is outside the scope of this guidance."
         ),
     ),
     Rule(
-        "R2",
-        Recommendation.CONTRAINDICATED,
-        (4,),
-        lambda c: bool(c.contraindications),
-        lambda c: f"Repeat vertebroplasty is contraindicated: {_contraindication_names(c)}.",
+        id="R2",
+        recommendation=Recommendation.CONTRAINDICATED,
+        refs=(4,),
+        when=lambda c: bool(c.inputs.contraindications),
+        reason=lambda c: f"Repeat vertebroplasty is contraindicated: {_contraindication_names(c)}.",
     ),
     Rule(
-        "R3",
-        Recommendation.NOT_INDICATED,
-        (1, 2),
-        lambda c: c.scenario == Scenario.NO_CURRENT_PAIN,
-        lambda c: (
-            f"No current pain at the treated level {c.treated_level} "
-            f"(current VAS {c.vas_current}/10): there is nothing to treat."
+        id="R3",
+        recommendation=Recommendation.NOT_INDICATED,
+        refs=(1, 2),
+        when=lambda c: c.scenario == Scenario.NO_CURRENT_PAIN,
+        reason=lambda c: (
+            f"No current pain at the treated level {c.inputs.treated_level} "
+            f"(current VAS {c.inputs.vas_current}/10): there is nothing to treat."
         ),
     ),
     Rule(
-        "R4",
-        Recommendation.REASSESS_LATER,
-        (1,),
-        lambda c: c.scenario == Scenario.TOO_EARLY,
-        lambda c: (
+        id="R4",
+        recommendation=Recommendation.REASSESS_LATER,
+        refs=(1,),
+        when=lambda c: c.scenario == Scenario.TOO_EARLY,
+        reason=lambda c: (
             f"It is {_level_sentence(c)}: too early to call it a failure. Reassess from "
             f"day {IMMEDIATE_FAILURE_FIRST_DAY} after the index procedure."
         ),
     ),
     Rule(
-        "R5",
-        Recommendation.EVALUATE_NEW_LEVEL,
-        (5,),
-        lambda c: c.scenario in (Scenario.ADJACENT_LEVEL_FRACTURE, Scenario.NON_ADJACENT_FRACTURE),
-        lambda c: (
+        id="R5",
+        recommendation=Recommendation.EVALUATE_NEW_LEVEL,
+        refs=(5,),
+        when=lambda c: (
+            c.scenario in (Scenario.ADJACENT_LEVEL_FRACTURE, Scenario.NON_ADJACENT_FRACTURE)
+        ),
+        reason=lambda c: (
             "MRI shows the active fracture at "
             + (
                 "an adjacent"
                 if c.scenario == Scenario.ADJACENT_LEVEL_FRACTURE
                 else "a non-adjacent"
             )
-            + f" level: a new fracture at another level, not a recurrence at {c.treated_level}. "
+            + f" level: a new fracture at another level, not a recurrence at {c.inputs.treated_level}. "
             "Evaluate the new level on its own merits."
         ),
     ),
     Rule(
-        "R6",
-        Recommendation.COMPLETE_WORKUP,
-        (1, 3, 4),
-        lambda c: bool(c.missing),
-        lambda c: (
+        id="R6",
+        recommendation=Recommendation.COMPLETE_WORKUP,
+        refs=(1, 3, 4),
+        when=lambda c: bool(c.missing),
+        reason=lambda c: (
             f"The work-up is incomplete; before deciding on a repeat procedure at "
-            f"{c.treated_level}, obtain: {_workup_names(c)}."
+            f"{c.inputs.treated_level}, obtain: {_workup_names(c)}."
         ),
     ),
     Rule(
-        "R7",
-        Recommendation.NOT_INDICATED,
-        (2, 3, 4),
-        lambda c: (
-            c.marrow_edema == F.ABSENT
-            and c.cleft_sign == F.ABSENT
-            and not c.fluid_at_cement_interface
+        id="R7",
+        recommendation=Recommendation.NOT_INDICATED,
+        refs=(2, 3, 4),
+        when=lambda c: (
+            c.inputs.marrow_edema == F.ABSENT
+            and c.inputs.cleft_sign == F.ABSENT
+            and not c.inputs.fluid_at_cement_interface
         ),
-        lambda c: (
-            f"MRI shows no sign of fracture activity at {c.treated_level} (no marrow edema, "
+        reason=lambda c: (
+            f"MRI shows no sign of fracture activity at {c.inputs.treated_level} (no marrow edema, "
             "no cleft, no fluid at the bone–cement interface); look for another pain generator."
         ),
     ),
     Rule(
-        "R8",
-        Recommendation.NOT_INDICATED,
-        (4,),
-        lambda c: c.point_tenderness == Tenderness.ABSENT,
-        lambda c: (
-            f"There is no point tenderness at the spinous process of {c.treated_level}; "
+        id="R8",
+        recommendation=Recommendation.NOT_INDICATED,
+        refs=(4,),
+        when=lambda c: c.inputs.point_tenderness == Tenderness.ABSENT,
+        reason=lambda c: (
+            f"There is no point tenderness at the spinous process of {c.inputs.treated_level}; "
             "point tenderness at the treated level is a selection criterion."
         ),
     ),
     Rule(
-        "R9",
-        Recommendation.CONTINUE_CONSERVATIVE,
-        (4,),
-        lambda c: (
+        id="R9",
+        recommendation=Recommendation.CONTINUE_CONSERVATIVE,
+        refs=(4,),
+        when=lambda c: (
             c.scenario in (Scenario.PERSISTENT_PAIN, Scenario.DELAYED_RECURRENCE)
-            and c.conservative_therapy_weeks < MINIMUM_CONSERVATIVE_WEEKS
+            and c.inputs.conservative_therapy_weeks < MINIMUM_CONSERVATIVE_WEEKS
         ),
-        lambda c: (
-            f"Only {_plural(c.conservative_therapy_weeks, 'week')} of conservative therapy "
+        reason=lambda c: (
+            f"Only {_plural(c.inputs.conservative_therapy_weeks, 'week')} of conservative therapy "
             f"so far: pain must be refractory to at least {MINIMUM_CONSERVATIVE_WEEKS} weeks of "
             "conservative therapy unless immediate failure is evident."
         ),
     ),
     Rule(
-        "R10",
-        Recommendation.REPEAT_INDICATED,
-        (1, 3),
-        lambda c: (
-            c.scenario == Scenario.IMMEDIATE_FAILURE and c.cement_fill == CementFill.INADEQUATE
+        id="R10",
+        recommendation=Recommendation.REPEAT_INDICATED,
+        refs=(1, 3),
+        when=lambda c: (
+            c.scenario == Scenario.IMMEDIATE_FAILURE
+            and c.inputs.cement_fill == CementFill.INADEQUATE
         ),
-        lambda c: (
+        reason=lambda c: (
             f"Immediate failure ({_level_sentence(c)}, within days "
             f"{IMMEDIATE_FAILURE_FIRST_DAY}–{IMMEDIATE_FAILURE_LAST_DAY}) with inadequate cement "
             "fill, the usual technical cause of unrelieved pain: repeat vertebroplasty is indicated."
         ),
     ),
     Rule(
-        "R11",
-        Recommendation.REPEAT_MAY_BE_CONSIDERED,
-        (1, 3),
-        lambda c: c.scenario == Scenario.IMMEDIATE_FAILURE,
-        lambda c: (
+        id="R11",
+        recommendation=Recommendation.REPEAT_MAY_BE_CONSIDERED,
+        refs=(1, 3),
+        when=lambda c: c.scenario == Scenario.IMMEDIATE_FAILURE,
+        reason=lambda c: (
             f"Immediate failure ({_level_sentence(c)}) although the cement fill is adequate: "
             "inadequate filling is the usual cause of immediate failure, so confirm the pain "
             "generator before repeating."
         ),
     ),
     Rule(
-        "R12",
-        Recommendation.REPEAT_INDICATED,
-        (2, 3),
-        lambda c: c.cleft_sign == F.PRESENT,
-        lambda c: (
-            f"MRI shows an intravertebral cleft at {c.treated_level}, the strongest "
+        id="R12",
+        recommendation=Recommendation.REPEAT_INDICATED,
+        refs=(2, 3),
+        when=lambda c: c.inputs.cleft_sign == F.PRESENT,
+        reason=lambda c: (
+            f"MRI shows an intravertebral cleft at {c.inputs.treated_level}, the strongest "
             "predictor of benefit from a repeat procedure: repeat vertebroplasty is indicated."
         ),
     ),
     Rule(
-        "R13",
-        Recommendation.REPEAT_MAY_BE_CONSIDERED,
-        (2, 4),
-        lambda c: True,
-        lambda c: (
-            f"MRI shows fracture activity at {c.treated_level} "
+        id="R13",
+        recommendation=Recommendation.REPEAT_MAY_BE_CONSIDERED,
+        refs=(2, 4),
+        when=lambda c: True,
+        reason=lambda c: (
+            f"MRI shows fracture activity at {c.inputs.treated_level} "
             f"({_join(activity_signs(c.inputs))}) without a cleft; published benefit was in "
             "patients with clefts."
         ),
@@ -466,8 +358,8 @@ def _is_repeat(c: Case) -> bool:
 
 def _n1_text(c: Case) -> str:
     index_volume = (
-        f"The index procedure used {c.index_cement_volume_ml} mL. "
-        if c.index_cement_volume_ml is not None
+        f"The index procedure used {c.inputs.index_cement_volume_ml} mL. "
+        if c.inputs.index_cement_volume_ml is not None
         else "The index cement volume was not recorded. "
     )
     return (
@@ -483,8 +375,8 @@ def _n3_text(c: Case) -> str:
         "Safety: asymptomatic cement leakage is seen in 13–22% on imaging and is clinically "
         "insignificant; major complications occur in less than 1% of osteoporotic fractures."
     )
-    if c.fracture_etiology != FractureEtiology.OSTEOPOROTIC:
-        etiology = FractureEtiology(c.fracture_etiology).label.lower()
+    if c.inputs.fracture_etiology != FractureEtiology.OSTEOPOROTIC:
+        etiology = FractureEtiology(c.inputs.fracture_etiology).label.lower()
         text += (
             " That figure is for osteoporotic fractures; this fracture is not osteoporotic "
             f"(etiology: {etiology})."
@@ -522,70 +414,74 @@ def risk_factors(inputs: Inputs) -> list[str]:
 class NoteRule:
     id: str
     refs: tuple[int, ...]
-    shown: Callable[[Case], bool]
+    when: Callable[[Case], bool]
     text: Callable[[Case], str]
 
 
 # §5 Notes: every note whose condition holds, in id order.
 NOTES: tuple[NoteRule, ...] = (
-    NoteRule("N1", (1, 2, 3), _is_repeat, _n1_text),
+    NoteRule(id="N1", refs=(1, 2, 3), when=_is_repeat, text=_n1_text),
     NoteRule(
-        "N2",
-        (1, 2),
-        _is_repeat,
-        lambda c: (
+        id="N2",
+        refs=(1, 2),
+        when=_is_repeat,
+        text=lambda c: (
             "Expected outcome, from small case series: complete or partial relief in all "
             "appropriately selected patients; mean VAS fall of 6.93 points (8.6 → 1.67) in the "
             "first month, and a mean of 2.8 at 3 months."
         ),
     ),
-    NoteRule("N3", (1, 4), _is_repeat, _n3_text),
+    NoteRule(id="N3", refs=(1, 4), when=_is_repeat, text=_n3_text),
     NoteRule(
-        "N4",
-        (2,),
-        lambda c: _is_repeat(c) and c.cleft_sign == F.PRESENT,
-        lambda c: "Success correlates with disappearance of the cleft on post-procedure imaging.",
+        id="N4",
+        refs=(2,),
+        when=lambda c: _is_repeat(c) and c.inputs.cleft_sign == F.PRESENT,
+        text=lambda c: (
+            "Success correlates with disappearance of the cleft on post-procedure imaging."
+        ),
     ),
     NoteRule(
-        "N5",
-        (3,),
-        lambda c: bool(failure_mechanisms(c.inputs)),
-        lambda c: f"Failure mechanism shown: {_join(failure_mechanisms(c.inputs))}.",
+        id="N5",
+        refs=(3,),
+        when=lambda c: bool(failure_mechanisms(c.inputs)),
+        text=lambda c: f"Failure mechanism shown: {_join(failure_mechanisms(c.inputs))}.",
     ),
     NoteRule(
-        "N6",
-        (2,),
-        lambda c: c.cleft_sign == F.PRESENT and c.cleft_new_since_index is True,
-        lambda c: (
+        id="N6",
+        refs=(2,),
+        when=lambda c: c.inputs.cleft_sign == F.PRESENT and c.inputs.cleft_new_since_index is True,
+        text=lambda c: (
             "The cleft was absent on pre-index imaging: clefts can appear after the index "
             "procedure, and every patient with recurrent pain showed a cleft before the repeat "
             "procedure."
         ),
     ),
     NoteRule(
-        "N7",
-        (5,),
-        lambda c: c.scenario in (Scenario.ADJACENT_LEVEL_FRACTURE, Scenario.NON_ADJACENT_FRACTURE),
-        lambda c: (
+        id="N7",
+        refs=(5,),
+        when=lambda c: (
+            c.scenario in (Scenario.ADJACENT_LEVEL_FRACTURE, Scenario.NON_ADJACENT_FRACTURE)
+        ),
+        text=lambda c: (
             "58.8–63.8% of new fractures after vertebroplasty are at adjacent levels, and "
             "adjacent fractures come sooner (mean 72 vs 287 days); this one is seen "
             f"{_plural(c.days_since_index, 'day')} after the index procedure."
         ),
     ),
     NoteRule(
-        "N8",
-        (5, 6),
-        lambda c: bool(risk_factors(c.inputs)),
-        lambda c: (
+        id="N8",
+        refs=(5, 6),
+        when=lambda c: bool(risk_factors(c.inputs)),
+        text=lambda c: (
             f"Raised risk of further fractures: {_join(risk_factors(c.inputs))}. Baseline: "
             "7.8% have a new symptomatic fracture within a year (92.2% fracture-free)."
         ),
     ),
     NoteRule(
-        "N9",
-        (4, 7),
-        lambda c: c.recommendation != Recommendation.URGENT_REFERRAL,
-        lambda c: (
+        id="N9",
+        refs=(4, 7),
+        when=lambda c: c.recommendation != Recommendation.URGENT_REFERRAL,
+        text=lambda c: (
             "Counsel the patient to report any sudden increase in back pain or new back pain, "
             "which may signal a new fracture. Prevent further fractures (bisphosphonates, "
             "calcium, vitamin D), particularly after a repeat procedure. Follow up pain, "
@@ -593,14 +489,15 @@ NOTES: tuple[NoteRule, ...] = (
         ),
     ),
     NoteRule(
-        "N10",
-        (4,),
-        lambda c: (
-            _is_repeat(c) and c.neuro_exam in (NeuroExam.NORMAL, NeuroExam.CHRONIC_STABLE_DEFICIT)
+        id="N10",
+        refs=(4,),
+        when=lambda c: (
+            _is_repeat(c)
+            and c.inputs.neuro_exam in (NeuroExam.NORMAL, NeuroExam.CHRONIC_STABLE_DEFICIT)
         ),
-        lambda c: (
+        text=lambda c: (
             "Record the baseline neurological examination "
-            f"({NeuroExam(c.neuro_exam).label.lower()}) for rapid comparison after the procedure."
+            f"({NeuroExam(c.inputs.neuro_exam).label.lower()}) for rapid comparison after the procedure."
         ),
     ),
 )
@@ -629,7 +526,7 @@ def evaluate(inputs: Inputs) -> Guidance:
         scenario=scenario_for(inputs, days_since_index),
         missing=tuple(item for item, missing in WORKUP_ITEMS if missing(inputs)),
     )
-    rule = next(rule for rule in RULES if rule.fires(case))
+    rule = next(rule for rule in RULES if rule.when(case))
     # `missing` is empty unless R6 fired (§4).
     decided = Case(
         inputs=inputs,
@@ -640,14 +537,18 @@ def evaluate(inputs: Inputs) -> Guidance:
         recommendation=rule.recommendation,
     )
     return Guidance(
+        rules_version=RULES_VERSION,
         scenario=str(decided.scenario),
         recommendation=str(rule.recommendation),
         headline=HEADLINES[rule.recommendation].format(level=inputs.treated_level),
-        reasons=(Reason(rule.id, rule.reason(case), rule.refs),),
+        reasons=(Reason(rule=rule.id, text=rule.reason(case), refs=rule.refs),),
         missing=tuple(str(item) for item in decided.missing),
         notes=tuple(
-            Note(note.id, note.text(decided), note.refs) for note in NOTES if note.shown(decided)
+            Note(id=note.id, text=note.text(decided), refs=note.refs)
+            for note in NOTES
+            if note.when(decided)
         ),
         days_since_index=days_since_index,
         days_since_recurrence=days_since_recurrence,
+        disclaimer=DISCLAIMER,
     )

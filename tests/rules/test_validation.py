@@ -5,16 +5,15 @@ from decimal import Decimal
 
 import pytest
 
-from assessments.validation import (
-    FIELDS,
+from tests.rules.cases import NO_MRI, TODAY, json_case, valid_inputs
+from vertebro_rules.inputs import FIELDS, fields_of_step
+from vertebro_rules.validation import (
     InvalidInput,
     cross_field_errors,
-    fields_of_step,
     missing_inputs,
     validate_case,
     validate_values,
 )
-from tests.factories import NO_MRI, TODAY, json_case, valid_inputs
 
 REQUIRED_FIELDS = [
     "patient_ref",

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import NO_MRI, RECURRENCE, guidance_for
+from tests.rules.cases import NO_MRI, RECURRENCE, guidance_for
 
 # One case per recommendation that is not a repeat procedure.
 NOT_REPEAT = {

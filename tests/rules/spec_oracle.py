@@ -1,7 +1,7 @@
 """An independent reading of guidance-rules.md §2–§5, for cross-checking.
 
 Written from the specification alone, in a deliberately plain style (one
-if/elif chain per table), so that a mistake in `assessments.guidance` is not
+if/elif chain per table), so that a mistake in `vertebro_rules.rules` is not
 copied here. It takes a case in the JSON form of `evaluate` (dates as ISO
 strings) that has already passed validation, and returns only the fields the
 agreement test compares.

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from assessments.choices import Recommendation, VertebralLevel
-from assessments.guidance import REFERENCES
-from assessments.validation import to_inputs
-from tests.factories import guidance_for, valid_inputs
+from tests.rules.cases import guidance_for, valid_inputs
+from vertebro_rules.references import REFERENCES
+from vertebro_rules.validation import to_inputs
+from vertebro_rules.vocabulary import Recommendation, VertebralLevel
 
 DISCLAIMER = "Decision support for clinicians; it does not replace clinical judgement."
 RECURRENCE = {

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from assessments.choices import Contraindication
-from tests.factories import NO_MRI, RECURRENCE, guidance_for
+from tests.rules.cases import NO_MRI, RECURRENCE, guidance_for
+from vertebro_rules.vocabulary import Contraindication
 
 
 def rule_of(guidance) -> str:

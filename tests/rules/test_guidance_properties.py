@@ -6,10 +6,10 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessments import choices
-from assessments.guidance import evaluate
-from assessments.validation import to_inputs, validate_values
-from tests.spec_oracle import oracle
+from tests.rules.spec_oracle import oracle
+from vertebro_rules import vocabulary
+from vertebro_rules.rules import evaluate
+from vertebro_rules.validation import to_inputs, validate_values
 
 TODAY = date(2026, 11, 25)
 EARLIEST = date(1985, 1, 1)
@@ -28,7 +28,7 @@ RULE_RECOMMENDATIONS = {
     "R12": "repeat_indicated",
     "R13": "repeat_may_be_considered",
 }
-# The spec's lists (§3, §4), written out here rather than read from assessments.choices.
+# The spec's lists (§3, §4), written out here rather than read from vertebro_rules.vocabulary.
 SPEC_SCENARIOS = {
     "no_current_pain",
     "adjacent_level_fracture",
@@ -56,7 +56,7 @@ def valid_values(draw) -> dict:
     index = draw(st.sampled_from([EARLIEST, TODAY]) | st.dates(EARLIEST, TODAY))
     offset = draw(st.sampled_from([0, 3, 4, 32, 33, 41, 42]) | st.integers(0, 20_000))
     assessment = min(index + timedelta(days=offset), TODAY)
-    response = draw(st.sampled_from(choices.InitialResponse.values))
+    response = draw(st.sampled_from(vocabulary.InitialResponse.values))
     recurrence = None
     if response == "relief_then_recurrence":
         if assessment == index:
@@ -66,11 +66,11 @@ def valid_values(draw) -> dict:
     values = {
         "patient_ref": draw(st.text(st.characters(codec="utf-8"), min_size=1, max_size=64)),
         "patient_age": draw(st.integers(18, 120)),
-        "sex": draw(optional(st.sampled_from(choices.Sex.values))),
-        "treated_level": draw(st.sampled_from(choices.VertebralLevel.values)),
+        "sex": draw(optional(st.sampled_from(vocabulary.Sex.values))),
+        "treated_level": draw(st.sampled_from(vocabulary.VertebralLevel.values)),
         "index_procedure_date": index,
         "index_cement_volume_ml": draw(optional(one_decimal("0.5", "20.0"))),
-        "fracture_etiology": draw(st.sampled_from(choices.FractureEtiology.values)),
+        "fracture_etiology": draw(st.sampled_from(vocabulary.FractureEtiology.values)),
         "bmd_t_score": draw(optional(one_decimal("-7.0", "4.0"))),
         "prior_vertebral_fractures": draw(st.integers(0, 25)),
         "assessment_date": assessment,
@@ -79,26 +79,26 @@ def valid_values(draw) -> dict:
         "vas_before_index": draw(optional(st.integers(0, 10))),
         "vas_current": draw(st.integers(0, 10)),
         "conservative_therapy_weeks": draw(st.sampled_from([5, 6]) | st.integers(0, 520)),
-        "mobility": draw(optional(st.sampled_from(choices.Mobility.values))),
-        "analgesics": draw(optional(st.sampled_from(choices.Analgesics.values))),
+        "mobility": draw(optional(st.sampled_from(vocabulary.Mobility.values))),
+        "analgesics": draw(optional(st.sampled_from(vocabulary.Analgesics.values))),
         "mri_performed": draw(st.booleans()),
-        "cement_fill": draw(st.sampled_from(choices.CementFill.values)),
+        "cement_fill": draw(st.sampled_from(vocabulary.CementFill.values)),
         "prior_cement_leakage": draw(optional(st.booleans())),
-        "point_tenderness": draw(st.sampled_from(choices.Tenderness.values)),
-        "neuro_exam": draw(st.sampled_from(choices.NeuroExam.values)),
+        "point_tenderness": draw(st.sampled_from(vocabulary.Tenderness.values)),
+        "neuro_exam": draw(st.sampled_from(vocabulary.NeuroExam.values)),
         "contraindications": draw(
-            st.lists(st.sampled_from(choices.Contraindication.values), unique=True)
+            st.lists(st.sampled_from(vocabulary.Contraindication.values), unique=True)
         ),
     }
     if values["mri_performed"]:
-        location = draw(st.sampled_from(choices.FractureLocation.values))
-        edema_values = choices.Finding.values
+        location = draw(st.sampled_from(vocabulary.FractureLocation.values))
+        edema_values = vocabulary.Finding.values
         if location == "none_identified":
             edema_values = ["absent", "indeterminate"]
         values.update(
             active_fracture_location=location,
             marrow_edema=draw(st.sampled_from(edema_values)),
-            cleft_sign=draw(st.sampled_from(choices.Finding.values)),
+            cleft_sign=draw(st.sampled_from(vocabulary.Finding.values)),
             cleft_new_since_index=draw(optional(st.booleans())),
             fluid_at_cement_interface=draw(st.booleans()),
         )

@@ -4,13 +4,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests import factories
+from tests.rules import cases
 
 INDEX = date(2025, 6, 1)
 
 
 def guidance_for(**overrides):
-    return factories.guidance_for(**{"index_procedure_date": INDEX, **overrides})
+    return cases.guidance_for(**{"index_procedure_date": INDEX, **overrides})
 
 
 def day(n: int) -> date:
