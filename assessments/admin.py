@@ -422,3 +422,12 @@ class AccessLogEntryAdmin(FilterLookupsOnly, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# django-axes' lists of sign-in attempts (superusers only) get the same strict filtering:
+# their address fields fail on PostgreSQL for a value that is not an address.
+for _model in list(admin.site._registry):
+    if _model._meta.app_label == "axes":
+        _base = type(admin.site._registry[_model])
+        admin.site.unregister(_model)
+        admin.site.register(_model, type(_base.__name__, (FilterLookupsOnly, _base), {}))

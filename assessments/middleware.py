@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, ValidationError
+from django.db import DataError
 from django.utils.cache import add_never_cache_headers
 from django.views.defaults import bad_request
 
@@ -122,9 +123,13 @@ class RequestLimitsMiddleware:
 
     def process_exception(self, request, exception):
         """A value from the URL that cannot be converted (an id that is not a UUID, a year past
-        any calendar) is the client's error: the 400 page, not a server error. Views of our
-        own turn such values into form errors; this catches the admin's and its add-ons'."""
-        if isinstance(exception, (ValidationError, OverflowError)):
+        any calendar, an address the database cannot read as one) is the client's error: the
+        400 page, not a server error. Views of our own turn such values into form errors; this
+        catches the admin's and its add-ons'. A database DataError counts only for a read
+        (GET, HEAD): a write that fails on its data is a validation gap, left a 500."""
+        if isinstance(exception, (ValidationError, OverflowError)) or (
+            isinstance(exception, DataError) and request.method in ("GET", "HEAD")
+        ):
             logger.warning(
                 "Bad request to %s: %s", request.path, exception, extra={"request": request}
             )
