@@ -8,7 +8,6 @@ from the field definitions; `enableWhen` carries the conditional fields and
 what the web forms enforce.
 """
 
-from datetime import date
 from functools import lru_cache
 
 from .. import core
@@ -28,22 +27,6 @@ ITEM_TYPES = {
     "choice": "choice",
     "choices": "choice",
 }
-EARLIEST_INDEX_DATE = date(1985, 1, 1)
-
-# Conditional fields: shown (and, if required, required) only when another answer says so.
-MRI = ("mri_performed", "valueBoolean", True)
-ENABLE_WHEN = {
-    "recurrence_date": ("initial_response", "valueCoding", "relief_then_recurrence"),
-    "active_fracture_location": MRI,
-    "cleft_sign": MRI,
-    "cleft_new_since_index": MRI,
-    "marrow_edema": MRI,
-    "fluid_at_cement_interface": MRI,
-}
-# Required when enabled (FHIR: a disabled item is never required).
-REQUIRED_WHEN_ENABLED = frozenset(
-    {"recurrence_date", "active_fracture_location", "cleft_sign", "marrow_edema"}
-)
 
 
 def step_link_id(number: int) -> str:
@@ -191,23 +174,30 @@ def _codings(name: str, system: str) -> dict[str, dict]:
     }
 
 
+def enable_when(spec) -> list[dict] | None:
+    """The field's `applies_when` as an enableWhen: shown only when the other answer holds."""
+    condition = spec.applies_when
+    if condition is None:
+        return None
+    source = core.FIELDS_BY_NAME[condition.field]
+    if core.field_kind(source) == "choice":
+        answer = {"answerCoding": answer_coding(source, str(condition.value))}
+    else:
+        answer = {"answerBoolean": bool(condition.value)}
+    return [{"question": condition.field, "operator": "=", **answer}]
+
+
 def question(spec) -> dict:
     kind = core.field_kind(spec)
     item = {"linkId": spec.name, "text": spec.label, "type": ITEM_TYPES[kind]}
-    if spec.required or spec.name in REQUIRED_WHEN_ENABLED:
+    # A conditional field is required when shown (FHIR: a disabled item is never required).
+    if spec.required:
         item["required"] = True
     if kind == "choices":
         item["repeats"] = True
-    if spec.name in ENABLE_WHEN:
-        source, value_key, value = ENABLE_WHEN[spec.name]
-        answer = (
-            answer_coding(core.FIELDS_BY_NAME[source], value)
-            if value_key == "valueCoding"
-            else value
-        )
-        item["enableWhen"] = [
-            {"question": source, "operator": "=", f"answer{value_key[5:]}": answer}
-        ]
+    condition = enable_when(spec)
+    if condition:
+        item["enableWhen"] = condition
     if kind == "text":
         item["maxLength"] = spec.max_length
     extensions = []
@@ -216,8 +206,8 @@ def question(spec) -> dict:
         extensions.append(_number_extension(EXT_MAX, kind, spec.maximum))
         if kind == "decimal":
             extensions.append({"url": EXT_DECIMALS, "valueInteger": spec.decimal_places})
-    if spec.name == "index_procedure_date":
-        extensions.append({"url": EXT_MIN, "valueDate": EARLIEST_INDEX_DATE.isoformat()})
+    if kind == "date" and spec.earliest is not None:
+        extensions.append({"url": EXT_MIN, "valueDate": spec.earliest.isoformat()})
     if extensions:
         item["extension"] = extensions
     if kind in ("choice", "choices"):

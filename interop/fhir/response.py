@@ -26,7 +26,7 @@ from .common import (
     questionnaire_url,
     vocabulary_system,
 )
-from .questionnaire import ENABLE_WHEN, answer_coding, step_link_id
+from .questionnaire import answer_coding, step_link_id
 
 STATUS = {
     Assessment.Status.DRAFT: "in-progress",
@@ -59,12 +59,9 @@ def _json_value(spec, kind, value):
     return value
 
 
-def _enabled(name: str, values: dict) -> bool:
-    """Whether a conditional question is shown (its enableWhen holds)."""
-    if name not in ENABLE_WHEN:
-        return True
-    source, _, expected = ENABLE_WHEN[name]
-    return values.get(source) == expected
+def _enabled(spec, values: dict) -> bool:
+    """Whether a conditional question is shown (its `applies_when` holds)."""
+    return spec.applies_when is None or spec.applies_when.holds(values)
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +90,7 @@ def answers_items(values: dict, *, only_enabled: bool = True) -> list[dict]:
             value = values.get(spec.name)
             if value is None or value == "" or value == [] or value == ():
                 continue
-            if only_enabled and not _enabled(spec.name, values):
+            if only_enabled and not _enabled(spec, values):
                 continue
             if kind == "choices":
                 answers = [{key: answer_coding(spec, one)} for one in value]

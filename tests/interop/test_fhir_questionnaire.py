@@ -8,7 +8,7 @@ import pytest
 
 from interop import core
 from interop.fhir.common import ADMINISTRATIVE_GENDER, questionnaire_url
-from interop.fhir.questionnaire import ENABLE_WHEN, build_questionnaire
+from interop.fhir.questionnaire import build_questionnaire
 from interop.fhir.response import answers_items
 from tests.factories import NO_MRI, valid_inputs
 
@@ -120,7 +120,14 @@ def test_conditional_questions(questionnaire):
             },
         }
     ]
-    for name in ("active_fracture_location", "cleft_sign", "marrow_edema", "cleft_new_since_index"):
+    mri_findings = (
+        "active_fracture_location",
+        "cleft_sign",
+        "marrow_edema",
+        "cleft_new_since_index",
+        "fluid_at_cement_interface",
+    )
+    for name in mri_findings:
         assert items[name]["enableWhen"] == [
             {"question": "mri_performed", "operator": "=", "answerBoolean": True}
         ]
@@ -128,7 +135,10 @@ def test_conditional_questions(questionnaire):
     for name in ("recurrence_date", "active_fracture_location", "cleft_sign", "marrow_edema"):
         assert items[name]["required"] is True
     assert "required" not in items["cleft_new_since_index"]
-    assert set(ENABLE_WHEN) <= set(core.FIELDS_BY_NAME)
+    assert "required" not in items["fluid_at_cement_interface"]
+    # Exactly the fields the input definition declares conditional.
+    conditional = {name for name, item in items.items() if "enableWhen" in item}
+    assert conditional == {"recurrence_date", *mri_findings}
 
 
 def response(values: dict) -> dict:
