@@ -42,6 +42,7 @@ def _pages(page, url):
         ("finalize", review.replace("review/", "finalize/")),
         ("result", result),
         ("print-preview", result.replace("result/", "report/")),
+        ("outcomes", result.replace("result/", "outcomes/")),
     ]
 
 
@@ -49,6 +50,7 @@ def _reviewer_pages(url):
     return [
         ("admin-list", url + "admin/assessments/assessment/"),
         ("admin-access-log", url + "admin/assessments/accesslogentry/"),
+        ("outcomes-audit", url + "audit/outcomes/"),
     ]
 
 
