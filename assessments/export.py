@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from outcomes.export import FREE_TEXT_COLUMNS, OUTCOME_COLUMNS, OUTCOME_SOURCES, with_outcomes
+from outcomes.export import OUTCOME_COLUMNS, OUTCOME_SOURCES, with_outcomes
 from vertebro_rules import inputs
 
 CHUNK_SIZE = 500
@@ -87,13 +87,8 @@ def cell(value) -> str | int | Decimal:
 
 # Per-column converters, for the columns whose value the csv module would not write as
 # wanted. The others it writes as they are: None as an empty cell, numbers unquoted and
-# never neutralised, dates and UUIDs in their ISO / hyphenated form (str()).
-def _text(value) -> str | None:
-    if value is None:
-        return None
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
+# never neutralised, dates and UUIDs in their ISO / hyphenated form (str()); `rows` then
+# neutralises every text cell.
 def _boolean(value) -> str | None:
     return None if value is None else ("true" if value else "false")
 
@@ -105,8 +100,8 @@ def _timestamp(value) -> str | None:
 
 # The cell writer of each kind of input (by exact class).
 _BY_KIND = {
-    inputs.TextInput: _text,
-    inputs.ChoiceInput: _text,
+    inputs.TextInput: None,
+    inputs.ChoiceInput: None,
     inputs.IntegerInput: None,
     inputs.DecimalInput: None,
     inputs.DateInput: None,
@@ -122,14 +117,13 @@ _CONVERTERS = (
     None,
     cell,  # missing (a list)
     None,  # rules_version
-    _text,  # clinician
+    None,  # clinician
     None,  # amends (a UUID)
     _timestamp,  # created
     _timestamp,  # updated
     _timestamp,  # finalized_at
-    _text,  # finalized_by
-    # The procedure and follow-ups: codes, numbers and dates, but for the typed texts.
-    *(_text if column in FREE_TEXT_COLUMNS else None for column in OUTCOME_COLUMNS),
+    None,  # finalized_by
+    *(None for _ in OUTCOME_COLUMNS),  # the procedure and follow-ups
 )
 assert len(_CONVERTERS) == len(_SOURCES) == len(COLUMNS)
 _CONVERTED = tuple((position, convert) for position, convert in enumerate(_CONVERTERS) if convert)
@@ -143,7 +137,9 @@ def rows(queryset: QuerySet) -> Iterator[list]:
         row = list(record)
         for position, convert in _CONVERTED:
             row[position] = convert(row[position])
-        yield row
+        # Every text cell, whatever its column: typed texts, user names, and the codes the app
+        # writes too (a code altered in the database must not become a formula either).
+        yield [neutralise(value) if isinstance(value, str) else value for value in row]
 
 
 class _Echo:

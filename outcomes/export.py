@@ -38,9 +38,6 @@ OUTCOME_SOURCES = (
     *(source for _, source in PROCEDURE_COLUMNS),
     *(f"{visit}__{field}" for visit in VISITS for _, field in VISIT_FIELDS),
 )
-# Typed by people (the spreadsheet-formula guard applies); every other column is a code,
-# a number or a date.
-FREE_TEXT_COLUMNS = frozenset({"procedure_complication_description", "procedure_operator"})
 
 
 def with_outcomes(queryset):
