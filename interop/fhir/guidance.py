@@ -91,10 +91,7 @@ def build_guidance_response(
         "note": [
             {"text": guidance["headline"]},
             *({"text": f"{note['id']}: {note['text']}"} for note in guidance["notes"]),
-            *(
-                {"text": f"Reference {number}: {core.REFERENCES[number]}"}
-                for number in _cited(guidance)
-            ),
+            *({"text": f"Reference {number}: {text}"} for number, text in references_of(guidance)),
             {"text": guidance["disclaimer"]},
         ],
     }
@@ -106,6 +103,12 @@ def build_guidance_response(
     return resource
 
 
-def _cited(guidance: dict) -> list[int]:
+def references_of(guidance: dict) -> list[tuple[int, str]]:
+    """The cited references as frozen in the guidance JSON (`references`, rules 2026.2 on);
+    for guidance frozen before that, the cited numbers with today's reference texts."""
+    if guidance.get("references") is not None:
+        return [(reference["id"], reference["text"]) for reference in guidance["references"]]
     cited = {ref for item in (*guidance["reasons"], *guidance["notes"]) for ref in item["refs"]}
-    return sorted(ref for ref in cited if ref in core.REFERENCES)
+    return [
+        (number, core.REFERENCES[number]) for number in sorted(cited) if number in core.REFERENCES
+    ]

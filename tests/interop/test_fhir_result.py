@@ -48,8 +48,20 @@ def test_guidance_response_of_a_decided_assessment(final):
     for note in guidance["notes"]:
         assert f"{note['id']}: {note['text']}" in notes
     cited = {ref for item in (*guidance["reasons"], *guidance["notes"]) for ref in item["refs"]}
+    assert cited
     for number in cited:
-        assert f"Reference {number}: {core.REFERENCES[number]}" in notes
+        text = next(
+            (r["text"] for r in guidance.get("references", []) if r["id"] == number),
+            core.REFERENCES[number],
+        )
+        assert f"Reference {number}: {text}" in notes
+
+
+def test_references_frozen_in_the_guidance_are_used_as_frozen(final):
+    final.guidance = {**final.guidance, "references": [{"id": 1, "text": "As frozen."}]}
+    notes = [note["text"] for note in build_guidance_response(final)["note"]]
+    assert "Reference 1: As frozen." in notes
+    assert not any(text.startswith("Reference 2:") for text in notes)
 
 
 def test_an_incomplete_work_up_is_data_required_one_requirement_per_item(alice):
