@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from assessments import services
 from assessments.models import Assessment
@@ -65,7 +66,7 @@ def launch_consume(*, handle: str, user, now: datetime) -> Assessment:
     )
     if found is None:
         raise LaunchUnavailable("This link has expired or was already used.")
-    values = typed_prefill(found.prefill, today=now.date())
+    values = typed_prefill(found.prefill, today=timezone.localdate(now))
     found.delete()
     draft = Assessment(owner=user, **values)
     return services.assessment_save_step(
