@@ -14,6 +14,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 ## make run: set up, migrate, create the demo users and data, start the development server.
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	@# The demo data's own security events (finalize, amend) go to a file, not the console.
 	VERTEBRO_SECURITY_LOG=$${VERTEBRO_SECURITY_LOG:-demo-security.log} $(PY) manage.py seed_demo --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -4,6 +4,7 @@
     .venv/bin/python scripts/loadtest.py                      # SQLite, 60 s, 2 workers
     .venv/bin/python scripts/loadtest.py --database postgres  # a throwaway PostgreSQL cluster
     .venv/bin/python scripts/loadtest.py --duration 5 --users 4
+    .venv/bin/python scripts/loadtest.py --instances 2        # 2 servers behind nginx, PostgreSQL
 
 It starts the production server the way `make serve` does (scripts/serve.sh: debug off,
 collectstatic, migrate, gunicorn) on 127.0.0.1 on a free port, against a fresh
@@ -12,6 +13,12 @@ thread, its own session) sign in and repeat: My assessments, new assessment, ste
 (each page read, then posted), review. It stops by itself after --duration seconds,
 stops the server (and the cluster) and prints one JSON object: requests per second,
 latency percentiles and errors (any answer other than the expected one).
+
+With --instances N (N > 1) it starts N such servers, one after the other, on one
+PostgreSQL database, and Debian's nginx in front of them (one upstream, round robin, the
+configuration `nginx_config` writes, as the README's production section shows); the
+clinicians talk to nginx only, so consecutive requests of one session reach different
+servers.
 
 Requests carry X-Forwarded-Proto: https as a TLS-terminating proxy would, so the
 server runs with its production HTTPS settings (secure cookies, HSTS, SSL redirect).
@@ -42,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = os.environ.get("PY", str(ROOT / ".venv" / "bin" / "python"))
 HOST = "127.0.0.1"
 PASSWORD = "load-test-" + secrets.token_urlsafe(12)
+SECRET_KEY = secrets.token_urlsafe(50)  # one key for every server: sessions work on each
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION_INPUT = re.compile(r'name="version" value="(\d+)"')
 
@@ -242,7 +250,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 120) -> None:
+def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -317,55 +325,157 @@ def _create_clinicians(env: dict, count: int) -> list[str]:
     return names
 
 
-def load_test(*, database: str, duration: float, users: int, workers: int) -> dict:
-    """Start a production server on a fresh database, load it, stop everything."""
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def nginx_config(upstream_ports: list[int], listen_port: int, workdir: Path) -> str:
+    """nginx in front of the app servers: one upstream, round robin (nginx's default).
+
+    In production nginx also terminates TLS (`listen 443 ssl`) and sets X-Forwarded-Proto
+    from $scheme; here, on loopback, it passes on the clients' X-Forwarded-Proto: https.
+    """
+    servers = "\n".join(f"        server {HOST}:{port};" for port in upstream_ports)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    return f"""{user}worker_processes 2;
+pid {workdir}/nginx.pid;
+error_log {workdir}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {workdir}/nginx-body;
+    proxy_temp_path {workdir}/nginx-proxy;
+    fastcgi_temp_path {workdir}/nginx-fastcgi;
+    uwsgi_temp_path {workdir}/nginx-uwsgi;
+    scgi_temp_path {workdir}/nginx-scgi;
+    client_max_body_size 1m;
+    upstream vertebro {{
+{servers}
+        keepalive 16;
+    }}
+    server {{
+        listen {HOST}:{listen_port};
+        location / {{
+            proxy_pass http://vertebro;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;
+        }}
+    }}
+}}
+"""
+
+
+def server_environment(database_url: str, workdir: Path, workers: int, port: int) -> dict:
+    """The environment of one production server (scripts/serve.sh) behind one proxy."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "VERTEBRO_"))},
+        "DATABASE_URL": database_url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DJANGO_BEHIND_TLS_PROXY": "1",
+        "VERTEBRO_PROXY_COUNT": "1",
+        "VERTEBRO_WORKERS": str(workers),
+        "VERTEBRO_ACCESS_LOG": "/dev/null",
+        "VERTEBRO_SECURITY_LOG": str(workdir / "security.log"),
+        "HOST": HOST,
+        "PORT": str(port),
+    }
+
+
+class AppServers:
+    """N production servers on one database and, for N > 1, nginx in front of them."""
+
+    def __init__(self, database_url: str, workdir: Path, *, instances: int, workers: int):
+        self.database_url = database_url
+        self.workdir = workdir
+        self.instances = instances
+        self.workers = workers
+        self.ports: list[int] = []
+        self.processes: list[subprocess.Popen] = []
+        self.port = 0  # where clients connect: nginx, or the only server
+
+    def start(self) -> int:
+        # One after the other: the first migrates the database, the others find it ready.
+        for number in range(self.instances):
+            port = _free_port()
+            log = open(self.workdir / f"server-{number + 1}.log", "wb")  # noqa: SIM115
+            server = subprocess.Popen(
+                ["bash", str(ROOT / "scripts" / "serve.sh")],
+                cwd=ROOT,
+                env=server_environment(self.database_url, self.workdir, self.workers, port),
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                start_new_session=True,
+            )
+            self.processes.append(server)
+            _wait_for_port(port, server)
+            self.ports.append(port)
+        if self.instances == 1:
+            self.port = self.ports[0]
+            return self.port
+        if not Path(NGINX).exists():
+            raise RuntimeError("nginx is not installed (Debian: apt-get install nginx-light).")
+        self.port = _free_port()
+        config = self.workdir / "nginx.conf"
+        config.write_text(nginx_config(self.ports, self.port, self.workdir))
+        nginx = subprocess.Popen(
+            [NGINX, "-c", str(config), "-p", str(self.workdir), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.workdir / "nginx.log", "wb"),  # noqa: SIM115
+            start_new_session=True,
+        )
+        self.processes.append(nginx)
+        _wait_for_port(self.port, nginx)
+        return self.port
+
+    def environment(self) -> dict:
+        return server_environment(self.database_url, self.workdir, self.workers, self.port)
+
+    def log_tail(self, lines: int = 40) -> list[str]:
+        tail = []
+        for log in sorted(self.workdir.glob("*.log")):
+            tail += [f"{log.name}: {line}" for line in log.read_text(errors="replace").splitlines()]
+        return tail[-lines:]
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def load_test(
+    *, database: str, duration: float, users: int, workers: int, instances: int = 1
+) -> dict:
+    """Start the production server(s) on a fresh database, load them, stop everything."""
     workdir = Path(tempfile.mkdtemp(prefix="vertebro-load-"))
     os.chmod(workdir, 0o755)
     cluster = None
-    server = None
+    servers = None
     try:
         if database == "postgres":
             cluster = PostgresCluster(workdir)
             database_url = cluster.start()
         else:
             database_url = f"sqlite:///{workdir / 'load.sqlite3'}"
-        port = _free_port()
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "VERTEBRO_"))},
-            "DATABASE_URL": database_url,
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": HOST,
-            "DJANGO_BEHIND_TLS_PROXY": "1",
-            "VERTEBRO_WORKERS": str(workers),
-            "VERTEBRO_ACCESS_LOG": "/dev/null",
-            "VERTEBRO_SECURITY_LOG": str(workdir / "security.log"),
-            "HOST": HOST,
-            "PORT": str(port),
-        }
-        server = subprocess.Popen(
-            ["bash", str(ROOT / "scripts" / "serve.sh")],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=open(workdir / "server.log", "wb"),  # noqa: SIM115
-            start_new_session=True,
-        )
-        _wait_for_port(port, server)
-        usernames = _create_clinicians(env, users)
+        servers = AppServers(database_url, workdir, instances=instances, workers=workers)
+        port = servers.start()
+        usernames = _create_clinicians(servers.environment(), users)
         figures = run_load(port, usernames, PASSWORD, duration)
-        result = {"database": database, "workers": workers, **figures}
+        result = {"database": database, "instances": instances, "workers": workers, **figures}
         if figures["errors"]:
-            log = (workdir / "server.log").read_text(errors="replace").splitlines()
-            result["server_log_tail"] = log[-40:]
+            result["server_log_tail"] = servers.log_tail()
         return result
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+        if servers is not None:
+            servers.stop()
         if cluster is not None:
             cluster.stop()
         shutil.rmtree(workdir, ignore_errors=True)
@@ -377,11 +487,25 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds (default 60)")
     parser.add_argument("--users", type=int, default=8, help="virtual clinicians (default 8)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument(
+        "--instances",
+        type=int,
+        default=1,
+        help="app servers behind nginx, sharing one PostgreSQL (default 1: no nginx)",
+    )
     args = parser.parse_args()
     if not 0 < args.duration <= 600:
         parser.error("--duration must be between 0 and 600 seconds")
+    if not 1 <= args.instances <= 8:
+        parser.error("--instances must be between 1 and 8")
+    if args.instances > 1 and args.database != "postgres":
+        args.database = "postgres"  # several servers share one PostgreSQL, as in a hospital
     result = load_test(
-        database=args.database, duration=args.duration, users=args.users, workers=args.workers
+        database=args.database,
+        duration=args.duration,
+        users=args.users,
+        workers=args.workers,
+        instances=args.instances,
     )
     print(json.dumps(result, indent=2))
     sys.exit(1 if result["errors"] else 0)

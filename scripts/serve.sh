@@ -21,6 +21,7 @@ esac
 "$PY" manage.py check --deploy --fail-level ERROR
 "$PY" manage.py collectstatic --noinput --verbosity 0
 "$PY" manage.py migrate --noinput
+"$PY" manage.py createcachetable
 
 echo "Serving Vertebro on http://$HOST:$PORT with $WORKERS gunicorn workers." >&2
 # The access log names the path without the query string: searches may hold a patient reference;

@@ -29,6 +29,8 @@ need_debian_package java default-jre-headless
 need_debian_package npm npm
 # pg_dump and pg_restore: the backup and restore test on PostgreSQL.
 need_debian_package pg_restore postgresql-client
+# nginx in front of two app servers: the several-instances test and load test.
+need_debian_package nginx nginx-light /usr/sbin/nginx
 # axe-core and the W3C Nu HTML checker for the browser tests, the FHIR R4 JSON Schema for
 # the interoperability tests (package.json, exact pins).
 # No install scripts: vnu-jar's would download a Java runtime; the machine's Java runs it.
