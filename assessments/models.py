@@ -182,6 +182,11 @@ class Assessment(models.Model):
             # The reviewers' admin list: its default order and its date hierarchy.
             models.Index(fields=["-updated"], name="assessment_updated_idx"),
             models.Index(fields=["assessment_date"], name="assessment_date_idx"),
+            # The outcomes audit counts final assessments by recommendation and rule from
+            # this index alone, without reading the rows (and their guidance JSON).
+            models.Index(
+                fields=["recommendation", "deciding_rule", "status"], name="assessment_rule_idx"
+            ),
         ]
         permissions = [("review_assessment", "Can read every assessment, its result and PDF")]
 

@@ -29,6 +29,7 @@ from assessments.models import Assessment
 from assessments.roles import CLINICIANS, REVIEWERS, ensure_roles
 from outcomes.demo import COMMON
 from outcomes.models import FollowUp, Procedure
+from tests.factories import valid_inputs
 
 ASSESSMENTS = 100_000
 PROCEDURES = 20_000
@@ -53,8 +54,15 @@ DECISIONS = (
 )
 
 
+def _guidance() -> dict:
+    """A frozen guidance of realistic size (about 2 KB of JSON), as every final row carries."""
+    case = Assessment(**valid_inputs(cleft_sign="present", cleft_new_since_index=True))
+    return case.evaluate().to_dict()
+
+
 def _fill():
     rng = random.Random(2026)
+    guidance = _guidance()
     User = get_user_model()
     ensure_roles()
     clinicians = User.objects.bulk_create(
@@ -82,7 +90,8 @@ def _fill():
                 recommendation=recommendation,
                 deciding_rule=rule,
                 scenario="immediate_failure",
-                rules_version="bench",
+                rules_version=guidance["rules_version"],
+                guidance=guidance,
                 finalized_at=FINALIZED_AT,
                 finalized_by=owner,
             )

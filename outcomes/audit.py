@@ -160,7 +160,7 @@ def audit(audit_filter: AuditFilter) -> Audit:
     totals = (
         Assessment.objects.filter(audit_filter.q())
         .values("recommendation", "deciding_rule")
-        .annotate(total=Count("id"))
+        .annotate(total=Count("*"))
         .order_by()
     )
     groups = list(_procedure_groups(audit_filter))
