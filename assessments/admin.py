@@ -23,11 +23,12 @@ from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from accounts import security_log
+from assessments import integrity
+from assessments.audit.access import access_record
+from assessments.models import AccessLogEntry, Assessment
+from assessments.reports import export
 from vertebro_rules import inputs, vocabulary
-
-from . import export, integrity, security_log
-from .access import access_record
-from .models import AccessLogEntry, Assessment
 
 STEP_TITLES = {
     1: "Step 1 — Patient and index procedure",

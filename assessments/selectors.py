@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from .models import Assessment
+from assessments.models import Assessment
 
 REVIEW_PERMISSION = "assessments.review_assessment"
 

@@ -3,10 +3,10 @@
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import security_log
+from assessments import integrity
+from assessments.models import Assessment
 from vertebro_rules import validation
-
-from . import integrity, security_log
-from .models import Assessment
 
 
 class AssessmentNotEditable(Exception):

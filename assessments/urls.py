@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_pdf
+from assessments.questionnaire import views
+from assessments.reports import views as report_views
 
 app_name = "assessments"
 
@@ -17,10 +18,10 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/result/", views.assessment_result, name="result"),
     path("assessments/<uuid:assessment_id>/finalize/", views.assessment_finalize, name="finalize"),
     path("assessments/<uuid:assessment_id>/amend/", views.assessment_amend, name="amend"),
-    path("assessments/<uuid:assessment_id>/report.pdf", views_pdf.assessment_pdf, name="pdf"),
+    path("assessments/<uuid:assessment_id>/report.pdf", report_views.assessment_pdf, name="pdf"),
     path(
         "assessments/<uuid:assessment_id>/report/",
-        views_pdf.report_preview,
+        report_views.report_preview,
         name="report_preview",
     ),
 ]

@@ -25,9 +25,9 @@ from django.test.utils import (
 )
 from django.urls import reverse
 
-from assessments import export
 from assessments.admin import AssessmentAdmin
 from assessments.models import Assessment
+from assessments.reports import export
 from assessments.roles import REVIEWERS, ensure_roles
 from vertebro_rules.inputs import INPUT_FIELD_NAMES
 from vertebro_rules.rules import evaluate

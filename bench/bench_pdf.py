@@ -19,8 +19,8 @@ from django.contrib.auth import get_user_model
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from assessments import pdf
 from assessments.models import Assessment
+from assessments.reports import pdf
 from tests.factories import valid_inputs
 from tests.pdf_helpers import LONG_CASE
 

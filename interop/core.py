@@ -5,7 +5,7 @@ codes, labels), the rules version and the guidance comes from here, so that
 the Questionnaire and the imports follow the one definition of the inputs.
 """
 
-from assessments.steps import STEPS
+from assessments.questionnaire.steps import STEPS
 from vertebro_rules import inputs, validation
 from vertebro_rules import vocabulary as choices
 from vertebro_rules.references import REFERENCES

@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from assessments.access import access_record
+from assessments.audit.access import access_record
 from assessments.selectors import get_assessment_for_viewer
 
 from . import launch

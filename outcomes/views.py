@@ -18,7 +18,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from assessments.access import access_record
+from assessments.audit.access import access_record
 from assessments.models import AccessLogEntry
 from interop.fhir.common import FHIR_JSON
 

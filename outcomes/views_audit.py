@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from assessments.pdf import html_to_pdf
+from assessments.reports.pdf import html_to_pdf
 from assessments.selectors import user_can_review
 
 from .audit import audit

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "accounts",
     "assessments",
     "outcomes",
     "interop",
@@ -98,9 +99,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "assessments.middleware.NoStoreMiddleware",
-    "assessments.middleware.RequestLimitsMiddleware",
-    "assessments.middleware.RequestContextMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
+    "accounts.middleware.RequestLimitsMiddleware",
+    "accounts.middleware.RequestContextMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,7 +109,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "assessments.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -236,7 +237,7 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # A session ends at browser close and after this many minutes without a request
-# (assessments.middleware.IdleTimeoutMiddleware); drafts live in the database, not the session.
+# (accounts.middleware.IdleTimeoutMiddleware); drafts live in the database, not the session.
 VERTEBRO_SESSION_IDLE_MINUTES = env_int("VERTEBRO_SESSION_IDLE_MINUTES", 15)
 if VERTEBRO_SESSION_IDLE_MINUTES < 1:
     raise ImproperlyConfigured("VERTEBRO_SESSION_IDLE_MINUTES must be at least 1.")
@@ -256,12 +257,12 @@ VERTEBRO_PROXY_COUNT = env_int("VERTEBRO_PROXY_COUNT", 0)
 AXES_FAILURE_LIMIT = env_int("VERTEBRO_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("VERTEBRO_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-# ... and 10 failures from one address across user names lock the address (assessments.lockout).
+# ... and 10 failures from one address across user names lock the address (accounts.lockout).
 VERTEBRO_LOCKOUT_ADDRESS_FAILURES = env_int("VERTEBRO_LOCKOUT_ADDRESS_FAILURES", 10)
-AXES_HANDLER = "assessments.lockout.LockoutHandler"
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "assessments.security_views.lockout"
-AXES_CLIENT_IP_CALLABLE = "assessments.security_log.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
+AXES_CLIENT_IP_CALLABLE = "accounts.security_log.client_ip"
 
 # Content Security Policy (django-csp 4): our own origin only; no inline script or style.
 # Bootstrap draws its form controls with data: SVG images, hence img-src data:.
@@ -295,7 +296,7 @@ LOGGING = {
         "no_query_strings": {"()": "vertebro_site.log_redaction.QueryStringFilter"},
     },
     "formatters": {
-        "json": {"()": "assessments.security_log.JsonFormatter"},
+        "json": {"()": "accounts.security_log.JsonFormatter"},
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",

@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from assessments.security_views import PasswordChangeView
+from accounts.views import PasswordChangeView
 
 
 class FaviconView(RedirectView):

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments import security_log
+from accounts import security_log
 
 from .. import launch, selectors
 from ..models import CdsCall

@@ -5,8 +5,8 @@ import hashlib
 
 from django.utils import timezone
 
-from assessments import pdf
 from assessments.models import Assessment
+from assessments.reports import pdf
 
 from .common import assessment_identifier, code_system, patient_subject
 

@@ -20,7 +20,7 @@ FAKE_PDF = b"%PDF-1.7 test document"
 
 @pytest.fixture(autouse=True)
 def _fast_pdf(monkeypatch):
-    monkeypatch.setattr("assessments.pdf.assessment_pdf", lambda assessment: FAKE_PDF)
+    monkeypatch.setattr("assessments.reports.pdf.assessment_pdf", lambda assessment: FAKE_PDF)
 
 
 @pytest.fixture

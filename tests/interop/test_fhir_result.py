@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Assessment
-from assessments.pdf import pdf_filename
+from assessments.reports.pdf import pdf_filename
 from assessments.services import assessment_finalize
 from interop import core
 from interop.fhir.bundle import build_bundle
@@ -117,7 +117,7 @@ def test_the_document_is_the_real_pdf(final):
 
 
 def test_bundle_of_a_final_and_of_a_draft(final, alice, monkeypatch):
-    monkeypatch.setattr("assessments.pdf.assessment_pdf", lambda assessment: FAKE_PDF)
+    monkeypatch.setattr("assessments.reports.pdf.assessment_pdf", lambda assessment: FAKE_PDF)
     bundle = build_bundle(final)
     assert_valid_fhir(bundle)
     assert bundle["type"] == "collection"

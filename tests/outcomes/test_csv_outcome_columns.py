@@ -4,8 +4,8 @@ import csv
 import io
 from datetime import date
 
-from assessments import export
 from assessments.models import Assessment
+from assessments.reports import export
 from tests.outcomes.factories import final_assessment, make_follow_up, make_procedure
 
 

@@ -6,9 +6,9 @@ from datetime import date, datetime, time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from assessments import security_log
-from assessments.export import write_csv
+from accounts import security_log
 from assessments.models import Assessment
+from assessments.reports.export import write_csv
 
 
 def iso_date(raw: str) -> date:

@@ -10,8 +10,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import pdf
 from assessments.models import Assessment
+from assessments.reports import pdf
 
 
 class Command(BaseCommand):

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import backup, security_log
+from accounts import security_log
+from assessments import backup
 
 
 class Command(BaseCommand):

@@ -6,7 +6,8 @@ none), then a summary; exits 1 when any record fails, 0 when all match.
 
 from django.core.management.base import BaseCommand
 
-from assessments import integrity, security_log
+from accounts import security_log
+from assessments import integrity
 from assessments.models import Assessment
 
 

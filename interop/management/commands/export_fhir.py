@@ -5,7 +5,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import security_log
+from accounts import security_log
 from assessments.models import AccessLogEntry, Assessment
 from interop.fhir.bundle import build_bundle
 from interop.fhir.document import build_document_reference

@@ -1,0 +1,319 @@
+"""One form per questionnaire step (spec §1), built from `vertebro_rules.inputs.FIELDS`.
+
+Labels, required-ness and ranges come from the spec's field table; the
+model's field validators and `Assessment.clean` (the cross-field rules) run
+when the form validates, so the forms refuse exactly what `evaluate` and
+finalization refuse.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
+from crispy_forms.utils import TEMPLATE_PACK
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+
+from assessments.models import Assessment
+from vertebro_rules import inputs, vocabulary
+
+# Help texts written for the clinician filling the form (what counts as what).
+HELP_TEXTS = {
+    "patient_ref": "The chart identifier (MRN) as it should appear on the report.",
+    "treated_level": "The vertebra treated at the first (index) vertebroplasty.",
+    "index_procedure_date": "Date of the first vertebroplasty at this level.",
+    "index_cement_volume_ml": "Cement injected at the index procedure, from the procedure note, "
+    "e.g. 4.2. Leave empty if not recorded.",
+    "bmd_t_score": "Lowest T-score on the most recent DXA scan (hip or spine), e.g. -2.8.",
+    "prior_vertebral_fractures": "Vertebral fractures known before the index procedure, "
+    "not counting the treated one.",
+    "assessment_date": "The day you assess the patient (today unless you record an earlier visit).",
+    "initial_response": "How the pain at the treated level evolved after the index procedure.",
+    "recurrence_date": "When the pain at the treated level came back after the relief.",
+    "vas_before_index": "Pain on a 0–10 visual analogue scale before the index procedure.",
+    "vas_current": "Pain on a 0–10 visual analogue scale today; 0 means no pain.",
+    "conservative_therapy_weeks": "Count the weeks of conservative medical therapy for the "
+    "current pain: analgesics, rest or activity modification, bracing, physiotherapy. "
+    "Count from when this episode of pain began; 0 if none.",
+    "mri_performed": "An MRI of the spine since the pain returned or persisted.",
+    "active_fracture_location": "Where the MRI shows an active (edematous) fracture.",
+    "cleft_sign": "A fluid- or gas-filled intravertebral cleft at the treated level: a "
+    "linear or cavitary T2/STIR-bright (fluid) or dark (gas) space in the vertebral body, "
+    "often next to the cement.",
+    "cleft_new_since_index": "Yes when pre-index imaging showed no cleft at this level.",
+    "marrow_edema": "Bone marrow edema at the treated level: T1-hypointense and "
+    "T2/STIR-hyperintense marrow in the vertebral body. Indeterminate when the images "
+    "do not allow a definite reading.",
+    "fluid_at_cement_interface": "T2/STIR-bright fluid signal along the border between "
+    "cement and bone, a sign of a progressing fracture.",
+    "cement_fill": "From CT or radiographs of the index cement. Adequate: the cement fills "
+    "the fractured zone of the vertebral body (typically from end plate to end plate across "
+    "the fracture). Inadequate: incomplete filling, or cement that misses the fracture "
+    "or the cleft.",
+    "prior_cement_leakage": "Cement leakage seen at the index procedure, symptomatic or not.",
+    "point_tenderness": "Tenderness on pressing or percussing the spinous process of the "
+    "treated vertebra.",
+    "neuro_exam": "Baseline neurological examination of the lower limbs (and trunk for "
+    "thoracic levels).",
+    "contraindications": "Tick every one that applies; leave all unticked when there is none.",
+}
+
+YES, NO = "True", "False"
+# Choice values are the str() of the Python value, so a saved answer shows as chosen.
+YES_NO = [(YES, "Yes"), (NO, "No")]
+YES_NO_UNKNOWN = [(YES, "Yes"), (NO, "No"), ("", "Unknown / not recorded")]
+NOT_RECORDED = ("", "Not recorded")
+# Long option lists are drop-downs; short ones are radio buttons (one click, visible at once).
+SELECT_FIELDS = frozenset({"treated_level"})
+
+
+def _blank_choice(spec) -> tuple[str, str]:
+    # The MRI findings are required once an MRI was done; their empty answer exists
+    # so that, without JavaScript, a finding can be withdrawn when no MRI was done.
+    if spec.name in inputs.MRI_FIELDS:
+        return ("", "Not applicable (no MRI)")
+    return NOT_RECORDED
+
+
+def _to_bool(value: str) -> bool:
+    return value == YES
+
+
+def _formfield(db_field, **kwargs):
+    """The form field of a model field, shaped by the spec's FieldSpec."""
+    spec = inputs.FIELDS_BY_NAME.get(db_field.name)
+    if spec is None:
+        return db_field.formfield(**kwargs)
+    common = {
+        "label": spec.label,
+        "required": spec.required_always,
+        "help_text": HELP_TEXTS.get(spec.name, ""),
+    }
+    if isinstance(spec, inputs.BooleanInput):
+        if spec.required_always or spec.absent is not None:
+            # A yes/no with no "unknown": required, or meaning "no" when absent.
+            options, empty = YES_NO, spec.absent
+        else:
+            options, empty = YES_NO_UNKNOWN, None
+        return forms.TypedChoiceField(
+            choices=options, coerce=_to_bool, empty_value=empty, widget=forms.RadioSelect, **common
+        )
+    if isinstance(spec, inputs.MultipleChoiceInput):
+        return forms.MultipleChoiceField(
+            choices=spec.vocabulary.choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if isinstance(spec, inputs.ChoiceInput):
+        if spec.name in SELECT_FIELDS:
+            options = [("", "Choose…"), *spec.vocabulary.choices]
+            widget = forms.Select
+        else:
+            options = [
+                *spec.vocabulary.choices,
+                *([] if spec.required_always else [_blank_choice(spec)]),
+            ]
+            widget = forms.RadioSelect
+        return forms.TypedChoiceField(choices=options, empty_value=None, widget=widget, **common)
+    if isinstance(spec, inputs.DateInput):
+        return db_field.formfield(
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
+        )
+    field = db_field.formfield(**common)
+    if isinstance(spec, inputs.IntegerInput | inputs.DecimalInput):
+        field.widget.attrs.update({"min": str(spec.minimum), "max": str(spec.maximum)})
+        field.widget.attrs["inputmode"] = (
+            "numeric" if isinstance(spec, inputs.IntegerInput) else "decimal"
+        )
+        if isinstance(spec, inputs.DecimalInput):
+            field.widget.attrs["step"] = "0.1"
+    if isinstance(spec, inputs.TextInput):
+        field.widget.attrs["autocomplete"] = "off"
+    return field
+
+
+class Choices(Field):
+    """A radio or checkbox group, one option under the other (see vertebro_forms.py)."""
+
+    template = "assessments/crispy/choice_group.html"
+    inline = False
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, extra_context=None, **kwargs):
+        extra_context = {**(extra_context or {}), "inline": self.inline}
+        return super().render(form, context, template_pack, extra_context=extra_context, **kwargs)
+
+
+class Control(Field):
+    """A text, number, date or select input with its label, message and help text."""
+
+    template = "assessments/crispy/control.html"
+
+
+class InlineChoices(Choices):
+    """A radio or checkbox group with its options side by side."""
+
+    inline = True
+
+
+def _conditional(*fields, when: str, equals: str, **kwargs) -> Div:
+    """A block that static/js/conditional.js shows only while field `when` has value `equals`."""
+    return Div(
+        *fields,
+        css_class="conditional",
+        data_show_when=when,
+        data_show_value=equals,
+        **kwargs,
+    )
+
+
+LAYOUTS = {
+    1: Layout(
+        Row(
+            Column(Control("patient_ref"), css_class="col-md-8"),
+            Column(Control("patient_age"), css_class="col-md-4"),
+        ),
+        InlineChoices("sex"),
+        Row(
+            Column(Control("treated_level"), css_class="col-md-4"),
+            Column(Control("index_procedure_date"), css_class="col-md-8"),
+        ),
+        InlineChoices("fracture_etiology"),
+        Row(
+            Column(Control("index_cement_volume_ml"), css_class="col-md-4"),
+            Column(Control("bmd_t_score"), css_class="col-md-4"),
+            Column(Control("prior_vertebral_fractures"), css_class="col-md-4"),
+        ),
+    ),
+    2: Layout(
+        Row(Column(Control("assessment_date"), css_class="col-md-6")),
+        Choices("initial_response"),
+        _conditional(
+            Row(Column(Control("recurrence_date"), css_class="col-md-6")),
+            when="initial_response",
+            equals=vocabulary.InitialResponse.RELIEF_THEN_RECURRENCE,
+        ),
+        Row(
+            Column(Control("vas_before_index"), css_class="col-md-6"),
+            Column(Control("vas_current"), css_class="col-md-6"),
+        ),
+        Row(Column(Control("conservative_therapy_weeks"), css_class="col-md-8")),
+        InlineChoices("mobility"),
+        InlineChoices("analgesics"),
+    ),
+    3: Layout(
+        InlineChoices("mri_performed"),
+        _conditional(
+            Fieldset(
+                "MRI findings",
+                Choices("active_fracture_location"),
+                InlineChoices("cleft_sign"),
+                InlineChoices("cleft_new_since_index"),
+                InlineChoices("marrow_edema"),
+                InlineChoices("fluid_at_cement_interface"),
+                css_class="mri-findings",
+            ),
+            when="mri_performed",
+            equals=YES,
+        ),
+        Choices("cement_fill"),
+        InlineChoices("prior_cement_leakage"),
+    ),
+    4: Layout(
+        InlineChoices("point_tenderness"),
+        Choices("neuro_exam"),
+        InlineChoices("contraindications"),
+    ),
+}
+
+# A cross-field error about a field of another step is shown on the field of this
+# step that causes it (e.g. a new index date that falls after the saved assessment date).
+RELATED_FIELDS = {
+    "assessment_date": ("index_procedure_date",),
+    "recurrence_date": ("index_procedure_date", "initial_response", "assessment_date"),
+}
+
+
+class StepForm(forms.ModelForm):
+    """Base of the step forms; `step` and `Meta.fields` are set per step."""
+
+    step: int = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "assessment_date" in self.fields and self.instance.assessment_date is None:
+            self.initial["assessment_date"] = timezone.localdate()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = LAYOUTS[self.step]
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        # Model.clean() names fields of other steps; show those on a field of this form.
+        if not hasattr(errors, "error_dict"):
+            return super()._update_errors(errors)
+        mapped: dict[str, list] = {}
+        for name, messages in errors.error_dict.items():
+            if name == NON_FIELD_ERRORS or name in self.fields:
+                mapped.setdefault(name, []).extend(messages)
+                continue
+            target = next((f for f in RELATED_FIELDS.get(name, ()) if f in self.fields), None)
+            label = inputs.FIELDS_BY_NAME[name].label if name in inputs.FIELDS_BY_NAME else name
+            for message in messages:
+                text = " ".join(message.messages)
+                mapped.setdefault(target or NON_FIELD_ERRORS, []).append(
+                    ValidationError(f"{label}: {text}", code="cross_field")
+                )
+        return super()._update_errors(ValidationError(mapped))
+
+    def add_model_errors(self, errors: ValidationError) -> None:
+        """Show errors raised by the model (or a service) on this form's fields."""
+        self._update_errors(errors)
+
+    # The page carries the assessment's version (a hidden input named "version", outside
+    # the form's fields so that no junk in it can become an error the clinician cannot
+    # see): a save from a page built on an older version is refused.
+    def submitted_version(self) -> int | None:
+        """The version the page was built from; None (treated as stale) when absent or garbled."""
+        raw = self.data.get("version", "") if self.is_bound else ""
+        # At most 10 digits (a PositiveIntegerField): int() of a huge string raises ValueError.
+        if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 10:
+            return int(raw)
+        return None
+
+    @property
+    def page_version(self) -> int | str:
+        """The version to put in the page: what was posted back, or the instance's."""
+        if self.is_bound:
+            return self.submitted_version() or ""
+        return "" if self.instance._state.adding else self.instance.version
+
+    def error_summary(self) -> list[dict]:
+        """Every error, in form order, with the id of the input it concerns (for the summary)."""
+        summary = [
+            {"anchor": "step-form", "label": "", "message": message}
+            for message in self.non_field_errors()
+        ]
+        for name in self.Meta.fields:
+            bound = self[name]
+            if not bound.errors:
+                continue
+            multiple = isinstance(
+                bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+            )
+            anchor = f"{bound.auto_id}_0" if multiple else bound.auto_id
+            for message in bound.errors:
+                summary.append({"anchor": anchor, "label": bound.label, "message": message})
+        return summary
+
+
+def _step_form(step: int) -> type[StepForm]:
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": Assessment,
+            "fields": inputs.fields_of_step(step),
+            "formfield_callback": _formfield,
+        },
+    )
+    return type(f"Step{step}Form", (StepForm,), {"Meta": meta, "step": step})
+
+
+STEP_FORMS: dict[int, type[StepForm]] = {step: _step_form(step) for step in (1, 2, 3, 4)}

@@ -1,0 +1,100 @@
+"""The questionnaire's steps (spec §1): which fields each holds and whether it is complete.
+
+Like pretix's checkout steps: each step knows its number, title and fields;
+completeness is asked of the model (`Assessment.is_step_complete`), and one
+function names the first incomplete step, so a later step is never reached
+with an earlier one missing.
+"""
+
+from dataclasses import dataclass
+
+from assessments.models import Assessment
+from vertebro_rules import inputs
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    number: int
+    title: str
+    intro: str
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return inputs.fields_of_step(self.number)
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        1,
+        "Patient and index procedure",
+        "Who the patient is and what was done at the first vertebroplasty.",
+    ),
+    Step(2, "Pain timeline", "How the pain has evolved since the index procedure."),
+    Step(
+        3,
+        "Imaging",
+        "MRI since the pain returned or persisted, and the index cement on CT or radiographs.",
+    ),
+    Step(
+        4,
+        "Examination",
+        "Clinical examination today and any contraindication to a repeat procedure.",
+    ),
+)
+STEP_NUMBERS = tuple(step.number for step in STEPS)
+STEPS_BY_NUMBER = {step.number: step for step in STEPS}
+
+
+def completed_steps(assessment: Assessment | None) -> frozenset[int]:
+    """Numbers of the steps whose required inputs are all given (none for a new assessment)."""
+    if assessment is None:
+        return frozenset()
+    missing = set(assessment.missing_inputs())
+    return frozenset(step.number for step in STEPS if not missing.intersection(step.fields))
+
+
+def first_incomplete_step(assessment: Assessment | None) -> int | None:
+    """The earliest step still missing an input, or None when every step is complete."""
+    done = completed_steps(assessment)
+    return next((number for number in STEP_NUMBERS if number not in done), None)
+
+
+@dataclass(frozen=True, slots=True)
+class StepLink:
+    """One entry of the step indicator."""
+
+    number: int
+    title: str
+    complete: bool
+    current: bool
+    reachable: bool
+
+
+def indicator(assessment: Assessment | None, *, current: int | str) -> list[StepLink]:
+    """The step indicator: every step, which are complete, which one is shown.
+
+    `current` is a step number or "review". A step is reachable (a link) when
+    every step before it is complete.
+    """
+    done = completed_steps(assessment)
+    first_open = next((number for number in STEP_NUMBERS if number not in done), None)
+    links = [
+        StepLink(
+            number=step.number,
+            title=step.title,
+            complete=step.number in done,
+            current=step.number == current,
+            reachable=assessment is not None and (first_open is None or step.number <= first_open),
+        )
+        for step in STEPS
+    ]
+    links.append(
+        StepLink(
+            number=0,
+            title="Review",
+            complete=False,
+            current=current == "review",
+            reachable=assessment is not None and first_open is None,
+        )
+    )
+    return links

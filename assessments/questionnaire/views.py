@@ -1,0 +1,253 @@
+"""The clinician's pages: My assessments, the four steps, review, result, finalize.
+
+Views are thin: fetch the assessment for this user (or 404), bind the form,
+call a service, redirect. Drafts live in the database, so an interrupted
+clinician loses nothing that was saved when they moved on.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments import services
+from assessments.audit.access import access_record
+from assessments.audit.amendments import amendment_links
+from assessments.models import Assessment
+from assessments.questionnaire import presenters, steps
+from assessments.questionnaire.forms import STEP_FORMS
+from assessments.selectors import get_assessment_for_owner, get_assessment_for_viewer
+from outcomes.selectors import follow_ups_due
+from vertebro_rules import validation
+
+PAGE_SIZE = 20
+SEARCH_MAX_LENGTH = 64
+FINAL_MESSAGE = "This assessment is final and can no longer be changed."
+STALE_STATUS = 409
+REFUSED_STATUS = 400
+
+
+@login_required
+@require_GET
+def assessment_list(request):
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    assessments = (
+        Assessment.objects.filter(owner=request.user)
+        .select_related("amends", "amendment")  # the amendment chain, in the same query
+        .only(
+            *("id", "patient_ref", "treated_level", "status", "updated", "recommendation"),
+            *("amends__patient_ref", "amends__finalized_at"),
+            *("amendment__patient_ref", "amendment__status", "amendment__finalized_at"),
+        )
+    )
+    if query:
+        assessments = assessments.filter(patient_ref__icontains=query)
+    page = Paginator(assessments.order_by("-updated", "-created"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "rows": presenters.list_rows(page),
+        "query": query,
+        "follow_ups_due": follow_ups_due(user=request.user, today=timezone.localdate()),
+    }
+    return render(request, "assessments/list.html", context)
+
+
+@login_required
+@require_GET
+def assessment_open(request, assessment_id):
+    """Where a line of My assessments leads: the result, the first incomplete step, or review."""
+    assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
+    if assessment.is_final:
+        return redirect("assessments:result", assessment.pk)
+    first_open = steps.first_incomplete_step(assessment)
+    if first_open is None:
+        return redirect("assessments:review", assessment.pk)
+    return redirect("assessments:step", assessment.pk, first_open)
+
+
+@login_required
+@permission_required("assessments.add_assessment", raise_exception=True)  # Clinicians (issue 5)
+@require_http_methods(["GET", "POST"])
+def assessment_new(request):
+    """Step 1 of a new assessment; the assessment exists once step 1 is valid."""
+    form_class = STEP_FORMS[1]
+    if request.method == "POST":
+        form = form_class(request.POST, instance=Assessment(owner=request.user))
+        if form.is_valid():
+            try:
+                assessment = services.assessment_save_step(
+                    assessment=form.instance,
+                    fields=form.Meta.fields,
+                    expected_version=None,
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_model_errors(error)
+            else:
+                messages.success(request, "Step 1 saved.")
+                return redirect("assessments:step", assessment.pk, 2)
+        return _render_step(request, form, None, 1, status=REFUSED_STATUS)
+    return _render_step(request, form_class(instance=Assessment(owner=request.user)), None, 1)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_step(request, assessment_id, step):
+    if step not in steps.STEPS_BY_NUMBER:
+        raise Http404("No such step.")
+    assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
+    if assessment.is_final:
+        messages.warning(request, FINAL_MESSAGE)
+        return redirect("assessments:result", assessment.pk)
+    first_open = steps.first_incomplete_step(assessment)
+    if first_open is not None and first_open < step:
+        messages.warning(
+            request,
+            f"Complete step {first_open} ({steps.STEPS_BY_NUMBER[first_open].title}) first.",
+        )
+        return redirect("assessments:step", assessment.pk, first_open)
+    # The indicator shows what is saved, not what this request is trying to save.
+    indicator = steps.indicator(assessment, current=step)
+    form_class = STEP_FORMS[step]
+    if request.method == "GET":
+        return _render_step(request, form_class(instance=assessment), assessment, step, indicator)
+
+    form = form_class(request.POST, instance=assessment)
+    if not form.is_valid():
+        return _render_step(request, form, assessment, step, indicator, status=REFUSED_STATUS)
+    try:
+        services.assessment_save_step(
+            assessment=form.instance,
+            fields=form.Meta.fields,
+            expected_version=form.submitted_version(),
+            user=request.user,
+        )
+    except services.StaleAssessment:
+        return _render_step(
+            request, form, assessment, step, indicator, status=STALE_STATUS, stale=True
+        )
+    except services.AssessmentNotEditable:
+        messages.warning(request, FINAL_MESSAGE)
+        return redirect("assessments:result", assessment.pk)
+    except ValidationError as error:
+        form.add_model_errors(error)
+        return _render_step(request, form, assessment, step, indicator, status=REFUSED_STATUS)
+    messages.success(request, f"Step {step} saved.")
+    next_open = steps.first_incomplete_step(form.instance)
+    if next_open is not None and next_open <= step:
+        return redirect("assessments:step", assessment.pk, next_open)
+    if step < steps.STEP_NUMBERS[-1]:
+        return redirect("assessments:step", assessment.pk, step + 1)
+    return redirect("assessments:review", assessment.pk)
+
+
+def _render_step(request, form, assessment, step, indicator=None, *, status=200, stale=False):
+    current = steps.STEPS_BY_NUMBER[step]
+    if assessment is None:
+        action = reverse("assessments:new")
+        back_url = reverse("assessments:list")
+    else:
+        action = reverse("assessments:step", args=[assessment.pk, step])
+        back_url = (
+            reverse("assessments:step", args=[assessment.pk, step - 1])
+            if step > 1
+            else reverse("assessments:list")
+        )
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "step": current,
+        "step_count": len(steps.STEPS),
+        "indicator": indicator or steps.indicator(assessment, current=step),
+        "errors": form.error_summary() if form.is_bound else [],
+        "action": action,
+        "back_url": back_url,
+        "is_last_step": step == steps.STEP_NUMBERS[-1],
+        "stale": stale,
+    }
+    return render(request, "assessments/step.html", context, status=status)
+
+
+@login_required
+@require_GET
+def assessment_review(request, assessment_id):
+    assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
+    if assessment.is_final:
+        messages.warning(request, FINAL_MESSAGE)
+        return redirect("assessments:result", assessment.pk)
+    context = {
+        "assessment": assessment,
+        "groups": presenters.answer_groups(assessment),
+        "indicator": steps.indicator(assessment, current="review"),
+        **presenters.live_guidance(assessment, today=timezone.localdate()),
+    }
+    return render(request, "assessments/review.html", context)
+
+
+@login_required
+@require_GET
+def assessment_result(request, assessment_id):
+    assessment = get_assessment_for_viewer(user=request.user, assessment_id=assessment_id)
+    if assessment.is_final:
+        # A final assessment shows what was frozen, never a re-evaluation.
+        live = presenters.frozen_guidance(assessment)
+    else:
+        live = presenters.live_guidance(assessment, today=timezone.localdate())
+    context = {
+        "assessment": assessment,
+        "is_owner": assessment.owner_id == request.user.pk,
+        "links": amendment_links(assessment, user=request.user),
+        **live,
+    }
+    access_record(request=request, assessment=assessment, kind="result")
+    return render(request, "assessments/result.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_finalize(request, assessment_id):
+    assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
+    if assessment.is_final:
+        messages.warning(request, FINAL_MESSAGE)
+        return redirect("assessments:result", assessment.pk)
+    live = presenters.live_guidance(assessment, today=timezone.localdate())
+    if live["guidance"] is None:
+        messages.warning(request, "Complete every step before finalizing.")
+        return redirect("assessments:review", assessment.pk)
+    if request.method == "POST":
+        try:
+            services.assessment_finalize(assessment=assessment, user=request.user)
+        except services.AssessmentNotEditable:
+            messages.warning(request, FINAL_MESSAGE)
+        except validation.InvalidInput:
+            messages.error(request, "This assessment cannot be finalized yet; see below.")
+            return redirect("assessments:review", assessment.pk)
+        else:
+            messages.success(request, "Assessment finalized. Its guidance is now frozen.")
+        return redirect("assessments:result", assessment.pk)
+    return render(request, "assessments/finalize.html", {"assessment": assessment, **live})
+
+
+@login_required
+@require_POST
+def assessment_amend(request, assessment_id):
+    """Start (or resume) the amendment of a final assessment; only its owner may."""
+    assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
+    try:
+        amendment = services.assessment_amend(assessment=assessment, user=request.user)
+    except services.NotAmendable as refusal:
+        messages.warning(request, str(refusal))
+        return redirect("assessments:result", assessment.pk)
+    messages.success(
+        request,
+        "Amendment started: a new draft pre-filled from the final assessment, which stays "
+        "unchanged. Correct what needs correcting, then finalize the amendment.",
+    )
+    return redirect("assessments:step", amendment.pk, 1)
