@@ -21,7 +21,8 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 TODAY_FOR_FACTORY = "2026-11-25"
 RECURRENCE = {
     "initial_response": "relief_then_recurrence",
-    "recurrence_date": "2026-10-05",
+    "index_procedure_date": "2026-06-01",
+    "recurrence_date": "2026-09-01",
     "assessment_date": "2026-11-20",
     "conservative_therapy_weeks": 8,
     "cleft_sign": "present",

@@ -37,7 +37,7 @@ def test_finalizing_freezes_the_guidance_and_who_finalized_it_when(alice):
     assert assessment.is_final
     assert assessment.guidance == expected
     assert assessment.guidance["recommendation"] == "repeat_indicated"
-    assert assessment.rules_version == "2026.1"
+    assert assessment.rules_version == "2026.2"
     assert assessment.finalized_by == alice
     assert assessment.finalized_at == NOW
     assert assessment.version == version + 1

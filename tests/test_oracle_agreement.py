@@ -1,9 +1,10 @@
-"""`evaluate --jsonl -` agrees with an independent reading of the spec (tests/spec_oracle.py)
+"""`evaluate --jsonl -` agrees with an independent reading of the spec (tests/rules/spec_oracle.py)
 on thousands of random valid cases and on named clinical vignettes, all in one process."""
 
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -50,15 +51,23 @@ VIGNETTES = json.loads(
   ["discitis at the treated level", "R2",
    {"contraindications": ["active_infection", "canal_compromise"]}],
   ["pain-free at follow-up", "R3",
-   {"initial_response": "ongoing_relief", "vas_current": 0, "assessment_date": "2026-09-01"}],
+   {"initial_response": "ongoing_relief", "vas_current": 0, "assessment_date": "2026-09-01",
+    "active_fracture_location": "none_identified", "marrow_edema": "absent"}],
+  ["still relieved at L1, VAS 7 from another source", "R3",
+   {"initial_response": "ongoing_relief", "vas_current": 7, "assessment_date": "2026-09-01",
+    "active_fracture_location": "none_identified", "marrow_edema": "absent"}],
   ["seen on day 3 still in pain", "R4",
    {"assessment_date": "2026-06-04"}],
+  ["pain back on day 1, seen on day 3", "R4",
+   {"initial_response": "relief_then_recurrence", "recurrence_date": "2026-06-02",
+    "assessment_date": "2026-06-04", "conservative_therapy_weeks": 0}],
   ["adjacent L2 fracture at 10 weeks", "R5",
    {"initial_response": "relief_then_recurrence", "recurrence_date": "2026-08-05",
     "assessment_date": "2026-08-10", "active_fracture_location": "adjacent_level",
-    "patient_age": 81}],
-  ["non-adjacent T8 fracture", "R5",
-   {"active_fracture_location": "non_adjacent_level", "assessment_date": "2026-11-01"}],
+    "conservative_therapy_weeks": 1, "patient_age": 81}],
+  ["non-adjacent T8 fracture, L1 quiet", "R5",
+   {"active_fracture_location": "non_adjacent_level", "assessment_date": "2026-11-01",
+    "marrow_edema": "absent"}],
   ["recurrence, no MRI yet, tenderness not examined", "R6",
    {"initial_response": "relief_then_recurrence", "recurrence_date": "2026-09-01",
     "assessment_date": "2026-09-20", "mri_performed": false, "active_fracture_location": null,
@@ -73,19 +82,33 @@ VIGNETTES = json.loads(
   ["recurrence after 5 weeks of therapy", "R9",
    {"initial_response": "relief_then_recurrence", "recurrence_date": "2026-09-01",
     "assessment_date": "2026-10-10", "conservative_therapy_weeks": 5, "cleft_sign": "present"}],
+  ["recurrence 10 days old with a cleft", "R9",
+   {"initial_response": "relief_then_recurrence", "recurrence_date": "2026-09-01",
+    "assessment_date": "2026-09-11", "conservative_therapy_weeks": 2, "cleft_sign": "present"}],
   ["unrelieved at day 32 with poor fill", "R10",
    {"assessment_date": "2026-07-03", "bmd_t_score": -3.4, "prior_vertebral_fractures": 3}],
+  ["pain back on day 10, seen on day 17 with a persistent cleft", "R10",
+   {"initial_response": "relief_then_recurrence", "recurrence_date": "2026-06-11",
+    "conservative_therapy_weeks": 1, "cement_fill": "adequate", "cleft_sign": "present"}],
   ["unrelieved at day 4 with good fill", "R11",
    {"assessment_date": "2026-06-05", "cement_fill": "adequate", "neuro_exam": "chronic_stable_deficit"}],
   ["recurrence with a new cleft", "R12",
-   {"initial_response": "relief_then_recurrence", "recurrence_date": "2026-10-01",
+   {"initial_response": "relief_then_recurrence", "recurrence_date": "2026-09-01",
     "assessment_date": "2026-11-20", "conservative_therapy_weeks": 7, "cleft_sign": "present",
-    "cleft_new_since_index": true, "cement_fill": "adequate", "fracture_etiology": "neoplastic"}],
+    "cleft_new_since_index": true, "cement_fill": "adequate"}],
   ["persistent pain at day 33, edema and fluid, 6 weeks of therapy", "R13",
    {"assessment_date": "2026-07-04", "conservative_therapy_weeks": 6,
     "fluid_at_cement_interface": true, "index_cement_volume_ml": null}],
   ["persistent pain at day 33 with too little therapy", "R9",
-   {"assessment_date": "2026-07-04", "conservative_therapy_weeks": 5}]
+   {"assessment_date": "2026-07-04", "conservative_therapy_weeks": 5}],
+  ["VAS 1 with a cleft at day 17", "R14",
+   {"vas_current": 1, "cleft_sign": "present"}],
+  ["recurrence with a new cleft in a neoplastic fracture", "R15",
+   {"initial_response": "relief_then_recurrence", "recurrence_date": "2026-09-01",
+    "assessment_date": "2026-11-20", "conservative_therapy_weeks": 7, "cleft_sign": "present",
+    "cleft_new_since_index": true, "cement_fill": "adequate", "fracture_etiology": "neoplastic"}],
+  ["traumatic fracture of a 35-year-old, unrelieved with poor fill", "R15",
+   {"fracture_etiology": "traumatic", "patient_age": 35, "bmd_t_score": null}]
 ]
 """
 )
@@ -108,18 +131,26 @@ def edge_or_any(rng: random.Random, edges: list, low: int, high: int) -> int:
 
 def random_valid_case(rng: random.Random) -> dict:
     """A valid case in the JSON form, drawn field by field with the spec's cut-offs often."""
-    days_back = edge_or_any(rng, [0, 1, 3, 4, 5, 31, 32, 33, 34, 200], 0, 15000)
+    days_back = edge_or_any(rng, [0, 1, 3, 4, 5, 31, 32, 33, 34, 75, 200], 0, 15000)
     index_date = ANCHOR - timedelta(days=days_back)
-    days = edge_or_any(rng, [0, 1, 3, 4, 32, 33, 60], 0, days_back)
+    days = edge_or_any(rng, [0, 1, 3, 4, 32, 33, 60, 74, 75], 0, days_back)
     days = min(days, days_back)
     assessment_date = index_date + timedelta(days=days)
     response = weighted(rng, {"no_relief": 5, "relief_then_recurrence": 5, "ongoing_relief": 1})
     recurrence_date = None
+    weeks = edge_or_any(rng, [0, 5, 6, 520], 0, 520)
     if response == "relief_then_recurrence":
         if days == 0:
             response = rng.choice(["no_relief", "ongoing_relief"])
         else:
-            recurrence_date = index_date + timedelta(days=rng.randint(1, days))
+            # The day the pain returned: often beside the 32 days of an early recurrence
+            # and the 42 days of R9.
+            days_to = edge_or_any(rng, [1, 31, 32, 33, days - 42, days - 41, days], 1, days)
+            days_to = min(max(days_to, 1), days)
+            recurrence_date = index_date + timedelta(days=days_to)
+            # §1: no more weeks of therapy than weeks since the pain returned (rounded up).
+            limit = (days - days_to + 6) // 7
+            weeks = rng.choice([limit, min(weeks, limit), rng.randint(0, limit)])
     case = {
         "patient_ref": f"RND-{rng.randint(0, 10**9)}",
         "patient_age": edge_or_any(rng, [18, 74, 75, 120], 18, 120),
@@ -127,15 +158,17 @@ def random_valid_case(rng: random.Random) -> dict:
         "treated_level": rng.choice(vocabulary.VertebralLevel.values),
         "index_procedure_date": index_date.isoformat(),
         "index_cement_volume_ml": rng.choice([None, 0.5, 20.0, rng.randint(5, 200) / 10]),
-        "fracture_etiology": rng.choice(vocabulary.FractureEtiology.values),
+        "fracture_etiology": weighted(
+            rng, {"osteoporotic": 6, "neoplastic": 1, "traumatic": 1, "other": 1}
+        ),
         "bmd_t_score": rng.choice([None, -7.0, -2.6, -2.5, -2.4, 4.0, rng.randint(-70, 40) / 10]),
         "prior_vertebral_fractures": edge_or_any(rng, [0, 1, 2, 25], 0, 25),
         "assessment_date": assessment_date.isoformat(),
         "initial_response": response,
         "recurrence_date": recurrence_date and recurrence_date.isoformat(),
         "vas_before_index": rng.choice([None, rng.randint(0, 10)]),
-        "vas_current": rng.choice([0, 1, 10]) if rng.random() < 0.2 else rng.randint(1, 10),
-        "conservative_therapy_weeks": edge_or_any(rng, [0, 5, 6, 520], 0, 520),
+        "vas_current": rng.choice([0, 1, 3, 4, 10]) if rng.random() < 0.3 else rng.randint(1, 10),
+        "conservative_therapy_weeks": weeks,
         "mobility": rng.choice([None, *vocabulary.Mobility.values]),
         "analgesics": rng.choice([None, *vocabulary.Analgesics.values]),
         "mri_performed": rng.random() < 0.85,
@@ -160,16 +193,26 @@ def random_valid_case(rng: random.Random) -> dict:
                 "non_adjacent_level": 1,
             },
         )
+        if response == "ongoing_relief" and location == "treated_level":
+            location = rng.choice(["none_identified", "adjacent_level", "non_adjacent_level"])
         findings = {"present": 4, "absent": 4, "indeterminate": 1}
         edema = weighted(rng, findings)
-        if location == "none_identified" and edema == "present":
-            edema = rng.choice(["absent", "indeterminate"])
+        cleft = weighted(rng, findings)
+        fluid = rng.random() < 0.25
+        if location == "none_identified":
+            # §1: no positive sign of activity beside "no active fracture identified".
+            edema = edema if edema != "present" else rng.choice(["absent", "indeterminate"])
+            cleft = cleft if cleft != "present" else rng.choice(["absent", "indeterminate"])
+            fluid = False
+        if location == "treated_level" and edema == cleft == "absent" and not fluid:
+            # §1: an active fracture at the treated level shows at least one sign.
+            edema = rng.choice(["present", "indeterminate"])
         case.update(
             active_fracture_location=location,
             marrow_edema=edema,
-            cleft_sign=weighted(rng, findings),
+            cleft_sign=cleft,
             cleft_new_since_index=rng.choice([None, True, False]),
-            fluid_at_cement_interface=rng.random() < 0.25,
+            fluid_at_cement_interface=fluid,
         )
     else:
         case["fluid_at_cement_interface"] = rng.choice([None, False])
@@ -202,13 +245,23 @@ def evaluate_in_one_process(cases: list[dict]) -> list[dict]:
     return [json.loads(line) for line in process.stdout.decode().splitlines()]
 
 
+WOULD_APPLY = re.compile(r"For an osteoporotic fracture, (R1[0-3]) would apply: ")
+
+
 def compared(result: dict) -> dict:
+    """The command's output in the oracle's terms (ids, references and day counts)."""
+    (reason,) = result["reasons"]
+    would_apply = WOULD_APPLY.search(reason["text"])
     return {
         "scenario": result["scenario"],
         "recommendation": result["recommendation"],
-        "rule": result["reasons"][0]["rule"],
+        "rule": reason["rule"],
+        "rule_refs": reason["refs"],
+        "would_apply": would_apply and would_apply.group(1),
         "missing": result["missing"],
         "notes": [note["id"] for note in result["notes"]],
+        "note_refs": {note["id"]: note["refs"] for note in result["notes"]},
+        "references": [reference["id"] for reference in result["references"]],
         "days_since_index": result["days_since_index"],
         "days_since_recurrence": result["days_since_recurrence"],
     }
@@ -233,13 +286,19 @@ def test_the_command_agrees_with_the_oracle_on_every_random_case(agreement):
     assert disagreements == [], f"{len(disagreements)} disagreements; first: {disagreements[0]}"
 
 
+def test_every_result_is_of_rules_version_2026_2(agreement):
+    _, _, results = agreement
+    assert {result["rules_version"] for result in results} == {"2026.2"}
+
+
 def test_the_random_cases_reach_every_scenario_rule_and_note(agreement):
     vignettes, _, results = agreement
     randoms = [compared(result) for result in results[len(vignettes) :]]
     assert len(randoms) >= 3000
     assert {r["scenario"] for r in randoms} == set(vocabulary.Scenario.values)
-    assert {r["rule"] for r in randoms} == {f"R{n}" for n in range(1, 14)}
-    assert {note for r in randoms for note in r["notes"]} == {f"N{n}" for n in range(1, 11)}
+    assert {r["rule"] for r in randoms} == {f"R{n}" for n in range(1, 16)}
+    assert {r["would_apply"] for r in randoms} == {None, "R10", "R11", "R12", "R13"}
+    assert {note for r in randoms for note in r["notes"]} == {f"N{n}" for n in range(1, 12)}
     assert {item for r in randoms for item in r["missing"]} == set(vocabulary.WorkupItem.values)
 
 

@@ -128,8 +128,8 @@ def test_a_contraindicated_case_names_every_contraindication(alice):
     assert "Contraindicated" in text
     assert assessment.guidance["reasons"][0]["text"] in text
     assert (
-        "Active infection; Uncorrectable coagulopathy; Allergy to bone cement; "
-        "Spinal canal compromise" in text
+        "Active infection; Uncorrectable coagulopathy; Allergy to cement (PMMA) components; "
+        "Spinal canal compromise (retropulsion, posterior wall defect)" in " ".join(text.split())
     )
 
 

@@ -30,7 +30,7 @@ def test_a_final_report_keeps_its_frozen_reasons_when_the_rules_change(alice, re
     text = document_text(pdf.assessment_pdf(final))
     assert frozen_reason in text
     assert CHANGED not in text
-    assert "Rules version 2026.1" in text
+    assert "Rules version 2026.2" in text
 
 
 def test_a_draft_report_follows_the_current_rules(alice, rules_rewritten):

@@ -52,11 +52,13 @@ NO_MRI = {
     "cleft_new_since_index": None,
 }
 
-# Relief after the index procedure of 2026-10-01, pain back on 2026-10-05, seen 2026-11-20
-# after 8 weeks of therapy, with a cleft and edema at the treated level: R12.
+# Index procedure on 2026-06-01, relief, pain back on 2026-09-01 (day 92: not an early
+# recurrence), seen 2026-11-20 (80 days later) after 8 weeks of therapy, with a cleft and
+# edema at the treated level: R12.
 RECURRENCE = {
+    "index_procedure_date": date(2026, 6, 1),
     "initial_response": "relief_then_recurrence",
-    "recurrence_date": date(2026, 10, 5),
+    "recurrence_date": date(2026, 9, 1),
     "assessment_date": date(2026, 11, 20),
     "conservative_therapy_weeks": 8,
     "cleft_sign": "present",

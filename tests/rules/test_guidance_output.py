@@ -1,4 +1,4 @@
-"""The guidance value object and its JSON form (guidance-rules.md §6, §7)."""
+"""The guidance value object and its JSON form (guidance-rules.md §6, §7, rules 2026.2)."""
 
 import dataclasses
 import json
@@ -16,7 +16,7 @@ RECURRENCE = {
     "initial_response": "relief_then_recurrence",
     "recurrence_date": date(2026, 10, 5),
     "assessment_date": date(2026, 11, 20),
-    "conservative_therapy_weeks": 8,
+    "conservative_therapy_weeks": 6,
     "cleft_sign": "present",
 }
 # One case per recommendation, with the words its headline must carry.
@@ -47,13 +47,14 @@ def test_the_json_form_has_exactly_the_keys_of_the_spec_in_its_order():
         "notes",
         "days_since_index",
         "days_since_recurrence",
+        "references",
         "disclaimer",
     ]
 
 
 def test_the_json_form_of_the_spec_example():
     result = guidance_for().to_dict()
-    assert result["rules_version"] == "2026.1"
+    assert result["rules_version"] == "2026.2"
     assert result["scenario"] == "immediate_failure"
     assert result["recommendation"] == "repeat_indicated"
     assert result["headline"] == "Repeat vertebroplasty is indicated at L1."
@@ -81,6 +82,7 @@ def test_the_json_form_is_plain_json_that_round_trips():
         assert isinstance(item["text"], str)
         assert item["text"]
         assert all(isinstance(ref, int) and ref in REFERENCES for ref in item["refs"])
+    assert all(list(reference) == ["id", "text"] for reference in result["references"])
 
 
 @pytest.mark.parametrize("level", VertebralLevel.values)
@@ -113,7 +115,7 @@ def test_not_indicated_does_not_read_as_indicated():
 def test_every_result_carries_the_disclaimer_and_rules_version(overrides):
     result = guidance_for(**overrides).to_dict()
     assert result["disclaimer"] == DISCLAIMER
-    assert result["rules_version"] == "2026.1"
+    assert result["rules_version"] == "2026.2"
 
 
 def test_the_guidance_cannot_be_changed():
@@ -148,8 +150,28 @@ def test_the_inputs_cannot_be_changed():
 def test_cited_refs_are_the_references_of_the_reasons_and_notes_ascending():
     guidance = guidance_for(patient_age=80)
     cited = {ref for item in (*guidance.reasons, *guidance.notes) for ref in item.refs}
-    assert guidance.cited_refs == tuple(sorted(cited))
-    assert guidance.cited_refs == (1, 2, 3, 4, 5, 6, 7)
+    assert tuple(guidance.cited_refs) == tuple(sorted(cited))
+    assert tuple(guidance.cited_refs) == (1, 2, 3, 4, 5, 6, 7)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "cited"),
+    [
+        ({}, [1, 2, 3, 4, 7]),
+        ({"patient_age": 80}, [1, 2, 3, 4, 5, 6, 7]),
+        ({"neuro_exam": "new_deficit"}, [4]),
+        ({"contraindications": ["active_infection"], "fracture_etiology": "traumatic"}, [3, 4]),
+        ({"contraindications": ["active_infection"], "bmd_t_score": None}, [3, 4, 7]),
+        ({"active_fracture_location": "adjacent_level", "marrow_edema": "absent"}, [4, 5, 7]),
+    ],
+)
+def test_the_json_lists_the_cited_references_ascending_with_the_text_the_report_prints(
+    overrides, cited
+):
+    result = guidance_for(**overrides).to_dict()
+    assert [reference["id"] for reference in result["references"]] == cited
+    for reference in result["references"]:
+        assert reference["text"] == REFERENCES[reference["id"]]
 
 
 def test_the_evidence_list_is_numbered_as_in_the_spec():
@@ -161,6 +183,42 @@ def test_the_evidence_list_is_numbered_as_in_the_spec():
     assert "58.8–63.8%" in REFERENCES[5]
     assert "92.2%" in REFERENCES[6]
     assert "prevention" in REFERENCES[7]
+
+
+SOURCES = {
+    2: (
+        "Repeat percutaneous vertebroplasty for recurrent pain arising from previously "
+        "treated vertebrae in patients with osteoporotic vertebral compression fractures"
+    ),
+    3: (
+        "Progression of Vertebral Compression Fractures After Previous Vertebral "
+        "Augmentation: Technical Reasons for Recurrent Fractures in a Previously Treated "
+        "Vertebra"
+    ),
+    5: (
+        "Repeated and multiple new vertebral compression fractures after percutaneous "
+        "transpedicular vertebroplasty"
+    ),
+}
+
+
+@pytest.mark.parametrize("number", sorted(SOURCES))
+def test_references_2_3_and_5_name_their_published_source(number):
+    assert SOURCES[number] in REFERENCES[number]
+    assert "identified by its abstract" not in REFERENCES[number]
+
+
+def test_reference_3_names_its_journal_and_reference_5_its_authors():
+    assert "Cureus" in REFERENCES[3]
+    assert "review" in REFERENCES[3]
+    assert "Tseng YY, Yang TC, Tu PH, Lo YL, Yang ST" in REFERENCES[5]
+
+
+@pytest.mark.parametrize("number", [1, 4, 6, 7])
+def test_the_other_references_stay_descriptions_without_a_source(number):
+    assert "Source" not in REFERENCES[number]
+    assert "“" not in REFERENCES[number]
+    assert not any(title in REFERENCES[number] for title in SOURCES.values())
 
 
 def test_the_same_inputs_give_the_same_guidance():

@@ -6,10 +6,10 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.rules.spec_oracle import oracle
+from tests.rules.spec_oracle import conservative_weeks_limit, oracle, refusals
 from vertebro_rules import vocabulary
 from vertebro_rules.rules import evaluate
-from vertebro_rules.validation import to_inputs, validate_values
+from vertebro_rules.validation import InvalidInput, to_inputs, validate_values
 
 TODAY = date(2026, 11, 25)
 EARLIEST = date(1985, 1, 1)
@@ -27,12 +27,15 @@ RULE_RECOMMENDATIONS = {
     "R11": "repeat_may_be_considered",
     "R12": "repeat_indicated",
     "R13": "repeat_may_be_considered",
+    "R14": "continue_conservative",
+    "R15": "repeat_may_be_considered",
 }
 # The spec's lists (§3, §4), written out here rather than read from vertebro_rules.vocabulary.
 SPEC_SCENARIOS = {
     "no_current_pain",
     "adjacent_level_fracture",
     "non_adjacent_fracture",
+    "treated_level_relieved",
     "too_early",
     "immediate_failure",
     "persistent_pain",
@@ -51,10 +54,11 @@ def one_decimal(low: str, high: str):
 
 
 @st.composite
-def valid_values(draw) -> dict:
-    """Complete inputs that pass validation, with the spec's boundaries drawn often."""
+def drawn_values(draw) -> dict:
+    """Complete inputs that pass every rule of §1 but the cross-field rules new in 2026.2,
+    with the spec's boundaries drawn often."""
     index = draw(st.sampled_from([EARLIEST, TODAY]) | st.dates(EARLIEST, TODAY))
-    offset = draw(st.sampled_from([0, 3, 4, 32, 33, 41, 42]) | st.integers(0, 20_000))
+    offset = draw(st.sampled_from([0, 3, 4, 32, 33, 41, 42, 74, 75]) | st.integers(0, 20_000))
     assessment = min(index + timedelta(days=offset), TODAY)
     response = draw(st.sampled_from(vocabulary.InitialResponse.values))
     recurrence = None
@@ -62,7 +66,11 @@ def valid_values(draw) -> dict:
         if assessment == index:
             response = "no_relief"
         else:
-            recurrence = draw(st.dates(index + timedelta(days=1), assessment))
+            days = (assessment - index).days
+            days_to = draw(
+                st.sampled_from([1, 32, 33, days - 41, days - 42]) | st.integers(1, days)
+            )
+            recurrence = index + timedelta(days=min(max(days_to, 1), days))
     values = {
         "patient_ref": draw(st.text(st.characters(codec="utf-8"), min_size=1, max_size=64)),
         "patient_age": draw(st.integers(18, 120)),
@@ -77,7 +85,7 @@ def valid_values(draw) -> dict:
         "initial_response": response,
         "recurrence_date": recurrence,
         "vas_before_index": draw(optional(st.integers(0, 10))),
-        "vas_current": draw(st.integers(0, 10)),
+        "vas_current": draw(st.sampled_from([0, 3, 4]) | st.integers(0, 10)),
         "conservative_therapy_weeks": draw(st.sampled_from([5, 6]) | st.integers(0, 520)),
         "mobility": draw(optional(st.sampled_from(vocabulary.Mobility.values))),
         "analgesics": draw(optional(st.sampled_from(vocabulary.Analgesics.values))),
@@ -106,6 +114,32 @@ def valid_values(draw) -> dict:
         values["fluid_at_cement_interface"] = draw(st.sampled_from([None, False]))
     if not values["patient_ref"].strip() or not values["patient_ref"].isprintable():
         values["patient_ref"] = "MRN-1"
+    return values
+
+
+@st.composite
+def valid_values(draw) -> dict:
+    """Complete inputs that pass validation: drawn, then made consistent as §1 asks."""
+    values = draw(drawn_values())
+    if values["initial_response"] == "relief_then_recurrence":
+        days = (values["assessment_date"] - values["recurrence_date"]).days
+        limit = conservative_weeks_limit(days)
+        values["conservative_therapy_weeks"] = draw(st.sampled_from([0, limit]))
+    if values["mri_performed"]:
+        location = values["active_fracture_location"]
+        if values["initial_response"] == "ongoing_relief" and location == "treated_level":
+            values["active_fracture_location"] = location = "none_identified"
+            values["marrow_edema"] = "absent"
+        if location == "none_identified":
+            values["cleft_sign"] = draw(st.sampled_from(["absent", "indeterminate"]))
+            values["fluid_at_cement_interface"] = False
+        positive = (
+            values["marrow_edema"] == "present"
+            or values["cleft_sign"] == "present"
+            or values["fluid_at_cement_interface"]
+        )
+        if location == "treated_level" and not positive:
+            values["cleft_sign"] = draw(st.sampled_from(["present", "indeterminate"]))
     return values
 
 
@@ -141,3 +175,31 @@ def test_evaluation_agrees_with_the_independent_reading_of_the_spec(values):
     assert [note.id for note in guidance.notes] == expected["notes"]
     assert guidance.days_since_index == expected["days_since_index"]
     assert guidance.days_since_recurrence == expected["days_since_recurrence"]
+    assert list(guidance.reasons[0].refs) == expected["rule_refs"]
+    assert {note.id: list(note.refs) for note in guidance.notes} == expected["note_refs"]
+    result = guidance.to_dict()
+    assert result["rules_version"] == "2026.2"
+    assert [reference["id"] for reference in result["references"]] == expected["references"]
+
+
+@CI_SETTINGS
+@given(valid_values())
+def test_no_sentence_says_there_is_nothing_to_treat_when_there_is_pain(values):
+    guidance = evaluate(to_inputs(values))
+    texts = [guidance.headline, *(item.text for item in (*guidance.reasons, *guidance.notes))]
+    if values["vas_current"] > 0:
+        assert not any("nothing to treat" in text for text in texts)
+    if values["fracture_etiology"] != "osteoporotic":
+        assert guidance.recommendation != "repeat_indicated"
+
+
+@CI_SETTINGS
+@given(drawn_values())
+def test_validation_refuses_exactly_the_contradictions_of_the_spec(values):
+    expected = refusals(values)
+    try:
+        validate_values(values, today=TODAY)
+    except InvalidInput as invalid:
+        assert set(invalid.errors) == expected
+    else:
+        assert expected == set()

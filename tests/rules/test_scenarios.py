@@ -1,4 +1,4 @@
-"""Scenarios (guidance-rules.md §3) and the derived day counts (§2)."""
+"""Scenarios (guidance-rules.md §3, rules 2026.2) and the derived day counts (§2)."""
 
 from datetime import date, timedelta
 
@@ -40,26 +40,76 @@ def test_the_day_boundaries_decide_the_rule(days, rule):
     assert guidance_for(assessment_date=day(days)).reasons[0].rule == rule
 
 
-@pytest.mark.parametrize("days", [1, 3, 4, 32, 33, 300])
-def test_relief_then_recurrence_is_a_delayed_recurrence_whatever_the_day(days):
-    guidance = guidance_for(
+def recurrence(days_to: int, days: int, **overrides):
+    """Pain back `days_to` days after the index procedure, seen on day `days`."""
+    return guidance_for(
         initial_response="relief_then_recurrence",
-        recurrence_date=day(1),
+        recurrence_date=day(days_to),
         assessment_date=day(days),
+        conservative_therapy_weeks=0,
+        **overrides,
     )
-    assert guidance.scenario == "delayed_recurrence"
 
 
-def test_ongoing_relief_is_no_current_pain_even_with_pain_scored():
-    assert guidance_for(initial_response="ongoing_relief", vas_current=7).scenario == (
-        "no_current_pain"
-    )
+@pytest.mark.parametrize(
+    ("days_to", "days", "scenario"),
+    [
+        (1, 2, "too_early"),
+        (1, 3, "too_early"),
+        (1, 4, "immediate_failure"),
+        (10, 17, "immediate_failure"),
+        (32, 32, "immediate_failure"),
+        (20, 33, "persistent_pain"),
+        (32, 300, "persistent_pain"),
+        (33, 33, "delayed_recurrence"),
+        (33, 300, "delayed_recurrence"),
+        (400, 800, "delayed_recurrence"),
+    ],
+)
+def test_pain_back_within_32_days_is_a_failure_of_the_index_procedure(days_to, days, scenario):
+    assert recurrence(days_to, days).scenario == scenario
+
+
+RELIEVED = {
+    "initial_response": "ongoing_relief",
+    "active_fracture_location": "none_identified",
+    "marrow_edema": "absent",
+}
+
+
+@pytest.mark.parametrize("vas", [1, 3, 7, 10])
+@pytest.mark.parametrize("days", [1, 17, 300])
+def test_ongoing_relief_with_current_pain_is_the_treated_level_relieved(vas, days):
+    guidance = guidance_for(**RELIEVED, vas_current=vas, assessment_date=day(days))
+    assert guidance.scenario == "treated_level_relieved"
+
+
+def test_ongoing_relief_without_pain_is_no_current_pain():
+    assert guidance_for(**RELIEVED, vas_current=0).scenario == "no_current_pain"
+
+
+@pytest.mark.parametrize(
+    ("location", "scenario"),
+    [
+        ("adjacent_level", "adjacent_level_fracture"),
+        ("non_adjacent_level", "non_adjacent_fracture"),
+    ],
+)
+def test_a_new_fracture_at_another_level_outranks_ongoing_relief(location, scenario):
+    guidance = guidance_for(**{**RELIEVED, "active_fracture_location": location}, vas_current=6)
+    assert guidance.scenario == scenario
 
 
 @pytest.mark.parametrize("response", ["no_relief", "relief_then_recurrence"])
 def test_a_current_pain_score_of_zero_is_no_current_pain(response):
-    recurrence = day(2) if response == "relief_then_recurrence" else None
-    guidance = guidance_for(initial_response=response, recurrence_date=recurrence, vas_current=0)
+    recurrence_date = day(2) if response == "relief_then_recurrence" else None
+    guidance = guidance_for(
+        initial_response=response,
+        recurrence_date=recurrence_date,
+        vas_current=0,
+        assessment_date=day(17),
+        conservative_therapy_weeks=0,
+    )
     assert guidance.scenario == "no_current_pain"
 
 
@@ -81,7 +131,11 @@ def test_no_current_pain_comes_before_a_fracture_at_another_level():
         {"assessment_date": day(2)},  # would be too early
         {"assessment_date": day(17)},  # would be immediate failure
         {"assessment_date": day(90)},  # would be persistent pain
-        {"initial_response": "relief_then_recurrence", "recurrence_date": day(30)},
+        {
+            "initial_response": "relief_then_recurrence",
+            "recurrence_date": day(30),
+            "conservative_therapy_weeks": 0,
+        },
     ],
 )
 def test_a_fracture_at_another_level_comes_before_the_pain_timeline(location, scenario, timeline):
@@ -91,31 +145,30 @@ def test_a_fracture_at_another_level_comes_before_the_pain_timeline(location, sc
     assert guidance.scenario == scenario
 
 
-@pytest.mark.parametrize("location", ["treated_level", "none_identified"])
-def test_a_fracture_at_the_treated_level_or_none_leaves_the_timeline_to_decide(location):
+@pytest.mark.parametrize(
+    ("location", "edema", "cleft"),
+    [("treated_level", "absent", "present"), ("none_identified", "absent", "indeterminate")],
+)
+def test_a_fracture_at_the_treated_level_or_none_leaves_the_timeline_to_decide(
+    location, edema, cleft
+):
     guidance = guidance_for(
         active_fracture_location=location,
-        marrow_edema="absent",
-        cleft_sign="present",
+        marrow_edema=edema,
+        cleft_sign=cleft,
         assessment_date=day(17),
     )
     assert guidance.scenario == "immediate_failure"
 
 
 def test_days_since_recurrence_counts_from_the_recurrence_date():
-    guidance = guidance_for(
-        initial_response="relief_then_recurrence",
-        recurrence_date=day(40),
-        assessment_date=day(100),
-    )
+    guidance = recurrence(40, 100)
     assert guidance.days_since_index == 100
     assert guidance.days_since_recurrence == 60
 
 
 def test_days_since_recurrence_is_zero_when_the_pain_returned_on_the_assessment_day():
-    guidance = guidance_for(
-        initial_response="relief_then_recurrence", recurrence_date=day(9), assessment_date=day(9)
-    )
+    guidance = recurrence(9, 9)
     assert guidance.days_since_recurrence == 0
 
 

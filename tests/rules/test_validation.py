@@ -199,7 +199,11 @@ def test_the_assessment_date_cannot_be_before_the_index_date():
     assert accepts(assessment_date=date(2026, 10, 1)).assessment_date == date(2026, 10, 1)
 
 
-RECURRENCE = {"initial_response": "relief_then_recurrence", "assessment_date": date(2026, 11, 1)}
+RECURRENCE = {
+    "initial_response": "relief_then_recurrence",
+    "assessment_date": date(2026, 11, 1),
+    "conservative_therapy_weeks": 0,
+}
 
 
 def test_the_recurrence_date_is_required_after_relief_then_recurrence():
