@@ -149,7 +149,7 @@ def random_valid_case(rng: random.Random) -> dict:
             days_to = min(max(days_to, 1), days)
             recurrence_date = index_date + timedelta(days=days_to)
             # §1: no more weeks of therapy than weeks since the pain returned (rounded up).
-            limit = (days - days_to + 6) // 7
+            limit = min((days - days_to + 6) // 7, 520)
             weeks = rng.choice([limit, min(weeks, limit), rng.randint(0, limit)])
     case = {
         "patient_ref": f"RND-{rng.randint(0, 10**9)}",

@@ -144,8 +144,8 @@ def test_weeks_of_therapy_may_not_exceed_the_weeks_since_the_pain_returned(
 ):
     recurrence = date(2026, 11, 20) - timedelta(days=days_since_recurrence)
     case = {**RECURRENCE, "recurrence_date": recurrence}
-    validate_case(json_case(**case, conservative_therapy_weeks=limit), today=TODAY)
-    errors = refusal(json_case(**case, conservative_therapy_weeks=limit + 1))
+    validate_case(json_case(**{**case, "conservative_therapy_weeks": limit}), today=TODAY)
+    errors = refusal(json_case(**{**case, "conservative_therapy_weeks": limit + 1}))
     assert list(errors) == ["conservative_therapy_weeks"]
     assert f"at most {limit} week" in errors["conservative_therapy_weeks"][0]
 

@@ -41,7 +41,7 @@ def test_finalizing_the_amendment_supersedes_the_original_which_stays_byte_for_b
 ):
     before = snapshot(original)
     amendment = assessment_amend(assessment=original, user=alice)
-    amendment.vas_current = 3
+    amendment.vas_current = 5
     amendment.cement_fill = "adequate"
     amendment.save()
     assessment_finalize(assessment=amendment, user=alice)

@@ -95,9 +95,10 @@ def test_the_footer_carries_the_rules_version_and_the_disclaimer(final_text):
 def test_the_summary_gives_the_scenario_and_the_days_since_index_and_recurrence(alice):
     assessment = finalized_assessment(
         alice,
+        index_procedure_date=date(2026, 6, 1),
         initial_response="relief_then_recurrence",
         recurrence_date=date(2026, 10, 11),
-        conservative_therapy_weeks=8,
+        conservative_therapy_weeks=1,
         cleft_sign="present",
     )
     text = document_text(pdf.assessment_pdf(assessment))

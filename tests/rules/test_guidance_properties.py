@@ -123,7 +123,7 @@ def valid_values(draw) -> dict:
     values = draw(drawn_values())
     if values["initial_response"] == "relief_then_recurrence":
         days = (values["assessment_date"] - values["recurrence_date"]).days
-        limit = conservative_weeks_limit(days)
+        limit = min(conservative_weeks_limit(days), 520)
         values["conservative_therapy_weeks"] = draw(st.sampled_from([0, limit]))
     if values["mri_performed"]:
         location = values["active_fracture_location"]

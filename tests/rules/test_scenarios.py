@@ -63,7 +63,7 @@ def recurrence(days_to: int, days: int, **overrides):
         (32, 300, "persistent_pain"),
         (33, 33, "delayed_recurrence"),
         (33, 300, "delayed_recurrence"),
-        (400, 800, "delayed_recurrence"),
+        (200, 500, "delayed_recurrence"),
     ],
 )
 def test_pain_back_within_32_days_is_a_failure_of_the_index_procedure(days_to, days, scenario):

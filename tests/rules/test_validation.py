@@ -213,7 +213,13 @@ def test_the_recurrence_date_is_required_after_relief_then_recurrence():
 
 @pytest.mark.parametrize("response", ["no_relief", "ongoing_relief"])
 def test_the_recurrence_date_must_be_empty_otherwise(response):
-    errors = refused_fields(initial_response=response, recurrence_date=date(2026, 10, 10))
+    # (with ongoing relief, MRI shows no active fracture at the treated level)
+    errors = refused_fields(
+        initial_response=response,
+        recurrence_date=date(2026, 10, 10),
+        active_fracture_location="none_identified",
+        marrow_edema="absent",
+    )
     assert errors == {"recurrence_date": ["Leave empty unless the pain returned after relief."]}
 
 
