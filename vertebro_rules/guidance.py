@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from .references import EVIDENCE, Reference
+
 
 @dataclass(frozen=True, slots=True)
 class Reason:
@@ -48,6 +50,11 @@ class Guidance:
         cited = {ref for item in (*self.reasons, *self.notes) for ref in item.refs}
         return tuple(sorted(cited))
 
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        """The evidence-list entries that the reasons and notes cite, ascending (§6)."""
+        return tuple(EVIDENCE[number] for number in self.cited_refs)
+
     def to_dict(self) -> dict:
         return {
             "rules_version": self.rules_version,
@@ -59,5 +66,6 @@ class Guidance:
             "notes": [note.to_dict() for note in self.notes],
             "days_since_index": self.days_since_index,
             "days_since_recurrence": self.days_since_recurrence,
+            "references": [reference.to_dict() for reference in self.references],
             "disclaimer": self.disclaimer,
         }

@@ -83,16 +83,94 @@ def cross_field_errors(values: Mapping, *, today: date) -> dict[str, list[str]]:
                 f"({assessment_date.isoformat()}).",
             )
 
+    _weeks_since_recurrence_errors(values, add)
+    _mri_contradiction_errors(values, add)
+    return errors
+
+
+def conservative_weeks_limit(days_since_recurrence: int) -> int:
+    """§1: the most weeks of conservative therapy a recurrence this old allows (rounded up)."""
+    return (days_since_recurrence + 6) // 7
+
+
+def _weeks_since_recurrence_errors(values: Mapping, add) -> None:
+    """§1 (2026.2): for a recurrence, weeks of therapy since the pain returned, at most."""
+    weeks = values.get("conservative_therapy_weeks")
+    recurrence_date = values.get("recurrence_date")
+    assessment_date = values.get("assessment_date")
     if (
-        values.get("active_fracture_location") == v.FractureLocation.NONE_IDENTIFIED
-        and values.get("marrow_edema") == v.Finding.PRESENT
+        values.get("initial_response") != v.InitialResponse.RELIEF_THEN_RECURRENCE
+        or weeks is None
+        or recurrence_date is None
+        or assessment_date is None
+        or recurrence_date > assessment_date
+    ):
+        return
+    days = (assessment_date - recurrence_date).days
+    limit = conservative_weeks_limit(days)
+    if weeks > limit:
+        add(
+            "conservative_therapy_weeks",
+            f"The pain returned on {recurrence_date.isoformat()}, "
+            f"{days} day{'s' if days != 1 else ''} before the assessment: at most "
+            f"{limit} week{'s' if limit != 1 else ''} of conservative therapy since then "
+            f"(this says {weeks}).",
+        )
+
+
+def _label(choice_class, value) -> str:
+    return f"“{choice_class(value).label}”"
+
+
+def _mri_contradiction_errors(values: Mapping, add) -> None:
+    """§1: MRI answers that contradict each other, or the course of pain; each message names
+    both answers and stands on the field the spec names."""
+    location = values.get("active_fracture_location")
+    edema = values.get("marrow_edema")
+    cleft = values.get("cleft_sign")
+    fluid = values.get("fluid_at_cement_interface")
+    location_words = "the active fracture location"
+    if location == v.FractureLocation.NONE_IDENTIFIED:
+        none_identified = _label(v.FractureLocation, location)
+        positive = {
+            "marrow_edema": (edema == v.Finding.PRESENT, "Marrow edema present"),
+            "cleft_sign": (cleft == v.Finding.PRESENT, "An intravertebral cleft present"),
+            "fluid_at_cement_interface": (bool(fluid), "Fluid at the bone–cement interface"),
+        }
+        for name, (is_positive, words) in positive.items():
+            if is_positive:
+                add(
+                    name,
+                    f"{words} at the treated level contradicts {none_identified} as "
+                    f"{location_words}; correct one of the two.",
+                )
+    if (
+        location == v.FractureLocation.TREATED_LEVEL
+        and edema == v.Finding.ABSENT
+        and cleft == v.Finding.ABSENT
+        and not fluid
     ):
         add(
-            "marrow_edema",
-            "Marrow edema at the treated level contradicts 'no active fracture identified'; "
-            "correct one of the two.",
+            "active_fracture_location",
+            f"{_label(v.FractureLocation, location)} contradicts the findings there: no "
+            "sign of activity is positive (marrow edema absent, cleft absent, no fluid at the "
+            "bone–cement interface), and an active fracture shows at least one. Choose "
+            f"{_label(v.Finding, v.Finding.INDETERMINATE)} for a sign the images "
+            "do not allow reading.",
         )
-    return errors
+    if (
+        values.get("initial_response") == v.InitialResponse.ONGOING_RELIEF
+        and location == v.FractureLocation.TREATED_LEVEL
+    ):
+        add(
+            "initial_response",
+            f"{_label(v.InitialResponse, v.InitialResponse.ONGOING_RELIEF)} "
+            "contradicts an active fracture at the treated level on MRI: if the pain at the "
+            "treated level came back, choose "
+            f"{_label(v.InitialResponse, v.InitialResponse.RELIEF_THEN_RECURRENCE)}; "
+            "if it never improved, choose "
+            f"{_label(v.InitialResponse, v.InitialResponse.NO_RELIEF)}.",
+        )
 
 
 def missing_inputs(values: Mapping) -> list[str]:

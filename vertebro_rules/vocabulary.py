@@ -74,7 +74,7 @@ class FractureEtiology(Vocabulary):
 class InitialResponse(Vocabulary):
     NO_RELIEF = "no_relief", "No relief after the index procedure"
     RELIEF_THEN_RECURRENCE = "relief_then_recurrence", "Relief, then recurrence of pain"
-    ONGOING_RELIEF = "ongoing_relief", "Ongoing relief"
+    ONGOING_RELIEF = "ongoing_relief", "Ongoing relief at the treated level"
 
 
 class Mobility(Vocabulary):
@@ -124,17 +124,30 @@ class NeuroExam(Vocabulary):
 class Contraindication(Vocabulary):
     ACTIVE_INFECTION = "active_infection", "Active infection"
     UNCORRECTABLE_COAGULOPATHY = "uncorrectable_coagulopathy", "Uncorrectable coagulopathy"
-    CEMENT_ALLERGY = "cement_allergy", "Allergy to bone cement"
-    CANAL_COMPROMISE = "canal_compromise", "Spinal canal compromise"
+    CEMENT_ALLERGY = "cement_allergy", "Allergy to cement (PMMA) components"
+    CANAL_COMPROMISE = (
+        "canal_compromise",
+        "Spinal canal compromise (retropulsion, posterior wall defect)",
+    )
 
 
 class Scenario(Vocabulary):
     NO_CURRENT_PAIN = "no_current_pain", "No current pain"
     ADJACENT_LEVEL_FRACTURE = "adjacent_level_fracture", "New fracture at an adjacent level"
     NON_ADJACENT_FRACTURE = "non_adjacent_fracture", "New fracture at a non-adjacent level"
+    TREATED_LEVEL_RELIEVED = (
+        "treated_level_relieved",
+        "Treated level still relieved (current pain likely from another source)",
+    )
     TOO_EARLY = "too_early", "Too early to judge (before day 4)"
-    IMMEDIATE_FAILURE = "immediate_failure", "Immediate failure (no relief, days 4–32)"
-    PERSISTENT_PAIN = "persistent_pain", "Persistent pain (no relief, beyond day 32)"
+    IMMEDIATE_FAILURE = (
+        "immediate_failure",
+        "Immediate failure of the index procedure (days 4–32)",
+    )
+    PERSISTENT_PAIN = (
+        "persistent_pain",
+        "Persistent pain after a failed index procedure (beyond day 32)",
+    )
     DELAYED_RECURRENCE = "delayed_recurrence", "Delayed recurrence after relief"
 
 

@@ -227,6 +227,9 @@ LAYOUTS = {
 RELATED_FIELDS = {
     "assessment_date": ("index_procedure_date",),
     "recurrence_date": ("index_procedure_date", "initial_response", "assessment_date"),
+    # Ongoing relief (step 2) beside an active fracture at the treated level (step 3).
+    "initial_response": ("active_fracture_location",),
+    "conservative_therapy_weeks": ("recurrence_date", "initial_response", "assessment_date"),
 }
 
 

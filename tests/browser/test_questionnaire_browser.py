@@ -184,7 +184,7 @@ def test_conditional_fields_appear_and_disappear(
     choose(page, "Course of pain after the index procedure", "Relief, then recurrence of pain")
     expect(recurrence).to_be_visible()
     screenshot(page, "1-recurrence-date-shown")
-    choose(page, "Course of pain after the index procedure", "Ongoing relief")
+    choose(page, "Course of pain after the index procedure", "Ongoing relief at the treated level")
     expect(recurrence).to_be_hidden()
     choose(page, "Course of pain after the index procedure", "No relief after the index procedure")
     page.get_by_label("Current VAS").fill("7")

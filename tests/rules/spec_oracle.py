@@ -187,7 +187,7 @@ def oracle(case: dict) -> dict:
         "would_apply": would_apply,
         "missing": missing,
         "notes": [note_id for note_id, _ in notes],
-        "note_refs": {note_id: note_refs for note_id, note_refs in notes},
+        "note_refs": dict(notes),
         "references": sorted(cited),
         "days_since_index": days_since_index,
         "days_since_recurrence": days_since_recurrence,

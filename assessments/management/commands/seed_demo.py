@@ -100,7 +100,18 @@ DEMO_ASSESSMENTS = (
         4,
         {"active_fracture_location": "adjacent_level", "assessment_date": date(2026, 11, 10)},
     ),  # R5
-    ("demo", "MRN-DEMO-007", True, 4, {"initial_response": "ongoing_relief", "vas_current": 1}),
+    (
+        "demo",
+        "MRN-DEMO-007",
+        True,
+        4,
+        {
+            "initial_response": "ongoing_relief",
+            "vas_current": 1,
+            "active_fracture_location": "none_identified",
+            "marrow_edema": "absent",
+        },
+    ),  # R3: the treated level still relieved
     ("demo", "MRN-DEMO-008", False, 4, {"assessment_date": date(2026, 9, 3)}),  # too early, R4
     ("demo", "MRN-DEMO-009", True, 4, {**NO_MRI, "treated_level": "T11"}),  # R6 work-up
     ("demo", "MRN-DEMO-010", True, 4, {"neuro_exam": "new_deficit"}),  # R1 urgent referral
