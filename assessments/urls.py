@@ -1,5 +1,6 @@
 from django.urls import path
 
+from assessments.audit import views as audit_views
 from assessments.questionnaire import views
 from assessments.reports import views as report_views
 
@@ -24,4 +25,5 @@ urlpatterns = [
         report_views.report_preview,
         name="report_preview",
     ),
+    path("review/rules-impact/", audit_views.rules_impact, name="rules_impact"),
 ]

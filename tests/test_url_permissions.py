@@ -32,6 +32,7 @@ TABLE = {
     "amend": ("post", "final", {}, (302, 404, 404, 404)),
     "pdf": ("get", "final", {}, (200, 404, 200, 200)),
     "report_preview": ("get", "final", {}, (200, 404, 200, 200)),
+    "rules_impact": ("get", None, {}, (403, 403, 200, 200)),
 }
 
 # Writes the table does not show as GETs: each refused for everyone but the owner.

@@ -1,0 +1,42 @@
+"""The reviewers' page of the impact report of the current rules (docs/specification.md §9)."""
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from . import impact
+
+# The page lists the first rows of each kind; the CSV download has them all.
+PAGE_ROWS = 200
+
+
+@login_required
+@permission_required("assessments.review_assessment", raise_exception=True)  # Reviewers
+@require_GET
+def rules_impact(request):
+    today = timezone.localdate()
+    summary = impact.Summary()
+    rows = impact.impact_rows(impact.finalized_records(), summary, today=today)
+    if request.GET.get("format") == "csv":
+        response = StreamingHttpResponse(impact.csv_lines(rows), content_type="text/csv")
+        filename = f"vertebro-rules-impact-{summary.rules_version}-{today.isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    changed, refused = [], []
+    for row in rows:
+        kept = refused if row.refused else changed
+        if len(kept) < PAGE_ROWS:
+            kept.append(row)
+    context = {
+        "summary": summary,
+        "summary_by_kind": [(kind, summary.by_kind[kind]) for kind in impact.KINDS],
+        "from_versions": sorted(summary.from_versions.items()),
+        "changed": changed,
+        "refused": refused,
+        "changed_more": summary.changed - len(changed),
+        "refused_more": summary.refused - len(refused),
+        "page_rows": PAGE_ROWS,
+    }
+    return render(request, "assessments/rules_impact.html", context)

@@ -1,0 +1,191 @@
+"""The impact report of the current rules version (docs/specification.md §9): `rules_impact`
+and the reviewers' page list the finalized assessments whose outcome differs, and those whose
+inputs the current rules refuse, apart; they write nothing."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.models import Assessment
+from assessments.services import assessment_finalize
+from tests.factories import make_assessment
+
+
+def guidance_2026_1(recommendation: str, rule: str, notes: list[str], missing=()) -> dict:
+    """The guidance JSON as rules 2026.1 froze it (no `references` key)."""
+    return {
+        "rules_version": "2026.1",
+        "scenario": "immediate_failure",
+        "recommendation": recommendation,
+        "headline": "Repeat vertebroplasty is indicated at L1.",
+        "reasons": [{"rule": rule, "text": "Frozen reason.", "refs": [1, 3]}],
+        "missing": list(missing),
+        "notes": [{"id": note, "text": f"Frozen {note}.", "refs": [4]} for note in notes],
+        "days_since_index": 17,
+        "days_since_recurrence": None,
+        "disclaimer": "Decision support for clinicians; it does not replace clinical judgement.",
+    }
+
+
+def finalized_under_2026_1(owner, guidance: dict, **inputs) -> Assessment:
+    """An assessment finalized under 2026.1: its answers and the guidance frozen then."""
+    assessment = make_assessment(owner, **inputs)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=Assessment.Status.FINAL,
+        guidance=guidance,
+        rules_version="2026.1",
+        recommendation=guidance["recommendation"],
+        deciding_rule=guidance["reasons"][0]["rule"],
+        finalized_at=assessment.created,
+        finalized_by=owner,
+    )
+    assessment.refresh_from_db()
+    return assessment
+
+
+@pytest.fixture
+def department(alice, bob):
+    """Past work of a department: what 2026.2 changes, refuses, leaves alone, and ignores."""
+    # VAS 1 with a cleft: 2026.1 said "repeat indicated" (R10); 2026.2 holds mild pain (R14).
+    mild = finalized_under_2026_1(
+        alice,
+        guidance_2026_1("repeat_indicated", "R10", ["N1", "N2", "N3", "N4", "N5", "N9", "N10"]),
+        patient_ref="MRN-MILD",
+        vas_current=1,
+        cleft_sign="present",
+    )
+    # Ongoing relief with an active fracture at the treated level: 2026.2 refuses the answers.
+    contradictory = finalized_under_2026_1(
+        bob,
+        guidance_2026_1("not_indicated", "R3", ["N5", "N9"]),
+        patient_ref="MRN-CONTRA",
+        treated_level="T12",
+        initial_response="ongoing_relief",
+    )
+    # Finalized under 2026.2: the same outcome again.
+    current = make_assessment(alice, patient_ref="MRN-CURRENT")
+    assessment_finalize(assessment=current, user=alice)
+    # A superseded assessment and a draft are not part of the report.
+    superseded = finalized_under_2026_1(
+        alice,
+        guidance_2026_1("repeat_indicated", "R10", ["N1"]),
+        patient_ref="MRN-SUPERSEDED",
+        vas_current=1,
+    )
+    Assessment.objects.filter(pk=superseded.pk).update(status=Assessment.Status.SUPERSEDED)
+    make_assessment(alice, patient_ref="MRN-DRAFT", vas_current=1)
+    return {"mild": mild, "contradictory": contradictory, "current": current}
+
+
+def database_state() -> list[tuple]:
+    return list(
+        Assessment.objects.order_by("pk").values_list(
+            "pk", "status", "guidance", "rules_version", "recommendation", "version", "updated"
+        )
+    )
+
+
+def run(*args) -> tuple[str, list[str]]:
+    out = io.StringIO()
+    with CaptureQueriesContext(connection) as queries:
+        call_command("rules_impact", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue(), [query["sql"] for query in queries.captured_queries]
+
+
+def test_the_command_summarizes_then_lists_what_differs_and_what_is_refused(department):
+    output, _ = run()
+    summary, _, listing = output.partition("Assessments whose outcome differs:")
+    assert "evaluated again under rules 2026.2: 3" in summary
+    assert "2026.1: 2" in summary and "2026.2: 1" in summary
+    assert "Outcome unchanged: 1" in summary
+    assert "Outcome differs: 1" in summary
+    assert "recommendation changed: 1" in summary
+    assert "deciding rule changed: 1" in summary
+    assert "Inputs refused by the current rules: 1" in summary
+    changed, _, refused = listing.partition("Assessments whose inputs the current rules refuse:")
+    assert "MRN-MILD L1, Alice Tester" in changed
+    assert "repeat_indicated → continue_conservative" in changed
+    assert "R10 → R14" in changed
+    assert reverse("assessments:result", args=[department["mild"].pk]) in changed
+    assert "MRN-CONTRA" not in changed
+    assert "MRN-CONTRA T12, Bob Tester" in refused
+    assert "Course of pain after the index procedure:" in refused
+    assert "relief, then recurrence" in refused.lower()
+    for absent in ("MRN-CURRENT", "MRN-SUPERSEDED", "MRN-DRAFT"):
+        assert absent not in output
+
+
+def test_the_command_writes_nothing(department):
+    before = database_state()
+    _, queries = run()
+    _, csv_queries = run("--csv", "-")
+    assert database_state() == before
+    for sql in (*queries, *csv_queries):
+        assert sql.lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE", "DECLARE")), sql
+
+
+def test_the_csv_lists_changed_rows_then_refused_rows_with_every_column(department, tmp_path):
+    target = tmp_path / "impact.csv"
+    output, _ = run("--csv", str(target))
+    assert "Outcome differs: 1" in output
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert [(row["result"], row["patient_ref"]) for row in rows] == [
+        ("changed", "MRN-MILD"),
+        ("refused", "MRN-CONTRA"),
+    ]
+    mild, contradictory = rows
+    assert mild["old_recommendation"] == "repeat_indicated"
+    assert mild["new_recommendation"] == "continue_conservative"
+    assert (mild["old_rule"], mild["new_rule"]) == ("R10", "R14")
+    assert mild["old_rules_version"] == "2026.1"
+    assert mild["new_rules_version"] == "2026.2"
+    assert mild["clinician"] == "Alice Tester"
+    assert mild["treated_level"] == "L1"
+    assert mild["finalized"] == department["mild"].finalized_at.date().isoformat()
+    assert "N1" in mild["notes_removed"].split()
+    assert mild["link"] == reverse("assessments:result", args=[department["mild"].pk])
+    assert "recommendation" in mild["changes"]
+    assert contradictory["new_recommendation"] == ""
+    assert "Course of pain after the index procedure" in contradictory["refused_because"]
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+def test_the_reviewers_page_shows_the_summary_and_both_lists(reviewer_client, department):
+    response = reviewer_client.get(reverse("assessments:rules_impact"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.index("Summary") < page.index("MRN-MILD") < page.index("MRN-CONTRA")
+    assert "Repeat vertebroplasty indicated → <strong>Continue conservative therapy" in page
+    assert "R10 → <strong>R14" in page
+    assert reverse("assessments:result", args=[department["mild"].pk]) in page
+    assert "MRN-CURRENT" not in page
+    assert "MRN-SUPERSEDED" not in page
+
+
+def test_the_reviewers_page_offers_the_full_list_as_csv(reviewer_client, department):
+    before = database_state()
+    response = reviewer_client.get(reverse("assessments:rules_impact"), {"format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv"
+    text = b"".join(response.streaming_content).decode()
+    assert [row["patient_ref"] for row in csv.DictReader(io.StringIO(text))] == [
+        "MRN-MILD",
+        "MRN-CONTRA",
+    ]
+    assert database_state() == before
+
+
+def test_a_clinician_is_refused_the_reviewers_page(client, alice, department):
+    client.force_login(alice)
+    assert client.get(reverse("assessments:rules_impact")).status_code == 403
+    assert client.get(reverse("assessments:rules_impact"), {"format": "csv"}).status_code == 403
