@@ -19,7 +19,8 @@ from decimal import Decimal
 
 from vertebro_rules.inputs import INPUT_FIELD_NAMES
 
-RECORD_FORMAT = 1
+# 2: the display record (every word the pages and PDF print, assessments/frozen.py) is covered.
+RECORD_FORMAT = 2
 SHORT_DIGEST_LENGTH = 12
 
 
@@ -38,10 +39,11 @@ def _plain(value):
     return value
 
 
-def canonical_record(assessment) -> dict:
-    """The frozen record of a finalized assessment, as plain JSON values."""
-    return {
-        "format": RECORD_FORMAT,
+def canonical_record(assessment, record_format: int = RECORD_FORMAT) -> dict:
+    """The frozen record of a finalized assessment, as plain JSON values (of an earlier
+    `record_format` when asked, to check a digest made before the format changed)."""
+    record = {
+        "format": record_format,
         "assessment": str(assessment.pk),
         "owner": assessment.owner_id,
         "amends": str(assessment.amends_id) if assessment.amends_id else None,
@@ -54,17 +56,23 @@ def canonical_record(assessment) -> dict:
         "finalized_by": assessment.finalized_by_id,
         "finalized_at": _plain(assessment.finalized_at),
     }
+    if record_format >= 2:
+        record["display_record"] = _plain(assessment.display_record)
+    return record
 
 
-def canonical_json(assessment) -> bytes:
+def canonical_json(assessment, record_format: int = RECORD_FORMAT) -> bytes:
     return json.dumps(
-        canonical_record(assessment), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        canonical_record(assessment, record_format),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
     ).encode("utf-8")
 
 
-def record_digest(assessment) -> str:
+def record_digest(assessment, record_format: int = RECORD_FORMAT) -> str:
     """SHA-256 (hex) of the canonical JSON of the assessment's frozen record."""
-    return hashlib.sha256(canonical_json(assessment)).hexdigest()
+    return hashlib.sha256(canonical_json(assessment, record_format)).hexdigest()
 
 
 def short_digest(digest: str) -> str:

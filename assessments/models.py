@@ -152,6 +152,8 @@ class Assessment(models.Model):
     )
     rules_version = models.CharField(max_length=16, blank=True)
     guidance = models.JSONField(null=True, blank=True, editable=False)
+    # Every other word its pages and PDF print, as read on the day (assessments/reports/frozen.py).
+    display_record = models.JSONField(null=True, blank=True, editable=False)
     amends = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,

@@ -6,6 +6,8 @@ from django.utils import timezone
 from accounts import security_log
 from assessments import integrity
 from assessments.models import Assessment
+from assessments.questionnaire import presenters
+from assessments.reports import frozen
 from vertebro_rules import validation
 
 
@@ -28,6 +30,9 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
     validation.validate_values(locked.input_values(), today=timezone.localdate(now))
     result = locked.evaluate()
     locked.guidance = result.to_dict()
+    locked.display_record = frozen.display_record(
+        guidance=locked.guidance, answer_groups=presenters.current_answer_groups(locked)
+    )
     locked.rules_version = result.rules_version
     locked.status = Assessment.Status.FINAL
     locked.finalized_at = now

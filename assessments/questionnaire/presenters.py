@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from assessments.models import Assessment
 from assessments.questionnaire.steps import STEPS
+from assessments.reports import frozen
 from vertebro_rules import inputs, validation
-from vertebro_rules.references import REFERENCES
 from vertebro_rules.vocabulary import InitialResponse, Recommendation, Scenario, WorkupItem
 
 TONES = {
@@ -66,23 +66,30 @@ class GuidanceView:
     days_since_recurrence: int | None
 
     @classmethod
-    def from_dict(cls, data: dict) -> "GuidanceView":
-        items = [*data["reasons"], *data["notes"]]
-        cited = sorted({ref for item in items for ref in item["refs"]})
+    def from_dict(cls, data: dict, record: dict | None = None) -> "GuidanceView":
+        """The view of a guidance JSON; with a finalized assessment's `display_record`, every
+        word comes from the record (frozen.py), none from the current code."""
         scenario = data["scenario"]
+        if record is None:
+            record = {
+                "recommendation": recommendation_label(data["recommendation"]),
+                "scenario": Scenario(scenario).label if scenario in Scenario.values else scenario,
+                "missing": [
+                    WorkupItem(item).label if item in WorkupItem.values else item
+                    for item in data["missing"]
+                ],
+                "references": frozen.references_of(data),
+            }
         return cls(
             recommendation=data["recommendation"],
-            label=recommendation_label(data["recommendation"]),
+            label=record["recommendation"],
             tone=recommendation_tone(data["recommendation"]),
             headline=data["headline"],
-            scenario=Scenario(scenario).label if scenario in Scenario.values else scenario,
+            scenario=record["scenario"],
             reasons=[{**reason, "refs_text": _refs(reason["refs"])} for reason in data["reasons"]],
-            missing=[
-                WorkupItem(item).label if item in WorkupItem.values else item
-                for item in data["missing"]
-            ],
+            missing=list(record["missing"]),
             notes=[{**note, "refs_text": _refs(note["refs"])} for note in data["notes"]],
-            references=[Citation(n, REFERENCES.get(n, "")) for n in cited],
+            references=[Citation(item["id"], item["text"]) for item in record["references"]],
             disclaimer=data["disclaimer"],
             rules_version=data["rules_version"],
             days_since_index=data["days_since_index"],
@@ -130,7 +137,22 @@ class AnswerGroup:
 
 
 def answer_groups(assessment: Assessment) -> list[AnswerGroup]:
-    """Every answer of the assessment, grouped by step, in words."""
+    """Every answer of the assessment, grouped by step, in words: for a finalized assessment,
+    the words kept at finalization (frozen.py)."""
+    if assessment.is_final and assessment.display_record:
+        return [
+            AnswerGroup(
+                group["step"],
+                group["title"],
+                [Answer(**answer) for answer in group["answers"]],
+            )
+            for group in assessment.display_record["answers"]
+        ]
+    return current_answer_groups(assessment)
+
+
+def current_answer_groups(assessment: Assessment) -> list[AnswerGroup]:
+    """Every answer of the assessment, grouped by step, in the current words."""
     missing = set(assessment.missing_inputs())
     not_applicable = set()
     if assessment.initial_response != InitialResponse.RELIEF_THEN_RECURRENCE:
@@ -225,7 +247,7 @@ def live_guidance(assessment: Assessment, *, today: date) -> dict:
 def frozen_guidance(assessment: Assessment) -> dict:
     """A final assessment's guidance as frozen at finalization, never re-evaluated."""
     return {
-        "guidance": GuidanceView.from_dict(assessment.guidance),
+        "guidance": GuidanceView.from_dict(assessment.guidance, assessment.display_record),
         "missing_inputs": [],
         "invalid_inputs": [],
     }

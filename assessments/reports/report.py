@@ -21,7 +21,6 @@ from assessments import integrity
 from assessments.models import Assessment
 from assessments.questionnaire import presenters
 from vertebro_rules import rules, vocabulary
-from vertebro_rules.references import REFERENCES
 
 TITLE = "Vertebro — repeat vertebroplasty assessment"
 NOT_RECORDED = "not recorded"
@@ -143,13 +142,6 @@ def _refs(refs) -> str:
     return "[" + ", ".join(str(ref) for ref in refs) + "]"
 
 
-def _label(choice_class, value: str) -> str:
-    try:
-        return choice_class(value).label
-    except ValueError:
-        return value
-
-
 def _local(moment: datetime) -> str:
     return format_date(timezone.localtime(moment), DATETIME_FORMAT)
 
@@ -203,22 +195,23 @@ def build_report(assessment: Assessment, *, generated_at: datetime | None = None
         basis=input_groups(assessment),
     )
     if guidance is not None:
-        reasons = guidance.get("reasons", [])
-        notes = guidance.get("notes", [])
-        report.recommendation = _label(vocabulary.Recommendation, guidance["recommendation"])
+        # The words of the guidance: a finalized assessment's kept record, or the current code's.
+        view = presenters.GuidanceView.from_dict(
+            guidance, assessment.display_record if assessment.is_final else None
+        )
+        report.recommendation = view.label
         report.headline = guidance["headline"]
-        report.scenario = _label(vocabulary.Scenario, guidance["scenario"])
+        report.scenario = view.scenario
         report.days_since_index = guidance["days_since_index"]
         report.days_since_recurrence = guidance["days_since_recurrence"]
-        report.reasons = [Cited(r["rule"], r["text"], _refs(r["refs"])) for r in reasons]
-        report.notes = [Cited(n["id"], n["text"], _refs(n["refs"])) for n in notes]
-        report.missing_workup = [
-            _label(vocabulary.WorkupItem, item) for item in guidance.get("missing", [])
+        report.reasons = [
+            Cited(r["rule"], r["text"], _refs(r["refs"])) for r in guidance.get("reasons", [])
         ]
-        cited = sorted({ref for item in (*reasons, *notes) for ref in item["refs"]})
-        report.references = [
-            Reference(number, REFERENCES[number]) for number in cited if number in REFERENCES
+        report.notes = [
+            Cited(n["id"], n["text"], _refs(n["refs"])) for n in guidance.get("notes", [])
         ]
+        report.missing_workup = view.missing
+        report.references = [Reference(item.number, item.text) for item in view.references]
     if assessment.finalized_at:
         user = assessment.finalized_by
         report.finalized_by = (user.get_full_name() or user.get_username()) if user else ""
