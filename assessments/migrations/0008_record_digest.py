@@ -4,13 +4,16 @@ from django.db import migrations, models
 
 
 def digest_finalized_records(apps, schema_editor):
-    """Records finalized before digests existed get the digest of what they hold now."""
+    """Records finalized before digests existed get the digest of what they hold now, in
+    record format 1 (what this migration's models hold; 0011 renews it to format 2)."""
     from assessments.integrity import record_digest
 
     Assessment = apps.get_model("assessments", "Assessment")
     finalized = Assessment.objects.exclude(status="draft").filter(record_digest="")
     for assessment in finalized.iterator():
-        Assessment.objects.filter(pk=assessment.pk).update(record_digest=record_digest(assessment))
+        Assessment.objects.filter(pk=assessment.pk).update(
+            record_digest=record_digest(assessment, record_format=1)
+        )
 
 
 class Migration(migrations.Migration):

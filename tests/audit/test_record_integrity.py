@@ -123,16 +123,35 @@ def test_the_pdf_shows_the_short_digest(alice, finals):
     assert integrity.short_digest(finals[0].record_digest) in text
 
 
-def test_the_data_migration_digests_records_finalized_before_digests_existed(finals):
+def _run_data_migration(name: str, function: str) -> None:
     import importlib
 
     from django.db.migrations.loader import MigrationLoader
 
-    migration = importlib.import_module("assessments.migrations.0008_record_digest")
+    migration = importlib.import_module(f"assessments.migrations.{name}")
+    state = MigrationLoader(connection).project_state(("assessments", name))
+    getattr(migration, function)(state.apps, None)
+
+
+def test_the_data_migrations_digest_records_finalized_before_digests_existed(finals):
+    """An upgrade from before 0008: digests of what the records held (format 1), then renewed
+    under format 2 (display record covered) by 0011 — each on the models of its migration."""
     Assessment.objects.update(record_digest="")
-    state = MigrationLoader(connection).project_state(("assessments", "0008_record_digest"))
-    migration.digest_finalized_records(state.apps, None)
-    assert _verify()[0] == 0
-    assert set(Assessment.objects.values_list("record_digest", flat=True)) == {
-        integrity.record_digest(a) for a in Assessment.objects.all()
+    _run_data_migration("0008_record_digest", "digest_finalized_records")
+    assert {a.record_digest for a in Assessment.objects.all()} == {
+        integrity.record_digest(a, record_format=1) for a in Assessment.objects.all()
     }
+    _run_data_migration("0011_display_record", "keep_what_2026_1_printed")
+    code, output = _verify()
+    assert code == 0, output
+
+
+def test_a_record_tampered_with_before_the_format_changed_stays_a_mismatch(finals):
+    Assessment.objects.update(record_digest="")
+    _run_data_migration("0008_record_digest", "digest_finalized_records")
+    _raw_update("patient_age = %s", [31], finals[0].pk)
+    _run_data_migration("0011_display_record", "keep_what_2026_1_printed")
+    code, output = _verify()
+    assert code == 1
+    assert f"MISMATCH {finals[0].pk}" in output
+    assert "1 mismatches" in output
