@@ -27,15 +27,10 @@ from accounts import security_log
 from assessments import integrity
 from assessments.audit.access import access_record
 from assessments.models import AccessLogEntry, Assessment
+from assessments.questionnaire.steps import STEPS
 from assessments.reports import export
 from vertebro_rules import inputs, vocabulary
 
-STEP_TITLES = {
-    1: "Step 1 — Patient and index procedure",
-    2: "Step 2 — Pain timeline",
-    3: "Step 3 — Imaging",
-    4: "Step 4 — Examination",
-}
 RECORD_FIELDS = (
     "owner",
     "status",
@@ -230,7 +225,7 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
     fieldsets = (
         ("Record", {"fields": RECORD_FIELDS}),
         ("Result (frozen at finalization)", {"fields": (*RESULT_FIELDS, "guidance")}),
-        *((title, {"fields": inputs.fields_of_step(step)}) for step, title in STEP_TITLES.items()),
+        *((step.heading, {"fields": step.fields}) for step in STEPS),
     )
     history_list_display = ("status", "version")
     object_history_list_template = "admin/assessments/history_list.html"

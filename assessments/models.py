@@ -207,10 +207,6 @@ class Assessment(models.Model):
         """Required inputs still empty (including those that another answer makes required)."""
         return validation.missing_inputs(self.input_values())
 
-    def is_step_complete(self, step: int) -> bool:
-        step_fields = set(inputs.fields_of_step(step))
-        return not step_fields.intersection(self.missing_inputs())
-
     def clean(self):
         errors = validation.cross_field_errors(self.input_values(), today=timezone.localdate())
         if errors:

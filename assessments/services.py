@@ -6,8 +6,7 @@ from django.utils import timezone
 from accounts import security_log
 from assessments import integrity
 from assessments.models import Assessment
-from assessments.questionnaire import presenters
-from assessments.reports import frozen
+from assessments.reports import display, frozen
 from vertebro_rules import validation
 
 
@@ -31,7 +30,7 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
     result = locked.evaluate()
     locked.guidance = result.to_dict()
     locked.display_record = frozen.display_record(
-        guidance=locked.guidance, answer_groups=presenters.current_answer_groups(locked)
+        guidance=locked.guidance, answer_groups=display.current_answer_groups(locked)
     )
     locked.rules_version = result.rules_version
     locked.status = Assessment.Status.FINAL

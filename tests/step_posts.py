@@ -2,13 +2,15 @@
 
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from tests.factories import valid_inputs
 from vertebro_rules import inputs
 
 
 def relative_inputs(**overrides) -> dict:
     """The factories' R10 case with dates counted back from today (never in the future)."""
-    today = date.today()
+    today = timezone.localdate()
     dates = {"index_procedure_date": today - timedelta(days=17), "assessment_date": today}
     return valid_inputs(**{**dates, **overrides})
 

@@ -7,6 +7,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from assessments.models import Assessment
+from assessments.questionnaire.steps import STEPS_BY_NUMBER
 from tests.factories import make_assessment, valid_inputs
 from vertebro_rules.rules import evaluate
 from vertebro_rules.validation import to_inputs
@@ -40,14 +41,14 @@ def test_an_empty_draft_misses_every_required_input(alice):
         "point_tenderness",
         "neuro_exam",
     ]
-    assert not any(draft.is_step_complete(step) for step in (1, 2, 3, 4))
+    assert not any(STEPS_BY_NUMBER[step].is_complete(draft) for step in (1, 2, 3, 4))
 
 
 def test_a_draft_saved_after_step_1_has_step_1_complete_only(alice):
     draft = Assessment.objects.create(owner=alice, **STEP_1)
     draft.refresh_from_db()
-    assert draft.is_step_complete(1)
-    assert not draft.is_step_complete(2)
+    assert STEPS_BY_NUMBER[1].is_complete(draft)
+    assert not STEPS_BY_NUMBER[2].is_complete(draft)
     assert "patient_ref" not in draft.missing_inputs()
     assert draft.missing_inputs()[0] == "assessment_date"
 
@@ -55,21 +56,21 @@ def test_a_draft_saved_after_step_1_has_step_1_complete_only(alice):
 def test_a_complete_assessment_misses_nothing(alice):
     assessment = make_assessment(alice)
     assert assessment.missing_inputs() == []
-    assert all(assessment.is_step_complete(step) for step in (1, 2, 3, 4))
+    assert all(STEPS_BY_NUMBER[step].is_complete(assessment) for step in (1, 2, 3, 4))
 
 
 def test_relief_then_recurrence_makes_the_recurrence_date_missing_in_step_2(alice):
     assessment = make_assessment(alice, initial_response="relief_then_recurrence")
     assert assessment.missing_inputs() == ["recurrence_date"]
-    assert not assessment.is_step_complete(2)
-    assert assessment.is_step_complete(3)
+    assert not STEPS_BY_NUMBER[2].is_complete(assessment)
+    assert STEPS_BY_NUMBER[3].is_complete(assessment)
 
 
 def test_an_mri_makes_its_findings_missing_in_step_3(alice):
     assessment = make_assessment(alice, active_fracture_location=None, cleft_sign=None)
     assert assessment.missing_inputs() == ["active_fracture_location", "cleft_sign"]
-    assert assessment.is_step_complete(2)
-    assert not assessment.is_step_complete(3)
+    assert STEPS_BY_NUMBER[2].is_complete(assessment)
+    assert not STEPS_BY_NUMBER[3].is_complete(assessment)
 
 
 def test_no_mri_needs_no_findings(alice):
@@ -80,7 +81,7 @@ def test_no_mri_needs_no_findings(alice):
         cleft_sign=None,
         marrow_edema=None,
     )
-    assert assessment.is_step_complete(3)
+    assert STEPS_BY_NUMBER[3].is_complete(assessment)
 
 
 @time_machine.travel(NOW, tick=False)

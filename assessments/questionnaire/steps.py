@@ -1,9 +1,10 @@
-"""The questionnaire's steps (spec §1): which fields each holds and whether it is complete.
+"""The questionnaire's steps (spec §1): the one definition of their titles and fields.
 
-Like pretix's checkout steps: each step knows its number, title and fields;
-completeness is asked of the model (`Assessment.is_step_complete`), and one
-function names the first incomplete step, so a later step is never reached
-with an earlier one missing.
+Like pretix's checkout steps, each step is an object that knows its number,
+title and fields, whether it is complete for an assessment (from the
+model's `missing_inputs()`, so conditional requirements count) and which
+step follows it. One function names the first incomplete step, so a later
+step is never reached with an earlier one missing; the views ask the steps.
 """
 
 from dataclasses import dataclass
@@ -21,6 +22,25 @@ class Step:
     @property
     def fields(self) -> tuple[str, ...]:
         return inputs.fields_of_step(self.number)
+
+    @property
+    def heading(self) -> str:
+        """The step's title with its number, as the admin and the PDF show it."""
+        return f"Step {self.number} — {self.title}"
+
+    def is_complete(self, assessment: Assessment | None) -> bool:
+        """Every input this step requires (given the other answers) is given."""
+        if assessment is None:
+            return False
+        return not set(self.fields).intersection(assessment.missing_inputs())
+
+    def following(self, assessment: Assessment) -> "Step | None":
+        """The step to show once this one is saved: an earlier step still incomplete,
+        else the next step; None when this was the last (the review comes next)."""
+        first_open = first_incomplete_step(assessment)
+        if first_open is not None and first_open <= self.number:
+            return STEPS_BY_NUMBER[first_open]
+        return STEPS_BY_NUMBER.get(self.number + 1)
 
 
 STEPS: tuple[Step, ...] = (
@@ -47,10 +67,7 @@ STEPS_BY_NUMBER = {step.number: step for step in STEPS}
 
 def completed_steps(assessment: Assessment | None) -> frozenset[int]:
     """Numbers of the steps whose required inputs are all given (none for a new assessment)."""
-    if assessment is None:
-        return frozenset()
-    missing = set(assessment.missing_inputs())
-    return frozenset(step.number for step in STEPS if not missing.intersection(step.fields))
+    return frozenset(step.number for step in STEPS if step.is_complete(assessment))
 
 
 def first_incomplete_step(assessment: Assessment | None) -> int | None:

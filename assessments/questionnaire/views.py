@@ -21,6 +21,7 @@ from assessments.audit.amendments import amendment_links
 from assessments.models import Assessment
 from assessments.questionnaire import presenters, steps
 from assessments.questionnaire.forms import STEP_FORMS
+from assessments.reports import display
 from assessments.selectors import get_assessment_for_owner, get_assessment_for_viewer
 from outcomes.selectors import follow_ups_due
 from vertebro_rules import validation
@@ -92,7 +93,8 @@ def assessment_new(request):
                 form.add_model_errors(error)
             else:
                 messages.success(request, "Step 1 saved.")
-                return redirect("assessments:step", assessment.pk, 2)
+                following = steps.STEPS_BY_NUMBER[1].following(assessment)
+                return redirect("assessments:step", assessment.pk, following.number)
         return _render_step(request, form, None, 1, status=REFUSED_STATUS)
     return _render_step(request, form_class(instance=Assessment(owner=request.user)), None, 1)
 
@@ -140,12 +142,10 @@ def assessment_step(request, assessment_id, step):
         form.add_model_errors(error)
         return _render_step(request, form, assessment, step, indicator, status=REFUSED_STATUS)
     messages.success(request, f"Step {step} saved.")
-    next_open = steps.first_incomplete_step(form.instance)
-    if next_open is not None and next_open <= step:
-        return redirect("assessments:step", assessment.pk, next_open)
-    if step < steps.STEP_NUMBERS[-1]:
-        return redirect("assessments:step", assessment.pk, step + 1)
-    return redirect("assessments:review", assessment.pk)
+    following = steps.STEPS_BY_NUMBER[step].following(form.instance)
+    if following is None:
+        return redirect("assessments:review", assessment.pk)
+    return redirect("assessments:step", assessment.pk, following.number)
 
 
 def _render_step(request, form, assessment, step, indicator=None, *, status=200, stale=False):
@@ -184,9 +184,9 @@ def assessment_review(request, assessment_id):
         return redirect("assessments:result", assessment.pk)
     context = {
         "assessment": assessment,
-        "groups": presenters.answer_groups(assessment),
+        "groups": display.answer_groups(assessment),
         "indicator": steps.indicator(assessment, current="review"),
-        **presenters.live_guidance(assessment, today=timezone.localdate()),
+        **display.guidance_section(assessment, today=timezone.localdate()).as_context(),
     }
     return render(request, "assessments/review.html", context)
 
@@ -195,16 +195,13 @@ def assessment_review(request, assessment_id):
 @require_GET
 def assessment_result(request, assessment_id):
     assessment = get_assessment_for_viewer(user=request.user, assessment_id=assessment_id)
-    if assessment.is_final:
-        # A final assessment shows what was frozen, never a re-evaluation.
-        live = presenters.frozen_guidance(assessment)
-    else:
-        live = presenters.live_guidance(assessment, today=timezone.localdate())
+    # A final assessment shows what was frozen, never a re-evaluation.
+    section = display.guidance_section(assessment, today=timezone.localdate())
     context = {
         "assessment": assessment,
         "is_owner": assessment.owner_id == request.user.pk,
         "links": amendment_links(assessment, user=request.user),
-        **live,
+        **section.as_context(),
     }
     access_record(request=request, assessment=assessment, kind="result")
     return render(request, "assessments/result.html", context)
@@ -217,8 +214,8 @@ def assessment_finalize(request, assessment_id):
     if assessment.is_final:
         messages.warning(request, FINAL_MESSAGE)
         return redirect("assessments:result", assessment.pk)
-    live = presenters.live_guidance(assessment, today=timezone.localdate())
-    if live["guidance"] is None:
+    section = display.guidance_section(assessment, today=timezone.localdate())
+    if section.guidance is None:
         messages.warning(request, "Complete every step before finalizing.")
         return redirect("assessments:review", assessment.pk)
     if request.method == "POST":
@@ -232,7 +229,8 @@ def assessment_finalize(request, assessment_id):
         else:
             messages.success(request, "Assessment finalized. Its guidance is now frozen.")
         return redirect("assessments:result", assessment.pk)
-    return render(request, "assessments/finalize.html", {"assessment": assessment, **live})
+    context = {"assessment": assessment, **section.as_context()}
+    return render(request, "assessments/finalize.html", context)
 
 
 @login_required

@@ -1,9 +1,10 @@
 """A clinician uses the questionnaire in Chromium: the whole flow, resuming, conditional fields."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import Assessment
@@ -12,7 +13,7 @@ from vertebro_rules.references import REFERENCES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-INDEX_DATE = (date.today() - timedelta(days=17)).isoformat()
+INDEX_DATE = (timezone.localdate() - timedelta(days=17)).isoformat()
 
 
 def sign_in(page, live_server, username="alice", screenshot=None):
@@ -43,7 +44,7 @@ def fill_step_1(page, patient_ref="MRN-BROWSER"):
 
 def fill_step_2(page):
     # The assessment date is today unless changed.
-    expect(page.get_by_label("Assessment date")).to_have_value(date.today().isoformat())
+    expect(page.get_by_label("Assessment date")).to_have_value(timezone.localdate().isoformat())
     choose(page, "Course of pain after the index procedure", "No relief after the index procedure")
     page.get_by_label("VAS before the index procedure").fill("8")
     page.get_by_label("Current VAS").fill("8")

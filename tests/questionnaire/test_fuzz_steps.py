@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -120,7 +121,7 @@ def _plausible(spec: inputs.InputField) -> st.SearchStrategy[str]:
     if isinstance(spec, inputs.DecimalInput):
         return st.decimals(spec.minimum - 1, spec.maximum + 1, places=2).map(str)
     if isinstance(spec, inputs.DateInput):
-        today = date.today()
+        today = timezone.localdate()
         return st.dates(date(1984, 1, 1), today + timedelta(days=3)).map(date.isoformat)
     return st.text(alphabet=string.ascii_uppercase + string.digits + "-", min_size=1, max_size=70)
 
@@ -221,8 +222,8 @@ def _assert_saved_values_follow_the_spec(row: dict):
     for name, value in values.items():
         if value in (None, "", []):
             continue
-        assert inputs.FIELDS_BY_NAME[name].check(value, today=date.today()) is None, name
-    assert validation.cross_field_errors(values, today=date.today()) == {}
+        assert inputs.FIELDS_BY_NAME[name].check(value, today=timezone.localdate()) is None, name
+    assert validation.cross_field_errors(values, today=timezone.localdate()) == {}
 
 
 def _post(client, url, pairs, version):

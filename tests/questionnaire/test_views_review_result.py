@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Assessment
-from assessments.questionnaire import presenters
+from assessments.reports import display
 from tests.factories import make_assessment
 from tests.step_posts import relative_inputs
 from vertebro_rules.references import REFERENCES
@@ -83,7 +83,7 @@ def test_the_result_card_shows_the_recommendation_reason_and_references(signed_i
     ],
 )
 def test_each_recommendation_has_the_colour_of_its_class(code, tone):
-    assert presenters.recommendation_tone(code) == tone
+    assert display.recommendation_tone(code) == tone
 
 
 def test_missing_work_up_is_a_checklist(signed_in, alice):

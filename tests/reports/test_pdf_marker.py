@@ -3,7 +3,7 @@
 import pytest
 
 from assessments.reports import pdf
-from assessments.reports.report import MARKERS
+from assessments.reports.display import MARKERS
 from tests.pdf_helpers import ALL_CONTRAINDICATIONS, finalized_assessment
 from vertebro_rules.vocabulary import Recommendation
 

@@ -1,0 +1,285 @@
+"""The one display model of an assessment's guidance and answers.
+
+The result page, the review page, the finalize page, the print preview and
+the PDF all show what `guidance_section` and `answer_groups` build; templates
+only read it. `guidance_section` makes the one frozen-or-live choice: a
+finalized (or superseded) assessment shows the guidance frozen at
+finalization (the §6 JSON in `Assessment.guidance`), never re-evaluated, in
+the words kept beside it (`Assessment.display_record`, see `frozen.py`); a
+draft is evaluated afresh in the current words, or says what stands in the
+way of guidance.
+
+The colour of a recommendation tells its class at a glance: repeat indicated
+= green, may be considered = teal, work-up / conservative / reassess / new
+level = amber, not indicated = grey, contraindicated or urgent referral = red
+(Bootstrap's contextual colour names). On paper a marker (symbol, word and
+border style) does the same without colour.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from assessments.models import Assessment
+from assessments.questionnaire.steps import STEPS
+from assessments.reports import frozen
+from vertebro_rules import inputs, validation
+from vertebro_rules.vocabulary import InitialResponse, Recommendation, Scenario, WorkupItem
+
+NOT_RECORDED = "not recorded"
+NOT_APPLICABLE = "not applicable"
+NONE_LISTED = "none"
+MISSING = "missing"
+
+TONES = {
+    Recommendation.REPEAT_INDICATED: "success",
+    Recommendation.REPEAT_MAY_BE_CONSIDERED: "info",
+    Recommendation.COMPLETE_WORKUP: "warning",
+    Recommendation.CONTINUE_CONSERVATIVE: "warning",
+    Recommendation.REASSESS_LATER: "warning",
+    Recommendation.EVALUATE_NEW_LEVEL: "warning",
+    Recommendation.NOT_INDICATED: "secondary",
+    Recommendation.CONTRAINDICATED: "danger",
+    Recommendation.URGENT_REFERRAL: "danger",
+}
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A black-and-white-safe marker of the recommendation's class: a symbol,
+    a word and a border style (the stylesheet's `summary-<css>`), never colour alone."""
+
+    css: str
+    symbol: str
+    word: str
+
+
+PROCEED = Marker("proceed", "✔", "Repeat procedure is an option")
+WAIT = Marker("wait", "◷", "Not yet: more is needed first")
+DECLINE = Marker("decline", "✘", "No repeat procedure at this level")
+URGENT = Marker("urgent", "⚠", "Urgent")
+INCOMPLETE = Marker("incomplete", "☐", "No guidance yet")
+
+MARKERS = {
+    Recommendation.REPEAT_INDICATED: PROCEED,
+    Recommendation.REPEAT_MAY_BE_CONSIDERED: PROCEED,
+    Recommendation.REASSESS_LATER: WAIT,
+    Recommendation.COMPLETE_WORKUP: WAIT,
+    Recommendation.CONTINUE_CONSERVATIVE: WAIT,
+    Recommendation.NOT_INDICATED: DECLINE,
+    Recommendation.CONTRAINDICATED: DECLINE,
+    Recommendation.EVALUATE_NEW_LEVEL: DECLINE,
+    Recommendation.URGENT_REFERRAL: URGENT,
+}
+
+
+def _label(vocabulary, code: str) -> str:
+    """The label of a code, or the code itself when today's vocabulary does not know it."""
+    return vocabulary(code).label if code in vocabulary.values else code
+
+
+def recommendation_label(code: str) -> str:
+    return _label(Recommendation, code)
+
+
+def recommendation_tone(code: str) -> str:
+    return TONES.get(code, "secondary")
+
+
+@dataclass(frozen=True, slots=True)
+class Cited:
+    """A reason or a note: its id (R10, N1), its words and the references it cites."""
+
+    label: str
+    text: str
+    refs: tuple[int, ...]
+
+    @property
+    def refs_text(self) -> str:
+        return ", ".join(str(ref) for ref in self.refs)
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    number: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class GuidanceDisplay:
+    """A guidance result (the §6 JSON, live or frozen) in the words every page shows."""
+
+    recommendation: str
+    label: str
+    tone: str
+    marker: Marker
+    headline: str
+    scenario: str
+    reasons: tuple[Cited, ...]
+    missing_workup: tuple[str, ...]
+    notes: tuple[Cited, ...]
+    references: tuple[Reference, ...]
+    disclaimer: str
+    rules_version: str
+    days_since_index: int
+    days_since_recurrence: int | None
+
+    @classmethod
+    def from_json(cls, data: dict, record: dict | None = None) -> "GuidanceDisplay":
+        """The display of a guidance JSON; with a finalized assessment's `display_record`,
+        every word comes from the record (frozen.py), none from the current code."""
+        recommendation = data["recommendation"]
+        if record is None:
+            record = {
+                "recommendation": recommendation_label(recommendation),
+                "scenario": _label(Scenario, data["scenario"]),
+                "missing": [_label(WorkupItem, item) for item in data.get("missing", [])],
+                "references": frozen.references_of(data),
+            }
+        return cls(
+            recommendation=recommendation,
+            label=record["recommendation"],
+            tone=recommendation_tone(recommendation),
+            marker=MARKERS.get(recommendation, INCOMPLETE),
+            headline=data["headline"],
+            scenario=record["scenario"],
+            reasons=tuple(Cited(r["rule"], r["text"], tuple(r["refs"])) for r in data["reasons"]),
+            missing_workup=tuple(record["missing"]),
+            notes=tuple(Cited(n["id"], n["text"], tuple(n["refs"])) for n in data["notes"]),
+            references=tuple(Reference(item["id"], item["text"]) for item in record["references"]),
+            disclaimer=data["disclaimer"],
+            rules_version=data["rules_version"],
+            days_since_index=data["days_since_index"],
+            days_since_recurrence=data["days_since_recurrence"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class GuidanceSection:
+    """The guidance of an assessment, or what stands in the way of it.
+
+    `missing_inputs`: labels of required answers still empty; `invalid_inputs`:
+    "label: message" lines for answers the spec refuses.
+    """
+
+    guidance: GuidanceDisplay | None
+    missing_inputs: list[str] = field(default_factory=list)
+    invalid_inputs: list[str] = field(default_factory=list)
+
+    def as_context(self) -> dict:
+        return {
+            "guidance": self.guidance,
+            "missing_inputs": self.missing_inputs,
+            "invalid_inputs": self.invalid_inputs,
+        }
+
+
+def guidance_section(assessment: Assessment, *, today: date) -> GuidanceSection:
+    """The guidance every page and the PDF show: frozen when final, live for a draft."""
+    if assessment.is_final and assessment.guidance:
+        return GuidanceSection(
+            GuidanceDisplay.from_json(assessment.guidance, assessment.display_record)
+        )
+    missing = assessment.missing_inputs()
+    if missing:
+        return GuidanceSection(None, missing_inputs=[_field_label(n) for n in missing])
+    try:
+        validation.validate_values(assessment.input_values(), today=today)
+    except validation.InvalidInput as invalid:
+        lines = [
+            f"{_field_label(name)}: {' '.join(messages)}"
+            if name in inputs.FIELDS_BY_NAME
+            else " ".join(messages)
+            for name, messages in invalid.errors.items()
+        ]
+        return GuidanceSection(None, invalid_inputs=lines)
+    return GuidanceSection(GuidanceDisplay.from_json(assessment.evaluate().to_dict()))
+
+
+def _field_label(name: str) -> str:
+    return inputs.FIELDS_BY_NAME[name].label
+
+
+def format_answer(name: str, value) -> str:
+    """One answer in words: choice labels, Yes/No, dates, "not recorded" when empty."""
+    spec = inputs.FIELDS_BY_NAME[name]
+    if isinstance(spec, inputs.MultipleChoiceInput) and value == []:
+        return NONE_LISTED
+    if value is None or value == "" or value == []:
+        return NOT_RECORDED if not spec.required_always else MISSING
+    if isinstance(spec, inputs.BooleanInput):
+        return "Yes" if value else "No"
+    if isinstance(spec, inputs.MultipleChoiceInput):
+        return "; ".join(spec.label_of(item) for item in value)
+    if isinstance(spec, inputs.ChoiceInput):
+        return spec.label_of(value)
+    if isinstance(value, date):
+        return value.strftime("%-d %b %Y")
+    if isinstance(value, Decimal):
+        return f"{value:.1f}"
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    label: str
+    text: str
+    missing: bool
+    empty: bool
+
+    @property
+    def recorded(self) -> bool:
+        return not (self.empty or self.missing)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerGroup:
+    number: int
+    title: str
+    heading: str
+    answers: list[Answer]
+
+
+def answer_groups(assessment: Assessment) -> list[AnswerGroup]:
+    """Every answer of the assessment, grouped by step, in words: for a finalized assessment,
+    the words kept at finalization (frozen.py)."""
+    if assessment.is_final and assessment.display_record:
+        return [
+            AnswerGroup(
+                group["step"],
+                group["title"],
+                f"Step {group['step']} — {group['title']}",
+                [Answer(**answer) for answer in group["answers"]],
+            )
+            for group in assessment.display_record["answers"]
+        ]
+    return current_answer_groups(assessment)
+
+
+def current_answer_groups(assessment: Assessment) -> list[AnswerGroup]:
+    """Every answer of the assessment, grouped by the questionnaire's steps, in today's words."""
+    missing = set(assessment.missing_inputs())
+    not_applicable = set()
+    if assessment.initial_response != InitialResponse.RELIEF_THEN_RECURRENCE:
+        not_applicable.add("recurrence_date")
+    if assessment.mri_performed is False:
+        not_applicable.update(inputs.MRI_ONLY_FIELDS)
+    groups = []
+    for step in STEPS:
+        answers = []
+        for name in step.fields:
+            text = format_answer(name, getattr(assessment, name))
+            if name in missing:
+                text = MISSING
+            elif text == NOT_RECORDED and name in not_applicable:
+                text = NOT_APPLICABLE
+            answers.append(
+                Answer(
+                    label=_field_label(name),
+                    text=text,
+                    missing=name in missing,
+                    empty=text in (NOT_RECORDED, NOT_APPLICABLE),
+                )
+            )
+        groups.append(AnswerGroup(step.number, step.title, step.heading, answers))
+    return groups
