@@ -10,8 +10,9 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from assessments import integrity, pdf
+from assessments import integrity
 from assessments.models import Assessment
+from assessments.reports import pdf
 from tests.factories import make_assessment
 from tests.pdf_helpers import document_text, finalized_assessment
 from vertebro_rules import inputs, references, rules

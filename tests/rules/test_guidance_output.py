@@ -65,8 +65,8 @@ def test_the_json_form_of_the_spec_example():
     assert all(list(note) == ["id", "text", "refs"] for note in result["notes"])
     first_note = result["notes"][0]
     assert (first_note["id"], first_note["refs"]) == ("N1", [1, 2, 3])
-    assert first_note["text"].startswith("Plan for a larger cement volume")
-    assert "The index procedure used 4.2 mL." in first_note["text"]
+    assert "more cement than the index procedure (mean 6.8 vs 4.2 mL)" in first_note["text"]
+    assert "The index procedure at L1 used 4.2 mL." in first_note["text"]
     assert result["days_since_index"] == 17
     assert result["days_since_recurrence"] is None
     assert result["disclaimer"] == DISCLAIMER
