@@ -43,19 +43,33 @@ def random_case(rng: random.Random, today: date = TODAY) -> dict:
         ),
     }
     if response == "relief_then_recurrence":
-        case["recurrence_date"] = (index_date + timedelta(days=rng.randint(1, days))).isoformat()
+        recurrence_date = index_date + timedelta(days=rng.randint(1, days))
+        case["recurrence_date"] = recurrence_date.isoformat()
+        # §1: no more weeks of therapy than weeks since the pain returned, rounded up.
+        weeks_since = ((assessment_date - recurrence_date).days + 6) // 7
+        case["conservative_therapy_weeks"] = min(case["conservative_therapy_weeks"], weeks_since)
     case["mri_performed"] = rng.random() < 0.8
     if case["mri_performed"]:
         location = rng.choice(vocabulary.FractureLocation.values)
+        if response == "ongoing_relief" and location == "treated_level":
+            location = "none_identified"
         edema = rng.choice(vocabulary.Finding.values)
-        if location == "none_identified" and edema == "present":
-            edema = "absent"
+        cleft = rng.choice(vocabulary.Finding.values)
+        fluid = rng.random() < 0.2
+        # §1: no positive sign beside "no active fracture identified", and an active fracture
+        # at the treated level shows at least one sign that is not negative.
+        if location == "none_identified":
+            edema = "absent" if edema == "present" else edema
+            cleft = "absent" if cleft == "present" else cleft
+            fluid = False
+        if location == "treated_level" and edema == cleft == "absent" and not fluid:
+            edema = "present"
         case.update(
             active_fracture_location=location,
-            cleft_sign=rng.choice(vocabulary.Finding.values),
+            cleft_sign=cleft,
             marrow_edema=edema,
             cleft_new_since_index=rng.choice([None, True, False]),
-            fluid_at_cement_interface=rng.random() < 0.2,
+            fluid_at_cement_interface=fluid,
         )
     return case
 

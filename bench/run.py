@@ -20,6 +20,7 @@ import django  # noqa: E402
 django.setup()
 
 import bench_admin  # noqa: E402
+import bench_impact  # noqa: E402
 import bench_interop  # noqa: E402
 import bench_load  # noqa: E402
 import bench_outcomes  # noqa: E402
@@ -35,6 +36,7 @@ SECTIONS = {
     "load": bench_load.run,
     "interop": bench_interop.run,
     "outcomes": bench_outcomes.run,
+    "impact": bench_impact.run,
 }
 
 
