@@ -1,4 +1,4 @@
-"""The admin: reviewers look back over assessments and the access log (issue 5).
+"""The admin: reviewers look back over assessments and the access log.
 
 Final and superseded assessments are read-only here for everyone, superusers
 included; a draft is changed only by its owner; reviewers (view permissions only)

@@ -174,7 +174,7 @@ class Assessment(models.Model):
     # finalization; `manage.py verify_records` recomputes it.
     record_digest = models.CharField(max_length=64, blank=True, editable=False)
 
-    # Every create, change and finalization keeps the full previous row (issue 5).
+    # Every create, change and finalization keeps the full previous row.
     history = HistoricalRecords()
 
     class Meta:

@@ -1,4 +1,4 @@
-"""The two roles of Vertebro, as Django groups (issue 5).
+"""The two roles of Vertebro, as Django groups.
 
 Clinicians create and edit their own assessments; Reviewers read every
 assessment, its result page, PDF, history and access log, and change nothing.

@@ -1,4 +1,4 @@
-"""The admin changelist with 10,000 assessments, and CSV export throughput (issue 5).
+"""The admin changelist with 10,000 assessments, and CSV export throughput.
 
 Runs on a throwaway test database (django.test.utils: in-memory SQLite by
 default) filled with bulk_create: 10,000 assessments from random valid cases,

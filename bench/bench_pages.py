@@ -1,4 +1,4 @@
-"""The clinician's pages: each step's GET and POST, review, result and My assessments (issue 3).
+"""The clinician's pages: each step's GET and POST, review, result and My assessments.
 
 Django test client, warm (each URL requested once before timing), signed in,
 on a throwaway test database (in-memory SQLite by default). A bare

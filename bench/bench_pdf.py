@@ -1,4 +1,4 @@
-"""The PDF summary: render time of a typical report and of the longest case (issue 4).
+"""The PDF summary: render time of a typical report and of the longest case.
 
 Each figure is the median of several renders (template + WeasyPrint + PDF
 bytes) after one warm-up, next to WeasyPrint's time for the same HTML with

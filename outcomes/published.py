@@ -1,7 +1,7 @@
 """The published figures the dashboard sets the department's outcomes beside.
 
 Each figure carries the series it comes from, by its number in the rules'
-evidence list (guidance-rules.md §7), so that no figure is shown without
+evidence list (docs/specification.md §7), so that no figure is shown without
 its source. Figures are from evidence-summary.txt.
 """
 

@@ -21,7 +21,7 @@ def _user(username: str, **extra):
 
 
 def _clinician(username: str):
-    """A member of the Clinicians group (issue 5 roles)."""
+    """A member of the Clinicians group."""
     from django.contrib.auth.models import Group
 
     from assessments.roles import CLINICIANS, ensure_roles

@@ -1,4 +1,4 @@
-"""The admin of assessments, as a reviewer and a superuser use it (issue 5)."""
+"""The admin of assessments, as a reviewer and a superuser use it."""
 
 import pytest
 from django.db import connection

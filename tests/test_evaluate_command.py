@@ -1,4 +1,4 @@
-"""`manage.py evaluate` (guidance-rules.md §8): guidance for good JSON; for bad JSON nothing on
+"""`manage.py evaluate` (docs/specification.md §8): guidance for good JSON; for bad JSON nothing on
 standard output, every bad field on standard error, a non-zero exit, and never a database write."""
 
 import io

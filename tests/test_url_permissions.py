@@ -1,4 +1,4 @@
-"""Every URL of the app, each persona's answer (issue 5).
+"""Every URL of the app, each persona's answer.
 
 The table holds, for each named URL of the `assessments` namespace, the
 method, the assessment it is opened on (alice's complete draft or her final

@@ -1,4 +1,4 @@
-"""The contradictions §1 refuses (guidance-rules.md, rules 2026.2), alike on the web steps, at
+"""The contradictions §1 refuses (docs/specification.md, rules 2026.2), alike on the web steps, at
 finalization and in `evaluate`, each message on the field the spec names and naming both
 answers."""
 

@@ -1,4 +1,4 @@
-"""The access log: who viewed which assessment, how, when and from where (issue 5)."""
+"""The access log: who viewed which assessment, how, when and from where."""
 
 from django.http import HttpRequest
 

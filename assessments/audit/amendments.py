@@ -1,4 +1,4 @@
-"""What the pages show about an amendment chain (issue 5): predecessor, successor, amend button."""
+"""What the pages show about an amendment chain: predecessor, successor, amend button."""
 
 from dataclasses import dataclass
 

@@ -1,4 +1,4 @@
-"""Create the Clinicians and Reviewers groups with their permissions (issue 5)."""
+"""Create the Clinicians and Reviewers groups with their permissions."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations

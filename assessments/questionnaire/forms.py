@@ -306,17 +306,50 @@ class StepForm(forms.ModelForm):
         return summary
 
 
-def _step_form(step: int) -> type[StepForm]:
-    meta = type(
-        "Meta",
-        (),
-        {
-            "model": Assessment,
-            "fields": inputs.fields_of_step(step),
-            "formfield_callback": _formfield,
-        },
-    )
-    return type(f"Step{step}Form", (StepForm,), {"Meta": meta, "step": step})
+class Step1Form(StepForm):
+    """Step 1: patient and index procedure."""
+
+    step = 1
+
+    class Meta:
+        model = Assessment
+        fields = inputs.fields_of_step(1)
+        formfield_callback = _formfield
 
 
-STEP_FORMS: dict[int, type[StepForm]] = {step: _step_form(step) for step in (1, 2, 3, 4)}
+class Step2Form(StepForm):
+    """Step 2: pain timeline."""
+
+    step = 2
+
+    class Meta:
+        model = Assessment
+        fields = inputs.fields_of_step(2)
+        formfield_callback = _formfield
+
+
+class Step3Form(StepForm):
+    """Step 3: imaging."""
+
+    step = 3
+
+    class Meta:
+        model = Assessment
+        fields = inputs.fields_of_step(3)
+        formfield_callback = _formfield
+
+
+class Step4Form(StepForm):
+    """Step 4: examination."""
+
+    step = 4
+
+    class Meta:
+        model = Assessment
+        fields = inputs.fields_of_step(4)
+        formfield_callback = _formfield
+
+
+STEP_FORMS: dict[int, type[StepForm]] = {
+    form.step: form for form in (Step1Form, Step2Form, Step3Form, Step4Form)
+}

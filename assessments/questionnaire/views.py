@@ -74,7 +74,7 @@ def assessment_open(request, assessment_id):
 
 
 @login_required
-@permission_required("assessments.add_assessment", raise_exception=True)  # Clinicians (issue 5)
+@permission_required("assessments.add_assessment", raise_exception=True)  # Clinicians
 @require_http_methods(["GET", "POST"])
 def assessment_new(request):
     """Step 1 of a new assessment; the assessment exists once step 1 is valid."""

@@ -1,6 +1,6 @@
-"""CSV export of assessments: one row per assessment (issue 5).
+"""CSV export of assessments: one row per assessment.
 
-Columns: the id, every spec input under its spec name (guidance-rules.md §1),
+Columns: the id, every spec input under its spec name (docs/specification.md §1),
 then status, the frozen result (scenario, recommendation, deciding rule,
 missing work-up items, rules version), the clinician and the timestamps
 (ISO 8601, UTC), then the procedure and the 1-, 3- and 12-month follow-ups

@@ -1,4 +1,4 @@
-"""The PDF summary of an assessment and its HTML preview (issue 4).
+"""The PDF summary of an assessment and its HTML preview.
 
 Same access as the result page: the owner or a reviewer; 404 for anyone else.
 """

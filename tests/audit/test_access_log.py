@@ -1,4 +1,4 @@
-"""The access log: views are recorded; nobody edits or deletes an entry (issue 5)."""
+"""The access log: views are recorded; nobody edits or deletes an entry."""
 
 import pytest
 from django.test import RequestFactory, override_settings

@@ -1,4 +1,4 @@
-"""Amendments: a final assessment is never changed; its owner amends it (issue 5)."""
+"""Amendments: a final assessment is never changed; its owner amends it."""
 
 import copy
 import io

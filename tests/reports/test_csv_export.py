@@ -1,4 +1,4 @@
-"""CSV export: spec column names, formula cells neutralised, numbers kept, streamed (issue 5)."""
+"""CSV export: spec column names, formula cells neutralised, numbers kept, streamed."""
 
 import csv
 import tracemalloc

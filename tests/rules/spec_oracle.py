@@ -1,4 +1,4 @@
-"""An independent reading of guidance-rules.md §2–§6 (rules version 2026.2), for cross-checking.
+"""An independent reading of docs/specification.md §2–§6 (rules version 2026.2), for cross-checking.
 
 Written from the specification alone, in a deliberately plain style (one
 if/elif chain per table), so that a mistake in `vertebro_rules.rules` is not

@@ -1,4 +1,4 @@
-"""The guidance value object and its JSON form (guidance-rules.md §6, §7, rules 2026.2)."""
+"""The guidance value object and its JSON form (docs/specification.md §6, §7, rules 2026.2)."""
 
 import dataclasses
 import json

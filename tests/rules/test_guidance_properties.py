@@ -1,4 +1,4 @@
-"""Properties of the rules for every valid input (guidance-rules.md §3, §4, §6), by Hypothesis."""
+"""Properties of the rules for every valid input (docs/specification.md §3, §4, §6), by Hypothesis."""
 
 from datetime import date, timedelta
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Headlines by deciding rule (guidance-rules.md §4 "Headline", rules 2026.2): one sentence of
+"""Headlines by deciding rule (docs/specification.md §4 "Headline", rules 2026.2): one sentence of
 at most 140 characters naming the treated level and the recommendation in plain words, with
 the facts the table asks for and no pronoun pointing outside the sentence."""
 

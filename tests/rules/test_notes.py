@@ -1,4 +1,4 @@
-"""Notes N1–N11 (guidance-rules.md §5, rules 2026.2): shown exactly when their condition holds,
+"""Notes N1–N11 (docs/specification.md §5, rules 2026.2): shown exactly when their condition holds,
 in id order, with the case's values, every figure attributed to its series, and the spec's
 references; none when R1 decides."""
 

@@ -1,4 +1,4 @@
-"""Recommendation rules R1–R15 (guidance-rules.md §4, rules 2026.2): each fires in the order of
+"""Recommendation rules R1–R15 (docs/specification.md §4, rules 2026.2): each fires in the order of
 the table, loses to earlier rules, and stays silent when its condition is false; reasons carry
 the case's values and the spec's refs."""
 

@@ -1,4 +1,4 @@
-"""Scenarios (guidance-rules.md §3, rules 2026.2) and the derived day counts (§2)."""
+"""Scenarios (docs/specification.md §3, rules 2026.2) and the derived day counts (§2)."""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,4 @@
-"""Input validation (guidance-rules.md §1): every rule, each message naming the field."""
+"""Input validation (docs/specification.md §1): every rule, each message naming the field."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""`python manage.py export_csv [--since DATE] -o FILE` — every assessment as CSV (issue 5)."""
+"""`python manage.py export_csv [--since DATE] -o FILE` — every assessment as CSV."""
 
 import argparse
 from datetime import date, datetime, time
