@@ -1,0 +1,111 @@
+"""A clinician walks a whole case with the keyboard alone: sign in, four steps, review,
+finalize. No mouse click, no `fill`: Tab, arrows, Space, typing and Enter."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from assessments.models import Assessment
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MAX_TABS = 60
+
+
+def _active(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const label = el && el.labels && el.labels.length ? el.labels[0].innerText : "";
+            return {id: el ? el.id : "", text: el ? (el.innerText || "").trim() : "", label};
+        }"""
+    )
+
+
+def tab_to(page, *, field_id: str | None = None, text: str | None = None) -> None:
+    """Press Tab until the focus is on the element with this id (or this visible text)."""
+    for _ in range(MAX_TABS):
+        active = _active(page)
+        if (field_id and active["id"].startswith(field_id)) or (text and active["text"] == text):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {field_id or text!r}; last: {_active(page)}")
+
+
+def type_into(page, field_id: str, text: str) -> None:
+    tab_to(page, field_id=field_id)
+    page.keyboard.type(text)
+
+
+def choose(page, field_id: str, label: str) -> None:
+    """Tab into a radio group, then arrow to the option labelled `label` (arrows select)."""
+    tab_to(page, field_id=field_id)
+    for _ in range(12):
+        if _active(page)["label"].strip() == label:
+            if not page.evaluate("document.activeElement.checked"):
+                page.keyboard.press("Space")
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"no option {label!r} in {field_id}")
+
+
+def test_a_case_walked_by_keyboard_alone(page, live_server, alice, console_errors):
+    index_date = date.today() - timedelta(days=17)
+    page.goto(live_server.url + "/")
+    # The sign-in form puts the focus in the user name.
+    page.keyboard.type("alice")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="My assessments")).to_be_visible()
+
+    tab_to(page, text="New assessment")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Patient and index procedure")).to_be_visible()
+    # The focus starts in the first field.
+    page.keyboard.type("MRN-KEYBOARD")
+    type_into(page, "id_patient_age", "70")
+    choose(page, "id_sex", "Female")
+    tab_to(page, field_id="id_treated_level")
+    page.keyboard.type("L1")
+    type_into(page, "id_index_procedure_date", index_date.strftime("%m%d%Y"))
+    choose(page, "id_fracture_etiology", "Osteoporotic")
+    type_into(page, "id_index_cement_volume_ml", "4.2")
+    type_into(page, "id_prior_vertebral_fractures", "0")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Pain timeline")).to_be_visible()
+    choose(page, "id_initial_response", "No relief after the index procedure")
+    type_into(page, "id_vas_before_index", "8")
+    type_into(page, "id_vas_current", "8")
+    type_into(page, "id_conservative_therapy_weeks", "2")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Imaging", exact=True)).to_be_visible()
+    choose(page, "id_mri_performed", "Yes")
+    choose(page, "id_active_fracture_location", "At the treated level")
+    choose(page, "id_cleft_sign", "Absent")
+    choose(page, "id_marrow_edema", "Present")
+    choose(page, "id_cement_fill", "Inadequate (incomplete filling or cement missing the fracture)")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Examination")).to_be_visible()
+    choose(page, "id_point_tenderness", "Present")
+    choose(page, "id_neuro_exam", "Normal")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name=re.compile("^Review MRN-KEYBOARD"))).to_be_visible()
+    tab_to(page, text="Finalize…")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Finalize this assessment?")).to_be_visible()
+    tab_to(page, text="Finalize the assessment")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name=re.compile("^Result for MRN-KEYBOARD"))).to_be_visible()
+    saved = Assessment.objects.get(patient_ref="MRN-KEYBOARD")
+    assert saved.status == Assessment.Status.FINAL
+    assert saved.index_procedure_date == index_date
+    assert saved.recommendation
