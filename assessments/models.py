@@ -55,6 +55,8 @@ class Assessment(models.Model):
         DRAFT = "draft", "Draft"
         FINAL = "final", "Final"
         SUPERSEDED = "superseded", "Superseded"
+        # A draft its clinician gave up; kept (with its history) for the audit, shown nowhere.
+        DISCARDED = "discarded", "Discarded"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(

@@ -14,16 +14,19 @@ def user_can_review(user) -> bool:
 
 
 def assessments_visible_to(user):
-    """Every assessment for a reviewer; otherwise the user's own."""
+    """Every assessment for a reviewer; otherwise the user's own (discarded drafts: none)."""
+    shown = Assessment.objects.exclude(status=Assessment.Status.DISCARDED)
     if user_can_review(user):
-        return Assessment.objects.all()
-    return Assessment.objects.filter(owner=user)
+        return shown
+    return shown.filter(owner=user)
 
 
 def get_assessment_for_owner(*, user, assessment_id) -> Assessment:
     """The user's own assessment, for editing; 404 for anyone else's (not 403: no leak)."""
     try:
-        return Assessment.objects.get(pk=assessment_id, owner=user)
+        return Assessment.objects.exclude(status=Assessment.Status.DISCARDED).get(
+            pk=assessment_id, owner=user
+        )
     except (Assessment.DoesNotExist, ValueError, ValidationError) as error:
         raise Http404("No such assessment.") from error
 

@@ -90,6 +90,33 @@ def assessment_save_step(
     return assessment
 
 
+class NotDiscardable(Exception):
+    """Only a draft can be discarded, and only by its clinician; a final assessment never."""
+
+
+@transaction.atomic
+def assessment_discard(*, assessment: Assessment, user) -> Assessment:
+    """Discard a draft: it leaves My assessments and every page, and stays in the history.
+
+    Nothing is deleted: the row is marked discarded, with who and when in its audit history.
+    A discarded amendment lets go of the assessment it amended (the history keeps the
+    link), so that one can be amended again. Raises `NotDiscardable` for a final or
+    superseded assessment, one already discarded, or someone else's.
+    """
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.owner_id != user.pk:
+        raise NotDiscardable("Only the clinician who owns a draft can discard it.")
+    if locked.status != Assessment.Status.DRAFT:
+        raise NotDiscardable("Only a draft can be discarded; a final assessment is kept as it is.")
+    locked.status = Assessment.Status.DISCARDED
+    locked.amends = None
+    locked.version += 1
+    locked._history_user = user
+    locked._change_reason = "Draft discarded by its clinician"
+    locked.save(update_fields=["status", "amends", "version", "updated"])
+    return locked
+
+
 class NotAmendable(Exception):
     """Only a final assessment (not a draft, not one already superseded) can be amended."""
 

@@ -30,6 +30,7 @@ TABLE = {
     "finalize": ("get", "draft", {}, (200, 404, 404, 404)),
     "result": ("get", "final", {}, (200, 404, 200, 200)),
     "amend": ("post", "final", {}, (302, 404, 404, 404)),
+    "discard": ("get", "draft", {}, (200, 404, 404, 404)),
     "pdf": ("get", "final", {}, (200, 404, 200, 200)),
     "report_preview": ("get", "final", {}, (200, 404, 200, 200)),
     "rules_impact": ("get", None, {}, (403, 403, 200, 200)),
@@ -40,6 +41,7 @@ WRITES = {
     "new": ("post", None, {}, (None, None, 403, None)),
     "step": ("post", "draft", {"step": 1}, (None, 404, 404, 404)),
     "finalize": ("post", "draft", {}, (None, 404, 404, 404)),
+    "discard": ("post", "draft", {}, (None, 404, 404, 404)),
 }
 
 ADMIN_URLS = {

@@ -39,12 +39,10 @@ def assessment_list(request):
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     assessments = (
         Assessment.objects.filter(owner=request.user)
+        .exclude(status=Assessment.Status.DISCARDED)
         .select_related("amends", "amendment")  # the amendment chain, in the same query
-        .only(
-            *("id", "patient_ref", "treated_level", "status", "updated", "recommendation"),
-            *("amends__patient_ref", "amends__finalized_at"),
-            *("amendment__patient_ref", "amendment__status", "amendment__finalized_at"),
-        )
+        # Every answer (for the steps done), not the frozen guidance JSON.
+        .defer("guidance", "amends__guidance", "amendment__guidance")
     )
     if query:
         assessments = assessments.filter(patient_ref__icontains=query)
@@ -231,6 +229,30 @@ def assessment_finalize(request, assessment_id):
         return redirect("assessments:result", assessment.pk)
     context = {"assessment": assessment, **section.as_context()}
     return render(request, "assessments/finalize.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_discard(request, assessment_id):
+    """Discard a draft, after a confirmation page; only its owner may, never a final one."""
+    assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
+    if assessment.is_final:
+        messages.warning(request, "A final assessment is never discarded; amend it instead.")
+        return redirect("assessments:result", assessment.pk)
+    if request.method == "POST":
+        try:
+            services.assessment_discard(assessment=assessment, user=request.user)
+        except services.NotDiscardable as refusal:
+            messages.warning(request, str(refusal))
+            return redirect("assessments:list")
+        messages.success(
+            request,
+            f"The draft {assessment.patient_ref or 'without a reference'} was discarded. "
+            "It no longer appears here; the audit history keeps it.",
+        )
+        return redirect("assessments:list")
+    context = {"assessment": assessment, "steps_done": len(steps.completed_steps(assessment))}
+    return render(request, "assessments/discard.html", {**context, "step_count": len(steps.STEPS)})
 
 
 @login_required

@@ -72,6 +72,7 @@ def test_clinician_pages(checker, live_server, alice, tmp_path):
             "Review": reverse("assessments:review", args=[draft.pk]),
             "Review of an incomplete draft": reverse("assessments:review", args=[stub.pk]),
             "Finalize": reverse("assessments:finalize", args=[draft.pk]),
+            "Discard a draft": reverse("assessments:discard", args=[stub.pk]),
             "Result": reverse("assessments:result", args=[final.pk]),
             "Result of an amended assessment": reverse("assessments:result", args=[amended.pk]),
             "Step 1 of an amendment": reverse("assessments:step", args=[amendment.pk, 1]),

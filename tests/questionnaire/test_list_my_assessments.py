@@ -66,7 +66,7 @@ def test_a_final_assessment_shows_its_recommendation_as_a_coloured_badge(signed_
     page = signed_in.get(reverse("assessments:list")).content.decode()
     assert "text-bg-success badge-recommendation" in page
     assert "Repeat vertebroplasty indicated" in page
-    assert "in progress" in page
+    assert "Ready to finalize" in page  # the draft has no recommendation yet
 
 
 def test_the_page_offers_a_new_assessment(signed_in):
