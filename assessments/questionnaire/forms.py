@@ -66,14 +66,6 @@ NOT_RECORDED = ("", "Not recorded")
 SELECT_FIELDS = frozenset({"treated_level"})
 
 
-def _blank_choice(spec) -> tuple[str, str]:
-    # The MRI findings are required once an MRI was done; their empty answer exists
-    # so that, without JavaScript, a finding can be withdrawn when no MRI was done.
-    if spec.name in inputs.MRI_FIELDS:
-        return ("", "Not applicable (no MRI)")
-    return NOT_RECORDED
-
-
 def _to_bool(value: str) -> bool:
     return value == YES
 
@@ -106,10 +98,10 @@ def _formfield(db_field, **kwargs):
             options = [("", "Choose…"), *spec.vocabulary.choices]
             widget = forms.Select
         else:
-            options = [
-                *spec.vocabulary.choices,
-                *([] if spec.required_always else [_blank_choice(spec)]),
-            ]
+            # The MRI findings have no empty option: they are asked only once an MRI was
+            # done (without one, StepForm.clean empties them).
+            blank = spec.required_always or spec.name in inputs.MRI_FIELDS
+            options = [*spec.vocabulary.choices, *([] if blank else [NOT_RECORDED])]
             widget = forms.RadioSelect
         return forms.TypedChoiceField(choices=options, empty_value=None, widget=widget, **common)
     if isinstance(spec, inputs.DateInput):
@@ -247,6 +239,15 @@ class StepForm(forms.ModelForm):
         self.helper.disable_csrf = True
         self.helper.layout = LAYOUTS[self.step]
 
+    def clean(self):
+        cleaned = super().clean()
+        # No MRI: its findings do not apply, whatever the page sent (without JavaScript they
+        # stay on screen); the spec wants them empty.
+        if "mri_performed" in self.fields and cleaned.get("mri_performed") is False:
+            for name in inputs.MRI_ONLY_FIELDS:
+                cleaned[name] = inputs.FIELDS_BY_NAME[name].absent
+        return cleaned
+
     def _update_errors(self, errors: ValidationError) -> None:
         # Model.clean() names fields of other steps; show those on a field of this form.
         if not hasattr(errors, "error_dict"):
@@ -258,10 +259,11 @@ class StepForm(forms.ModelForm):
                 continue
             target = next((f for f in RELATED_FIELDS.get(name, ()) if f in self.fields), None)
             label = inputs.FIELDS_BY_NAME[name].label if name in inputs.FIELDS_BY_NAME else name
+            step = inputs.FIELDS_BY_NAME[name].step if name in inputs.FIELDS_BY_NAME else 0
             for message in messages:
                 text = " ".join(message.messages)
                 mapped.setdefault(target or NON_FIELD_ERRORS, []).append(
-                    ValidationError(f"{label}: {text}", code="cross_field")
+                    ValidationError(f"{label}: {text}", code="cross_field", params={"step": step})
                 )
         return super()._update_errors(ValidationError(mapped))
 
@@ -290,8 +292,8 @@ class StepForm(forms.ModelForm):
     def error_summary(self) -> list[dict]:
         """Every error, in form order, with the id of the input it concerns (for the summary)."""
         summary = [
-            {"anchor": "step-form", "label": "", "message": message}
-            for message in self.non_field_errors()
+            {"anchor": "step-form", **_summary_line("", error)}
+            for error in self.non_field_errors().as_data()
         ]
         for name in self.Meta.fields:
             bound = self[name]
@@ -301,9 +303,19 @@ class StepForm(forms.ModelForm):
                 bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
             )
             anchor = f"{bound.auto_id}_0" if multiple else bound.auto_id
-            for message in bound.errors:
-                summary.append({"anchor": anchor, "label": bound.label, "message": message})
+            for error in bound.errors.as_data():
+                summary.append({"anchor": anchor, **_summary_line(bound.label, error)})
         return summary
+
+
+def _summary_line(label: str, error: ValidationError) -> dict:
+    """One line of the error summary. An error about an answer of another step already
+    names that answer (not this field's label again) and links to its step."""
+    message = " ".join(error.messages)
+    step = (error.params or {}).get("step") if error.code == "cross_field" else None
+    if step:
+        return {"label": "", "message": message, "step": step}
+    return {"label": label, "message": message, "step": None}
 
 
 class Step1Form(StepForm):

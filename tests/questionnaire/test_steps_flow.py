@@ -134,12 +134,24 @@ def test_mri_findings_are_required_when_an_mri_was_done(signed_in, alice):
     ]
 
 
-def test_mri_findings_are_refused_when_no_mri_was_done(signed_in, alice):
+def test_mri_findings_sent_with_no_mri_are_not_kept(signed_in, alice):
+    # Without JavaScript the findings stay on screen; once "No MRI" is chosen they do not
+    # apply, and the spec wants them empty.
     assessment = make_assessment(alice, **relative_inputs())
     post = step_post(3, version=assessment.version, mri_performed=False)
+    assert post["cleft_sign"]
     response = signed_in.post(step_url(assessment, 3), post)
-    assert response.status_code == 400
-    assert "cleft_sign" in response.context["form"].errors
+    assert response.status_code == 302
+    saved = Assessment.objects.get(pk=assessment.pk)
+    assert saved.mri_performed is False
+    assert (saved.active_fracture_location, saved.cleft_sign, saved.marrow_edema) == (None,) * 3
+
+
+def test_the_mri_findings_offer_no_not_applicable_answer(signed_in, alice):
+    assessment = make_assessment(alice, **relative_inputs())
+    html = signed_in.get(step_url(assessment, 3)).content.decode()
+    assert "Not applicable" not in html
+    assert 'name="cleft_sign" value=""' not in html
 
 
 def test_no_mri_with_the_findings_left_empty_is_saved(signed_in, alice):
@@ -181,6 +193,15 @@ def test_a_cross_field_error_on_another_step_is_shown_on_the_field_that_causes_i
     assert Assessment.objects.get(pk=assessment.pk).index_procedure_date == (
         assessment.index_procedure_date
     )
+    # The summary names the other step's answer once (not after this field's label too)
+    # and links to the step where it can be changed.
+    html = response.content.decode()
+    summary = html[
+        html.index('id="error-summary"') : html.index("</ul>", html.index("error-summary"))
+    ]
+    assert "Date of the index vertebroplasty: Assessment date" not in summary
+    assert ">Assessment date: " in summary
+    assert f'href="{step_url(assessment, 2)}"' in summary
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
