@@ -78,10 +78,10 @@ def _header(cookies: dict[str, str]) -> str:
 
 
 def pages(url: str, cookie: str) -> dict[str, str]:
-    """The pages to measure, found from My assessments' links."""
-    _, _, html = _request(url, cookie=cookie)
+    """The pages to measure, found with My assessments' search."""
 
     def opened(patient_ref: str) -> str:
+        _, _, html = _request(f"{url}?q={patient_ref}", cookie=cookie)
         href = re.search(rf'href="([^"]+)"[^>]*>{re.escape(patient_ref)}<', html).group(1)
         status, headers, _ = _request(urllib.parse.urljoin(url, href), cookie=cookie)
         return urllib.parse.urljoin(url, headers["Location"]) if status == 302 else url + href
@@ -116,6 +116,11 @@ def measure(address: str, cookie: str, folder: Path) -> dict:
     result = json.loads(report.read_text())
     figures = {name: round(result["categories"][name]["score"] * 100) for name in CATEGORIES}
     figures["transferred_kib"] = round(result["audits"]["total-byte-weight"]["numericValue"] / 1024)
+    for metric in ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time"):
+        figures[f"{metric}_ms"] = round(result["audits"][metric]["numericValue"])
+    figures["cumulative-layout-shift"] = round(
+        result["audits"]["cumulative-layout-shift"]["numericValue"], 3
+    )
     failing = [
         audit_id
         for name in CATEGORIES[:2]

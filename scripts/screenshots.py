@@ -20,10 +20,12 @@ WIDTHS = (1280, 768, 390)
 
 def _pages(page, url):
     """(name, address) of every page to show, found by following the demo data's links."""
-    page.goto(url)
-    draft = page.get_by_role("link", name="MRN-DEMO-004", exact=True).get_attribute("href")
-    partial = page.get_by_role("link", name="MRN-DEMO-012", exact=True).get_attribute("href")
-    final = page.get_by_role("link", name="MRN-DEMO-003", exact=True).get_attribute("href")
+
+    def link(patient_ref: str) -> str:
+        page.goto(f"{url}?q={patient_ref}")
+        return page.get_by_role("link", name=patient_ref, exact=True).get_attribute("href")
+
+    draft, partial, final = link("MRN-DEMO-004"), link("MRN-DEMO-012"), link("MRN-DEMO-003")
     page.goto(url.rstrip("/") + draft)
     review = page.url  # a complete draft opens on its review
     step = re.sub(r"review/$", "step/{}/", review)
