@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0007_access_log_fhir_export'),
+        ('assessments', '0008_record_digest'),
     ]
 
     operations = [
