@@ -48,7 +48,8 @@ def _request(url: str, *, cookie: str = "", data: dict | None = None):
     if data is not None:
         body = urllib.parse.urlencode(data)
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-    connection.request("POST" if data else "GET", parts.path, body=body, headers=headers)
+    target = f"{parts.path}?{parts.query}" if parts.query else parts.path
+    connection.request("POST" if data else "GET", target, body=body, headers=headers)
     response = connection.getresponse()
     return response.status, response.headers, response.read().decode()
 

@@ -199,6 +199,7 @@ def assessment_result(request, assessment_id):
         "assessment": assessment,
         "is_owner": assessment.owner_id == request.user.pk,
         "links": amendment_links(assessment, user=request.user),
+        "groups": display.answer_groups(assessment),
         **section.as_context(),
     }
     access_record(request=request, assessment=assessment, kind="result")
