@@ -55,6 +55,12 @@ def canonical_record(assessment, record_format: int = RECORD_FORMAT) -> dict:
         "rules_version": assessment.rules_version,
         "finalized_by": assessment.finalized_by_id,
         "finalized_at": _plain(assessment.finalized_at),
+        # Only present when given, so that records frozen before it existed keep their digest.
+        **(
+            {"amendment_reason": assessment.amendment_reason}
+            if getattr(assessment, "amendment_reason", "")
+            else {}
+        ),
     }
     if record_format >= 2:
         record["display_record"] = _plain(assessment.display_record)

@@ -164,6 +164,8 @@ class Assessment(models.Model):
         related_name="amendment",
         help_text="The finalized assessment this one amends.",
     )
+    # Why the clinician amended the assessment in `amends` (required to start an amendment).
+    amendment_reason = models.TextField("reason for the amendment", blank=True, max_length=500)
     # Copied from the frozen guidance at finalization, so that lists filter and export fast.
     scenario = models.CharField(
         max_length=32, choices=vocabulary.Scenario.choices, blank=True, editable=False

@@ -130,14 +130,16 @@ def _supersede(*, original_id, user) -> None:
 
 
 @transaction.atomic
-def assessment_amend(*, assessment: Assessment, user) -> Assessment:
+def assessment_amend(*, assessment: Assessment, user, reason: str = "") -> Assessment:
     """Start (or resume) the amendment of a final assessment: a draft pre-filled from it.
 
     The draft is linked to the original through `amends`; the original is
     only marked superseded when the amendment is finalized
     (`assessment_finalize`). An original has at most one amendment, so a
     second request returns the draft already started. Raises `NotAmendable`
-    for a draft, a superseded assessment, or someone else's assessment.
+    for a draft, a superseded assessment, or someone else's assessment. `reason` (why
+    the clinician amends it; the web form requires one) is kept on the amendment and in
+    its history.
     """
     original = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if original.owner_id != user.pk:
@@ -151,9 +153,13 @@ def assessment_amend(*, assessment: Assessment, user) -> Assessment:
     existing = Assessment.objects.filter(amends=original).first()
     if existing is not None:
         return existing
-    amendment = Assessment(owner=user, amends=original, **original.input_values())
+    amendment = Assessment(
+        owner=user, amends=original, amendment_reason=reason.strip(), **original.input_values()
+    )
     amendment.contraindications = list(original.contraindications or [])
     amendment._history_user = user
+    if amendment.amendment_reason:
+        amendment._change_reason = f"Amendment: {amendment.amendment_reason}"
     amendment.save()
     security_log.event_on_commit(
         "amend", user=user, assessment_id=amendment.pk, detail=f"amends {original.pk}"

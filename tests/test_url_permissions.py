@@ -29,7 +29,7 @@ TABLE = {
     "review": ("get", "draft", {}, (200, 404, 404, 404)),
     "finalize": ("get", "draft", {}, (200, 404, 404, 404)),
     "result": ("get", "final", {}, (200, 404, 200, 200)),
-    "amend": ("post", "final", {}, (302, 404, 404, 404)),
+    "amend": ("get", "final", {}, (200, 404, 404, 404)),
     "discard": ("get", "draft", {}, (200, 404, 404, 404)),
     "pdf": ("get", "final", {}, (200, 404, 200, 200)),
     "report_preview": ("get", "final", {}, (200, 404, 200, 200)),
@@ -42,6 +42,7 @@ WRITES = {
     "step": ("post", "draft", {"step": 1}, (None, 404, 404, 404)),
     "finalize": ("post", "draft", {}, (None, 404, 404, 404)),
     "discard": ("post", "draft", {}, (None, 404, 404, 404)),
+    "amend": ("post", "final", {}, (None, 404, 404, 404)),
 }
 
 ADMIN_URLS = {

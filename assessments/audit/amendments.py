@@ -24,7 +24,7 @@ def amendment_links(assessment: Assessment, *, user) -> AmendmentLinks:
         Q(amends=assessment) | Q(pk=assessment.amends_id)
         if assessment.amends_id
         else Q(amends=assessment)
-    ).only("id", "patient_ref", "status", "finalized_at", "amends")
+    ).only("id", "patient_ref", "status", "finalized_at", "amends", "amendment_reason")
     predecessor = successor = None
     for neighbour in neighbours:
         if neighbour.pk == assessment.amends_id:

@@ -365,3 +365,22 @@ class Step4Form(StepForm):
 STEP_FORMS: dict[int, type[StepForm]] = {
     form.step: form for form in (Step1Form, Step2Form, Step3Form, Step4Form)
 }
+
+
+class AmendmentForm(forms.Form):
+    """Why a final assessment is amended: required, kept on the amendment and its history."""
+
+    reason = forms.CharField(
+        label="Reason for the amendment",
+        max_length=500,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        help_text="What was wrong or missing, e.g. “wrong treated level entered (L2, not L1)”.",
+        error_messages={"required": "Give the reason for the amendment."},
+    )
+
+    def error_summary(self) -> list[dict]:
+        return [
+            {"anchor": "id_reason", "label": "Reason for the amendment", "message": message}
+            for message in self.errors.get("reason", [])
+        ]

@@ -13,14 +13,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments import services
 from assessments.audit.access import access_record
 from assessments.audit.amendments import amendment_links
 from assessments.models import Assessment
 from assessments.questionnaire import presenters, steps
-from assessments.questionnaire.forms import STEP_FORMS
+from assessments.questionnaire.forms import STEP_FORMS, AmendmentForm
 from assessments.reports import display
 from assessments.selectors import get_assessment_for_owner, get_assessment_for_viewer
 from outcomes.selectors import follow_ups_due
@@ -257,12 +257,28 @@ def assessment_discard(request, assessment_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assessment_amend(request, assessment_id):
-    """Start (or resume) the amendment of a final assessment; only its owner may."""
+    """Start (with a reason) or resume the amendment of a final assessment; only its owner may."""
     assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
+    links = amendment_links(assessment, user=request.user)
+    if links.can_amend:
+        form = AmendmentForm(request.POST if request.method == "POST" else None)
+        if not form.is_valid():
+            status = REFUSED_STATUS if form.is_bound else 200
+            context = {"assessment": assessment, "form": form, "errors": form.error_summary()}
+            return render(request, "assessments/amend.html", context, status=status)
+        reason = form.cleaned_data["reason"]
+    elif links.successor_in_progress:
+        return redirect("assessments:open", links.successor.pk)  # resume the amendment
+    elif request.method == "GET":
+        return redirect("assessments:result", assessment.pk)
+    else:
+        reason = ""  # refused below, with the reason why
     try:
-        amendment = services.assessment_amend(assessment=assessment, user=request.user)
+        amendment = services.assessment_amend(
+            assessment=assessment, user=request.user, reason=reason
+        )
     except services.NotAmendable as refusal:
         messages.warning(request, str(refusal))
         return redirect("assessments:result", assessment.pk)

@@ -55,6 +55,7 @@ class Report:
     finalized_by: str = ""
     finalized_at: str = ""
     record_digest: str = ""
+    amendment_reason: str = ""  # why this assessment amends another
 
 
 def _local(moment: datetime) -> str:
@@ -71,6 +72,7 @@ def build_report(assessment: Assessment, *, generated_at: datetime | None = None
         title=TITLE,
         patient_ref=assessment.patient_ref or display.NOT_RECORDED,
         treated_level=assessment.treated_level or display.NOT_RECORDED,
+        amendment_reason=assessment.amendment_reason,
         status=status,
         status_label=Assessment.Status(status).label,
         watermark=(

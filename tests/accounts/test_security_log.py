@@ -86,7 +86,11 @@ def test_finalize_and_amend_are_logged_with_the_assessment_id_only(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("assessments:finalize", args=[draft.pk]), REMOTE_ADDR=CLINIC_PC)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("assessments:amend", args=[draft.pk]), REMOTE_ADDR=CLINIC_PC)
+        client.post(
+            reverse("assessments:amend", args=[draft.pk]),
+            {"reason": "Wrong level"},
+            REMOTE_ADDR=CLINIC_PC,
+        )
     amendment = Assessment.objects.get(amends=draft)
     events = {e["event"]: e for e in security_events()}
     assert events["finalize"]["assessment_id"] == str(draft.pk)

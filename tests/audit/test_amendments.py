@@ -76,22 +76,29 @@ def test_a_draft_a_superseded_assessment_or_someone_elses_cannot_be_amended(alic
 
 def test_the_owner_starts_an_amendment_on_the_web_and_lands_on_its_step_1(client, alice, original):
     client.force_login(alice)
-    response = client.post(amend_url(original))
+    response = client.post(amend_url(original), {"reason": "Wrong treated level entered"})
     amendment = Assessment.objects.get(amends=original)
     assert response.status_code == 302
     assert response["Location"] == reverse("assessments:step", args=[amendment.pk, 1])
+    assert amendment.amendment_reason == "Wrong treated level entered"
 
 
-def test_amending_needs_a_post(client, alice, original):
+def test_amending_asks_for_a_reason_first(client, alice, original):
     client.force_login(alice)
-    assert client.get(amend_url(original)).status_code == 405
+    page = client.get(amend_url(original))
+    assert page.status_code == 200
+    assert "Reason for the amendment" in page.content.decode()
+    assert not Assessment.objects.filter(amends=original).exists()
+    refused = client.post(amend_url(original), {"reason": "   "})
+    assert refused.status_code == 400
+    assert "Give the reason for the amendment." in refused.content.decode()
     assert not Assessment.objects.filter(amends=original).exists()
 
 
 @pytest.mark.parametrize("persona", ["bob", "reviewer"])
 def test_only_the_owner_can_amend(client, original, persona, request):
     client.force_login(request.getfixturevalue(persona))
-    assert client.post(amend_url(original)).status_code == 404
+    assert client.post(amend_url(original), {"reason": "x"}).status_code == 404
     assert not Assessment.objects.filter(amends=original).exists()
 
 

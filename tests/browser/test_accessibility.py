@@ -53,7 +53,7 @@ def test_clinician_pages(checker, live_server, alice, tmp_path):
     amended = services.assessment_finalize(
         assessment=make_assessment(alice, patient_ref="MRN-AMENDED"), user=alice
     )
-    amendment = services.assessment_amend(assessment=amended, user=alice)
+    amendment = services.assessment_amend(assessment=amended, user=alice, reason="Wrong level")
     html: dict[str, str] = {}
 
     _sign_in(checker, live_server, "alice")
@@ -74,6 +74,7 @@ def test_clinician_pages(checker, live_server, alice, tmp_path):
             "Finalize": reverse("assessments:finalize", args=[draft.pk]),
             "Discard a draft": reverse("assessments:discard", args=[stub.pk]),
             "Result": reverse("assessments:result", args=[final.pk]),
+            "Amend (the reason)": reverse("assessments:amend", args=[final.pk]),
             "Result of an amended assessment": reverse("assessments:result", args=[amended.pk]),
             "Step 1 of an amendment": reverse("assessments:step", args=[amendment.pk, 1]),
             "Print preview": reverse("assessments:report_preview", args=[final.pk]),
