@@ -6,9 +6,16 @@ The guidance and the answers are shown through the one display model,
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from assessments.models import Assessment
 from assessments.questionnaire.steps import STEPS, completed_steps
-from assessments.reports.display import recommendation_label, recommendation_tone
+from assessments.reports.display import (
+    GuidanceDisplay,
+    format_answer,
+    recommendation_label,
+    recommendation_tone,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +49,38 @@ def list_rows(assessments) -> list[ListRow]:
             )
         )
     return rows
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
+    """A plain-text summary of a result for pasting into the patient's electronic record:
+    headline, deciding rule and its reason, missing work-up, notes by id, rules version, date.
+    """
+    level = f", treated level {assessment.treated_level}" if assessment.treated_level else ""
+    assessed = (
+        f", assessed {format_answer('assessment_date', assessment.assessment_date)}"
+        if assessment.assessment_date
+        else ""
+    )
+    lines = [
+        f"Vertebro guidance for {assessment.patient_ref}{level}{assessed}",
+        f"Recommendation: {guidance.label}. {guidance.headline}",
+    ]
+    if guidance.reasons:
+        deciding = guidance.reasons[0]
+        lines.append(f"Deciding rule {deciding.label}: {deciding.text}")
+    missing = "; ".join(guidance.missing_workup) or "none"
+    lines.append(f"Work-up missing: {missing}")
+    lines.append(f"Notes: {', '.join(note.label for note in guidance.notes) or 'none'}")
+    if assessment.amendment_reason:
+        lines.append(f"Amendment, reason: {assessment.amendment_reason}")
+    if assessment.is_final and assessment.finalized_at:
+        finalized = timezone.localtime(assessment.finalized_at).strftime("%-d %b %Y, %H:%M")
+        status = f"Finalized {finalized} by {_person(assessment.finalized_by)}"
+    else:
+        status = "DRAFT, not finalized"
+    lines.append(f"Rules version {guidance.rules_version}. {status}.")
+    return "\n".join(lines)

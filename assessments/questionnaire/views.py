@@ -200,6 +200,9 @@ def assessment_result(request, assessment_id):
         "is_owner": assessment.owner_id == request.user.pk,
         "links": amendment_links(assessment, user=request.user),
         "groups": display.answer_groups(assessment),
+        "chart_note": (
+            presenters.chart_note(assessment, section.guidance) if section.guidance else ""
+        ),
         **section.as_context(),
     }
     access_record(request=request, assessment=assessment, kind="result")

@@ -10,6 +10,8 @@
  *   with the days to the date it is compared with (data-words-reference, an ISO date, and
  *   data-words-reference-label): the same words whatever order the browser's locale
  *   shows the day and month in.
+ * - A [data-copy] button copies the text of the field it names (the result's chart note);
+ *   it stays hidden where the page has no script to run it.
  */
 (function () {
   "use strict";
@@ -109,8 +111,31 @@
     });
   }
 
+  function enableCopyButtons() {
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      var field = document.getElementById(button.dataset.copy);
+      var status = document.querySelector('[data-copy-status="' + button.dataset.copy + '"]');
+      if (!field || !navigator.clipboard) {
+        return;
+      }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(field.value).then(
+          function () {
+            status.textContent = "Copied.";
+          },
+          function () {
+            field.select();
+            status.textContent = "Select the text and copy it (Ctrl+C).";
+          }
+        );
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
+    enableCopyButtons();
     var form = document.getElementById("step-form");
     if (form && form.querySelector("[data-show-when]")) {
       updateConditionalBlocks(form);

@@ -87,3 +87,17 @@ def test_the_admin_list_fits_a_1280_px_screen(page, live_server, alice, reviewer
     for link in ("Result", "PDF"):
         box = page.get_by_role("link", name=link, exact=True).first.bounding_box()
         assert box["x"] + box["width"] <= 1280, link
+
+
+def test_copy_chart_note_puts_the_note_on_the_clipboard(browser, live_server, alice):
+    final = services.assessment_finalize(assessment=make_assessment(alice), user=alice)
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    _sign_in(page, live_server)
+    page.goto(live_server.url + reverse("assessments:result", args=[final.pk]))
+    page.get_by_role("button", name="Copy chart note").click()
+    expect(page.get_by_text("Copied.")).to_be_visible()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.get_by_role("textbox", name="Chart note").input_value()
+    assert copied.startswith("Vertebro guidance for")
+    context.close()

@@ -1,0 +1,42 @@
+"""The result page's chart note: plain text for the electronic record, from the same guidance
+the page shows (headline, deciding rule and reason, missing work-up, notes by id, rules
+version, date)."""
+
+import html as html_lib
+import re
+
+from django.urls import reverse
+
+from assessments.services import assessment_finalize
+from tests.factories import NO_MRI, make_assessment
+
+
+def _note(client, assessment) -> str:
+    page = client.get(reverse("assessments:result", args=[assessment.pk])).content.decode()
+    return html_lib.unescape(re.search(r'id="chart-note"[^>]*>(.*?)</textarea>', page, re.S)[1])
+
+
+def test_the_chart_note_of_a_final_result(client, alice):
+    final = assessment_finalize(
+        assessment=make_assessment(alice, patient_ref="MRN-NOTE", **NO_MRI), user=alice
+    )
+    client.force_login(alice)
+    note = _note(client, final)
+    guidance = final.guidance
+    deciding = guidance["reasons"][0]
+    lines = note.splitlines()
+    assert lines[0] == "Vertebro guidance for MRN-NOTE, treated level L1, assessed 18 Oct 2026"
+    assert guidance["headline"] in lines[1]
+    assert f"Deciding rule {deciding['rule']}: {deciding['text']}" in note
+    assert ("Work-up missing: none" in note) == (not guidance["missing"])
+    assert "Notes: " + (", ".join(n["id"] for n in guidance["notes"]) or "none") in note
+    assert f"Rules version {guidance['rules_version']}." in note
+    assert re.search(r"Finalized \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d by Alice Tester", note)
+
+
+def test_a_draft_result_has_a_chart_note_marked_draft_and_an_incomplete_one_none(client, alice):
+    client.force_login(alice)
+    assert "DRAFT, not finalized" in _note(client, make_assessment(alice))
+    incomplete = make_assessment(alice, neuro_exam=None)
+    page = client.get(reverse("assessments:result", args=[incomplete.pk])).content.decode()
+    assert 'id="chart-note"' not in page
