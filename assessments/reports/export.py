@@ -34,6 +34,7 @@ COLUMNS = (
     *RESULT_COLUMNS,
     "clinician",
     "amends",
+    "amendment_reason",
     "created",
     "updated",
     "finalized_at",
@@ -53,6 +54,7 @@ _SOURCES = (
     "rules_version",
     "owner__username",
     "amends_id",
+    "amendment_reason",
     "created",
     "updated",
     "finalized_at",
@@ -119,6 +121,7 @@ _CONVERTERS = (
     None,  # rules_version
     None,  # clinician
     None,  # amends (a UUID)
+    None,  # amendment_reason (text, neutralised by `rows`)
     _timestamp,  # created
     _timestamp,  # updated
     _timestamp,  # finalized_at

@@ -91,7 +91,9 @@ def test_the_export_command_writes_no_cell_a_spreadsheet_would_run(tmp_path):
     filled = _seed_one_row_per_prefix()
     target = tmp_path / "export.csv"
     call_command("export_csv", "-o", str(target))
-    text = target.read_text(encoding="utf-8")
+    # newline="": a CSV is read with its line breaks as written (a "\r" inside a cell stays).
+    with target.open(encoding="utf-8", newline="") as export:
+        text = export.read()
     assert _formula_cells(text) == []
     # Every filled column of every row is there, neutralised (not dropped or emptied): the
     # inputs, codes and usernames of the assessment, the procedure's texts and codes, and at
