@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0009_audit_rule_index'),
+        ('assessments', '0011_display_record'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0010_discarded_status'),
+        ('assessments', '0012_discarded_status'),
     ]
 
     operations = [
