@@ -32,7 +32,11 @@ class Step:
         """Every input this step requires (given the other answers) is given."""
         if assessment is None:
             return False
-        return not set(self.fields).intersection(assessment.missing_inputs())
+        return self.is_complete_without(set(assessment.missing_inputs()))
+
+    def is_complete_without(self, missing: set[str]) -> bool:
+        """Complete when none of `missing` (the assessment's missing inputs) is in this step."""
+        return missing.isdisjoint(self.fields)
 
     def following(self, assessment: Assessment) -> "Step | None":
         """The step to show once this one is saved: an earlier step still incomplete,
@@ -67,7 +71,10 @@ STEPS_BY_NUMBER = {step.number: step for step in STEPS}
 
 def completed_steps(assessment: Assessment | None) -> frozenset[int]:
     """Numbers of the steps whose required inputs are all given (none for a new assessment)."""
-    return frozenset(step.number for step in STEPS if step.is_complete(assessment))
+    if assessment is None:
+        return frozenset()
+    missing = set(assessment.missing_inputs())
+    return frozenset(step.number for step in STEPS if step.is_complete_without(missing))
 
 
 def first_incomplete_step(assessment: Assessment | None) -> int | None:
