@@ -83,9 +83,12 @@ def pages(url: str, cookie: str) -> dict[str, str]:
 
     def opened(patient_ref: str) -> str:
         _, _, html = _request(f"{url}?q={patient_ref}", cookie=cookie)
-        href = re.search(rf'href="([^"]+)"[^>]*>{re.escape(patient_ref)}<', html).group(1)
+        # The line's own link (/assessments/<id>/), not a follow-up's or a PDF's.
+        pattern = rf'href="(/assessments/[0-9a-f-]+/)"[^>]*>{re.escape(patient_ref)}<'
+        href = re.search(pattern, html).group(1)
         status, headers, _ = _request(urllib.parse.urljoin(url, href), cookie=cookie)
-        return urllib.parse.urljoin(url, headers["Location"]) if status == 302 else url + href
+        opened_at = urllib.parse.urljoin(url, href)
+        return urllib.parse.urljoin(url, headers["Location"]) if status == 302 else opened_at
 
     return {
         "My assessments": url,
