@@ -248,10 +248,12 @@ class StepForm(forms.ModelForm):
                 cleaned[name] = inputs.FIELDS_BY_NAME[name].absent
         return cleaned
 
-    def _update_errors(self, errors: ValidationError) -> None:
-        # Model.clean() names fields of other steps; show those on a field of this form.
-        if not hasattr(errors, "error_dict"):
-            return super()._update_errors(errors)
+    def add_error(self, field, error) -> None:
+        """Add an error as Django does; errors that name fields of other steps (Model.clean()
+        checks the whole assessment) are shown on the related field of this form, or above it."""
+        if field is not None or not hasattr(error, "error_dict"):
+            return super().add_error(field, error)
+        errors = error
         mapped: dict[str, list] = {}
         for name, messages in errors.error_dict.items():
             if name == NON_FIELD_ERRORS or name in self.fields:
@@ -265,11 +267,11 @@ class StepForm(forms.ModelForm):
                 mapped.setdefault(target or NON_FIELD_ERRORS, []).append(
                     ValidationError(f"{label}: {text}", code="cross_field", params={"step": step})
                 )
-        return super()._update_errors(ValidationError(mapped))
+        return super().add_error(None, ValidationError(mapped))
 
     def add_model_errors(self, errors: ValidationError) -> None:
         """Show errors raised by the model (or a service) on this form's fields."""
-        self._update_errors(errors)
+        self.add_error(None, errors)
 
     # The page carries the assessment's version (a hidden input named "version", outside
     # the form's fields so that no junk in it can become an error the clinician cannot
