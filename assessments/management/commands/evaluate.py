@@ -19,6 +19,9 @@ COPY_CHUNK = 64 * 1024
 
 
 class Command(BaseCommand):
+    # A pure evaluation of JSON cases: no database, URL or template is involved, so the
+    # system checks (which import every view, the PDF and statistics libraries) are skipped.
+    requires_system_checks = []
     help = (
         "Validate cases given as JSON (one object, a list, or one object a line with --jsonl) "
         "and print their guidance. Writes nothing to the database. On any invalid case, prints "
