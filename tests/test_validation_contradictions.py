@@ -14,6 +14,7 @@ from assessments.models import Assessment
 from assessments.services import assessment_finalize
 from tests.factories import RECURRENCE, TODAY, json_case, make_assessment
 from tests.step_posts import relative_inputs, step_post
+from vertebro_rules.dates import in_words
 from vertebro_rules.validation import InvalidInput, validate_case
 
 # overrides of the factory case, the field refused, words its message must carry
@@ -64,7 +65,7 @@ CONTRADICTIONS = [
             "conservative_therapy_weeks": 8,
         },
         "conservative_therapy_weeks",
-        ["2026-11-10", "10 days", "at most 2 weeks"],
+        ["10 Nov 2026", "10 days", "at most 2 weeks"],
     ),
 ]
 IDS = [name for name, *_ in CONTRADICTIONS]
@@ -278,7 +279,7 @@ def test_step_2_refuses_more_weeks_of_therapy_than_weeks_since_the_pain_returned
     response = signed_in.post(step_url(assessment, 2), post)
     assert response.status_code == 400
     (message,) = response.context["form"].errors["conservative_therapy_weeks"]
-    assert recurrence.isoformat() in message
+    assert f"The pain returned on {in_words(recurrence)}, 10 days before" in message
     assert "at most 2 weeks" in message
     assert Assessment.objects.get(pk=assessment.pk).conservative_therapy_weeks == 2
 

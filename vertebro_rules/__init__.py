@@ -12,4 +12,6 @@ What the rest of the project imports:
   note tables;
 - `vertebro_rules.guidance` — the `Guidance` value and its JSON;
 - `vertebro_rules.references` — the evidence list.
+- `vertebro_rules.dates` — `in_words`, the one way its messages and reasons write a
+  date ("10 Mar 2026").
 """

@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from . import vocabulary as v
+from .dates import in_words
 from .vocabulary import Vocabulary
 
 REQUIRED = "This field is required."
@@ -183,9 +184,9 @@ class DateInput(InputField):
 
     def check(self, value, *, today):
         if value > today:
-            return f"The date cannot be in the future (today is {today.isoformat()})."
+            return f"The date cannot be in the future (today is {in_words(today)})."
         if self.earliest is not None and value < self.earliest:
-            return f"The date cannot be before {self.earliest.isoformat()}."
+            return f"The date cannot be before {in_words(self.earliest)}."
         return None
 
 

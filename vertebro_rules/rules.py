@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .dates import in_words
 from .guidance import Guidance, Note, Reason
 from .inputs import Inputs
 from .vocabulary import (
@@ -341,7 +342,7 @@ def _r9_reason(c: Case) -> str:
     if c.days_since_recurrence < MINIMUM_DAYS_SINCE_RECURRENCE:
         since += (
             f" {_plural(c.days_since_recurrence, 'day')} ago "
-            f"(on {c.inputs.recurrence_date.isoformat()})"
+            f"(on {in_words(c.inputs.recurrence_date)})"
         )
     return (
         f"{since}: {selection}, counted for a recurrence since the pain returned "

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from . import vocabulary as v
+from .dates import in_words
 from .inputs import (
     FIELDS,
     FIELDS_BY_NAME,
@@ -53,7 +54,7 @@ def cross_field_errors(values: Mapping, *, today: date) -> dict[str, list[str]]:
     if index_date and assessment_date and assessment_date < index_date:
         add(
             "assessment_date",
-            f"The assessment date cannot be before the index procedure ({index_date.isoformat()}).",
+            f"The assessment date cannot be before the index procedure ({in_words(index_date)}).",
         )
 
     # A field that applies only after another answer: required once it applies,
@@ -74,13 +75,13 @@ def cross_field_errors(values: Mapping, *, today: date) -> dict[str, list[str]]:
             add(
                 "recurrence_date",
                 f"The pain cannot have returned on or before the index procedure "
-                f"({index_date.isoformat()}).",
+                f"({in_words(index_date)}).",
             )
         if assessment_date and recurrence_date > assessment_date:
             add(
                 "recurrence_date",
                 f"The pain cannot have returned after the assessment date "
-                f"({assessment_date.isoformat()}).",
+                f"({in_words(assessment_date)}).",
             )
 
     _weeks_since_recurrence_errors(values, add)
@@ -111,7 +112,7 @@ def _weeks_since_recurrence_errors(values: Mapping, add) -> None:
     if weeks > limit:
         add(
             "conservative_therapy_weeks",
-            f"The pain returned on {recurrence_date.isoformat()}, "
+            f"The pain returned on {in_words(recurrence_date)}, "
             f"{days} day{'s' if days != 1 else ''} before the assessment: at most "
             f"{limit} week{'s' if limit != 1 else ''} of conservative therapy since then "
             f"(this says {weeks}).",

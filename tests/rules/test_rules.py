@@ -408,7 +408,7 @@ def test_r9_quotes_the_weeks_of_therapy_since_the_pain_returned():
 
 def test_r9_states_the_days_since_the_pain_returned_when_they_decide():
     text = reason_of(**RECENT_RECURRENCE)
-    assert "41 days" in text
+    assert "41 days ago (on 10 Oct 2026)" in text
     assert "42 days" in text
     assert "unless immediate failure is evident" not in text
 
