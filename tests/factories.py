@@ -11,7 +11,19 @@ from tests.rules.cases import (
     valid_inputs,
 )
 
+# A draft saved up to step 2: imaging and examination not yet answered.
+AFTER_STEP_2 = {
+    "mri_performed": None,
+    "active_fracture_location": None,
+    "cleft_sign": None,
+    "marrow_edema": None,
+    "cement_fill": None,
+    "point_tenderness": None,
+    "neuro_exam": None,
+}
+
 __all__ = [
+    "AFTER_STEP_2",
     "NO_MRI",
     "RECURRENCE",
     "TODAY",

@@ -5,6 +5,7 @@ The guidance and the answers are shown through the one display model,
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils import timezone
 
@@ -16,6 +17,9 @@ from assessments.reports.display import (
     recommendation_label,
     recommendation_tone,
 )
+from vertebro_rules import inputs, progress
+from vertebro_rules.rules import RULES_VERSION
+from vertebro_rules.vocabulary import Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +88,66 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
         status = "DRAFT, not finalized"
     lines.append(f"Rules version {guidance.rules_version}. {status}.")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class GuidanceSoFar:
+    """The "guidance so far" beside steps 2–4: `vertebro_rules.progress` in words.
+
+    `summary` is one line, read also while the panel is collapsed; `scenario`
+    is empty until the pain timeline is saved; `caveat` says what could still
+    change a provisional scenario; `invalid` are the labels of answers to correct.
+    """
+
+    summary: str
+    scenario: str
+    timeline: str
+    caveat: str
+    still_needed: str
+    guidance: GuidanceDisplay | None
+    deciding_rule: str
+    invalid: str
+    rules_version: str
+
+
+def _day(number: int) -> str:
+    return f"day {number}"
+
+
+def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
+    """What the saved answers of a draft already decide and still need."""
+    so_far = progress.progress(assessment.input_values(), today=today)
+    scenario = Scenario(so_far.scenario).label if so_far.scenario else ""
+    timeline = ""
+    if so_far.days_since_index is not None:
+        timeline = f"Assessed on {_day(so_far.days_since_index)} after the index procedure"
+        if so_far.days_to_recurrence is not None:
+            timeline += f"; the pain returned on {_day(so_far.days_to_recurrence)}"
+        timeline += "."
+    caveat = (
+        "Unless the MRI shows a new fracture at another level, which would change it."
+        if so_far.provisional
+        else ""
+    )
+    guidance = GuidanceDisplay.from_json(so_far.guidance.to_dict()) if so_far.guidance else None
+    if guidance is not None:
+        summary = guidance.label
+    elif scenario:
+        summary = f"{scenario}, {_day(so_far.days_since_index)}"
+    else:
+        summary = "scenario not yet decided"
+    return GuidanceSoFar(
+        summary=summary,
+        scenario=scenario,
+        timeline=timeline,
+        caveat=caveat,
+        still_needed=", ".join(so_far.still_needed),
+        guidance=guidance,
+        deciding_rule=guidance.reasons[0].label if guidance and guidance.reasons else "",
+        invalid=", ".join(
+            inputs.FIELDS_BY_NAME[name].label
+            for name in so_far.invalid
+            if name in inputs.FIELDS_BY_NAME
+        ),
+        rules_version=RULES_VERSION,
+    )

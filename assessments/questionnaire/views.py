@@ -31,6 +31,7 @@ SEARCH_MAX_LENGTH = 64
 FINAL_MESSAGE = "This assessment is final and can no longer be changed."
 STALE_STATUS = 409
 REFUSED_STATUS = 400
+GUIDANCE_SO_FAR_FROM_STEP = 2
 
 
 @login_required
@@ -93,8 +94,9 @@ def assessment_new(request):
                 messages.success(request, "Step 1 saved.")
                 following = steps.STEPS_BY_NUMBER[1].following(assessment)
                 return redirect("assessments:step", assessment.pk, following.number)
-        return _render_step(request, form, None, 1, status=REFUSED_STATUS)
-    return _render_step(request, form_class(instance=Assessment(owner=request.user)), None, 1)
+        return _render_step(request, form, None, 1, _saved_state(None, 1), status=REFUSED_STATUS)
+    form = form_class(instance=Assessment(owner=request.user))
+    return _render_step(request, form, None, 1, _saved_state(None, 1))
 
 
 @login_required
@@ -113,15 +115,15 @@ def assessment_step(request, assessment_id, step):
             f"Complete step {first_open} ({steps.STEPS_BY_NUMBER[first_open].title}) first.",
         )
         return redirect("assessments:step", assessment.pk, first_open)
-    # The indicator shows what is saved, not what this request is trying to save.
-    indicator = steps.indicator(assessment, current=step)
+    # Read before the form is bound: binding writes the posted answers into the instance.
+    saved = _saved_state(assessment, step)
     form_class = STEP_FORMS[step]
     if request.method == "GET":
-        return _render_step(request, form_class(instance=assessment), assessment, step, indicator)
+        return _render_step(request, form_class(instance=assessment), assessment, step, saved)
 
     form = form_class(request.POST, instance=assessment)
     if not form.is_valid():
-        return _render_step(request, form, assessment, step, indicator, status=REFUSED_STATUS)
+        return _render_step(request, form, assessment, step, saved, status=REFUSED_STATUS)
     try:
         services.assessment_save_step(
             assessment=form.instance,
@@ -130,15 +132,13 @@ def assessment_step(request, assessment_id, step):
             user=request.user,
         )
     except services.StaleAssessment:
-        return _render_step(
-            request, form, assessment, step, indicator, status=STALE_STATUS, stale=True
-        )
+        return _render_step(request, form, assessment, step, saved, status=STALE_STATUS, stale=True)
     except services.AssessmentNotEditable:
         messages.warning(request, FINAL_MESSAGE)
         return redirect("assessments:result", assessment.pk)
     except ValidationError as error:
         form.add_model_errors(error)
-        return _render_step(request, form, assessment, step, indicator, status=REFUSED_STATUS)
+        return _render_step(request, form, assessment, step, saved, status=REFUSED_STATUS)
     messages.success(request, f"Step {step} saved.")
     following = steps.STEPS_BY_NUMBER[step].following(form.instance)
     if following is None:
@@ -146,7 +146,20 @@ def assessment_step(request, assessment_id, step):
     return redirect("assessments:step", assessment.pk, following.number)
 
 
-def _render_step(request, form, assessment, step, indicator=None, *, status=200, stale=False):
+def _saved_state(assessment, step) -> dict:
+    """What a step page shows of the saved answers, not of what the request tries to save:
+    the step indicator and, from step 2 on, the guidance so far."""
+    return {
+        "indicator": steps.indicator(assessment, current=step),
+        "guidance_so_far": (
+            presenters.guidance_so_far(assessment, today=timezone.localdate())
+            if assessment is not None and step >= GUIDANCE_SO_FAR_FROM_STEP
+            else None
+        ),
+    }
+
+
+def _render_step(request, form, assessment, step, saved, *, status=200, stale=False):
     current = steps.STEPS_BY_NUMBER[step]
     if assessment is None:
         action = reverse("assessments:new")
@@ -163,7 +176,7 @@ def _render_step(request, form, assessment, step, indicator=None, *, status=200,
         "form": form,
         "step": current,
         "step_count": len(steps.STEPS),
-        "indicator": indicator or steps.indicator(assessment, current=step),
+        **saved,
         "errors": form.error_summary() if form.is_bound else [],
         "action": action,
         "back_url": back_url,

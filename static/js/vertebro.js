@@ -10,6 +10,8 @@
  *   with the days to the date it is compared with (data-words-reference, an ISO date, and
  *   data-words-reference-label): the same words whatever order the browser's locale
  *   shows the day and month in.
+ * - A panel marked [data-collapse-narrow] (the guidance so far) starts collapsed on narrow
+ *   screens, where it sits below the form; it is open on wide screens, beside the form.
  * - A [data-copy] button copies the text of the field it names (the result's chart note);
  *   it stays hidden where the page has no script to run it.
  */
@@ -133,7 +135,19 @@
     });
   }
 
+  var NARROW = "(max-width: 991.98px)";  /* below Bootstrap's lg breakpoint */
+
+  function collapseOnNarrowScreens() {
+    if (!window.matchMedia(NARROW).matches) {
+      return;
+    }
+    document.querySelectorAll("details[data-collapse-narrow]").forEach(function (details) {
+      details.open = false;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    collapseOnNarrowScreens();
     focusErrorSummary();
     enableCopyButtons();
     var form = document.getElementById("step-form");

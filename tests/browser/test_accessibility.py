@@ -11,7 +11,7 @@ from django.urls import reverse
 from assessments import services
 from tests.browser.checks import check_at_every_width, nu_errors
 from tests.conftest import PASSWORD
-from tests.factories import NO_MRI, make_assessment
+from tests.factories import AFTER_STEP_2, NO_MRI, make_assessment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,6 +46,7 @@ def _check_pages(page, live_server, urls: dict[str, str], html: dict[str, str]) 
 def test_clinician_pages(checker, live_server, alice, tmp_path):
     stub = make_assessment(alice, patient_ref="MRN-STUB", initial_response=None, vas_current=None)
     draft = make_assessment(alice, patient_ref="MRN-DRAFT")
+    after_step_2 = make_assessment(alice, patient_ref="MRN-STEP-2", **AFTER_STEP_2)
     no_mri = make_assessment(alice, patient_ref="MRN-NO-MRI", **NO_MRI)
     final = services.assessment_finalize(
         assessment=make_assessment(alice, patient_ref="MRN-FINAL"), user=alice
@@ -68,6 +69,7 @@ def test_clinician_pages(checker, live_server, alice, tmp_path):
             "Step 2": reverse("assessments:step", args=[draft.pk, 2]),
             "Step 3 with MRI": reverse("assessments:step", args=[draft.pk, 3]),
             "Step 3 without MRI": reverse("assessments:step", args=[no_mri.pk, 3]),
+            "Step 3 after step 2": reverse("assessments:step", args=[after_step_2.pk, 3]),
             "Step 4": reverse("assessments:step", args=[draft.pk, 4]),
             "Review": reverse("assessments:review", args=[draft.pk]),
             "Review of an incomplete draft": reverse("assessments:review", args=[stub.pk]),

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from assessments import services
 from tests.conftest import PASSWORD
-from tests.factories import make_assessment
+from tests.factories import AFTER_STEP_2, make_assessment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -101,3 +101,29 @@ def test_copy_chart_note_puts_the_note_on_the_clipboard(browser, live_server, al
     assert copied == page.get_by_role("textbox", name="Chart note").input_value()
     assert copied.startswith("Vertebro guidance for")
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_guidance_so_far_is_beside_the_form_when_wide_and_collapsed_below_when_narrow(
+    page, live_server, alice, console_errors, width
+):
+    draft = make_assessment(alice, **AFTER_STEP_2)
+    page.set_viewport_size({"width": width, "height": 900})
+    _sign_in(page, live_server)
+    page.goto(live_server.url + reverse("assessments:step", args=[draft.pk, 3]))
+    form = page.locator("#step-form").bounding_box()
+    panel = page.locator("#guidance-so-far")
+    box = panel.bounding_box()
+    summary = panel.locator("summary")
+    expect(summary).to_contain_text("Immediate failure of the index procedure (days 4–32), day 17")
+    if width == 1280:
+        assert box["x"] >= form["x"] + form["width"], "not beside the form"
+        assert box["y"] < form["y"] + form["height"]
+        expect(panel).to_have_attribute("open", "")
+        expect(panel.get_by_text("Still needed")).to_be_visible()
+    else:
+        assert box["y"] >= form["y"] + form["height"], "not below the form"
+        expect(panel).not_to_have_attribute("open", "")
+        expect(panel.get_by_text("Still needed")).to_be_hidden()
+        summary.click()
+        expect(panel.get_by_text("Still needed")).to_be_visible()
