@@ -11,6 +11,7 @@ from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from assessments.models import Assessment
@@ -144,15 +145,34 @@ class InlineChoices(Choices):
     inline = True
 
 
-def _conditional(*fields, when: str, equals: str, **kwargs) -> Div:
-    """A block that static/js/conditional.js shows only while field `when` has value `equals`."""
-    return Div(
-        *fields,
-        css_class="conditional",
-        data_show_when=when,
-        data_show_value=equals,
-        **kwargs,
-    )
+class Conditional(Div):
+    """A block shown only while field `when` has the value `equals`.
+
+    The server renders it `hidden` unless the form's current answer (posted, or else
+    saved) is `equals`, so the page does not shift when static/js/vertebro.js takes over
+    (it shows and hides the block as the answer changes, and disables the inputs of a
+    hidden block). The answer is read at render time: the layout is shared by every
+    request and never changes.
+    """
+
+    template = "assessments/crispy/conditional.html"
+    css_class = "conditional"
+
+    def __init__(self, *fields, when: str, equals: str, **kwargs):
+        super().__init__(*fields, data_show_when=when, data_show_value=equals, **kwargs)
+        self.when = when
+        self.equals = str(equals)
+
+    def shown(self, form) -> bool:
+        value = form[self.when].value()
+        return value is not None and str(value) == self.equals
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        fields = self.get_rendered_fields(form, context, template_pack, **kwargs)
+        return render_to_string(
+            self.get_template_name(template_pack),
+            {"div": self, "fields": fields, "hidden": not self.shown(form)},
+        )
 
 
 LAYOUTS = {
@@ -176,7 +196,7 @@ LAYOUTS = {
     2: Layout(
         Row(Column(Control("assessment_date"), css_class="col-md-6")),
         Choices("initial_response"),
-        _conditional(
+        Conditional(
             Row(Column(Control("recurrence_date"), css_class="col-md-6")),
             when="initial_response",
             equals=vocabulary.InitialResponse.RELIEF_THEN_RECURRENCE,
@@ -191,7 +211,7 @@ LAYOUTS = {
     ),
     3: Layout(
         InlineChoices("mri_performed"),
-        _conditional(
+        Conditional(
             Fieldset(
                 "MRI findings",
                 Choices("active_fracture_location"),
