@@ -244,6 +244,15 @@ RELATED_FIELDS = {
     "conservative_therapy_weeks": ("recurrence_date", "initial_response", "assessment_date"),
 }
 
+# What the date in words under a date field counts the days from (static/js/vertebro.js):
+# a saved answer, as the words name it. "17 days after the index procedure" is
+# days_since_index (or days_to_recurrence), which decides the scenario (specification §2–3).
+DATE_WORDS_REFERENCES = {
+    "index_procedure_date": ("assessment_date", "the assessment date"),
+    "assessment_date": ("index_procedure_date", "the index procedure"),
+    "recurrence_date": ("index_procedure_date", "the index procedure"),
+}
+
 
 class StepForm(forms.ModelForm):
     """Base of the step forms; `step` and `Meta.fields` are set per step."""
@@ -254,10 +263,32 @@ class StepForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "assessment_date" in self.fields and self.instance.assessment_date is None:
             self.initial["assessment_date"] = timezone.localdate()
+        for name in DATE_WORDS_REFERENCES.keys() & self.fields.keys():
+            reference, label = self._date_words_reference(name)
+            if reference is not None:
+                self.fields[name].widget.attrs.update(
+                    {
+                        "data-words-reference": reference.isoformat(),
+                        "data-words-reference-label": label,
+                    }
+                )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = LAYOUTS[self.step]
+
+    def _date_words_reference(self, name: str):
+        """The saved date the words of field `name` count from, and how they name it.
+
+        Read from the instance before any posted answer reaches it: the words compare
+        with what is saved, not with what is being typed on the same page.
+        """
+        reference_field, label = DATE_WORDS_REFERENCES[name]
+        reference = getattr(self.instance, reference_field)
+        if reference is None and reference_field == "assessment_date":
+            # No assessment date yet: step 2 proposes today.
+            return timezone.localdate(), "today"
+        return reference, label
 
     def clean(self):
         cleaned = super().clean()
