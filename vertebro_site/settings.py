@@ -184,6 +184,8 @@ LOGIN_REDIRECT_URL = "assessments:list"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# Dates as "25 Nov 2026" on every page, the PDF and the admin (vertebro_site/formats/en).
+FORMAT_MODULE_PATH = ["vertebro_site.formats"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
