@@ -68,8 +68,6 @@ def _admin_link(assessment: Assessment | None) -> str:
     return format_html('<a href="{}">{}</a>', url, assessment)
 
 
-DATE_FORMAT = "j M Y"
-DATE_TIME_FORMAT = "j M Y, H:i"
 EMPTY = "—"
 
 
@@ -84,7 +82,7 @@ def describe(assessment: Assessment) -> str:
     """One assessment told apart from its amendments: reference, level, status and date."""
     level = f", {assessment.treated_level}" if assessment.treated_level else ""
     when = (
-        f" {date_format(timezone.localtime(assessment.finalized_at), DATE_TIME_FORMAT)}"
+        " " + date_format(timezone.localtime(assessment.finalized_at), "DATETIME_FORMAT")
         if assessment.finalized_at
         else ""
     )
@@ -107,9 +105,9 @@ def readable_value(field, value) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), DATE_TIME_FORMAT)
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, date):
-        return date_format(value, DATE_FORMAT)
+        return date_format(value)
     if field.is_relation:
         if isinstance(value, get_user_model()):
             return person(value)
@@ -270,7 +268,7 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
         if assessment.assessment_date is None:
             return EMPTY
         return format_html(
-            '<span class="nowrap">{}</span>', date_format(assessment.assessment_date, DATE_FORMAT)
+            '<span class="nowrap">{}</span>', date_format(assessment.assessment_date)
         )
 
     @admin.display(description="Finalized", ordering="finalized_at")
@@ -279,7 +277,7 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
             return EMPTY
         return format_html(
             '<span class="nowrap">{}</span>',
-            date_format(timezone.localtime(assessment.finalized_at), DATE_FORMAT),
+            date_format(timezone.localtime(assessment.finalized_at)),
         )
 
     @admin.display(description="Open")
@@ -398,7 +396,7 @@ class AccessLogEntryAdmin(FilterLookupsOnly, admin.ModelAdmin):
 
     @admin.display(description="When", ordering="accessed_at")
     def when(self, entry: AccessLogEntry) -> str:
-        return date_format(timezone.localtime(entry.accessed_at), DATE_TIME_FORMAT)
+        return date_format(timezone.localtime(entry.accessed_at), "DATETIME_FORMAT")
 
     @admin.display(description="Who", ordering="user__last_name")
     def who(self, entry: AccessLogEntry) -> str:

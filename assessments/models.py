@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from vertebro_rules import inputs, rules, validation, vocabulary
@@ -263,7 +264,8 @@ class AccessLogEntry(models.Model):
         indexes = [models.Index(fields=["assessment", "-accessed_at"])]
 
     def __str__(self) -> str:
-        return f"{self.user or 'anonymous'} — {self.get_kind_display()} — {self.accessed_at:%Y-%m-%d %H:%M}"
+        when = date_format(timezone.localtime(self.accessed_at), "DATETIME_FORMAT")
+        return f"{self.user or 'anonymous'} — {self.get_kind_display()} — {when}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

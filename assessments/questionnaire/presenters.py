@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from assessments.models import Assessment
 from assessments.questionnaire.steps import STEPS, completed_steps
@@ -82,7 +83,7 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
     if assessment.amendment_reason:
         lines.append(f"Amendment, reason: {assessment.amendment_reason}")
     if assessment.is_final and assessment.finalized_at:
-        finalized = timezone.localtime(assessment.finalized_at).strftime("%-d %b %Y, %H:%M")
+        finalized = date_format(timezone.localtime(assessment.finalized_at), "DATETIME_FORMAT")
         status = f"Finalized {finalized} by {_person(assessment.finalized_by)}"
     else:
         status = "DRAFT, not finalized"

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.utils.formats import date_format
+
 from assessments.models import Assessment
 from assessments.questionnaire.steps import STEPS
 from assessments.reports import frozen
@@ -214,7 +216,7 @@ def format_answer(name: str, value) -> str:
     if isinstance(spec, inputs.ChoiceInput):
         return spec.label_of(value)
     if isinstance(value, date):
-        return value.strftime("%-d %b %Y")
+        return date_format(value)
     if isinstance(value, Decimal):
         return f"{value:.1f}"
     return str(value)

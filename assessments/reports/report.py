@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format, get_format
 
 from assessments import integrity
 from assessments.models import Assessment
@@ -26,8 +26,6 @@ TITLE = "Vertebro — repeat vertebroplasty assessment"
 DRAFT_WATERMARK = "DRAFT — not finalized"
 SUPERSEDED_WATERMARK = "SUPERSEDED"
 SUPERSEDED_NOTICE = "Superseded by an amended assessment — do not act on this report"
-DATE_FORMAT = "j F Y"
-DATETIME_FORMAT = "j F Y, H:i T"
 
 # The @page size rule for each VERTEBRO_PAGE_SIZE (static files).
 PAGE_STYLESHEETS = {"A4": "pdf/page-a4.css", "Letter": "pdf/page-letter.css"}
@@ -59,7 +57,8 @@ class Report:
 
 
 def _local(moment: datetime) -> str:
-    return format_date(timezone.localtime(moment), DATETIME_FORMAT)
+    """The pages' date and time, with the time zone a printed page cannot otherwise tell."""
+    return date_format(timezone.localtime(moment), get_format("DATETIME_FORMAT") + " T")
 
 
 def build_report(assessment: Assessment, *, generated_at: datetime | None = None) -> Report:
@@ -96,7 +95,7 @@ def build_report(assessment: Assessment, *, generated_at: datetime | None = None
         disclaimer=(guidance and guidance.disclaimer) or rules.DISCLAIMER,
         generated_at=_local(generated_at),
         assessment_date=(
-            format_date(assessment.assessment_date, DATE_FORMAT)
+            date_format(assessment.assessment_date)
             if assessment.assessment_date
             else display.NOT_RECORDED
         ),

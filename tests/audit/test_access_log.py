@@ -1,5 +1,7 @@
 """The access log: views are recorded; nobody edits or deletes an entry."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
@@ -116,3 +118,11 @@ def test_reviewers_search_the_log_by_patient_reference_user_or_address(client, r
         assert response.status_code == 200
         assert list(response.context["cl"].result_list) == [entry], query
     assert list(client.get(CHANGELIST, {"q": "nobody"}).context["cl"].result_list) == []
+
+
+def test_an_entry_names_its_local_time_as_the_pages_do(reviewer, final):
+    summer_afternoon = datetime(2026, 6, 30, 13, 5, tzinfo=UTC)  # 14:05 in London
+    entry = AccessLogEntry.objects.create(
+        assessment=final, user=reviewer, kind="pdf", accessed_at=summer_afternoon
+    )
+    assert str(entry) == "reviewer — PDF — 30 Jun 2026, 14:05"

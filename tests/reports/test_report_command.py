@@ -23,7 +23,7 @@ def test_the_command_and_the_download_give_the_same_document(client, alice, tmp_
         downloaded = client.get(reverse("assessments:pdf", args=[final.pk])).content
     written = pages_text(target.read_bytes())
     assert written == pages_text(downloaded)
-    assert "Generated 25 November 2026, 12:00 GMT" in written[-1]
+    assert "Generated 25 Nov 2026, 12:00 GMT" in written[-1]
 
 
 def test_the_command_and_the_download_agree_for_a_finalized_demo_assessment(db, client, tmp_path):
