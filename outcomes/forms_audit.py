@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.formats import date_format
 
 from assessments.roles import CLINICIANS
 from vertebro_rules import vocabulary
@@ -68,8 +69,8 @@ class AuditFilterForm(forms.Form):
         data = self.cleaned_data
         parts = []
         if data.get("date_from") or data.get("date_to"):
-            start = data["date_from"].strftime("%d %b %Y") if data.get("date_from") else "the start"
-            end = data["date_to"].strftime("%d %b %Y") if data.get("date_to") else "today"
+            start = date_format(data["date_from"]) if data.get("date_from") else "the start"
+            end = date_format(data["date_to"]) if data.get("date_to") else "today"
             parts.append(f"assessed from {start} to {end}")
         if data.get("clinician"):
             parts.append(f"clinician {self.clinician_names[data['clinician']]}")

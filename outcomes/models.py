@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from vertebro_rules import vocabulary
@@ -99,7 +100,9 @@ class Procedure(models.Model):
             if self.performed_on > timezone.localdate():
                 errors["performed_on"] = "Cannot be in the future."
             elif assessed and self.performed_on < assessed:
-                errors["performed_on"] = f"Cannot be before the assessment ({assessed:%d %b %Y})."
+                errors["performed_on"] = (
+                    f"Cannot be before the assessment ({date_format(assessed)})."
+                )
         if self.was_performed and "complications" not in errors:
             described = bool(self.complication_description.strip())
             if self.complications == choices.Complications.NONE and described:
@@ -163,7 +166,7 @@ class FollowUp(models.Model):
                 errors["seen_on"] = "Cannot be in the future."
             elif base and self.seen_on < base:
                 errors["seen_on"] = (
-                    f"Cannot be before {base:%d %b %Y} (the procedure or assessment)."
+                    f"Cannot be before {date_format(base)} (the procedure or assessment)."
                 )
         fracture = self.new_fracture
         if fracture and fracture != choices.NewFracture.NONE:
@@ -173,7 +176,7 @@ class FollowUp(models.Model):
                 errors["new_fracture_date"] = "Cannot be in the future."
             elif base and self.new_fracture_date < base:
                 errors["new_fracture_date"] = (
-                    f"Cannot be before {base:%d %b %Y} (the procedure or assessment)."
+                    f"Cannot be before {date_format(base)} (the procedure or assessment)."
                 )
             elif self.seen_on and self.new_fracture_date > self.seen_on:
                 errors["new_fracture_date"] = "Cannot be after the date of the follow-up."

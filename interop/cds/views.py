@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -147,7 +148,7 @@ def _call(request, service_id: str, record: CdsCall):
                     guidance=found.guidance,
                     result_url=public_url(reverse("assessments:result", args=[found.pk])),
                     public_url=public_url(),
-                    finalized=timezone.localdate(found.finalized_at).isoformat(),
+                    finalized=date_format(timezone.localdate(found.finalized_at)),
                 )
             )
             record.card_kinds = "guidance"

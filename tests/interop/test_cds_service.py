@@ -12,6 +12,7 @@ from interop.cds import service
 from interop.core import Recommendation
 from interop.models import CdsCall, LaunchHandle
 from tests.factories import make_assessment
+from vertebro_rules.dates import in_words
 
 from .conftest import PUBLIC_URL, bundle, call, hook_request, patient, procedure, service_request
 from .validators import assert_valid_fhir, cds_errors
@@ -83,6 +84,8 @@ def test_a_recent_finalized_assessment_gives_a_guidance_card(client, cds_setting
     assert card["links"] == [
         {"label": "Open the Vertebro result", "url": result_url, "type": "absolute"}
     ]
+    finalized_on = in_words(timezone.localdate(finalized.finalized_at))
+    assert f"rules {guidance['rules_version']}, finalized {finalized_on})." in card["detail"]
     for reason in guidance["reasons"]:
         assert reason["text"] in card["detail"]
     for note in guidance["notes"]:

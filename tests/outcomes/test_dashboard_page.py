@@ -54,6 +54,12 @@ def test_the_filter_narrows_the_figures(client, reviewer, department):
     assert "treated level T12" in page
 
 
+def test_the_period_is_told_in_words(client, reviewer, department):
+    client.force_login(reviewer)
+    page = client.get(URL, {"date_from": "2025-01-05", "date_to": "2026-03-09"}).content.decode()
+    assert "assessed from 5 Jan 2025 to 9 Mar 2026" in page
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [

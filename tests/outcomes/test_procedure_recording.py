@@ -1,5 +1,7 @@
 """The clinician records the procedure of a final assessment; bad input is refused, field named."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -56,7 +58,7 @@ def test_a_missing_cement_volume_is_refused_naming_the_field(client, alice, fina
     [
         ("cement_volume_ml", "25", "Ensure this value is less than or equal to 20.0."),
         ("cement_volume_ml", "abc", "Enter a number."),
-        ("performed_on", "2026-10-01", "Cannot be before the assessment"),
+        ("performed_on", "2026-10-01", "Cannot be before the assessment (18 Oct 2026)."),
         ("performed_on", "2999-01-01", "Cannot be in the future."),
         ("leakage", "everywhere", "Select a valid choice."),
         ("complications", "major", "Describe the complication in a few words."),
@@ -149,3 +151,11 @@ def test_reading_the_outcomes_is_in_the_access_log(client, reviewer, final):
     client.get(reverse("outcomes:detail", args=[final.pk]))
     entry = AccessLogEntry.objects.get(assessment=final)
     assert (entry.user, entry.kind) == (reviewer, "outcomes")
+
+
+def test_a_procedure_before_the_assessment_names_its_date_in_words(client, alice):
+    final = final_assessment(alice, assessment_date=date(2026, 10, 5))
+    client.force_login(alice)
+    response = client.post(url(final), form_data({**PERFORMED, "performed_on": "2026-10-04"}))
+    assert response.status_code == 400
+    assert "Cannot be before the assessment (5 Oct 2026)." in response.content.decode()
