@@ -14,6 +14,7 @@ from django.urls import reverse
 from assessments.models import Assessment
 from assessments.services import assessment_finalize
 from tests.factories import make_assessment
+from vertebro_rules.dates import in_words
 
 
 def guidance_2026_1(recommendation: str, rule: str, notes: list[str], missing=()) -> dict:
@@ -108,7 +109,8 @@ def test_the_command_summarizes_then_lists_what_differs_and_what_is_refused(depa
     assert "deciding rule changed: 1" in summary
     assert "Inputs refused by the current rules: 1" in summary
     changed, _, refused = listing.partition("Assessments whose inputs the current rules refuse:")
-    assert "MRN-MILD L1, Alice Tester" in changed
+    finalized_on = in_words(department["mild"].finalized_at.date())
+    assert f"MRN-MILD L1, Alice Tester, finalized {finalized_on} (rules 2026.1)" in changed
     assert "repeat_indicated → continue_conservative" in changed
     assert "R10 → R14" in changed
     assert reverse("assessments:result", args=[department["mild"].pk]) in changed

@@ -6,6 +6,7 @@ import tempfile
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from assessments.audit import impact
 
@@ -73,7 +74,7 @@ class Command(BaseCommand):
 
 
 def _text(row: impact.Row) -> str:
-    finalized = row.finalized.isoformat() if row.finalized else "?"
+    finalized = date_format(row.finalized) if row.finalized else "?"
     head = (
         f"- {row.patient_ref} {row.treated_level}, {row.clinician}, finalized {finalized} "
         f"(rules {row.old_rules_version}): {row.link}\n"
