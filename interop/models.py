@@ -7,6 +7,8 @@ is deleted as soon as the handle is used or has expired.
 import hashlib
 
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 
 
 def handle_digest(handle: str) -> str:
@@ -63,4 +65,5 @@ class CdsCall(models.Model):
         verbose_name = "CDS Hooks call"
 
     def __str__(self) -> str:
-        return f"{self.called_at:%Y-%m-%d %H:%M:%S} {self.client or '?'} {self.hook} {self.status}"
+        when = date_format(timezone.localtime(self.called_at), "DATETIME_FORMAT")
+        return f"{when} {self.client or '?'} {self.hook} {self.status}"
