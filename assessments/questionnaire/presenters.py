@@ -22,12 +22,30 @@ from vertebro_rules import inputs, progress
 from vertebro_rules.rules import RULES_VERSION
 from vertebro_rules.vocabulary import Scenario
 
+# What a line of My assessments shows of the assessment it amends and of its amendment
+# (templates/assessments/partials/amendment_chain.html).
+CHAIN_FIELDS = frozenset({"id", "status", "patient_ref", "finalized_at", "amends"})
+# The columns My assessments does not read: each row's frozen guidance and words (large
+# JSON), and all but CHAIN_FIELDS of the assessments in its amendment chain.
+LIST_DEFERRED = (
+    "guidance",
+    "display_record",
+    *(
+        f"{relation}__{field.name}"
+        for relation in ("amends", "amendment")
+        for field in Assessment._meta.concrete_fields
+        if field.name not in CHAIN_FIELDS
+    ),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class ListRow:
     """One line of My assessments."""
 
     assessment: Assessment
+    amends: Assessment | None  # the final assessment this one amends
+    amendment: Assessment | None  # its amendment, final or in progress
     status_label: str
     is_final: bool
     recommendation_label: str
@@ -45,6 +63,9 @@ def list_rows(assessments) -> list[ListRow]:
         rows.append(
             ListRow(
                 assessment=assessment,
+                amends=assessment.amends,
+                # A reverse one-to-one raises when there is none (select_related cached that).
+                amendment=getattr(assessment, "amendment", None),
                 status_label=assessment.get_status_display(),
                 is_final=assessment.is_final,
                 recommendation_label=recommendation_label(code) if code else "",

@@ -42,8 +42,9 @@ def assessment_list(request):
         Assessment.objects.filter(owner=request.user)
         .exclude(status=Assessment.Status.DISCARDED)
         .select_related("amends", "amendment")  # the amendment chain, in the same query
-        # Every answer (for the steps done), not the frozen guidance JSON.
-        .defer("guidance", "amends__guidance", "amendment__guidance")
+        # Every answer (for the steps done); not the frozen JSON, nor more of the chain
+        # than a line shows.
+        .defer(*presenters.LIST_DEFERRED)
     )
     if query:
         assessments = assessments.filter(patient_ref__icontains=query)

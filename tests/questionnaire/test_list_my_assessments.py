@@ -72,3 +72,34 @@ def test_a_final_assessment_shows_its_recommendation_as_a_coloured_badge(signed_
 def test_the_page_offers_a_new_assessment(signed_in):
     page = signed_in.get(reverse("assessments:list")).content.decode()
     assert f'href="{reverse("assessments:new")}"' in page
+
+
+def test_each_line_of_an_amendment_chain_links_its_neighbours(signed_in, alice):
+    original = services.assessment_finalize(
+        assessment=make_assessment(alice, patient_ref="MRN-CHAIN", contraindications=[]),
+        user=alice,
+    )
+    first = services.assessment_finalize(
+        assessment=services.assessment_amend(assessment=original, user=alice, reason="level"),
+        user=alice,
+    )
+    second = services.assessment_amend(assessment=first, user=alice, reason="date")
+    make_assessment(alice, patient_ref="MRN-ALONE")
+    rows = {
+        row.assessment.pk: row for row in signed_in.get(reverse("assessments:list")).context["rows"]
+    }
+    page = signed_in.get(reverse("assessments:list")).content.decode()
+    finalized = f"{timezone.localtime(original.finalized_at):%-d %b %Y}"
+
+    def link(assessment):
+        return f'href="{reverse("assessments:open", args=[assessment.pk])}">MRN-CHAIN'
+
+    assert (rows[original.pk].amends, rows[original.pk].amendment) == (None, first)
+    assert (rows[first.pk].amends, rows[first.pk].amendment) == (original, second)
+    assert (rows[second.pk].amends, rows[second.pk].amendment) == (first, None)
+    assert f"superseded by <a {link(first)}, finalized {finalized}</a>" in page
+    assert f"amendment in progress: <a {link(second)}</a>" in page
+    assert f"amends <a {link(original)}, finalized {finalized}</a>" in page
+    assert f"amends <a {link(first)}, finalized {finalized}</a>" in page
+    assert page.count("superseded by") == 1
+    assert page.count("amendment in progress") == 1

@@ -38,6 +38,22 @@ def test_my_assessments_costs_the_same_for_1_or_20(
     assert len(response.context["rows"]) == count
 
 
+def test_my_assessments_reads_amendment_chains_in_the_same_query(
+    signed_in, alice, django_assert_num_queries
+):
+    original = services.assessment_finalize(
+        assessment=make_assessment(alice, contraindications=[]), user=alice
+    )
+    first = services.assessment_finalize(
+        assessment=services.assessment_amend(assessment=original, user=alice, reason="level"),
+        user=alice,
+    )
+    services.assessment_amend(assessment=first, user=alice, reason="date")
+    with django_assert_num_queries(SESSION_AND_USER + MENU_PERMISSIONS + 3):
+        response = signed_in.get(reverse("assessments:list"))
+    assert response.content.decode().count("amends") == 2
+
+
 @pytest.mark.parametrize("step", [1, 2, 3, 4])
 def test_a_step_page_costs_one_query_for_the_assessment(
     signed_in, alice, django_assert_num_queries, step
