@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Assessment
 from vertebro_rules.inputs import FIELDS_BY_NAME, INPUT_FIELD_NAMES
@@ -222,7 +223,7 @@ def impact_rows(records: Iterable[tuple], summary: Summary, *, today: date) -> I
                 patient_ref=ref or "",
                 treated_level=level or "",
                 clinician=_clinician(first, last, username),
-                finalized=finalized_at.date() if finalized_at else None,
+                finalized=timezone.localdate(finalized_at) if finalized_at else None,
                 old_rules_version=version or guidance.get("rules_version", ""),
                 old=old,
                 new=new,

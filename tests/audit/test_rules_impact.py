@@ -4,12 +4,14 @@ inputs the current rules refuse, apart; they write nothing."""
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Assessment
 from assessments.services import assessment_finalize
@@ -148,12 +150,31 @@ def test_the_csv_lists_changed_rows_then_refused_rows_with_every_column(departme
     assert mild["new_rules_version"] == "2026.2"
     assert mild["clinician"] == "Alice Tester"
     assert mild["treated_level"] == "L1"
-    assert mild["finalized"] == department["mild"].finalized_at.date().isoformat()
+    assert mild["finalized"] == timezone.localdate(department["mild"].finalized_at).isoformat()
     assert "N1" in mild["notes_removed"].split()
     assert mild["link"] == reverse("assessments:result", args=[department["mild"].pk])
     assert "recommendation" in mild["changes"]
     assert contradictory["new_recommendation"] == ""
     assert "Course of pain after the index procedure" in contradictory["refused_because"]
+
+
+def test_the_date_finalized_is_the_local_day_not_the_utc_one(alice, tmp_path, settings):
+    settings.TIME_ZONE = "Europe/London"
+    mild = finalized_under_2026_1(
+        alice,
+        guidance_2026_1("repeat_indicated", "R10", ["N1"]),
+        patient_ref="MRN-MIDNIGHT",
+        vas_current=1,
+        cleft_sign="present",
+    )
+    # 00:30 in London in summer is still the day before in UTC.
+    Assessment.objects.filter(pk=mild.pk).update(
+        finalized_at=datetime(2026, 7, 1, 23, 30, tzinfo=UTC)
+    )
+    target = tmp_path / "impact.csv"
+    run("--csv", str(target))
+    (row,) = csv.DictReader(target.open(encoding="utf-8"))
+    assert row["finalized"] == "2026-07-02"
 
 
 @pytest.fixture
