@@ -1,6 +1,7 @@
 """The CDS Hooks service: discovery, cards, prefetch, body limit and the call log."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -55,10 +56,13 @@ def test_without_an_assessment_an_app_link_card_with_an_opaque_handle(client, cd
     assert card["indicator"] == "info"
     [link] = card["links"]
     assert link["type"] == "absolute" and link["label"] == "Complete the Vertebro assessment"
-    assert link["url"].startswith(f"{PUBLIC_URL}/interop/launch/")
-    # No patient data in the URL: neither the MRN, the level nor the dates.
-    for fact in ("MRN-0001", "L1", "2026-10-01", "1956"):
-        assert fact not in link["url"]
+    # The URL is the launch address and a random handle (secrets.token_urlsafe(32)), so it
+    # carries no patient data: neither the MRN, the level nor the dates.
+    token = link["url"].rstrip("/").rsplit("/", 1)[1]
+    assert link["url"] == f"{PUBLIC_URL}/interop/launch/{token}/"
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token)
+    for fact in ("MRN-0001", "2026-10-01", "1956"):  # long enough never to be drawn at random
+        assert fact not in token
     handle = LaunchHandle.objects.get()
     assert handle.prefill == {
         "patient_ref": "MRN-0001",
