@@ -39,6 +39,13 @@ def alice(db):
 
 
 @pytest.fixture
+def signed_in(client, alice):
+    """The test client, signed in as Alice."""
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
 def bob(db):
     """A second clinician."""
     return _clinician("bob")

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import valid_inputs
@@ -34,3 +35,7 @@ def step_post(step: int, *, version: int | None = None, **overrides) -> dict:
     if version is not None:
         data["version"] = str(version)
     return data
+
+
+def step_url(assessment, step: int) -> str:
+    return reverse("assessments:step", args=[assessment.pk, step])

@@ -13,7 +13,7 @@ from django.urls import reverse
 from assessments.models import Assessment
 from assessments.services import assessment_finalize
 from tests.factories import RECURRENCE, TODAY, json_case, make_assessment
-from tests.step_posts import relative_inputs, step_post
+from tests.step_posts import relative_inputs, step_post, step_url
 from vertebro_rules.dates import in_words
 from vertebro_rules.validation import InvalidInput, validate_case
 
@@ -200,16 +200,6 @@ def test_finalization_refuses_each_contradiction_and_changes_nothing(
 
 
 # web steps ------------------------------------------------------------------------------
-
-
-def step_url(assessment, step):
-    return reverse("assessments:step", args=[assessment.pk, step])
-
-
-@pytest.fixture
-def signed_in(client, alice):
-    client.force_login(alice)
-    return client
 
 
 @pytest.mark.parametrize(

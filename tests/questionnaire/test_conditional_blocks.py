@@ -9,10 +9,9 @@ shown the findings with their messages.
 from html.parser import HTMLParser
 
 import pytest
-from django.urls import reverse
 
 from tests.factories import NO_MRI, make_assessment
-from tests.step_posts import relative_inputs, step_post
+from tests.step_posts import relative_inputs, step_post, step_url
 
 pytestmark = pytest.mark.django_db
 
@@ -40,20 +39,10 @@ def block_is_hidden(response, when: str) -> bool:
     return "hidden" in finder.blocks[0]
 
 
-def step_url(assessment, step):
-    return reverse("assessments:step", args=[assessment.pk, step])
-
-
 def recurrence_case(**answers):
     """The factory case with the pain back on the assessment date (when it came back)."""
     today = relative_inputs()["assessment_date"]
     return relative_inputs(**{"recurrence_date": today, "conservative_therapy_weeks": 0, **answers})
-
-
-@pytest.fixture
-def signed_in(client, alice):
-    client.force_login(alice)
-    return client
 
 
 @pytest.mark.parametrize(

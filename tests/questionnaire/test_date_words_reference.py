@@ -13,7 +13,7 @@ import time_machine
 from django.urls import reverse
 
 from tests.factories import make_assessment
-from tests.step_posts import step_post
+from tests.step_posts import step_post, step_url
 
 pytestmark = pytest.mark.django_db
 
@@ -39,16 +39,6 @@ def reference_of(response, name: str) -> tuple[str | None, str | None]:
     finder.feed(response.content.decode())
     attributes = finder.inputs[f"id_{name}"]
     return attributes.get("data-words-reference"), attributes.get("data-words-reference-label")
-
-
-def step_url(assessment, step):
-    return reverse("assessments:step", args=[assessment.pk, step])
-
-
-@pytest.fixture
-def signed_in(client, alice):
-    client.force_login(alice)
-    return client
 
 
 @time_machine.travel(date(2026, 11, 25), tick=False)

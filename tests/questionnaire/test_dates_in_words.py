@@ -28,12 +28,6 @@ def visible_text(page: str) -> str:
 
 
 @pytest.fixture
-def signed_in(client, alice):
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
 def final(alice):
     """A recurrence finalized at 14:05 on 25 Nov 2026, 41 days after the pain returned: R9."""
     with time_machine.travel(FINALIZED_AT, tick=False):

@@ -1,7 +1,6 @@
 """My assessments says where each draft stands, and a draft can be discarded (never a final
 assessment): it leaves every page and stays in the audit history."""
 
-import pytest
 from django.urls import reverse
 
 from assessments.models import Assessment
@@ -17,12 +16,6 @@ STEP_2_ONWARDS = {
     "point_tenderness": None,
     "neuro_exam": None,
 }
-
-
-@pytest.fixture
-def signed_in(client, alice):
-    client.force_login(alice)
-    return client
 
 
 def _row(html: str, patient_ref: str) -> str:

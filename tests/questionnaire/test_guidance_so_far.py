@@ -4,7 +4,6 @@ computed with the rules that give the result."""
 import re
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,12 +12,6 @@ from tests.step_posts import relative_inputs, step_post
 from vertebro_rules.inputs import FIELDS_BY_NAME, fields_of_step
 
 PANEL = re.compile(r'<details[^>]*id="guidance-so-far".*?</details>', re.S)
-
-
-@pytest.fixture
-def signed_in(client, alice):
-    client.force_login(alice)
-    return client
 
 
 def _draft(owner, up_to_step: int, **overrides):

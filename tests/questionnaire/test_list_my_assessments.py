@@ -2,19 +2,12 @@
 
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
 from assessments.models import Assessment
 from tests.factories import make_assessment
-
-
-@pytest.fixture
-def signed_in(client, alice):
-    client.force_login(alice)
-    return client
 
 
 def _touch(assessment, minutes_ago):

@@ -9,19 +9,9 @@ from django.utils import timezone
 from assessments.models import Assessment
 from assessments.questionnaire.steps import STEPS_BY_NUMBER
 from tests.factories import make_assessment
-from tests.step_posts import relative_inputs, step_post
+from tests.step_posts import relative_inputs, step_post, step_url
 
 STEPS_AFTER = {1: 2, 2: 3, 3: 4}
-
-
-def step_url(assessment, step):
-    return reverse("assessments:step", args=[assessment.pk, step])
-
-
-@pytest.fixture
-def signed_in(client, alice):
-    client.force_login(alice)
-    return client
 
 
 def test_step_one_of_a_new_assessment_creates_it_owned_by_the_clinician(signed_in, alice):

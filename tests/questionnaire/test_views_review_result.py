@@ -12,12 +12,6 @@ from vertebro_rules.references import REFERENCES
 from vertebro_rules.vocabulary import Recommendation
 
 
-@pytest.fixture
-def signed_in(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def test_review_groups_every_answer_by_step_in_words_with_edit_links(signed_in, alice):
     assessment = make_assessment(alice, **relative_inputs(sex=None))
     response = signed_in.get(reverse("assessments:review", args=[assessment.pk]))
