@@ -15,15 +15,7 @@ def procedure_save(*, procedure: Procedure, user) -> Procedure:
     """Create or update the procedure record (fields already set); raises ValidationError."""
     Assessment.objects.select_for_update().filter(pk=procedure.assessment_id).first()
     existing = Procedure.objects.filter(assessment_id=procedure.assessment_id).first()
-    if existing is not None and procedure.pk is None:
-        procedure.pk = existing.pk
-        procedure.created = existing.created
-        procedure._state.adding = False
-    procedure.recorded_by = user
-    procedure.full_clean(validate_unique=False)
-    procedure._history_user = user
-    procedure.save()
-    return procedure
+    return _record(procedure, existing=existing, user=user)
 
 
 @transaction.atomic
@@ -33,15 +25,21 @@ def follow_up_save(*, follow_up: FollowUp, user) -> FollowUp:
     existing = FollowUp.objects.filter(
         assessment_id=follow_up.assessment_id, interval=follow_up.interval
     ).first()
-    if existing is not None and follow_up.pk is None:
-        follow_up.pk = existing.pk
-        follow_up.created = existing.created
-        follow_up._state.adding = False
-    follow_up.recorded_by = user
-    follow_up.full_clean(validate_unique=False)
-    follow_up._history_user = user
-    follow_up.save()
-    return follow_up
+    return _record(follow_up, existing=existing, user=user)
+
+
+def _record(record, *, existing, user):
+    """Save `record` by `user`, over `existing` (the record already kept for the same
+    procedure or follow-up interval, read under the assessment's lock) when there is one."""
+    if existing is not None and record.pk is None:
+        record.pk = existing.pk
+        record.created = existing.created
+        record._state.adding = False
+    record.recorded_by = user
+    record.full_clean(validate_unique=False)
+    record._history_user = user
+    record.save()
+    return record
 
 
 @transaction.atomic
