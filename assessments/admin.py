@@ -24,6 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from accounts import security_log
+from accounts.admin_mixins import ReadOnlyAdminMixin
 from assessments import integrity
 from assessments.audit.access import access_record
 from assessments.models import AccessLogEntry, Assessment
@@ -384,7 +385,7 @@ class WhoFilter(admin.RelatedOnlyFieldListFilter):
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(FilterLookupsOnly, admin.ModelAdmin):
+class AccessLogEntryAdmin(ReadOnlyAdminMixin, FilterLookupsOnly, admin.ModelAdmin):
     list_display = ("when", "who", "kind", "assessment_link", "ip_address")
     list_filter = ("kind", "accessed_at", ("user", WhoFilter))
     date_hierarchy = "accessed_at"
@@ -406,16 +407,6 @@ class AccessLogEntryAdmin(FilterLookupsOnly, admin.ModelAdmin):
     def assessment_link(self, entry: AccessLogEntry) -> str:
         url = reverse("admin:assessments_assessment_change", args=[entry.assessment_id])
         return format_html('<a href="{}">{}</a>', url, describe(entry.assessment))
-
-    # Nobody adds, changes or deletes entries, superusers included.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # django-axes' lists of sign-in attempts (superusers only) get the same strict filtering:

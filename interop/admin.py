@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from accounts.admin_mixins import ReadOnlyAdminMixin
+
 from .models import CdsCall
 
 
 @admin.register(CdsCall)
-class CdsCallAdmin(admin.ModelAdmin):
+class CdsCallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The CDS Hooks call log: read only (no patient data in it)."""
 
     list_display = (
@@ -20,12 +22,3 @@ class CdsCallAdmin(admin.ModelAdmin):
     list_filter = ("status", "hook", "card_kinds")
     search_fields = ("client", "hook_instance")
     date_hierarchy = "called_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
