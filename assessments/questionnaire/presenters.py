@@ -18,8 +18,6 @@ from assessments.reports.display import (
     recommendation_label,
     recommendation_tone,
 )
-from vertebro_rules import inputs, progress
-from vertebro_rules.rules import RULES_VERSION
 from vertebro_rules.vocabulary import Scenario
 
 # What a line of My assessments shows of the assessment it amends and of its amendment
@@ -138,7 +136,8 @@ def _day(number: int) -> str:
 
 def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
     """What the saved answers of a draft already decide and still need."""
-    so_far = progress.progress(assessment.input_values(), today=today)
+    edition = assessment.rules()
+    so_far = edition.progress(assessment.input_values(), today=today)
     scenario = Scenario(so_far.scenario).label if so_far.scenario else ""
     timeline = ""
     if so_far.days_since_index is not None:
@@ -167,9 +166,9 @@ def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
         guidance=guidance,
         deciding_rule=guidance.reasons[0].label if guidance and guidance.reasons else "",
         invalid=", ".join(
-            inputs.FIELDS_BY_NAME[name].label
+            edition.FIELDS_BY_NAME[name].label
             for name in so_far.invalid
-            if name in inputs.FIELDS_BY_NAME
+            if name in edition.FIELDS_BY_NAME
         ),
-        rules_version=RULES_VERSION,
+        rules_version=assessment.rules_version,
     )

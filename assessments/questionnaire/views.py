@@ -20,7 +20,7 @@ from assessments.audit.access import access_record
 from assessments.audit.amendments import amendment_links
 from assessments.models import Assessment
 from assessments.questionnaire import presenters, steps
-from assessments.questionnaire.forms import STEP_FORMS, AmendmentForm
+from assessments.questionnaire.forms import AmendmentForm, form_for
 from assessments.reports import display
 from assessments.selectors import get_assessment_for_owner, get_assessment_for_viewer
 from outcomes.selectors import follow_ups_due
@@ -78,9 +78,10 @@ def assessment_open(request, assessment_id):
 @require_http_methods(["GET", "POST"])
 def assessment_new(request):
     """Step 1 of a new assessment; the assessment exists once step 1 is valid."""
-    form_class = STEP_FORMS[1]
+    draft = Assessment(owner=request.user)
+    form_class = form_for(1, draft)
     if request.method == "POST":
-        form = form_class(request.POST, instance=Assessment(owner=request.user))
+        form = form_class(request.POST, instance=draft)
         if form.is_valid():
             try:
                 assessment = services.assessment_save_step(
@@ -96,7 +97,7 @@ def assessment_new(request):
                 following = steps.STEPS_BY_NUMBER[1].following(assessment)
                 return redirect("assessments:step", assessment.pk, following.number)
         return _render_step(request, form, None, 1, _saved_state(None, 1), status=REFUSED_STATUS)
-    form = form_class(instance=Assessment(owner=request.user))
+    form = form_class(instance=draft)
     return _render_step(request, form, None, 1, _saved_state(None, 1))
 
 
@@ -118,7 +119,7 @@ def assessment_step(request, assessment_id, step):
         return redirect("assessments:step", assessment.pk, first_open)
     # Read before the form is bound: binding writes the posted answers into the instance.
     saved = _saved_state(assessment, step)
-    form_class = STEP_FORMS[step]
+    form_class = form_for(step, assessment)
     if request.method == "GET":
         return _render_step(request, form_class(instance=assessment), assessment, step, saved)
 
