@@ -9,13 +9,18 @@ from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from assessments import rules_versions
-from vertebro_rules import inputs, vocabulary
 from vertebro_rules.guidance import Guidance
+
+# The columns hold the answers of every rules version: the newest version's input definitions
+# and codes include those of the earlier ones (each draft is validated by its own version).
+NEWEST = rules_versions.edition(rules_versions.known_versions()[-1])
+vocabulary = NEWEST.vocabulary
 
 
 @deconstructible
 class SpecValidator:
-    """Django validator that checks a value against its field in `validation.FIELDS`."""
+    """Django validator that checks a value against its input definition (the newest rules
+    version's; an assessment's own version validates it again, whole, before finalizing)."""
 
     def __init__(self, field_name: str):
         self.field_name = field_name
@@ -23,7 +28,7 @@ class SpecValidator:
     def __call__(self, value):
         if value is None:
             return
-        message = inputs.FIELDS_BY_NAME[self.field_name].check(value, today=timezone.localdate())
+        message = NEWEST.FIELDS_BY_NAME[self.field_name].check(value, today=timezone.localdate())
         if message:
             raise ValidationError(message, code="spec")
 
@@ -32,13 +37,13 @@ class SpecValidator:
 
 
 def _help(name: str) -> str:
-    return inputs.FIELDS_BY_NAME[name].label
+    return NEWEST.FIELDS_BY_NAME[name].label
 
 
 def _spec(name: str) -> dict:
     """Common options of an input field: nullable for drafts, validated by the spec."""
     return {
-        "verbose_name": inputs.FIELDS_BY_NAME[name].label,
+        "verbose_name": NEWEST.FIELDS_BY_NAME[name].label,
         "null": True,
         "blank": True,
         "validators": [SpecValidator(name)],

@@ -16,49 +16,33 @@ its `evaluate` and its guidance so far.
 """
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.conf import settings
 
-from vertebro_rules import inputs, progress, rules, validation
+from vertebro_rules import versions as core_versions
 
-_EDITIONS = {
-    rules.RULES_VERSION: SimpleNamespace(
-        RULES_VERSION=rules.RULES_VERSION,
-        FIELDS=inputs.FIELDS,
-        FIELDS_BY_NAME=inputs.FIELDS_BY_NAME,
-        INPUT_FIELD_NAMES=inputs.INPUT_FIELD_NAMES,
-        MRI_ONLY_FIELDS=inputs.MRI_ONLY_FIELDS,
-        MRI_FIELDS=inputs.MRI_FIELDS,
-        fields_of_step=inputs.fields_of_step,
-        missing_inputs=validation.missing_inputs,
-        cross_field_errors=validation.cross_field_errors,
-        validate_values=validation.validate_values,
-        validate_case=validation.validate_case,
-        to_inputs=validation.to_inputs,
-        evaluate=rules.evaluate,
-        progress=progress.progress,
-    )
-}
-
-
-class UnknownRulesVersion(ValueError):
-    """A rules version this installation does not have."""
+UnknownRulesVersion = core_versions.UnknownVersion
 
 
 def known_versions() -> tuple[str, ...]:
     """The rules versions this installation can run, oldest first."""
-    return tuple(_EDITIONS)
+    return core_versions.VERSIONS
+
+
+def is_complete(version: str) -> bool:
+    """Whether every rule and text of the version is built (only such a one is switched on)."""
+    return bool(edition(version).COMPLETE)
 
 
 def edition(version: str):
-    """The core of one rules version (inputs, validation, evaluate, progress)."""
-    try:
-        return _EDITIONS[version]
-    except KeyError:
-        raise UnknownRulesVersion(
-            f"Unknown rules version {version!r}; known: {', '.join(_EDITIONS)}."
-        ) from None
+    """The core of one rules version (inputs, validation, evaluate, progress, vocabulary)."""
+    return core_versions.get(version)
+
+
+def newest_vocabulary():
+    """The vocabulary of the newest version: its codes include those of every earlier one, so
+    the database columns hold the answers of any version."""
+    return edition(core_versions.VERSIONS[-1]).vocabulary
 
 
 def active_version() -> str:

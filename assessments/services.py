@@ -227,8 +227,8 @@ def rules_version_activate(*, version: str, user, reason: str) -> RulesVersionSw
 
     New drafts start under `version` from then on; drafts already started keep their
     version until their owner moves them; finalized assessments never change. Raises
-    `NotSwitchable` for a user who is not a superuser, an unknown version, the version
-    already active, or a missing reason.
+    `NotSwitchable` for a user who is not a superuser, an unknown or incomplete version, the
+    version already active, or a missing reason.
     """
     if user is None or not user.is_active or not user.is_superuser:
         raise NotSwitchable("Only an administrator (an active superuser) switches the rules.")
@@ -236,6 +236,10 @@ def rules_version_activate(*, version: str, user, reason: str) -> RulesVersionSw
         raise NotSwitchable(
             f"Unknown rules version {version!r}; known: "
             f"{', '.join(rules_versions.known_versions())}."
+        )
+    if not rules_versions.is_complete(version):
+        raise NotSwitchable(
+            f"Rules version {version} is not complete yet; it cannot be switched on."
         )
     reason = reason.strip()
     if not reason:

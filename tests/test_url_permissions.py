@@ -34,6 +34,8 @@ TABLE = {
     "pdf": ("get", "final", {}, (200, 404, 200, 200)),
     "report_preview": ("get", "final", {}, (200, 404, 200, 200)),
     "rules_impact": ("get", None, {}, (403, 403, 200, 200)),
+    # A write only (moving a draft to the active rules version): a GET is refused for all.
+    "move_rules": ("get", "draft", {}, (405, 405, 405, 405)),
 }
 
 # Writes the table does not show as GETs: each refused for everyone but the owner.
@@ -43,6 +45,7 @@ WRITES = {
     "finalize": ("post", "draft", {}, (None, 404, 404, 404)),
     "discard": ("post", "draft", {}, (None, 404, 404, 404)),
     "amend": ("post", "final", {}, (None, 404, 404, 404)),
+    "move_rules": ("post", "draft", {}, (None, 404, 404, 404)),
 }
 
 ADMIN_URLS = {

@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from assessments import rules_versions
 from assessments.models import Assessment
-from vertebro_rules import inputs
 
 # Help texts written for the clinician filling the form (what counts as what).
 HELP_TEXTS = {
@@ -86,7 +85,8 @@ def _formfield(db_field, *, fields, **kwargs):
         "required": spec.required_always,
         "help_text": HELP_TEXTS.get(spec.name, ""),
     }
-    if isinstance(spec, inputs.BooleanInput):
+    kind = type(spec).__name__
+    if kind == "BooleanInput":
         if spec.required_always or spec.absent is not None:
             # A yes/no with no "unknown": required, or meaning "no" when absent.
             options, empty = YES_NO, spec.absent
@@ -95,13 +95,16 @@ def _formfield(db_field, *, fields, **kwargs):
         return forms.TypedChoiceField(
             choices=options, coerce=_to_bool, empty_value=empty, widget=forms.RadioSelect, **common
         )
-    if isinstance(spec, inputs.MultipleChoiceInput):
+    if kind == "MultipleChoiceInput":
         return forms.MultipleChoiceField(
             choices=spec.vocabulary.choices, widget=forms.CheckboxSelectMultiple, **common
         )
-    if isinstance(spec, inputs.ChoiceInput):
+    if kind == "ChoiceInput":
         if spec.name in SELECT_FIELDS:
-            options = [("", "Choose…"), *spec.vocabulary.choices]
+            # Only the levels in scope are offered (2026.3 knows the others only to refuse
+            # them with the scope message).
+            codes = getattr(spec.vocabulary, "in_scope_choices", spec.vocabulary.choices)
+            options = [("", "Choose…"), *codes]
             widget = forms.Select
         else:
             # A conditional choice that is required when it applies (the MRI findings) has
@@ -110,19 +113,17 @@ def _formfield(db_field, *, fields, **kwargs):
             options = [*spec.vocabulary.choices, *([] if blank else [NOT_RECORDED])]
             widget = forms.RadioSelect
         return forms.TypedChoiceField(choices=options, empty_value=None, widget=widget, **common)
-    if isinstance(spec, inputs.DateInput):
+    if kind == "DateInput":
         return db_field.formfield(
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
         )
     field = db_field.formfield(**common)
-    if isinstance(spec, inputs.IntegerInput | inputs.DecimalInput):
+    if kind in ("IntegerInput", "DecimalInput"):
         field.widget.attrs.update({"min": str(spec.minimum), "max": str(spec.maximum)})
-        field.widget.attrs["inputmode"] = (
-            "numeric" if isinstance(spec, inputs.IntegerInput) else "decimal"
-        )
-        if isinstance(spec, inputs.DecimalInput):
+        field.widget.attrs["inputmode"] = "numeric" if kind == "IntegerInput" else "decimal"
+        if kind == "DecimalInput":
             field.widget.attrs["step"] = "0.1"
-    if isinstance(spec, inputs.TextInput):
+    if kind == "TextInput":
         field.widget.attrs["autocomplete"] = "off"
     return field
 

@@ -10,6 +10,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from assessments import rules_versions
 from assessments.models import Assessment
 from assessments.questionnaire.steps import STEPS, completed_steps
 from assessments.reports.display import (
@@ -171,4 +172,33 @@ def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
             if name in edition.FIELDS_BY_NAME
         ),
         rules_version=assessment.rules_version,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RulesVersionNotice:
+    """A draft that follows an earlier rules version than the active one: what moving it
+    to the active version would change, in words, for the owner's explicit choice."""
+
+    draft_version: str
+    active_version: str
+    new_questions: str
+    dropped_questions: str
+    page_version: int
+
+
+def rules_version_notice(assessment: Assessment) -> RulesVersionNotice | None:
+    """The notice a draft started under another rules version than the active one shows."""
+    if assessment.is_final:
+        return None
+    active = rules_versions.active_version()
+    if assessment.rules_version == active:
+        return None
+    change = rules_versions.version_change(assessment.rules_version, active)
+    return RulesVersionNotice(
+        draft_version=assessment.rules_version,
+        active_version=active,
+        new_questions="; ".join(change.new_questions),
+        dropped_questions="; ".join(change.dropped_questions),
+        page_version=assessment.version,
     )

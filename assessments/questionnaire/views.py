@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import services
 from assessments.audit.access import access_record
@@ -150,9 +150,13 @@ def assessment_step(request, assessment_id, step):
 
 def _saved_state(assessment, step) -> dict:
     """What a step page shows of the saved answers, not of what the request tries to save:
-    the step indicator and, from step 2 on, the guidance so far."""
+    the step indicator, a draft's notice of an earlier rules version and, from step 2 on,
+    the guidance so far."""
     return {
         "indicator": steps.indicator(assessment, current=step),
+        "rules_notice": (
+            presenters.rules_version_notice(assessment) if assessment is not None else None
+        ),
         "guidance_so_far": (
             presenters.guidance_so_far(assessment, today=timezone.localdate())
             if assessment is not None and step >= GUIDANCE_SO_FAR_FROM_STEP
@@ -199,6 +203,7 @@ def assessment_review(request, assessment_id):
         "assessment": assessment,
         "groups": display.answer_groups(assessment),
         "indicator": steps.indicator(assessment, current="review"),
+        "rules_notice": presenters.rules_version_notice(assessment),
         **display.guidance_section(assessment, today=timezone.localdate()).as_context(),
     }
     return render(request, "assessments/review.html", context)
@@ -248,6 +253,40 @@ def assessment_finalize(request, assessment_id):
         return redirect("assessments:result", assessment.pk)
     context = {"assessment": assessment, **section.as_context()}
     return render(request, "assessments/finalize.html", context)
+
+
+@login_required
+@require_POST
+def assessment_move_rules(request, assessment_id):
+    """Move a draft started under an earlier rules version to the active one (its owner's
+    explicit choice, from the notice on its steps and review)."""
+    assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
+    raw = request.POST.get("version", "")
+    expected = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 10 else None
+    try:
+        moved = services.assessment_move_to_rules_version(
+            assessment=assessment, user=request.user, expected_version=expected
+        )
+    except services.NotMovable as refusal:
+        messages.warning(request, str(refusal))
+        return redirect("assessments:open", assessment.pk)
+    except services.StaleAssessment:
+        messages.warning(
+            request,
+            "This draft was changed elsewhere since the page was loaded; it was not moved. "
+            "Check it, then move it again.",
+        )
+        return redirect("assessments:open", assessment.pk)
+    first_open = steps.first_incomplete_step(moved)
+    follow = (
+        f" Answer the new questions of step {first_open} next."
+        if first_open is not None
+        else " Review the guidance under these rules before finalizing."
+    )
+    messages.success(
+        request, f"This draft now follows rules version {moved.rules_version}.{follow}"
+    )
+    return redirect("assessments:open", moved.pk)
 
 
 @login_required
