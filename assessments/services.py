@@ -9,7 +9,6 @@ from assessments.models import Assessment
 from assessments.reports import display, frozen
 from vertebro_rules import validation
 
-
 class AssessmentNotEditable(Exception):
     """The assessment is final: it is never changed again."""
 
@@ -23,8 +22,12 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
     locked for the transaction, so two finalizations at once finalize once.
     """
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if locked.is_final:
-        raise AssessmentNotEditable("This assessment is already final.")
+    if not locked.is_draft:
+        raise AssessmentNotEditable(
+            "This assessment is already final."
+            if locked.is_final
+            else "This draft was discarded; it can no longer be finalized."
+        )
     now = timezone.now()
     validation.validate_values(locked.input_values(), today=timezone.localdate(now))
     result = locked.evaluate()
@@ -80,8 +83,10 @@ def assessment_save_step(
         assessment.save()
         return assessment
     current = Assessment.objects.select_for_update().only("version", "status").get(pk=assessment.pk)
-    if current.is_final:
-        raise AssessmentNotEditable("This assessment is final.")
+    if not current.is_draft:
+        raise AssessmentNotEditable(
+            "This assessment is final." if current.is_final else "This draft was discarded."
+        )
     if expected_version is None or current.version != expected_version:
         raise StaleAssessment("This assessment was changed elsewhere since this page was loaded.")
     assessment.version = current.version + 1
@@ -106,7 +111,7 @@ def assessment_discard(*, assessment: Assessment, user) -> Assessment:
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.owner_id != user.pk:
         raise NotDiscardable("Only the clinician who owns a draft can discard it.")
-    if locked.status != Assessment.Status.DRAFT:
+    if not locked.is_draft:
         raise NotDiscardable("Only a draft can be discarded; a final assessment is kept as it is.")
     locked.status = Assessment.Status.DISCARDED
     locked.amends = None
@@ -144,10 +149,10 @@ def assessment_amend(*, assessment: Assessment, user, reason: str = "") -> Asses
     original = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if original.owner_id != user.pk:
         raise NotAmendable("Only the clinician who owns an assessment can amend it.")
-    if original.status != Assessment.Status.FINAL:
+    if not original.is_current_final:
         raise NotAmendable(
             "Only a final assessment can be amended."
-            if original.status == Assessment.Status.DRAFT
+            if not original.is_final
             else "This assessment has already been amended; amend its successor instead."
         )
     existing = Assessment.objects.filter(amends=original).first()
