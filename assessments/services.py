@@ -1,5 +1,7 @@
 """Writes that change an assessment's state (HackSoft style: keyword-only, typed)."""
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -8,6 +10,20 @@ from assessments import integrity
 from assessments.models import Assessment
 from assessments.reports import display, frozen
 from vertebro_rules import validation
+
+# What happened to the patient after an assessment (the procedure, the follow-ups) belongs to
+# the patient's episode, not to one version of the assessment. The apps that keep such records
+# register here (outcomes does, in its AppConfig.ready) and are called, in the finalizing
+# transaction, when an amendment supersedes the original: they move their records to it.
+EpisodeTransfer = Callable[..., None]
+_episode_transfers: list[EpisodeTransfer] = []
+
+
+def register_episode_transfer(transfer: EpisodeTransfer) -> None:
+    """`transfer(*, original, amendment, user)` moves an app's records to the amendment."""
+    if transfer not in _episode_transfers:
+        _episode_transfers.append(transfer)
+
 
 class AssessmentNotEditable(Exception):
     """The assessment is final: it is never changed again."""
@@ -45,9 +61,11 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
     locked.version += 1
     locked.record_digest = integrity.record_digest(locked)
     locked._history_user = user
-    if locked.amends_id:
-        _supersede(original_id=locked.amends_id, user=user)
     locked.save()
+    if locked.amends_id:
+        original = _supersede(original_id=locked.amends_id, user=user)
+        for transfer in _episode_transfers:
+            transfer(original=original, amendment=locked, user=user)
     security_log.event_on_commit("finalize", user=user, assessment_id=locked.pk)
     return locked
 
@@ -126,12 +144,13 @@ class NotAmendable(Exception):
     """Only a final assessment (not a draft, not one already superseded) can be amended."""
 
 
-def _supersede(*, original_id, user) -> None:
+def _supersede(*, original_id, user) -> Assessment:
     """Mark the amended original superseded; its inputs and frozen guidance are not touched."""
     original = Assessment.objects.select_for_update().get(pk=original_id)
     original.status = Assessment.Status.SUPERSEDED
     original._history_user = user
     original.save(update_fields=["status", "updated"])
+    return original
 
 
 @transaction.atomic
