@@ -219,8 +219,10 @@ def assessment_move_to_rules_version(
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.owner_id != user.pk:
         raise NotMovable("Only the clinician who owns a draft can move it to other rules.")
-    if locked.is_final:
-        raise NotMovable("A final assessment keeps the rules version it was finalized under.")
+    if not locked.is_draft:
+        raise NotMovable(
+            "Only a draft moves; a final assessment keeps the rules it was finalized under."
+        )
     active = rules_versions.active_version()
     if locked.rules_version == active:
         raise NotMovable(f"This draft already follows rules version {active}.")

@@ -258,6 +258,7 @@ STATE_TABLE = {
     ("outcomes", "delegation_add", "discarded", ()): (404, 404, 404, 404),
     ("outcomes", "delegation_remove", "discarded", (("user_id", 1),)): (404, 404, 404, 404),
     ("interop", "export", "discarded", (("kind", "response"),)): (404, 404, 404, 404),
+    ("assessments", "move_rules", "discarded", ()): (405, 405, 405, 405),
     ("assessments", "open", "superseded", ()): (302, 404, 404, 404),
     ("assessments", "step", "superseded", (("step", 1),)): (302, 404, 404, 404),
     ("assessments", "review", "superseded", ()): (302, 404, 404, 404),
@@ -274,6 +275,7 @@ STATE_TABLE = {
     ("outcomes", "delegation_add", "superseded", ()): (403, 404, 403, 403),
     ("outcomes", "delegation_remove", "superseded", (("user_id", 1),)): (403, 404, 403, 403),
     ("interop", "export", "superseded", (("kind", "response"),)): (200, 404, 200, 200),
+    ("assessments", "move_rules", "superseded", ()): (405, 405, 405, 405),
 }
 
 

@@ -189,7 +189,7 @@ class RulesVersionNotice:
 
 def rules_version_notice(assessment: Assessment) -> RulesVersionNotice | None:
     """The notice a draft started under another rules version than the active one shows."""
-    if assessment.is_final:
+    if not assessment.is_draft:
         return None
     active = rules_versions.active_version()
     if assessment.rules_version == active:

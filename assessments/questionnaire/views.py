@@ -149,13 +149,9 @@ def assessment_step(request, assessment_id, step):
 
 def _saved_state(assessment, step) -> dict:
     """What a step page shows of the saved answers, not of what the request tries to save:
-    the step indicator, a draft's notice of an earlier rules version and, from step 2 on,
-    the guidance so far."""
+    the step indicator and, from step 2 on, the guidance so far."""
     return {
         "indicator": steps.indicator(assessment, current=step),
-        "rules_notice": (
-            presenters.rules_version_notice(assessment) if assessment is not None else None
-        ),
         "guidance_so_far": (
             presenters.guidance_so_far(assessment, today=timezone.localdate())
             if assessment is not None and step >= GUIDANCE_SO_FAR_FROM_STEP
@@ -182,6 +178,10 @@ def _render_step(request, form, assessment, step, saved, *, status=200, stale=Fa
         "step": current,
         "step_count": len(steps.STEPS),
         **saved,
+        # A draft started under an earlier rules version than the active one says so.
+        "rules_notice": (
+            presenters.rules_version_notice(assessment) if assessment is not None else None
+        ),
         "errors": form.error_summary() if form.is_bound else [],
         "action": action,
         "back_url": back_url,
