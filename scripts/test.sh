@@ -44,7 +44,13 @@ need_debian_package nginx nginx-light /usr/sbin/nginx
 # axe-core and the W3C Nu HTML checker for the browser tests, the FHIR R4 JSON Schema for
 # the interoperability tests (package.json, exact pins).
 # No install scripts: vnu-jar's would download a Java runtime; the machine's Java runs it.
-npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+# Installed again only when package-lock.json changed: `npm ci` first empties node_modules,
+# which would break any other test run reading it meanwhile.
+npm_stamp=node_modules/.installed-package-lock.json
+if ! cmp -s package-lock.json "$npm_stamp" 2>/dev/null; then
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    cp package-lock.json "$npm_stamp"
+fi
 if [ -z "${DATABASE_URL:-}" ]; then
     need_debian_package initdb postgresql "/usr/lib/postgresql/*/bin/initdb"
 fi
