@@ -210,6 +210,12 @@ INTEROP_TABLE = {
         {"service_id": "vertebro-repeat-vertebroplasty"},
         (401, 401, 401, 401, 401),
     ),
+    "cds_feedback": (
+        "post",
+        None,
+        {"service_id": "vertebro-repeat-vertebroplasty"},
+        (401, 401, 401, 401, 401),
+    ),
     "launch": ("get", None, {"handle": "unknown"}, (SIGN_IN, 410, 410, 403, 410)),
     "import": ("get", None, {}, (SIGN_IN, 200, 200, 403, 200)),
     "questionnaire": ("get", None, {}, (200, 200, 200, 200, 200)),

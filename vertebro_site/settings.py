@@ -366,5 +366,7 @@ VERTEBRO_CDS_RECENT_DAYS = env_int("VERTEBRO_CDS_RECENT_DAYS", 30)
 VERTEBRO_CDS_LAUNCH_MINUTES = env_int("VERTEBRO_CDS_LAUNCH_MINUTES", 10)
 # The CDS endpoint's own body limit: prefetched Bundles are larger than the forms' 64 KiB.
 VERTEBRO_CDS_MAX_BODY_BYTES = env_int("VERTEBRO_CDS_MAX_BODY_BYTES", 2 * 1024 * 1024)
+# Browser origins allowed to call the CDS endpoints (CORS); "*" for any. Default: none.
+VERTEBRO_CDS_CORS_ORIGINS = env_list("VERTEBRO_CDS_CORS_ORIGINS", [])
 # Paths whose views check a body limit of their own instead of DATA_UPLOAD_MAX_MEMORY_SIZE.
 VERTEBRO_OWN_BODY_LIMIT_PATHS = ["/cds-services/"]

@@ -4,8 +4,9 @@ Each call carries `Authorization: Bearer <JWT>`, signed with the client's
 private key (ES384 or RS384; `none` and the shared-secret HS* algorithms are
 refused). The allowlist, `VERTEBRO_CDS_CLIENTS`, is a JSON file mapping each
 trusted issuer (`iss`) to its JSON Web Key Set. `aud` must be this service's
-URL under `VERTEBRO_PUBLIC_URL`; `iss`, `sub`, `exp`, `iat` and `jti` are
-required; a token may live at most five minutes; and a `jti` is accepted once
+URL under `VERTEBRO_PUBLIC_URL` (a string, or an array of strings naming it);
+`iss`, `aud`, `exp`, `iat` and `jti` are required, as CDS Hooks 2.0.1 defines them
+(`sub` is not a claim of the specification and is not required); a token may live at most five minutes; and a `jti` is accepted once
 per issuer, on every app instance (the ids seen live in the database).
 """
 
@@ -21,7 +22,7 @@ from django.db import IntegrityError, transaction
 from ..models import SeenToken
 
 ALGORITHMS = ("ES384", "RS384")
-REQUIRED_CLAIMS = ("iss", "sub", "aud", "exp", "iat", "jti")
+REQUIRED_CLAIMS = ("iss", "aud", "exp", "iat", "jti")
 LEEWAY_SECONDS = 30
 MAX_LIFETIME = timedelta(minutes=5)
 
@@ -33,7 +34,6 @@ class Unauthorized(Exception):
 @dataclass(frozen=True, slots=True)
 class Caller:
     issuer: str
-    subject: str
     jti: str
     expires_at: datetime
 
@@ -119,7 +119,7 @@ def verify(authorization: str, *, audience: str, clients_path: str, now: datetim
     expires_at = datetime.fromtimestamp(claims["exp"], tz=UTC)
     if expires_at - now > MAX_LIFETIME + timedelta(seconds=LEEWAY_SECONDS):
         raise Unauthorized("The token lives too long: exp must be at most 5 minutes ahead.")
-    return Caller(issuer=issuer, subject=str(claims["sub"]), jti=jti, expires_at=expires_at)
+    return Caller(issuer=issuer, jti=jti, expires_at=expires_at)
 
 
 def remember(caller: Caller, *, now: datetime) -> None:
