@@ -218,6 +218,9 @@ def procedural_candidate(rng: random.Random, case: dict) -> None:
     case["cement_fill"] = rng.choice(["adequate", "inadequate"])
     if case["vas_current"] == 0 or rng.random() < 0.7:
         case["vas_current"] = rng.randint(4, 10)
+    if case.get("mobility") == "bed_bound" and rng.random() < 0.3:
+        # Kept in bed by the pain at a low score (the bed-bound sentence, warning P12).
+        case["vas_current"] = rng.randint(1, 3)
     if case["initial_response"] == "relief_then_recurrence" and rng.random() < 0.6:
         # A recurrence after a pain-free interval, past the 6 weeks of therapy.
         to = rng.choice([29, rng.randint(29, 400)])
@@ -238,6 +241,10 @@ def procedural_candidate(rng: random.Random, case: dict) -> None:
         if not any(signs) and not case["fluid_at_cement_interface"]:
             sign = rng.choice(["marrow_edema", "cleft_sign", "fluid_at_cement_interface"])
             case[sign] = True if sign == "fluid_at_cement_interface" else "present"
+        if rng.random() < 0.15 and (
+            case["marrow_edema"] == "present" or case["fluid_at_cement_interface"]
+        ):
+            case["cleft_sign"] = "indeterminate"
         if rng.random() < 0.1:
             # A quiet MRI: no sign of activity at the treated level (R7).
             case.update(

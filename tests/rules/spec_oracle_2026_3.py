@@ -1795,3 +1795,175 @@ def red_flag_lines(case: dict) -> list[str]:
     if c.complication_flag:
         lines.append(RED_FLAG_COMPLICATION)
     return lines
+
+
+# §1 validation: which fields a case refuses --------------------------------------------------
+
+ENUMS = {
+    "sex": ("female", "male", "other", "unknown"),
+    "treated_level": tuple(f"T{n}" for n in range(1, 13)) + tuple(f"L{n}" for n in range(1, 6)),
+    "fracture_etiology": ("osteoporotic", "neoplastic", "traumatic", "other"),
+    "initial_response": ("no_relief", "partial_relief", "relief_then_recurrence", "ongoing_relief"),
+    "mobility": ("independent", "limited", "bed_bound"),
+    "analgesics": ("none", "non_opioid", "opioid"),
+    "active_fracture_location": (
+        "treated_level",
+        "adjacent_level",
+        "non_adjacent_level",
+        "none_identified",
+    ),
+    "cleft_sign": ("present", "absent", "indeterminate"),
+    "marrow_edema": ("present", "absent", "indeterminate"),
+    "cement_fill": ("adequate", "inadequate", "not_assessed"),
+    "point_tenderness": ("present", "absent", "not_examined"),
+    "neuro_exam": ("normal", "chronic_stable_deficit", "new_deficit", "not_documented"),
+    "vertebral_infection": ("not_assessed", "excluded", "active", "resolved"),
+}
+INTEGERS = {
+    "patient_age": (18, 120),
+    "prior_vertebral_fractures": (0, 25),
+    "vas_before_index": (0, 10),
+    "vas_current": (0, 10),
+    "conservative_therapy_weeks": (0, 520),
+}
+DECIMALS = {"index_cement_volume_ml": (0.5, 20.0), "bmd_t_score": (-7.0, 4.0)}
+BOOLEANS = (
+    "opioid_failure",
+    "mri_performed",
+    "mri_not_possible",
+    "cleft_new_since_index",
+    "fluid_at_cement_interface",
+    "prior_cement_leakage",
+    "infection_signs",
+    "complication_assessed",
+)
+DATES = ("index_procedure_date", "assessment_date", "recurrence_date")
+REQUIRED = (
+    "patient_ref",
+    "patient_age",
+    "treated_level",
+    "index_procedure_date",
+    "fracture_etiology",
+    "prior_vertebral_fractures",
+    "assessment_date",
+    "initial_response",
+    "vas_current",
+    "mri_performed",
+    "cement_fill",
+    "point_tenderness",
+    "neuro_exam",
+)
+FIELD_NAMES = (
+    *REQUIRED,
+    "sex",
+    "index_cement_volume_ml",
+    "bmd_t_score",
+    "recurrence_date",
+    "vas_before_index",
+    "conservative_therapy_weeks",
+    "mobility",
+    "analgesics",
+    "opioid_failure",
+    "mri_not_possible",
+    "active_fracture_location",
+    "cleft_sign",
+    "cleft_new_since_index",
+    "marrow_edema",
+    "fluid_at_cement_interface",
+    "prior_cement_leakage",
+    "infection_signs",
+    "vertebral_infection",
+    "complication_assessed",
+    "contraindications",
+)
+MRI_ONLY = ("active_fracture_location", "cleft_sign", "marrow_edema", "cleft_new_since_index")
+
+
+def refused_fields(case: dict, today: date) -> set[str]:
+    """The fields §1 refuses in `case` (a JSON object), each for the reason §1 gives."""
+    refused = {name for name in case if name not in FIELD_NAMES}
+    value = {name: case.get(name) for name in FIELD_NAMES}
+    valid = {}
+    for name in FIELD_NAMES:
+        v = value[name]
+        if v is None:
+            if name in REQUIRED:
+                refused.add(name)
+            continue
+        ok = True
+        if name == "patient_ref":
+            ok = isinstance(v, str) and 1 <= len(v) <= 64 and v.isprintable()
+        elif name in ENUMS:
+            ok = isinstance(v, str) and v in ENUMS[name]
+        elif name in INTEGERS:
+            low, high = INTEGERS[name]
+            ok = isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
+        elif name in DECIMALS:
+            low, high = DECIMALS[name]
+            ok = (
+                isinstance(v, int | float)
+                and not isinstance(v, bool)
+                and low <= v <= high
+                and round(v, 1) == v
+            )
+        elif name in BOOLEANS:
+            ok = isinstance(v, bool)
+        elif name in DATES:
+            try:
+                v = date.fromisoformat(v) if isinstance(v, str) else None
+            except ValueError:
+                v = None
+            ok = v is not None and v <= today
+            if name == "index_procedure_date" and ok:
+                ok = v >= date(1985, 1, 1)
+        elif name == "contraindications":
+            ok = (
+                isinstance(v, list)
+                and all(isinstance(item, str) and item in CONTRAINDICATIONS for item in v)
+                and len(set(v)) == len(v)
+            )
+        if ok:
+            valid[name] = v
+        else:
+            refused.add(name)
+
+    index = valid.get("index_procedure_date")
+    assessment = valid.get("assessment_date")
+    if index and assessment and assessment < index:
+        refused.add("assessment_date")
+    recurrence_course = valid.get("initial_response") == "relief_then_recurrence"
+    recurrence = valid.get("recurrence_date")
+    if recurrence_course:
+        too_early = recurrence and index and recurrence <= index
+        too_late = recurrence and assessment and recurrence > assessment
+        if value["recurrence_date"] is None or too_early or too_late:
+            refused.add("recurrence_date")
+        weeks = valid.get("conservative_therapy_weeks")
+        if value["conservative_therapy_weeks"] is None or (
+            weeks is not None
+            and recurrence
+            and assessment
+            and recurrence <= assessment
+            and weeks > ((assessment - recurrence).days + 6) // 7
+        ):
+            refused.add("conservative_therapy_weeks")
+    elif "initial_response" in valid and value["recurrence_date"] is not None:
+        refused.add("recurrence_date")
+    if valid.get("opioid_failure") is True and valid.get("analgesics") != "opioid":
+        refused.add("opioid_failure")
+    mri = valid.get("mri_performed")
+    if mri is True:
+        if valid.get("mri_not_possible") is True:
+            refused.add("mri_not_possible")
+        for name in ("active_fracture_location", "cleft_sign", "marrow_edema"):
+            if value[name] is None:
+                refused.add(name)
+    elif mri is False:
+        for name in MRI_ONLY:
+            if value[name] is not None:
+                refused.add(name)
+        if valid.get("fluid_at_cement_interface") is True:
+            refused.add("fluid_at_cement_interface")
+    if value["cleft_new_since_index"] is not None and valid.get("cleft_sign") != "present":
+        refused.add("cleft_new_since_index")
+    return refused
