@@ -35,8 +35,6 @@ def amendment_links(assessment: Assessment, *, user) -> AmendmentLinks:
         predecessor=predecessor,
         successor=successor,
         can_amend=(
-            assessment.status == Assessment.Status.FINAL
-            and assessment.owner_id == user.pk
-            and successor is None
+            assessment.is_current_final and assessment.owner_id == user.pk and successor is None
         ),
     )

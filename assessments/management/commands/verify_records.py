@@ -19,9 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         finalized = (
-            Assessment.objects.exclude(status=Assessment.Status.DRAFT)
-            .order_by("finalized_at", "pk")
-            .iterator(chunk_size=500)
+            Assessment.objects.finalized().order_by("finalized_at", "pk").iterator(chunk_size=500)
         )
         checked = 0
         failed = []
