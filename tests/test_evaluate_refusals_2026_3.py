@@ -56,10 +56,12 @@ BASE = {
     "neuro_exam": "normal",
     "contraindications": [],
 }
+# Pain back on day 7 at VAS 5 (not severe: no red flag).
 RECURRENCE = {
     "initial_response": "relief_then_recurrence",
     "recurrence_date": "2026-06-08",
     "conservative_therapy_weeks": 1,
+    "vas_current": 5,
 }
 NO_MRI = {
     "mri_performed": False,
@@ -306,6 +308,17 @@ def test_all_three_red_flag_lines_in_the_order_of_section_8(tmp_path):
         spec.RED_FLAG_INFECTION,
         spec.RED_FLAG_COMPLICATION,
     ]
+
+
+def test_a_refused_recurrence_date_does_not_hide_severe_pain_back_in_the_first_weeks(tmp_path):
+    """The complication flag reads the course of pain, the score and the days since the index
+    procedure, not the recurrence date: with that date refused, the red flag still shows."""
+    case = case_with({**RECURRENCE, "vas_current": 9, "recurrence_date": "2026-06-19"})
+    status, out, err = run_evaluate(case, tmp_path)
+    assert (status, out) == (2, "")
+    lines = err.splitlines()
+    assert lines[0] == spec.RED_FLAG_COMPLICATION
+    assert lines[1].startswith("recurrence_date")
 
 
 def test_a_refused_case_without_a_red_flag_has_no_red_flag_line(tmp_path):

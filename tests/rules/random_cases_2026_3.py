@@ -191,7 +191,19 @@ def random_valid_case(rng: random.Random, anchor: date) -> dict:
     if rng.random() < 0.3:
         procedural_candidate(rng, case)
 
-    # Optional fields may also be left out altogether.
+    if "active_infection" in (case.get("contraindications") or []) and rng.random() < 0.3:
+        case["infection_signs"] = True
+    # A whole number is a decimal too (printed "12.0 mL", "-3.0").
+    if rng.random() < 0.05:
+        case["index_cement_volume_ml"] = rng.choice([4, 12])
+    if rng.random() < 0.05:
+        case["bmd_t_score"] = rng.choice([-3, 0, 1])
+    # Optional answers may also be null, or left out altogether.
+    for name in ("vertebral_infection", "infection_signs", "complication_assessed"):
+        if name not in case and rng.random() < 0.2:
+            case[name] = None
+    if "contraindications" not in case and rng.random() < 0.2:
+        case["contraindications"] = None
     for name in ("sex", "index_cement_volume_ml", "bmd_t_score", "mobility", "analgesics"):
         if case.get(name) is None and rng.random() < 0.5:
             case.pop(name, None)
