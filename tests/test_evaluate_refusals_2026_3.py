@@ -21,11 +21,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.rules import spec_oracle_2026_3 as spec
-from tests.rules.random_cases_2026_3 import random_valid_case
+from tests.rules.random_cases_2026_3 import mutated_cases, random_valid_case
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 ANCHOR = date.today() - timedelta(days=2)
+SEED = 20263
 FUTURE = (date.today() + timedelta(days=30)).isoformat()
 
 # A valid case: L1 treated on 2026-06-01, no relief on day 17, MRI with edema, inadequate fill.
@@ -427,3 +428,66 @@ def test_every_valid_case_with_a_new_deficit_gets_urgent_referral(tmp_path, case
     assert [step["id"] for step in result["next_steps"]] == ["S1"]
     assert result["notes"] == []
     assert result == spec.oracle(case)
+
+
+# Fields the red flags of §8 read (recurrence_flag reads the course, not the recurrence date).
+FLAG_FIELDS = {
+    "neuro_exam",
+    "contraindications",
+    "infection_signs",
+    "vertebral_infection",
+    "vas_current",
+    "analgesics",
+    "complication_assessed",
+    "index_procedure_date",
+    "assessment_date",
+    "vas_before_index",
+    "initial_response",
+}
+MUTATED_CASES = 3000
+
+
+@pytest.fixture(scope="module")
+def mutated():
+    """Valid cases with one or two answers changed at or over the §1 limits, validated by the
+    core's one validation path (the one `evaluate` uses)."""
+    from vertebro_rules import versions
+    from vertebro_rules.errors import InvalidInput
+
+    today = date.today()
+    outcomes = []
+    for case in mutated_cases(MUTATED_CASES, SEED, ANCHOR, today):
+        try:
+            versions.validate_case(case, today=today, version="2026.3")
+            refused, red_flags = set(), ()
+        except InvalidInput as invalid:
+            refused, red_flags = set(invalid.errors), tuple(invalid.red_flags)
+        outcomes.append((case, refused, red_flags))
+    return today, outcomes
+
+
+def test_validation_refuses_exactly_the_fields_that_section_1_refuses(mutated):
+    today, outcomes = mutated
+    expected = [(case, spec.refused_fields(case, today)) for case, _, _ in outcomes]
+    assert sum(1 for _, fields in expected if fields) >= MUTATED_CASES * 0.8
+    assert sum(1 for _, fields in expected if not fields) >= 100
+    disagreements = [
+        {"case": case, "refused": sorted(refused), "section 1 refuses": sorted(fields)}
+        for (case, refused, _), (_, fields) in zip(outcomes, expected, strict=True)
+        if refused != fields
+    ]
+    assert not disagreements, (
+        f"{len(disagreements)} of {len(outcomes)} disagree; the first two: {disagreements[:2]}"
+    )
+
+
+def test_a_refused_case_raises_the_red_flags_of_its_valid_answers(mutated):
+    _, outcomes = mutated
+    compared = 0
+    for case, refused, red_flags in outcomes:
+        if not refused or refused & FLAG_FIELDS:
+            continue
+        valid_answers = {name: value for name, value in case.items() if name not in refused}
+        assert list(red_flags) == spec.red_flag_lines(valid_answers), case
+        compared += 1
+    assert compared >= 500

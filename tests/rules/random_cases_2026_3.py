@@ -267,3 +267,119 @@ def procedural_candidate(rng: random.Random, case: dict) -> None:
             )
         if case["cleft_sign"] != "present":
             case.pop("cleft_new_since_index", None)
+
+
+FUTURE_DAYS = 30
+
+
+def mutations(case: dict, today: date) -> list[tuple[str, object]]:
+    """Changes of one answer each, at or across the §1 limits: most are refused, some sit just
+    inside a limit. Only values whose JSON type no reading could take for the field's own (no
+    "70" for an integer, no "true" for a boolean)."""
+    future = (today + timedelta(days=FUTURE_DAYS)).isoformat()
+    index = date.fromisoformat(case["index_procedure_date"])
+    assessment = date.fromisoformat(case["assessment_date"])
+    return [
+        ("patient_ref", ""),
+        ("patient_ref", "X" * 64),
+        ("patient_ref", "X" * 65),
+        ("patient_ref", "A\tB"),
+        ("patient_age", 17),
+        ("patient_age", 18),
+        ("patient_age", 120),
+        ("patient_age", 121),
+        ("patient_age", 0),
+        ("patient_age", "old"),
+        ("sex", "F"),
+        ("treated_level", "C3"),
+        ("treated_level", "S2"),
+        ("treated_level", "T13"),
+        ("treated_level", "l1"),
+        ("index_procedure_date", "1984-12-31"),
+        ("index_procedure_date", future),
+        ("index_procedure_date", "2026-13-01"),
+        ("index_procedure_date", (assessment + timedelta(days=1)).isoformat()),
+        ("index_cement_volume_ml", 0.4),
+        ("index_cement_volume_ml", 0.5),
+        ("index_cement_volume_ml", 20.0),
+        ("index_cement_volume_ml", 20.1),
+        ("index_cement_volume_ml", 4.25),
+        ("index_cement_volume_ml", 10.05),
+        ("fracture_etiology", "pathological"),
+        ("bmd_t_score", -7.1),
+        ("bmd_t_score", -7.0),
+        ("bmd_t_score", 4.0),
+        ("bmd_t_score", 4.1),
+        ("bmd_t_score", -2.55),
+        ("prior_vertebral_fractures", -1),
+        ("prior_vertebral_fractures", 26),
+        ("prior_vertebral_fractures", 25),
+        ("assessment_date", (index - timedelta(days=1)).isoformat()),
+        ("assessment_date", future),
+        ("assessment_date", "yesterday"),
+        ("initial_response", "better"),
+        ("initial_response", "relief_then_recurrence"),
+        ("initial_response", "no_relief"),
+        ("initial_response", "partial_relief"),
+        ("recurrence_date", index.isoformat()),
+        ("recurrence_date", (index + timedelta(days=1)).isoformat()),
+        ("recurrence_date", (assessment + timedelta(days=1)).isoformat()),
+        ("recurrence_date", None),
+        ("vas_before_index", -1),
+        ("vas_before_index", 11),
+        ("vas_current", -1),
+        ("vas_current", 11),
+        ("vas_current", None),
+        ("conservative_therapy_weeks", -1),
+        ("conservative_therapy_weeks", 521),
+        ("conservative_therapy_weeks", 520),
+        ("conservative_therapy_weeks", None),
+        ("conservative_therapy_weeks", 7),
+        ("mobility", "walking"),
+        ("analgesics", "morphine"),
+        ("opioid_failure", True),
+        ("opioid_failure", "perhaps"),
+        ("mri_performed", None),
+        ("mri_performed", not case["mri_performed"]),
+        ("mri_not_possible", True),
+        ("active_fracture_location", "L2"),
+        ("active_fracture_location", None),
+        ("active_fracture_location", "treated_level"),
+        ("cleft_sign", "maybe"),
+        ("cleft_sign", None),
+        ("cleft_sign", "absent"),
+        ("cleft_new_since_index", True),
+        ("marrow_edema", None),
+        ("marrow_edema", "present"),
+        ("fluid_at_cement_interface", True),
+        ("fluid_at_cement_interface", "no"),
+        ("cement_fill", None),
+        ("cement_fill", "good"),
+        ("prior_cement_leakage", "perhaps"),
+        ("point_tenderness", None),
+        ("point_tenderness", "yes"),
+        ("neuro_exam", None),
+        ("neuro_exam", "abnormal"),
+        ("infection_signs", "perhaps"),
+        ("vertebral_infection", "suspected"),
+        ("complication_assessed", "perhaps"),
+        ("contraindications", ["cement_allergy", "cement_allergy"]),
+        ("contraindications", ["pregnancy"]),
+        ("contraindications", "cement_allergy"),
+        ("complication_excluded", True),
+        ("weight_kg", 60),
+    ]
+
+
+def mutated_cases(count: int, seed: int, anchor: date, today: date) -> list[dict]:
+    """Valid cases with one or two answers changed by `mutations`."""
+    rng = random.Random(seed)
+    cases = []
+    for _ in range(count):
+        case = random_valid_case(rng, anchor)
+        menu = mutations(case, today)
+        for _ in range(rng.choice([1, 1, 2])):
+            name, value = rng.choice(menu)
+            case[name] = value
+        cases.append(case)
+    return cases

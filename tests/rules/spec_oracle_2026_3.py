@@ -1784,16 +1784,40 @@ def oracle(case: dict, trace: set | None = None) -> dict:
 
 
 def red_flag_lines(case: dict) -> list[str]:
-    """The §8 lines for a case all of whose answers are valid (a refused case is tested with
-    its refused answer unrelated to the flags, so that every answer a flag reads is valid)."""
-    c = Case(case)
+    """The §8 lines for the valid answers of a case (refused answers left out by the caller).
+    Reads only what the three flags read, so other answers may be missing."""
+    get = case.get
+    vas = get("vas_current")
+    before = get("vas_before_index")
+    analgesics = get("analgesics")
+    contraindications = get("contraindications") or []
+    vertebral_infection = get("vertebral_infection") or "not_assessed"
     lines = []
-    if c.neuro == "new_deficit":
+    if get("neuro_exam") == "new_deficit":
         lines.append(RED_FLAG_DEFICIT)
-    if c.infection_flag:
+    infection_recorded = "active_infection" in contraindications or get("infection_signs") is True
+    pain = vas is not None and vas >= 1
+    if (
+        infection_recorded
+        and vertebral_infection == "not_assessed"
+        and (pain or analgesics == "opioid")
+    ) or vertebral_infection == "active":
         lines.append(RED_FLAG_INFECTION)
-    if c.complication_flag:
-        lines.append(RED_FLAG_COMPLICATION)
+    index, assessment = as_date(get("index_procedure_date")), as_date(get("assessment_date"))
+    if vas is not None and index is not None and assessment is not None:
+        d = (assessment - index).days
+        pain_worse = before is not None and vas >= before + 2
+        recurrence_flag = (
+            get("initial_response") == "relief_then_recurrence"
+            and vas >= 1
+            and (vas >= SEVERE_PAIN or d < 4)
+        )
+        if (
+            get("complication_assessed") is not True
+            and d <= FIRST_SIX_WEEKS
+            and (pain_worse or recurrence_flag)
+        ):
+            lines.append(RED_FLAG_COMPLICATION)
     return lines
 
 
@@ -1949,7 +1973,13 @@ def refused_fields(case: dict, today: date) -> set[str]:
             refused.add("conservative_therapy_weeks")
     elif "initial_response" in valid and value["recurrence_date"] is not None:
         refused.add("recurrence_date")
-    if valid.get("opioid_failure") is True and valid.get("analgesics") != "opioid":
+    # Reading: a condition on an answer that is itself refused is not judged (§8: a refused
+    # answer is not read); an empty answer is read as empty.
+    if (
+        valid.get("opioid_failure") is True
+        and "analgesics" not in refused
+        and valid.get("analgesics") != "opioid"
+    ):
         refused.add("opioid_failure")
     mri = valid.get("mri_performed")
     if mri is True:
@@ -1964,6 +1994,11 @@ def refused_fields(case: dict, today: date) -> set[str]:
                 refused.add(name)
         if valid.get("fluid_at_cement_interface") is True:
             refused.add("fluid_at_cement_interface")
-    if value["cleft_new_since_index"] is not None and valid.get("cleft_sign") != "present":
+    if (
+        value["cleft_new_since_index"] is not None
+        and mri is not False
+        and "cleft_sign" not in refused
+        and valid.get("cleft_sign") != "present"
+    ):
         refused.add("cleft_new_since_index")
     return refused
