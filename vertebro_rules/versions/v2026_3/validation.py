@@ -29,11 +29,13 @@ from ...errors import error_lines as error_lines
 from . import flags
 from . import vocabulary as v
 from .inputs import (
+    CONDITIONAL_FIELDS,
     FIELDS,
     FIELDS_BY_NAME,
     INPUT_FIELD_NAMES,
     PAIN_RETURNED,
     REQUIRED,
+    REQUIRED_FIELDS,
     Condition,
     InputField,
     Inputs,
@@ -68,9 +70,9 @@ def cross_field_errors(values: Mapping[str, Any], *, today: date) -> Errors:
 
     # A field that applies only after another answer: required once it applies,
     # empty once it is known not to apply.
-    for spec in FIELDS:
+    for spec in CONDITIONAL_FIELDS:
         condition = spec.applies_when
-        if condition is None:
+        if condition is None:  # pragma: no cover - CONDITIONAL_FIELDS have one
             continue
         value = values.get(spec.name)
         if condition.holds(values):
@@ -152,25 +154,35 @@ def _weeks_since_recurrence_errors(
 def missing_inputs(values: Mapping[str, Any]) -> list[str]:
     """Required inputs (including those required by another answer) that are still empty."""
     return [
-        spec.name for spec in FIELDS if spec.is_required(values) and is_blank(values.get(spec.name))
+        spec.name
+        for spec in REQUIRED_FIELDS
+        if is_blank(values.get(spec.name)) and spec.is_required(values)
     ]
 
 
 def field_errors(values: Mapping[str, Any], *, today: date) -> Errors:
     """Every refusal of typed values, by field in §1 order: each field's own check first,
     then the rules that relate fields (a field refused on its own is not checked again)."""
-    errors: Errors = {name: [REQUIRED] for name in missing_inputs(values)}
+    errors: Errors = {name: [_required(FIELDS_BY_NAME[name])] for name in missing_inputs(values)}
     for name, value in values.items():
-        if name in errors or is_blank(value):
+        if is_blank(value) or name in errors:
             continue
         message = FIELDS_BY_NAME[name].check(value, today=today)
         if message:
             errors[name] = [message]
-    valid = {name: value for name, value in values.items() if name not in errors}
+    valid = (
+        {name: value for name, value in values.items() if name not in errors} if errors else values
+    )
     for name, messages in cross_field_errors(valid, today=today).items():
         if name not in errors:
             errors[name] = messages
-    return _ordered(errors)
+    return _ordered(errors) if errors else errors
+
+
+def _required(spec: InputField) -> str:
+    """ "This field is required.", or for a field another answer makes required, which."""
+    condition = spec.applies_when
+    return REQUIRED if condition is None else f"Required when {condition.reason}."
 
 
 def validate_values(values: Mapping[str, Any], *, today: date) -> None:
@@ -204,6 +216,13 @@ def _order(name: str) -> int:
     return INPUT_FIELD_NAMES.index(name) if name in FIELDS_BY_NAME else -1
 
 
+# (name, meaning when absent, the multiple-choice field that orders it or None), per input.
+_CONVERSIONS: tuple[tuple[str, object, MultipleChoiceInput | None], ...] = tuple(
+    (spec.name, spec.absent, spec if isinstance(spec, MultipleChoiceInput) else None)
+    for spec in FIELDS
+)
+
+
 def to_inputs(values: Mapping[str, Any]) -> Inputs:
     """Build the rules' inputs from validated values.
 
@@ -211,13 +230,14 @@ def to_inputs(values: Mapping[str, Any]) -> Inputs:
     put in its vocabulary's order.
     """
     data: dict[str, Any] = {}
-    for spec in FIELDS:
-        value = values.get(spec.name)
+    get = values.get
+    for name, absent, multiple in _CONVERSIONS:
+        value = get(name)
         if is_blank(value):
-            value = spec.absent
-        elif isinstance(spec, MultipleChoiceInput):
-            value = spec.in_order(value)
-        data[spec.name] = value
+            value = absent
+        elif multiple is not None:
+            value = multiple.in_order(value)
+        data[name] = value
     return Inputs(**data)
 
 
