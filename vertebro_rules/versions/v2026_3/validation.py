@@ -151,13 +151,19 @@ def _weeks_since_recurrence_errors(
         )
 
 
+# Each input's name with its own check, and each required input's name with its spec: the
+# loops below run for every case the `evaluate` command streams, so they look nothing up twice.
+_CHECKS: dict[str, Callable[..., str | None]] = {spec.name: spec.check for spec in FIELDS}
+_REQUIRED: tuple[tuple[str, InputField], ...] = tuple((spec.name, spec) for spec in REQUIRED_FIELDS)
+_FROM_JSON: tuple[tuple[str, Callable[[object], Any]], ...] = tuple(
+    (spec.name, spec.from_json) for spec in FIELDS
+)
+
+
 def missing_inputs(values: Mapping[str, Any]) -> list[str]:
     """Required inputs (including those required by another answer) that are still empty."""
-    return [
-        spec.name
-        for spec in REQUIRED_FIELDS
-        if is_blank(values.get(spec.name)) and spec.is_required(values)
-    ]
+    get = values.get
+    return [name for name, spec in _REQUIRED if is_blank(get(name)) and spec.is_required(values)]
 
 
 def field_errors(values: Mapping[str, Any], *, today: date) -> Errors:
@@ -167,7 +173,7 @@ def field_errors(values: Mapping[str, Any], *, today: date) -> Errors:
     for name, value in values.items():
         if is_blank(value) or name in errors:
             continue
-        message = FIELDS_BY_NAME[name].check(value, today=today)
+        message = _CHECKS[name](value, today=today)
         if message:
             errors[name] = [message]
     valid = (
@@ -251,19 +257,20 @@ def validate_case(data: object, *, today: date) -> Inputs:
     if not isinstance(data, Mapping):
         raise InvalidInput({"(case)": ["Expected a JSON object of input fields."]})
     errors: Errors = {}
-    for name in data:
-        if name not in FIELDS_BY_NAME:
-            errors[str(name)] = ["Unknown field."]
+    if not data.keys() <= FIELDS_BY_NAME.keys():
+        for name in data:
+            if name not in FIELDS_BY_NAME:
+                errors[str(name)] = ["Unknown field."]
     values: dict[str, Any] = {}
-    spec: InputField
-    for spec in FIELDS:
-        raw = data.get(spec.name)
+    get = data.get
+    for name, from_json in _FROM_JSON:
+        raw = get(name)
         if raw is None:
             continue
         try:
-            values[spec.name] = spec.from_json(raw)
+            values[name] = from_json(raw)
         except ValueError as error:
-            errors[spec.name] = [str(error)]
+            errors[name] = [str(error)]
     for name, messages in field_errors(values, today=today).items():
         errors.setdefault(name, messages)
     if errors:
