@@ -160,10 +160,21 @@ _FROM_JSON: tuple[tuple[str, Callable[[object], Any]], ...] = tuple(
 )
 
 
+# The types whose empty value is no answer (`inputs.is_blank`, written out in the loops below).
+_SEQUENCES = (str, list, tuple)
+
+
 def missing_inputs(values: Mapping[str, Any]) -> list[str]:
     """Required inputs (including those required by another answer) that are still empty."""
     get = values.get
-    return [name for name, spec in _REQUIRED if is_blank(get(name)) and spec.is_required(values)]
+    missing = []
+    for name, spec in _REQUIRED:
+        value = get(name)
+        if (value is None or (value.__class__ in _SEQUENCES and not value)) and spec.is_required(
+            values
+        ):
+            missing.append(name)
+    return missing
 
 
 def field_errors(values: Mapping[str, Any], *, today: date) -> Errors:
@@ -171,7 +182,7 @@ def field_errors(values: Mapping[str, Any], *, today: date) -> Errors:
     then the rules that relate fields (a field refused on its own is not checked again)."""
     errors: Errors = {name: [_required(FIELDS_BY_NAME[name])] for name in missing_inputs(values)}
     for name, value in values.items():
-        if is_blank(value) or name in errors:
+        if value is None or (value.__class__ in _SEQUENCES and not value) or name in errors:
             continue
         message = _CHECKS[name](value, today=today)
         if message:
@@ -239,7 +250,7 @@ def to_inputs(values: Mapping[str, Any]) -> Inputs:
     get = values.get
     for name, absent, multiple in _CONVERSIONS:
         value = get(name)
-        if is_blank(value):
+        if value is None or (value.__class__ in _SEQUENCES and not value):
             value = absent
         elif multiple is not None:
             value = multiple.in_order(value)
