@@ -75,13 +75,14 @@ def cross_field_errors(values: Mapping[str, Any], *, today: date) -> Errors:
         if condition is None:  # pragma: no cover - CONDITIONAL_FIELDS have one
             continue
         value = values.get(spec.name)
-        if condition.holds(values):
-            if spec.required and spec.is_empty(value):
-                add(spec.name, f"Required when {condition.reason}.")
-        elif not spec.is_empty(value):
-            refusing = _condition_known_false(condition, values)
-            if refusing is not None:
-                add(spec.name, f"{spec.leave_empty} {refusing.otherwise}.")
+        empty = spec.is_empty(value)
+        # An answer is refused where it cannot apply, also when its own condition holds but the
+        # answer that condition depends on cannot apply (a cleft's novelty with no MRI).
+        refusing = None if empty else _condition_known_false(condition, values)
+        if refusing is not None:
+            add(spec.name, f"{spec.leave_empty} {refusing.otherwise}.")
+        elif empty and spec.required and condition.holds(values):
+            add(spec.name, f"Required when {condition.reason}.")
 
     if recurrence_date is not None and PAIN_RETURNED.holds(values):
         if index_date and recurrence_date <= index_date:
