@@ -16,6 +16,18 @@ A refused case still says what its valid answers raise as red flags (§8):
 `InvalidInput.red_flags`, in the spec's order. An answer that is itself refused
 is not read.
 
+Readings of the spec (the safer one where it leaves a choice open):
+- `opioid_failure` ticked with `analgesics` left empty is refused: it applies
+  "only when analgesics = opioid", and an empty answer is not opioids (§2).
+  A box left unticked where it cannot apply is the same as no answer.
+- A field under a condition that itself depends on another answer (the
+  cleft's novelty, under the cleft reading, under the MRI) is refused as an MRI
+  field whenever no MRI was performed, whatever the cleft reading says.
+- A required answer that another answer makes required says which ("Required
+  when an MRI was performed."); the spec gives no wording.
+- §8 with answers refused: a refused answer is read as not given, and a red
+  flag is named only when the answers that are valid make it hold.
+
 Plain Python; today's date (for "not in the future") is passed in by the caller.
 """
 
