@@ -64,14 +64,20 @@ class Condition:
     reason: str
     otherwise: str
     refuse_otherwise: bool = True
+    # The controlling answer left empty means the condition does not hold (an optional
+    # answer such as the analgesics), rather than that it is not known yet.
+    empty_is_false: bool = False
 
     def holds(self, values: Values) -> bool:
         return bool(values.get(self.field) == self.value)
 
     def known_false(self, values: Values) -> bool:
-        """The controlling answer is given and is not `value`."""
+        """The controlling answer is given (or, with `empty_is_false`, left empty) and is not
+        `value`."""
         answer = values.get(self.field)
-        return not is_blank(answer) and answer != self.value
+        if is_blank(answer):
+            return self.empty_is_false
+        return bool(answer != self.value)
 
 
 PAIN_RETURNED = Condition(
@@ -106,11 +112,18 @@ ON_OPIOIDS = Condition(
     v.Analgesics.OPIOID,
     reason="the patient takes opioids",
     otherwise="unless the patient takes opioids",
+    empty_is_false=True,
 )
 
 
 def is_blank(value: object) -> bool:
-    return value is None or value == "" or value == [] or value == ()
+    """None, an empty string, or an empty list: no answer."""
+    if value is None:
+        return True
+    kind = value.__class__
+    if kind is str or kind is list or kind is tuple:
+        return not value
+    return False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -616,6 +629,14 @@ MRI_ONLY_FIELDS: tuple[str, ...] = tuple(
 MRI_FIELDS: tuple[str, ...] = tuple(
     spec.name for spec in FIELDS if spec.applies_when is MRI_DONE and spec.required
 )
+
+
+# The fields another answer makes apply, and the fields required (always or by another answer):
+# the only ones the cross-field and "required" checks need to look at.
+CONDITIONAL_FIELDS: tuple[InputField, ...] = tuple(
+    spec for spec in FIELDS if spec.applies_when is not None
+)
+REQUIRED_FIELDS: tuple[InputField, ...] = tuple(spec for spec in FIELDS if spec.required)
 
 
 def fields_of_step(step: int) -> tuple[str, ...]:
