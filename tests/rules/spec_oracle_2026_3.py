@@ -1973,13 +1973,9 @@ def refused_fields(case: dict, today: date) -> set[str]:
             refused.add("conservative_therapy_weeks")
     elif "initial_response" in valid and value["recurrence_date"] is not None:
         refused.add("recurrence_date")
-    # Reading: a condition on an answer that is itself refused is not judged (§8: a refused
-    # answer is not read); an empty answer is read as empty.
-    if (
-        valid.get("opioid_failure") is True
-        and "analgesics" not in refused
-        and valid.get("analgesics") != "opioid"
-    ):
+    # "Refused unless X = v" is read as written: an answer X that is empty, or itself refused,
+    # is not v.
+    if valid.get("opioid_failure") is True and valid.get("analgesics") != "opioid":
         refused.add("opioid_failure")
     mri = valid.get("mri_performed")
     if mri is True:
@@ -1994,11 +1990,6 @@ def refused_fields(case: dict, today: date) -> set[str]:
                 refused.add(name)
         if valid.get("fluid_at_cement_interface") is True:
             refused.add("fluid_at_cement_interface")
-    if (
-        value["cleft_new_since_index"] is not None
-        and mri is not False
-        and "cleft_sign" not in refused
-        and valid.get("cleft_sign") != "present"
-    ):
+    if value["cleft_new_since_index"] is not None and valid.get("cleft_sign") != "present":
         refused.add("cleft_new_since_index")
     return refused
