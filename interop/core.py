@@ -38,6 +38,7 @@ __all__ = [
     "cross_field_errors",
     "evaluate",
     "field_kind",
+    "labels_of",
     "missing_inputs",
     "step_title",
     "to_inputs",
@@ -60,6 +61,13 @@ _KIND_NAMES = {
 def field_kind(spec) -> str:
     """The kind of an input field: text, integer, decimal, date, boolean, choice or choices."""
     return _KIND_NAMES[type(spec)]
+
+
+def labels_of(rules_version: str):
+    """The vocabulary (codes and labels) of a guidance's own rules version."""
+    from assessments import rules_versions
+
+    return rules_versions.vocabulary_of(rules_version)
 
 
 def step_title(number: int) -> str:

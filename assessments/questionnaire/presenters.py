@@ -94,11 +94,17 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
         f"Vertebro guidance for {assessment.patient_ref}{level}{assessed}",
         f"Recommendation: {guidance.label}. {guidance.headline}",
     ]
+    for warning in guidance.warnings:
+        lines.append(f"Warning {warning.label}: {warning.text}")
     if guidance.reasons:
         deciding = guidance.reasons[0]
         lines.append(f"Deciding rule {deciding.label}: {deciding.text}")
     missing = "; ".join(guidance.missing_workup) or "none"
     lines.append(f"Work-up missing: {missing}")
+    if guidance.next_steps:
+        lines.append(f"Next steps: {', '.join(step.label for step in guidance.next_steps)}")
+    if guidance.reassess_from:
+        lines.append(f"Reassess from {date_format(guidance.reassess_from)}.")
     lines.append(f"Notes: {', '.join(note.label for note in guidance.notes) or 'none'}")
     if assessment.amendment_reason:
         lines.append(f"Amendment, reason: {assessment.amendment_reason}")

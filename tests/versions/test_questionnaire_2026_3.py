@@ -166,3 +166,49 @@ def test_the_acknowledgements_are_covered_by_the_record_digest(alice, signed_in)
     assessment.refresh_from_db()
     assessment.warning_acknowledgements[0]["acknowledged_by"] = alice.pk + 1
     assert not integrity.digest_matches(assessment)
+
+
+@pytest.fixture
+def final_with_warning(alice, signed_in) -> Assessment:
+    assessment = draft(alice, **P4_CASE)
+    signed_in.post(reverse("assessments:finalize", args=[assessment.pk]), {"read_P4": "on"})
+    assessment.refresh_from_db()
+    return assessment
+
+
+def test_the_pdf_and_the_chart_note_carry_the_warnings(final_with_warning):
+    from assessments.questionnaire import presenters
+    from assessments.reports import display, pdf
+    from tests.pdf_helpers import document_text
+
+    text = document_text(pdf.assessment_pdf(final_with_warning))
+    assert (
+        "P4" in text
+        and " ".join(final_with_warning.guidance["warnings"][0]["text"].split()[:6]) in text
+    )
+    assert "Read by Alice Tester" in text
+    warning_text = final_with_warning.guidance["warnings"][0]["text"]
+    section = display.guidance_section(final_with_warning, today=timezone.localdate())
+    note = presenters.chart_note(final_with_warning, section.guidance)
+    assert f"Warning P4: {warning_text}" in note
+
+
+def test_the_guidance_response_and_the_cds_card_carry_the_warnings(final_with_warning):
+    from interop.cds import service
+    from interop.fhir.guidance import build_guidance_response
+
+    resource = build_guidance_response(final_with_warning)
+    assert resource["evaluationMessage"] == [{"reference": "#warnings"}]
+    [outcome] = resource["contained"]
+    [issue] = outcome["issue"]
+    assert issue["severity"] == "warning"
+    assert issue["details"]["coding"][0]["code"] == "P4"
+    assert issue["details"]["text"] == final_with_warning.guidance["warnings"][0]["text"]
+    card = service.guidance_card(
+        guidance=final_with_warning.guidance,
+        result_url="https://vertebro.example/result",
+        public_url="https://vertebro.example",
+        finalized="4 Dec 2026",
+    )
+    assert card["indicator"] == "warning"
+    assert "- P4: " in card["detail"]
