@@ -30,6 +30,7 @@ from assessments.audit.access import access_record
 from assessments.models import AccessLogEntry, Assessment, RulesVersionSwitch
 from assessments.questionnaire.steps import STEPS
 from assessments.reports import export
+from outcomes.export import CSV_COLUMNS
 from vertebro_rules import inputs, vocabulary
 
 RECORD_FIELDS = (
@@ -180,7 +181,9 @@ class AssessmentPeriodFilter(admin.SimpleListFilter):
 def export_selected_as_csv(modeladmin, request, queryset):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     security_log.event("export", user=request.user, detail="admin CSV export of a selection")
-    response = StreamingHttpResponse(export.csv_lines(queryset), content_type="text/csv")
+    response = StreamingHttpResponse(
+        export.csv_lines(queryset, CSV_COLUMNS), content_type="text/csv"
+    )
     response["Content-Disposition"] = f'attachment; filename="assessments-{stamp}.csv"'
     return response
 

@@ -23,7 +23,6 @@ from assessments.questionnaire import presenters, steps
 from assessments.questionnaire.forms import AmendmentForm, WarningsReadForm, form_for
 from assessments.reports import display
 from assessments.selectors import get_assessment_for_owner, get_assessment_for_viewer
-from outcomes.selectors import follow_ups_due
 from vertebro_rules.errors import InvalidInput
 
 PAGE_SIZE = 20
@@ -54,7 +53,6 @@ def assessment_list(request):
         "page": page,
         "rows": presenters.list_rows(page),
         "query": query,
-        "follow_ups_due": follow_ups_due(user=request.user, today=timezone.localdate()),
     }
     return render(request, "assessments/list.html", context)
 

@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .. import core
+from assessments import rules_versions
+from vertebro_rules import vocabulary
 
 SERVICE_ID = "vertebro-repeat-vertebroplasty"
 HOOKS = ("order-select", "order-sign")
@@ -55,8 +56,8 @@ WARNING = frozenset(
     }
 )
 LEVEL_TEXT = re.compile(r"\s*([TL])\s*([0-9]{1,2})\b", re.IGNORECASE)
-LEVELS = frozenset(core.VertebralLevel.values)
-GENDERS = frozenset(core.Sex.values)
+LEVELS = frozenset(vocabulary.VertebralLevel.values)
+GENDERS = frozenset(vocabulary.Sex.values)
 
 
 class PrefetchMissing(Exception):
@@ -264,7 +265,7 @@ def _source(public_url: str, url: str | None = None) -> dict:
 def guidance_card(*, guidance: dict, result_url: str, public_url: str, finalized: str) -> dict:
     """The card of a finalized assessment's frozen guidance."""
     recommendation = guidance["recommendation"]
-    labels = core.labels_of(guidance["rules_version"])
+    labels = rules_versions.vocabulary_of(guidance["rules_version"])
     warnings = guidance.get("warnings") or []
     lines = [
         f"**{labels.Recommendation(recommendation).label}** (Vertebro rules "

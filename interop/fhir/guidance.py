@@ -10,9 +10,10 @@ the `workflow-supportingInfo` extension.
 
 from django.utils import timezone
 
+from assessments import rules_versions
 from assessments.models import Assessment
+from vertebro_rules.references import REFERENCES
 
-from .. import core
 from .common import assessment_identifier, code_system, fhir_base, patient_subject
 
 EXT_SUPPORTING_INFO = "http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo"
@@ -42,7 +43,9 @@ def data_requirement(item: str, rules_version: str) -> dict:
                     {
                         "system": code_system("workup-item"),
                         "code": item,
-                        "display": str(core.labels_of(rules_version).WorkupItem(item).label),
+                        "display": str(
+                            rules_versions.vocabulary_of(rules_version).WorkupItem(item).label
+                        ),
                     }
                 ],
             }
@@ -107,7 +110,7 @@ def build_guidance_response(
                         "system": code_system("rule"),
                         "code": reason["rule"],
                         "display": str(
-                            core.labels_of(guidance["rules_version"])
+                            rules_versions.vocabulary_of(guidance["rules_version"])
                             .Recommendation(guidance["recommendation"])
                             .label
                         ),
@@ -145,6 +148,4 @@ def references_of(guidance: dict) -> list[tuple[int, str]]:
     if guidance.get("references") is not None:
         return [(reference["id"], reference["text"]) for reference in guidance["references"]]
     cited = {ref for item in (*guidance["reasons"], *guidance["notes"]) for ref in item["refs"]}
-    return [
-        (number, core.REFERENCES[number]) for number in sorted(cited) if number in core.REFERENCES
-    ]
+    return [(number, REFERENCES[number]) for number in sorted(cited) if number in REFERENCES]
