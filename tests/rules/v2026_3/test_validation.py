@@ -164,6 +164,15 @@ def test_every_mri_field_given_without_an_mri_is_named() -> None:
     }
 
 
+@pytest.mark.parametrize("cleft", [None, "maybe"])
+def test_a_cleft_novelty_without_a_valid_cleft_reading_is_named_too(cleft: str | None) -> None:
+    errors = errors_for(cleft_sign=cleft, cleft_new_since_index=True)
+    assert list(errors) == ["cleft_sign", "cleft_new_since_index"]
+    assert errors["cleft_new_since_index"] == [
+        "Leave empty unless an intravertebral cleft is present."
+    ]
+
+
 def test_a_field_that_does_not_apply_may_be_left_at_its_meaning_when_absent() -> None:
     accepts(opioid_failure=False, mri_not_possible=False)
     accepts(**{**NO_MRI, "mri_not_possible": False, "fluid_at_cement_interface": False})
