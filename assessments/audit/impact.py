@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment
+from vertebro_lib.codes import label
+from vertebro_lib.spreadsheets import neutralise
 from vertebro_rules.inputs import FIELDS_BY_NAME, INPUT_FIELD_NAMES
 from vertebro_rules.rules import RULES_VERSION, evaluate
 from vertebro_rules.validation import InvalidInput, to_inputs, validate_values
@@ -170,7 +172,7 @@ class Summary:
 
 
 def _recommendation_label(code: str) -> str:
-    return Recommendation(code).label if code in Recommendation.values else code
+    return label(Recommendation, code)
 
 
 def _clinician(first: str, last: str, username: str) -> str:
@@ -285,7 +287,7 @@ def csv_fields(row: Row, rules_version: str = RULES_VERSION) -> list[str]:
 
 def _safe(text: str) -> str:
     """A cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return neutralise(text)
 
 
 class _Echo:

@@ -10,6 +10,7 @@ says what it said on the day, whatever the code says by then. Drafts always
 follow the current code.
 """
 
+from vertebro_lib.codes import label
 from vertebro_rules.references import REFERENCES
 from vertebro_rules.vocabulary import Recommendation, Scenario, WorkupItem
 
@@ -17,7 +18,7 @@ RECORD_FORMAT = 1
 
 
 def _label(vocabulary, code: str) -> str:
-    return vocabulary(code).label if code in vocabulary.values else code
+    return label(vocabulary, code)
 
 
 def display_record(*, guidance: dict, answer_groups) -> dict:
