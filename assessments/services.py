@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,9 +35,9 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
 
     The assessment is validated and evaluated under its own rules version (the one
     its draft was started under or moved to). Raises the core's `InvalidInput` when
-    an input is missing or invalid and `AssessmentNotEditable` when the assessment
-    is already final. The row is locked for the transaction, so two finalizations
-    at once finalize once.
+    an input is missing or invalid, `AssessmentNotEditable` when the assessment
+    is already final and `PermissionDenied` for anyone but its owner. The row is
+    locked for the transaction, so two finalizations at once finalize once.
     """
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.is_draft:
@@ -45,6 +46,8 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
             if locked.is_final
             else "This draft was discarded; it can no longer be finalized."
         )
+    if locked.owner_id != user.pk:
+        raise PermissionDenied("Only the clinician who owns a draft can finalize it.")
     now = timezone.now()
     locked.validate_inputs(today=timezone.localdate(now))
     result = locked.evaluate()
@@ -89,9 +92,11 @@ def assessment_save_step(
     saved only if, with its row locked, its version is still `expected_version`
     (the version the clinician's page was built from) and it is still a draft,
     so two tabs saving at once never silently overwrite each other. Raises
-    `StaleAssessment`, `AssessmentNotEditable`, or `ValidationError` when the
-    answers break a rule of the spec.
+    `StaleAssessment`, `AssessmentNotEditable`, `PermissionDenied` when `user` is not
+    its owner, or `ValidationError` when the answers break a rule of the spec.
     """
+    if user is not None and assessment.owner_id != user.pk:
+        raise PermissionDenied("Only the clinician who owns a draft can change it.")
     # Only this step's fields: the others were validated when their step was saved
     # (and checking the owner foreign key would cost a query for nothing).
     exclude = [f.name for f in Assessment._meta.fields if f.name not in fields]
