@@ -1,5 +1,8 @@
 """The department audit: what was recommended, what was done, and how the patients did.
 
+(The clinical audit of the department; the access log of who opened which record is
+`assessments.audit`, another thing.)
+
 Every figure is an aggregate computed by the database (a fixed number of
 queries, whatever the number of assessments); `stats` turns counts, means and
 standard deviations into 95% intervals.
