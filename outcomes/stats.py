@@ -8,13 +8,12 @@ the ends of the scale the values are measured on (a VAS mean cannot be below
 0) and marked `clamped` when they were, so the page can say so. Funnel limits
 are the exact binomial limits with Spiegelhalter's interpolation
 (Spiegelhalter DJ, "Funnel plots for comparing institutional performance",
-Stat Med 2005;24:1185–1202, appendix A.1.1).
+Stat Med 2005;24:1185–1202, appendix A.1.1). SciPy is imported on the first interval,
+not with this module: it takes seconds, and only the audit dashboard needs it.
 """
 
 import math
 from dataclasses import dataclass
-
-from scipy import stats
 
 CONFIDENCE = 0.95
 # Below this many patients a figure is shown but not compared with a published one
@@ -52,6 +51,8 @@ class Rate:
 def rate(k: int, n: int) -> Rate:
     if n == 0:
         return Rate(k, n, None, None, None)
+    from scipy import stats
+
     interval = stats.binomtest(k, n).proportion_ci(confidence_level=CONFIDENCE, method="wilson")
     return Rate(k, n, k / n, float(interval.low), float(interval.high))
 
@@ -102,6 +103,8 @@ def mean(n: int, value, mean_square) -> Mean:
     sd = math.sqrt(variance)
     if sd < 1e-9:
         return Mean(n, value, 0.0, value, value)
+    from scipy import stats
+
     low, high = stats.t.interval(CONFIDENCE, n - 1, loc=value, scale=sd / math.sqrt(n))
     return Mean(n, value, sd, float(low), float(high))
 
@@ -121,6 +124,8 @@ def funnel_limit(p0: float, n: int, quantile: float) -> float:
         raise ValueError("n must be positive")
     if p0 <= 0.0 or p0 >= 1.0:
         return min(max(p0, 0.0), 1.0)  # no spread around a target of 0% or 100%
+    from scipy import stats
+
     r = float(stats.binom.ppf(quantile, n, p0))
     below = float(stats.binom.cdf(r, n, p0))
     at = float(stats.binom.pmf(r, n, p0))
@@ -157,6 +162,8 @@ def funnel_position(k: int, n: int, p0: float) -> str:
     against 2.5% and 0.1%: with few patients, 1 of 1 lies above the interpolated limit
     (which never reaches 100%) yet is no signal at all (P(X ≥ 1) = p0).
     """
+    from scipy import stats
+
     upper = float(stats.binom.sf(k - 1, n, p0))  # P(X ≥ k)
     lower = float(stats.binom.cdf(k, n, p0))  # P(X ≤ k)
     side, tail = ("above", upper) if k / n > p0 else ("below", lower)
