@@ -34,23 +34,21 @@ from django.db.models import (
     Case,
     Count,
     DateField,
-    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
     FloatField,
-    OuterRef,
     Q,
     Sum,
     When,
 )
-from django.db.models.functions import Cast, ExtractQuarter, ExtractYear
+from django.db.models.functions import Cast
 
 from assessments.models import Assessment, in_audit_q
 from vertebro_rules import vocabulary
 
 from . import choices
-from .expressions import DaysBetween
+from .expressions import DaysBetween, YearQuarter
 from .models import FollowUp, Procedure
 from .stats import Mean, Rate, bounded, mean, rate
 
@@ -284,7 +282,7 @@ class Audit:
     days_adjacent: Mean | None = None
     days_non_adjacent: Mean | None = None
     cases: list[MeetingCase] = field(default_factory=list)
-    cases_total: int = 0
+    cases_more: bool = False  # more cases than the list shows
     feedback: list[dict] = field(default_factory=list)
 
     # Shortcuts kept for the display.
@@ -335,9 +333,9 @@ def audit(
     3. the recorded decisions by the same groups and the decision, each with its three
        visits joined beside it: counts, sums and sums of squares per group;
     4. the new fractures after a repeat procedure, one row per fracture;
-    5. the cases for the meeting (and 6. how many there are), only `case_owner_id`'s when
-       given (a clinician's own view);
-    7. any feedback source registered (one query each).
+    5. the cases for the meeting (the most recent `CASE_LIST_LIMIT`), only
+       `case_owner_id`'s when given (a clinician's own view);
+    6. any feedback source registered (one query each).
     """
     result = Audit(filter=audit_filter)
     totals = Groups(_totals(audit_filter))
@@ -362,14 +360,12 @@ GROUP_KEYS = {
 
 
 def _totals(audit_filter: AuditFilter):
+    # No quarter here: the run chart reads the decisions only, and a date function on
+    # every assessment would cost more than the rest of the query.
     return (
         Assessment.objects.filter(audit_filter.q())
-        .annotate(
-            **{key: F(source) for key, source in GROUP_KEYS.items() if key != source},
-            year=ExtractYear("assessment_date"),
-            quarter=ExtractQuarter("assessment_date"),
-        )
-        .values(*GROUP_KEYS, "year", "quarter")
+        .annotate(**{key: F(source) for key, source in GROUP_KEYS.items() if key != source})
+        .values(*GROUP_KEYS)
         .annotate(total=Count("*"))
         .order_by()
     )
@@ -466,10 +462,9 @@ def _decision_groups(audit_filter: AuditFilter, today: date):
             rule=F("assessment__deciding_rule"),
             etiology=F("assessment__fracture_etiology"),
             scenario=F("assessment__scenario"),
-            year=ExtractYear("assessment__assessment_date"),
-            quarter=ExtractQuarter("assessment__assessment_date"),
+            period=YearQuarter("assessment__assessment_date"),
         )
-        .values(*GROUP_KEYS, "year", "quarter", "performed")
+        .values(*GROUP_KEYS, "period", "performed")
         .annotate(
             n=Count("id"),
             **_moments("before", before),
@@ -617,16 +612,9 @@ def _adherence(result: Audit, totals: Groups, decisions: Groups) -> None:
         target.sort(
             key=lambda split: order.index(split.code) if split.code in order else len(order)
         )
-    decided_quarters = defaultdict(list)
-    for row in decisions.rows:
-        decided_quarters[(row["year"], row["quarter"])].append(row)
-    quarter_totals = defaultdict(list)
-    for row in totals.rows:
-        quarter_totals[(row["year"], row["quarter"])].append(row)
-    for year, quarter in sorted(quarter_totals):
-        figures = adherence_of(
-            Groups(quarter_totals[(year, quarter)]), Groups(decided_quarters[(year, quarter)])
-        )
+    for period, period_decisions in sorted(decisions.by("period").items()):
+        figures = adherence_of(empty, period_decisions)
+        year, quarter = divmod(period, 10)
         result.quarters.append(Quarter(year, quarter, figures.adherence, figures.relief))
 
 
@@ -716,14 +704,13 @@ CASE_REASONS = {
 
 
 def _cases(result: Audit, audit_filter: AuditFilter, owner_id: int | None) -> None:
-    fracture = FollowUp.objects.filter(
-        assessment=OuterRef("assessment"), new_fracture__in=FRACTURES
-    )
+    # The few assessments with a new fracture, read once through the fracture index.
+    fractured = FollowUp.objects.filter(new_fracture__in=FRACTURES).values("assessment_id")
     performed = Q(performed=PERFORMED)
     flags = {
         "major": performed & Q(complications=choices.Complications.MAJOR),
         "symptomatic": performed & Q(leakage=choices.Leakage.SYMPTOMATIC),
-        "fracture": Q(has_fracture=True),
+        "fracture": Q(assessment_id__in=fractured),
         "override": performed & ~Q(assessment__recommendation__in=REPEAT_RECOMMENDATIONS),
         "declined": Q(performed=DECLINED),
     }
@@ -733,7 +720,6 @@ def _cases(result: Audit, audit_filter: AuditFilter, owner_id: int | None) -> No
     cases = (
         Procedure.objects.filter(audit_filter.q("assessment__"))
         .annotate(
-            has_fracture=Exists(fracture),
             **{
                 f"is_{name}": Case(When(condition, then=True), default=False)
                 for name, condition in flags.items()
@@ -743,17 +729,21 @@ def _cases(result: Audit, audit_filter: AuditFilter, owner_id: int | None) -> No
     )
     if owner_id is not None:
         cases = cases.filter(assessment__owner_id=owner_id)
-    result.cases_total = cases.count()
-    rows = cases.order_by("-assessment__assessment_date", "assessment__patient_ref").values(
-        "assessment_id",
-        "assessment__patient_ref",
-        "assessment__treated_level",
-        "assessment__owner_id",
-        "assessment__assessment_date",
-        "assessment__recommendation",
-        "assessment__deciding_rule",
-        *(f"is_{name}" for name in flags),
-    )[:CASE_LIST_LIMIT]
+    # One row more than the list shows says whether there are more, without counting them all.
+    rows = list(
+        cases.order_by("-assessment__assessment_date", "assessment__patient_ref").values(
+            "assessment_id",
+            "assessment__patient_ref",
+            "assessment__treated_level",
+            "assessment__owner_id",
+            "assessment__assessment_date",
+            "assessment__recommendation",
+            "assessment__deciding_rule",
+            *(f"is_{name}" for name in flags),
+        )[: CASE_LIST_LIMIT + 1]
+    )
+    result.cases_more = len(rows) > CASE_LIST_LIMIT
+    rows = rows[:CASE_LIST_LIMIT]
     result.cases = [
         MeetingCase(
             assessment_id=str(row["assessment_id"]),

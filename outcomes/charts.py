@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from . import published
 from .audit import Audit, Quarter
-from .stats import MIN_N_TO_COMPARE, Mean, Rate, funnel_limits, funnel_position
+from .stats import MIN_N_TO_COMPARE, Mean, Rate, funnel_limits_many, funnel_position
 
 # VAS chart: 0–10 upwards, three time points; the legend below the axis labels.
 VAS_WIDTH, VAS_HEIGHT = 560, 330
@@ -196,14 +196,15 @@ def funnel_chart(
         return round(PLOT_LEFT + (PLOT_RIGHT - PLOT_LEFT) * n / n_max, 1)
 
     step = max(1, n_max // FUNNEL_SAMPLES)
-    limits = [funnel_limits(p0, n) for n in range(1, n_max + 1, step)]
+    limits = funnel_limits_many(p0, range(1, n_max + 1, step))
     curves = {
         name: " ".join(f"{x_of(limit.n)},{_plot_y(getattr(limit, name))}" for limit in limits)
         for name in ("low_95", "high_95", "low_998", "high_998")
     }
     points, rows = [], []
-    for pk, figure in sorted(measured.items(), key=lambda item: labels.get(item[0], "")):
-        limit = funnel_limits(p0, figure.n)
+    ordered = sorted(measured.items(), key=lambda item: labels.get(item[0], ""))
+    at_n = funnel_limits_many(p0, [figure.n for _, figure in ordered])
+    for (pk, figure), limit in zip(ordered, at_n, strict=True):
         share = figure.value
         position = funnel_position(figure.k, figure.n, p0)
         where = POSITIONS[position.split()[0]] + (

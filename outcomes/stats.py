@@ -76,7 +76,9 @@ class Mean:
 
 def bounded(figure: Mean, low: float, high: float) -> Mean:
     """`figure` with its interval cut to the scale [low, high] (marked `clamped` if it was)."""
-    if figure.low is None or (figure.low >= low and figure.high <= high):
+    if figure.low is None or figure.high is None:
+        return figure
+    if figure.low >= low and figure.high <= high:
         return figure
     return Mean(
         figure.n,
@@ -120,17 +122,24 @@ def funnel_limit(p0: float, n: int, quantile: float) -> float:
     X ~ Binomial(n, p0); interpolating, α = (P(X ≤ r) − quantile) / P(X = r) and the limit
     is (r − α) / n. The result always lies within 0–1.
     """
-    if n <= 0:
+    return funnel_limits_at(p0, [n], quantile)[0]
+
+
+def funnel_limits_at(p0: float, ns, quantile: float) -> list[float]:
+    """`funnel_limit` at each n of `ns`, in three array calls (a funnel curve has dozens)."""
+    if any(n <= 0 for n in ns):
         raise ValueError("n must be positive")
     if p0 <= 0.0 or p0 >= 1.0:
-        return min(max(p0, 0.0), 1.0)  # no spread around a target of 0% or 100%
+        return [min(max(p0, 0.0), 1.0) for _ in ns]  # no spread around a target of 0% or 100%
+    import numpy
     from scipy import stats
 
-    r = float(stats.binom.ppf(quantile, n, p0))
-    below = float(stats.binom.cdf(r, n, p0))
-    at = float(stats.binom.pmf(r, n, p0))
-    alpha = (below - quantile) / at if at > 0 else 0.0
-    return min(max((r - alpha) / n, 0.0), 1.0)
+    n = numpy.asarray(ns, dtype=float)
+    r = stats.binom.ppf(quantile, n, p0)
+    below = stats.binom.cdf(r, n, p0)
+    at = stats.binom.pmf(r, n, p0)
+    alpha = numpy.where(at > 0, (below - quantile) / numpy.where(at > 0, at, 1.0), 0.0)
+    return [float(v) for v in numpy.clip((r - alpha) / n, 0.0, 1.0)]
 
 
 @dataclass(frozen=True)
@@ -142,16 +151,19 @@ class FunnelLimits:
     high_998: float
 
 
-def funnel_limits(p0: float, n: int) -> FunnelLimits:
-    """The 95% and 99.8% limits at n (two-sided: 2.5%/97.5% and 0.1%/99.9%)."""
+def funnel_limits_many(p0: float, ns) -> list[FunnelLimits]:
+    """The 95% and 99.8% limits at each n (two-sided: 2.5%/97.5% and 0.1%/99.9%)."""
+    ns = list(ns)
     low_95, low_998 = ((1 - level) / 2 for level in FUNNEL_LEVELS)
-    return FunnelLimits(
-        n,
-        funnel_limit(p0, n, low_95),
-        funnel_limit(p0, n, 1 - low_95),
-        funnel_limit(p0, n, low_998),
-        funnel_limit(p0, n, 1 - low_998),
-    )
+    columns = [
+        funnel_limits_at(p0, ns, quantile)
+        for quantile in (low_95, 1 - low_95, low_998, 1 - low_998)
+    ]
+    return [FunnelLimits(n, *values) for n, *values in zip(ns, *columns, strict=True)]
+
+
+def funnel_limits(p0: float, n: int) -> FunnelLimits:
+    return funnel_limits_many(p0, [n])[0]
 
 
 def funnel_position(k: int, n: int, p0: float) -> str:
