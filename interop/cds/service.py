@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .. import core
+from vertebro_rules import vocabulary
 
 SERVICE_ID = "vertebro-repeat-vertebroplasty"
 HOOKS = ("order-select", "order-sign")
@@ -33,18 +33,20 @@ APP_LINK_SUMMARY = "Complete the Vertebro assessment before repeating the verteb
 APP_LINK_LABEL = "Complete the Vertebro assessment"
 
 # Indicator of a guidance card, by recommendation.
-CRITICAL = frozenset({core.Recommendation.URGENT_REFERRAL, core.Recommendation.CONTRAINDICATED})
+CRITICAL = frozenset(
+    {vocabulary.Recommendation.URGENT_REFERRAL, vocabulary.Recommendation.CONTRAINDICATED}
+)
 WARNING = frozenset(
     {
-        core.Recommendation.COMPLETE_WORKUP,
-        core.Recommendation.NOT_INDICATED,
-        core.Recommendation.EVALUATE_NEW_LEVEL,
-        core.Recommendation.CONTINUE_CONSERVATIVE,
+        vocabulary.Recommendation.COMPLETE_WORKUP,
+        vocabulary.Recommendation.NOT_INDICATED,
+        vocabulary.Recommendation.EVALUATE_NEW_LEVEL,
+        vocabulary.Recommendation.CONTINUE_CONSERVATIVE,
     }
 )
 LEVEL_TEXT = re.compile(r"\s*([TL])\s*([0-9]{1,2})\b", re.IGNORECASE)
-LEVELS = frozenset(core.VertebralLevel.values)
-GENDERS = frozenset(core.Sex.values)
+LEVELS = frozenset(vocabulary.VertebralLevel.values)
+GENDERS = frozenset(vocabulary.Sex.values)
 
 
 class PrefetchMissing(Exception):
@@ -253,7 +255,7 @@ def guidance_card(*, guidance: dict, result_url: str, public_url: str, finalized
     """The card of a finalized assessment's frozen guidance."""
     recommendation = guidance["recommendation"]
     lines = [
-        f"**{core.Recommendation(recommendation).label}** (Vertebro rules "
+        f"**{vocabulary.Recommendation(recommendation).label}** (Vertebro rules "
         f"{guidance['rules_version']}, finalized {finalized}).",
         "",
         "Reasons:",
@@ -261,7 +263,7 @@ def guidance_card(*, guidance: dict, result_url: str, public_url: str, finalized
     lines += [f"- {reason['rule']}: {reason['text']}" for reason in guidance["reasons"]]
     if guidance.get("missing"):
         lines += ["", "Missing from the work-up:"]
-        lines += [f"- {core.WorkupItem(item).label}" for item in guidance["missing"]]
+        lines += [f"- {vocabulary.WorkupItem(item).label}" for item in guidance["missing"]]
     if guidance.get("notes"):
         lines += ["", "Notes:"]
         lines += [f"- {note['id']}: {note['text']}" for note in guidance["notes"]]

@@ -11,8 +11,9 @@ the `workflow-supportingInfo` extension.
 from django.utils import timezone
 
 from assessments.models import Assessment
+from vertebro_rules import vocabulary
+from vertebro_rules.references import REFERENCES
 
-from .. import core
 from .common import assessment_identifier, code_system, fhir_base, patient_subject
 
 EXT_SUPPORTING_INFO = "http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo"
@@ -41,7 +42,7 @@ def data_requirement(item: str) -> dict:
                     {
                         "system": code_system("workup-item"),
                         "code": item,
-                        "display": str(core.WorkupItem(item).label),
+                        "display": str(vocabulary.WorkupItem(item).label),
                     }
                 ],
             }
@@ -81,7 +82,7 @@ def build_guidance_response(
                     {
                         "system": code_system("rule"),
                         "code": reason["rule"],
-                        "display": str(core.Recommendation(guidance["recommendation"]).label),
+                        "display": str(vocabulary.Recommendation(guidance["recommendation"]).label),
                     }
                 ],
                 "text": reason["text"],
@@ -109,6 +110,4 @@ def references_of(guidance: dict) -> list[tuple[int, str]]:
     if guidance.get("references") is not None:
         return [(reference["id"], reference["text"]) for reference in guidance["references"]]
     cited = {ref for item in (*guidance["reasons"], *guidance["notes"]) for ref in item["refs"]}
-    return [
-        (number, core.REFERENCES[number]) for number in sorted(cited) if number in core.REFERENCES
-    ]
+    return [(number, REFERENCES[number]) for number in sorted(cited) if number in REFERENCES]

@@ -10,10 +10,10 @@ from django.utils import timezone
 from assessments.models import Assessment
 from assessments.services import assessment_finalize
 from interop.cds import service
-from interop.core import Recommendation
 from interop.models import CdsCall, LaunchHandle
 from tests.factories import make_assessment
 from vertebro_rules.dates import in_words
+from vertebro_rules.vocabulary import Recommendation
 
 from .conftest import PUBLIC_URL, bundle, call, hook_request, patient, procedure, service_request
 from .validators import assert_valid_fhir, cds_errors
