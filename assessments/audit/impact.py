@@ -23,11 +23,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from assessments import rules_versions
 from assessments.models import Assessment
 from vertebro_rules import versions
 from vertebro_rules.errors import InvalidInput
@@ -67,7 +67,7 @@ MODEL_FIELDS = frozenset(field.name for field in Assessment._meta.concrete_field
 
 def candidate_rules(version: str | None = None) -> versions.RulesVersion:
     """The rules version to compare with (the active one by default); UnknownVersion if none."""
-    return versions.get(version or getattr(settings, "VERTEBRO_RULES_VERSION", None))
+    return versions.get(version or rules_versions.active_version())
 
 
 def input_fields(rules: versions.RulesVersion) -> tuple[str, ...]:
@@ -229,7 +229,7 @@ PROCEDURE_WORDS = {
 class Summary:
     """Counts over every assessment read: by kind of change, refused, unchanged."""
 
-    rules_version: str = field(default_factory=lambda: versions.ACTIVE_DEFAULT)
+    rules_version: str = field(default_factory=rules_versions.active_version)
     assessments: int = 0
     unchanged: int = 0
     changed: int = 0

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from assessments import rules_versions
 from vertebro_rules import versions
 
 from . import impact
@@ -51,6 +52,6 @@ def rules_impact(request):
         "page_rows": PAGE_ROWS,
         "versions": versions.list_versions(),
         "candidate": rules.RULES_VERSION,
-        "active": versions.ACTIVE_DEFAULT,
+        "active": rules_versions.active_version(),
     }
     return render(request, "assessments/rules_impact.html", context)

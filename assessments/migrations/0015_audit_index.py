@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0013_amendment_reason"),
+        ("assessments", "0014_rules_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
