@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0014_rules_versions"),
+        ("assessments", "0015_rules_2026_3_inputs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
