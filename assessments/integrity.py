@@ -73,6 +73,11 @@ def canonical_record(assessment, record_format: int = RECORD_FORMAT) -> dict:
             else {}
         ),
     }
+    # The warnings ticked as read at finalization (rules 2026.3 on), only when there were
+    # any, so that records finalized without warnings keep their digest.
+    acknowledgements = getattr(assessment, "warning_acknowledgements", None)
+    if acknowledgements:
+        record["warning_acknowledgements"] = _plain(acknowledgements)
     if record_format >= 2:
         record["display_record"] = _plain(assessment.display_record)
     return record

@@ -54,6 +54,11 @@ def _spec(name: str) -> dict:
 REVIEW_PERMISSION = "assessments.review_assessment"
 
 
+def _hashable(values: dict) -> dict:
+    """`values` with its lists (multiple choices) as tuples, to key a memo."""
+    return {name: tuple(v) if isinstance(v, list) else v for name, v in values.items()}
+
+
 class AssessmentQuerySet(models.QuerySet):
     """The one place that says which assessments are in which state.
 
@@ -111,6 +116,15 @@ def in_audit_q(prefix: str = "") -> models.Q:
     return ~models.Q(**{f"{prefix}status__in": others})
 
 
+def _yes_no(name: str) -> dict:
+    """Options of a yes/no input that means "no" when absent (§1): never empty."""
+    return {
+        "default": False,
+        "verbose_name": NEWEST.FIELDS_BY_NAME[name].label,
+        "validators": [SpecValidator(name)],
+    }
+
+
 class Assessment(models.Model):
     """One clinician's assessment of a vertebra treated by vertebroplasty.
 
@@ -145,9 +159,9 @@ class Assessment(models.Model):
     patient_ref = models.CharField(max_length=64, db_index=True, **_spec("patient_ref"))
     patient_age = models.PositiveSmallIntegerField(**_spec("patient_age"))
     sex = models.CharField(max_length=10, choices=vocabulary.Sex.choices, **_spec("sex"))
-    treated_level = models.CharField(
-        max_length=3, choices=vocabulary.VertebralLevel.choices, **_spec("treated_level")
-    )
+    # No choices: a level outside T1–L5 (C1–C7, S1–S5) reaches the rules' own check, which
+    # refuses it with the scope message of §1 (the form offers T1–L5 only).
+    treated_level = models.CharField(max_length=3, **_spec("treated_level"))
     index_procedure_date = models.DateField(**_spec("index_procedure_date"))
     index_cement_volume_ml = models.DecimalField(
         max_digits=3, decimal_places=1, **_spec("index_cement_volume_ml")
@@ -177,9 +191,11 @@ class Assessment(models.Model):
     analgesics = models.CharField(
         max_length=12, choices=vocabulary.Analgesics.choices, **_spec("analgesics")
     )
+    opioid_failure = models.BooleanField(**_yes_no("opioid_failure"))
 
     # Step 3 — Imaging
     mri_performed = models.BooleanField(**_spec("mri_performed"))
+    mri_not_possible = models.BooleanField(**_yes_no("mri_not_possible"))
     active_fracture_location = models.CharField(
         max_length=20,
         choices=vocabulary.FractureLocation.choices,
@@ -209,6 +225,14 @@ class Assessment(models.Model):
     neuro_exam = models.CharField(
         max_length=24, choices=vocabulary.NeuroExam.choices, **_spec("neuro_exam")
     )
+    infection_signs = models.BooleanField(**_yes_no("infection_signs"))
+    # Empty: not assessed (§1).
+    vertebral_infection = models.CharField(
+        max_length=14,
+        choices=vocabulary.VertebralInfection.choices,
+        **_spec("vertebral_infection"),
+    )
+    complication_assessed = models.BooleanField(**_yes_no("complication_assessed"))
     contraindications = models.JSONField(
         default=list,
         blank=True,
@@ -234,6 +258,10 @@ class Assessment(models.Model):
     guidance = models.JSONField(null=True, blank=True, editable=False)
     # Every other word its pages and PDF print, as read on the day (assessments/reports/frozen.py).
     display_record = models.JSONField(null=True, blank=True, editable=False)
+    # The warnings of the frozen guidance, each ticked as read by the clinician who finalized:
+    # [{"id", "text", "acknowledged_by" (user id), "acknowledged_at" (ISO 8601, UTC)}], in
+    # warning order; covered by the record digest (assessments/integrity.py).
+    warning_acknowledgements = models.JSONField(default=list, blank=True, editable=False)
     amends = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -273,6 +301,22 @@ class Assessment(models.Model):
             models.Index(
                 fields=["recommendation", "deciding_rule", "status"], name="assessment_rule_idx"
             ),
+            # The audit's counts by clinician, recommendation, rule, etiology and scenario, with
+            # every column its filter reads: SQLite answers from the index alone instead of
+            # reading 100,000 rows whose frozen JSON comes before these columns.
+            models.Index(
+                fields=[
+                    "owner",
+                    "recommendation",
+                    "deciding_rule",
+                    "fracture_etiology",
+                    "scenario",
+                    "status",
+                    "assessment_date",
+                    "treated_level",
+                ],
+                name="assessment_audit_idx",
+            ),
         ]
         permissions = [("review_assessment", "Can read every assessment, its result and PDF")]
 
@@ -303,16 +347,35 @@ class Assessment(models.Model):
         """The inputs of this assessment's rules version, by field name."""
         return {name: getattr(self, name) for name in self.rules().INPUT_FIELD_NAMES}
 
+    def _once(self, question, answer):
+        """`answer(values)` for the current answers, computed once while they stay the same.
+
+        A page asks the core the same question several times (the step indicator, the step
+        that follows, the form's validation and then the service's); the answers are kept
+        on the instance by question, rules version and values, so a changed answer is never
+        answered from the memo.
+        """
+        values = self.input_values()
+        key = (question, self.rules_version, *sorted(_hashable(values).items()))
+        memo = self.__dict__.setdefault("_core_answers", {})
+        if key not in memo:
+            memo[key] = answer(values)
+        return memo[key]
+
     def missing_inputs(self) -> list[str]:
         """Required inputs still empty (including those that another answer makes required)."""
-        return self.rules().missing_inputs(self.input_values())
+        return list(self._once("missing", self.rules().missing_inputs))
 
     def validate_inputs(self, *, today) -> None:
         """Check every input against its rules version; raise `InvalidInput` (the core's)."""
         self.rules().validate_values(self.input_values(), today=today)
 
     def clean(self):
-        errors = self.rules().cross_field_errors(self.input_values(), today=timezone.localdate())
+        today = timezone.localdate()
+        errors = self._once(
+            ("cross_field", today),
+            lambda values: self.rules().cross_field_errors(values, today=today),
+        )
         if errors:
             raise ValidationError(errors)
 

@@ -1,7 +1,9 @@
 """Writes that change an assessment's state (HackSoft style: keyword-only, typed)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from datetime import UTC
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,15 +30,28 @@ class AssessmentNotEditable(Exception):
     """The assessment is final: it is never changed again."""
 
 
+class WarningsNotAcknowledged(Exception):
+    """Finalizing needs each warning of the guidance ticked as read; `missing` are the ids."""
+
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__(f"Tick each warning as read before finalizing: {', '.join(missing)}.")
+
+
 @transaction.atomic
-def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
+def assessment_finalize(
+    *, assessment: Assessment, user, acknowledged: Collection[str] = ()
+) -> Assessment:
     """Validate the whole assessment, freeze its guidance and mark it final.
 
     The assessment is validated and evaluated under its own rules version (the one
-    its draft was started under or moved to). Raises the core's `InvalidInput` when
-    an input is missing or invalid and `AssessmentNotEditable` when the assessment
-    is already final. The row is locked for the transaction, so two finalizations
-    at once finalize once.
+    its draft was started under or moved to). Each warning of the guidance (§5a) must
+    be in `acknowledged` (the ids the clinician ticked as read); they are kept with
+    who and when in the frozen record. Raises the core's `InvalidInput` when an input
+    is missing or invalid, `WarningsNotAcknowledged` when a warning is not ticked,
+    `AssessmentNotEditable` when the assessment is already final and `PermissionDenied`
+    for anyone but its owner. The row is locked for the transaction, so two
+    finalizations at once finalize once.
     """
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.is_draft:
@@ -45,10 +60,26 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
             if locked.is_final
             else "This draft was discarded; it can no longer be finalized."
         )
+    if locked.owner_id != user.pk:
+        raise PermissionDenied("Only the clinician who owns a draft can finalize it.")
     now = timezone.now()
     locked.validate_inputs(today=timezone.localdate(now))
     result = locked.evaluate()
     locked.guidance = result.to_dict()
+    warnings = locked.guidance.get("warnings", [])
+    missing = [warning["id"] for warning in warnings if warning["id"] not in set(acknowledged)]
+    if missing:
+        raise WarningsNotAcknowledged(missing)
+    locked.warning_acknowledgements = [
+        {
+            "id": warning["id"],
+            "text": warning["text"],
+            "acknowledged_by": user.pk,
+            "acknowledged_by_name": user.get_full_name() or user.get_username(),
+            "acknowledged_at": now.astimezone(UTC).isoformat(timespec="microseconds"),
+        }
+        for warning in warnings
+    ]
     locked.display_record = frozen.display_record(
         guidance=locked.guidance, answer_groups=display.current_answer_groups(locked)
     )
@@ -89,9 +120,11 @@ def assessment_save_step(
     saved only if, with its row locked, its version is still `expected_version`
     (the version the clinician's page was built from) and it is still a draft,
     so two tabs saving at once never silently overwrite each other. Raises
-    `StaleAssessment`, `AssessmentNotEditable`, or `ValidationError` when the
-    answers break a rule of the spec.
+    `StaleAssessment`, `AssessmentNotEditable`, `PermissionDenied` when `user` is not
+    its owner, or `ValidationError` when the answers break a rule of the spec.
     """
+    if user is not None and assessment.owner_id != user.pk:
+        raise PermissionDenied("Only the clinician who owns a draft can change it.")
     # Only this step's fields: the others were validated when their step was saved
     # (and checking the owner foreign key would cost a query for nothing).
     exclude = [f.name for f in Assessment._meta.fields if f.name not in fields]

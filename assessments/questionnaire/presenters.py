@@ -19,6 +19,7 @@ from assessments.reports.display import (
     recommendation_label,
     recommendation_tone,
 )
+from vertebro_lib.people import person_name
 from vertebro_rules.vocabulary import Scenario
 
 # What a line of My assessments shows of the assessment it amends and of its amendment
@@ -76,10 +77,6 @@ def list_rows(assessments) -> list[ListRow]:
     return rows
 
 
-def _person(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
-
-
 def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
     """A plain-text summary of a result for pasting into the patient's electronic record:
     headline, deciding rule and its reason, missing work-up, notes by id, rules version, date.
@@ -94,17 +91,23 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
         f"Vertebro guidance for {assessment.patient_ref}{level}{assessed}",
         f"Recommendation: {guidance.label}. {guidance.headline}",
     ]
+    for warning in guidance.warnings:
+        lines.append(f"Warning {warning.label}: {warning.text}")
     if guidance.reasons:
         deciding = guidance.reasons[0]
         lines.append(f"Deciding rule {deciding.label}: {deciding.text}")
     missing = "; ".join(guidance.missing_workup) or "none"
     lines.append(f"Work-up missing: {missing}")
+    if guidance.next_steps:
+        lines.append(f"Next steps: {', '.join(step.label for step in guidance.next_steps)}")
+    if guidance.reassess_from:
+        lines.append(f"Reassess from {date_format(guidance.reassess_from)}.")
     lines.append(f"Notes: {', '.join(note.label for note in guidance.notes) or 'none'}")
     if assessment.amendment_reason:
         lines.append(f"Amendment, reason: {assessment.amendment_reason}")
     if assessment.is_final and assessment.finalized_at:
         finalized = date_format(timezone.localtime(assessment.finalized_at), "DATETIME_FORMAT")
-        status = f"Finalized {finalized} by {_person(assessment.finalized_by)}"
+        status = f"Finalized {finalized} by {person_name(assessment.finalized_by)}"
     else:
         status = "DRAFT, not finalized"
     lines.append(f"Rules version {guidance.rules_version}. {status}.")
@@ -129,6 +132,18 @@ class GuidanceSoFar:
     deciding_rule: str
     invalid: str
     rules_version: str
+    # §6: a red flag shown at once, whatever is still missing (rules 2026.3 on).
+    red_flag: "RedFlagShown | None" = None
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlagShown:
+    """A red flag of the answers saved so far, as the top of every step shows it."""
+
+    rule: str
+    label: str
+    headline: str
+    next_step: str
 
 
 def _day(number: int) -> str:
@@ -152,7 +167,20 @@ def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
         else ""
     )
     guidance = GuidanceDisplay.from_json(so_far.guidance.to_dict()) if so_far.guidance else None
-    if guidance is not None:
+    flag = getattr(so_far, "red_flag", None)
+    red_flag = (
+        RedFlagShown(
+            rule=flag.rule,
+            label=recommendation_label(flag.recommendation, assessment.rules_version),
+            headline=flag.headline,
+            next_step=flag.next_step,
+        )
+        if flag is not None
+        else None
+    )
+    if red_flag is not None and guidance is None:
+        summary = f"Red flag: {red_flag.label}"
+    elif guidance is not None:
         summary = guidance.label
     elif scenario:
         summary = f"{scenario}, {_day(so_far.days_since_index)}"
@@ -172,6 +200,7 @@ def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
             if name in edition.FIELDS_BY_NAME
         ),
         rules_version=assessment.rules_version,
+        red_flag=red_flag,
     )
 
 

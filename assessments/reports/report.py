@@ -20,6 +20,7 @@ from django.utils.formats import date_format, get_format
 from assessments import integrity
 from assessments.models import Assessment
 from assessments.reports import display
+from vertebro_lib.people import person_name
 from vertebro_rules import rules
 
 TITLE = "Vertebro — repeat vertebroplasty assessment"
@@ -54,6 +55,9 @@ class Report:
     finalized_at: str = ""
     record_digest: str = ""
     amendment_reason: str = ""  # why this assessment amends another
+    # Each warning with who ticked it as read and when ("" for a draft).
+    warnings: list[dict] = field(default_factory=list)
+    red_flags: tuple[str, ...] = ()
 
 
 def _local(moment: datetime) -> str:
@@ -104,10 +108,24 @@ def build_report(assessment: Assessment, *, generated_at: datetime | None = None
         missing_inputs=section.missing_inputs,
         input_errors=section.invalid_inputs,
         basis=display.answer_groups(assessment),
+        red_flags=section.red_flags,
     )
+    if guidance is not None:
+        read = {ack.id: ack for ack in section.acknowledgements}
+        report.warnings = [
+            {
+                "warning": warning,
+                "read": (
+                    f"Read by {read[warning.label].name}, {_local(read[warning.label].when)}."
+                    if warning.label in read
+                    else ""
+                ),
+            }
+            for warning in guidance.warnings
+        ]
     if assessment.finalized_at:
         user = assessment.finalized_by
-        report.finalized_by = (user.get_full_name() or user.get_username()) if user else ""
+        report.finalized_by = person_name(user)
         report.finalized_at = _local(assessment.finalized_at)
         report.record_digest = integrity.short_digest(assessment.record_digest)
     return report

@@ -10,7 +10,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from .. import core
+from assessments import rules_versions
+from vertebro_rules import vocabulary
 
 SERVICE_ID = "vertebro-repeat-vertebroplasty"
 HOOKS = ("order-select", "order-sign")
@@ -33,18 +34,30 @@ TOPIC_SYSTEM_PATH = "/fhir/CodeSystem/cds-topic"
 APP_LINK_SUMMARY = "Complete the Vertebro assessment before repeating the vertebroplasty"
 APP_LINK_LABEL = "Complete the Vertebro assessment"
 
-# Indicator of a guidance card, by recommendation.
-CRITICAL = frozenset({core.Recommendation.URGENT_REFERRAL, core.Recommendation.CONTRAINDICATED})
+# Indicator of a guidance card, by recommendation: the red flags (R1, R17, R16) and a
+# contraindication are critical; a card whose guidance carries a warning (§5a) is at least
+# "warning", whatever the recommendation.
+CRITICAL = frozenset(
+    {
+        "urgent_referral",
+        "exclude_infection",
+        "manage_infection",
+        "assess_complication",
+        "contraindicated",
+    }
+)
 WARNING = frozenset(
     {
-        core.Recommendation.COMPLETE_WORKUP,
-        core.Recommendation.NOT_INDICATED,
-        core.Recommendation.EVALUATE_NEW_LEVEL,
-        core.Recommendation.CONTINUE_CONSERVATIVE,
+        "complete_workup",
+        "not_indicated",
+        "evaluate_new_level",
+        "continue_conservative",
+        "refer_oncology_mdt",
+        "decide_with_spine_team",
     }
 )
 LEVEL_TEXT = re.compile(r"\s*([TL])\s*([0-9]{1,2})\b", re.IGNORECASE)
-LEVELS = frozenset(core.VertebralLevel.values)
+LEVELS = frozenset(vocabulary.VertebralLevel.values)
 SNOMED = "http://snomed.info/sct"
 # SNOMED CT body structures of the vertebrae Vertebro assesses (DICOM CID 7603 "Vertebra").
 SNOMED_LEVELS = {
@@ -68,6 +81,8 @@ SNOMED_LEVELS = {
 }
 # A card's detail stays short; the whole guidance is one link away (the result page).
 DETAIL_MAX_LENGTH = 600
+# The guidance's warnings (answers to check) take at most this much of it.
+WARNINGS_MAX_LENGTH = 220
 OVERRIDE_REASON_PATH = "/fhir/CodeSystem/cds-override-reason"
 # Why a clinician may set a card aside, offered by the record and sent back as feedback.
 OVERRIDE_REASONS = (
@@ -77,7 +92,7 @@ OVERRIDE_REASONS = (
     ("wrong-patient-or-level", "The assessment is of another patient or level"),
 )
 LEVEL_UNKNOWN_SUMMARY = "Vertebro cannot read the vertebral level of this vertebroplasty order"
-GENDERS = frozenset(core.Sex.values)
+GENDERS = frozenset(vocabulary.Sex.values)
 
 
 class LevelNotRecognised(Exception):
@@ -92,10 +107,10 @@ class PrefetchMissing(Exception):
         super().__init__(f"Missing prefetch: {', '.join(self.names)}.")
 
 
-def indicator_for(recommendation: str) -> str:
+def indicator_for(recommendation: str, *, has_warnings: bool = False) -> str:
     if recommendation in CRITICAL:
         return "critical"
-    if recommendation in WARNING:
+    if recommendation in WARNING or has_warnings:
         return "warning"
     return "info"
 
@@ -349,15 +364,20 @@ def guidance_card(
     and makes the card at least a warning: guidance computed from another index date may
     not be this patient's."""
     recommendation = guidance["recommendation"]
+    labels = rules_versions.vocabulary_of(guidance["rules_version"])
+    warnings = guidance.get("warnings") or []
     head = (
-        f"**{core.Recommendation(recommendation).label}** (Vertebro rules "
+        f"**{labels.Recommendation(recommendation).label}** (Vertebro rules "
         f"{guidance['rules_version']}, finalized {finalized})."
     )
     tail = "Open the Vertebro result for the full guidance, its notes and references."
     parts = [f"**Check the dates.** {mismatch}"] if mismatch else []
     parts.append(head)
+    if warnings:
+        listed = "; ".join(f"{warning['id']}: {warning['text']}" for warning in warnings)
+        parts.append(_shorten(f"**Check these answers.** {listed}", WARNINGS_MAX_LENGTH))
     if guidance.get("missing"):
-        items = ", ".join(core.WorkupItem(item).label for item in guidance["missing"])
+        items = ", ".join(labels.WorkupItem(item).label for item in guidance["missing"])
         parts.append(f"Missing from the work-up: {items}.")
     # The deciding reason fills what room is left (the separator before it counts).
     room = DETAIL_MAX_LENGTH - len("\n\n".join([*parts, tail])) - 2
@@ -366,7 +386,7 @@ def guidance_card(
         parts.append(_shorten(f"{reason['rule']}: {reason['text']}", room))
     parts.append(tail)
     detail = "\n\n".join(parts)
-    indicator = indicator_for(recommendation)
+    indicator = indicator_for(recommendation, has_warnings=bool(warnings))
     if mismatch and indicator == "info":
         indicator = "warning"
     card = _card(

@@ -413,3 +413,29 @@ def test_feedback_counts_group_guidance_cards_by_recommendation_outcome_and_reas
     ]
     assert feedback_counts(Filter(treated_level="T4")) == []
     assert [row["n"] for row in feedback_counts(Filter(clinician_id=alice.pk))] == [2, 1]
+
+
+def test_feedback_shows_in_the_department_audit(client, cds_settings, finalized, reviewer):
+    from django.urls import reverse
+
+    client.force_login(reviewer)
+    page = client.get(reverse("outcomes:dashboard")).content.decode()
+    assert "No feedback from the electronic record yet." in page
+    client.logout()
+    card = guidance_card(client)
+    now = "2026-12-04T10:00:00Z"
+    entries = [
+        {"card": card["uuid"], "outcome": "accepted", "outcomeTimestamp": now},
+        {"card": card["uuid"], "outcome": "accepted", "outcomeTimestamp": now},
+        {
+            "card": card["uuid"],
+            "outcome": "overridden",
+            "overrideReason": {"reason": card["overrideReasons"][0]},
+            "outcomeTimestamp": now,
+        },
+    ]
+    assert send_feedback(client, entries).status_code == 200
+    client.force_login(reviewer)
+    page = client.get(reverse("outcomes:dashboard")).content.decode()
+    assert "Repeat recommended: 2 accepted, 1 overridden" in page
+    assert "No feedback from the electronic record yet." not in page
