@@ -270,10 +270,15 @@ def current_answer_groups(assessment: Assessment) -> list[AnswerGroup]:
     for step in STEPS:
         answers = []
         for name in step.fields:
-            text = format_answer(name, getattr(assessment, name))
+            value = getattr(assessment, name)
+            text = format_answer(name, value)
             if name in missing:
                 text = MISSING
-            elif text == NOT_RECORDED and name in not_applicable:
+            elif name in not_applicable and (
+                text == NOT_RECORDED or inputs.FIELDS_BY_NAME[name].is_empty(value)
+            ):
+                # Also a finding stored as its "absent" meaning (fluid at the interface:
+                # False): without an MRI it was not looked for, so it is not a "No".
                 text = NOT_APPLICABLE
             answers.append(
                 Answer(

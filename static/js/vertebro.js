@@ -6,10 +6,12 @@
  * - The error summary takes the focus, and its links focus the field they name.
  * - Otherwise a step's form ([data-focus-first]) puts the focus in its first field, so the
  *   keyboard starts where the answers go, not at the top menu.
- * - Beside each date field, the date in words as soon as one is entered ("Tue 10 Mar 2026"),
- *   with the days to the date it is compared with (data-words-reference, an ISO date, and
- *   data-words-reference-label): the same words whatever order the browser's locale
- *   shows the day and month in.
+ * - Under each date (day, month and year boxes, [data-date-parts]), the date in words as soon
+ *   as it is complete ("Tue 10 Mar 2026"), with the days to the date it is compared with
+ *   (data-words-reference, an ISO date, and data-words-reference-label).
+ * - A page's main heading marked [data-focus-on-load] (review) takes the focus, so the keyboard
+ *   starts at the content, not at the top menu.
+ * - A [data-toggle-sign] button changes the sign of the number it names.
  * - A panel marked [data-collapse-narrow] (the guidance so far) starts collapsed on narrow
  *   screens, where it sits below the form; it is open on wide screens, beside the form.
  * - A [data-copy] button copies the text of the field it names (the result's chart note);
@@ -79,16 +81,28 @@
     return date.getUTCDate() === +match[3] ? date : null;
   }
 
-  function dateInWords(input) {
-    var date = parseIsoDate(input.value);
+  function partsToIso(fieldset) {
+    var boxes = fieldset.querySelectorAll("input, select");
+    var day = (boxes[0].value || "").trim();
+    var month = boxes[1].value;
+    var year = (boxes[2].value || "").trim();
+    if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) {
+      return "";
+    }
+    var pad = function (text) { return text.length === 1 ? "0" + text : text; };
+    return year + "-" + pad(month) + "-" + pad(day);
+  }
+
+  function dateInWords(fieldset) {
+    var date = parseIsoDate(partsToIso(fieldset));
     if (!date) {
       return "";
     }
     var words =
       DAYS[date.getUTCDay()] + " " + date.getUTCDate() + " " + MONTHS[date.getUTCMonth()] +
       " " + date.getUTCFullYear();
-    var reference = parseIsoDate(input.dataset.wordsReference);
-    var label = input.dataset.wordsReferenceLabel;
+    var reference = parseIsoDate(fieldset.dataset.wordsReference);
+    var label = fieldset.dataset.wordsReferenceLabel;
     if (reference && label) {
       var days = Math.round((date - reference) / DAY_MS);
       var count = Math.abs(days) + (Math.abs(days) === 1 ? " day " : " days ");
@@ -99,17 +113,39 @@
   }
 
   function showDatesInWords(form) {
-    form.querySelectorAll("input[type=date]").forEach(function (input) {
-      var output = document.getElementById(input.id + "_words");
+    form.querySelectorAll("fieldset[data-date-parts]").forEach(function (fieldset) {
+      var output = document.getElementById(fieldset.id + "_words");
       if (!output) {
         return;
       }
       var update = function () {
-        output.textContent = dateInWords(input);
+        output.textContent = dateInWords(fieldset);
       };
-      input.addEventListener("input", update);
-      input.addEventListener("change", update);
+      fieldset.addEventListener("input", update);
+      fieldset.addEventListener("change", update);
       update();
+    });
+  }
+
+  /* A phone's decimal keypad (iOS) has no minus key: the ± button beside a number that may
+     be negative (the T-score) changes its sign. */
+  function enableSignButtons(form) {
+    form.querySelectorAll("[data-toggle-sign]").forEach(function (button) {
+      var input = document.getElementById(button.dataset.toggleSign);
+      if (!input) {
+        return;
+      }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var value = input.value.trim();
+        if (/^[-\u2212\u2013]/.test(value)) {
+          input.value = value.slice(1);
+        } else {
+          input.value = "-" + value.replace(/^\+/, "");
+        }
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        input.focus();
+      });
     });
   }
 
@@ -159,6 +195,11 @@
     }
     if (form) {
       showDatesInWords(form);
+      enableSignButtons(form);
+    }
+    var heading = document.querySelector("[data-focus-on-load]");
+    if (heading && !document.getElementById("error-summary")) {
+      heading.focus();
     }
     if (form && form.hasAttribute("data-focus-first") && !document.getElementById("error-summary")) {
       focusFirstField(form);
