@@ -17,7 +17,8 @@ import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from vertebro_rules.inputs import INPUT_FIELD_NAMES
+from vertebro_rules import versions
+from vertebro_rules.inputs import INPUT_FIELD_NAMES as INPUT_FIELD_NAMES_2026_2
 
 # 2: the display record (every word the pages and PDF print, assessments/frozen.py) is covered.
 RECORD_FORMAT = 2
@@ -39,6 +40,16 @@ def _plain(value):
     return value
 
 
+def _input_names(assessment) -> tuple[str, ...]:
+    """The inputs of the record's rules version (records of 2026.1, which the core no longer
+    runs, had the inputs of 2026.2), so that a version's new inputs never change the digest
+    of a record finalized under an earlier one."""
+    version = getattr(assessment, "rules_version", "")
+    if version in versions.VERSIONS:
+        return versions.get(version).INPUT_FIELD_NAMES
+    return INPUT_FIELD_NAMES_2026_2
+
+
 def canonical_record(assessment, record_format: int = RECORD_FORMAT) -> dict:
     """The frozen record of a finalized assessment, as plain JSON values (of an earlier
     `record_format` when asked, to check a digest made before the format changed)."""
@@ -47,7 +58,7 @@ def canonical_record(assessment, record_format: int = RECORD_FORMAT) -> dict:
         "assessment": str(assessment.pk),
         "owner": assessment.owner_id,
         "amends": str(assessment.amends_id) if assessment.amends_id else None,
-        "inputs": {name: _plain(getattr(assessment, name)) for name in INPUT_FIELD_NAMES},
+        "inputs": {name: _plain(getattr(assessment, name)) for name in _input_names(assessment)},
         "guidance": _plain(assessment.guidance),
         "scenario": assessment.scenario,
         "recommendation": assessment.recommendation,
@@ -62,6 +73,11 @@ def canonical_record(assessment, record_format: int = RECORD_FORMAT) -> dict:
             else {}
         ),
     }
+    # The warnings ticked as read at finalization (rules 2026.3 on), only when there were
+    # any, so that records finalized without warnings keep their digest.
+    acknowledgements = getattr(assessment, "warning_acknowledgements", None)
+    if acknowledgements:
+        record["warning_acknowledgements"] = _plain(acknowledgements)
     if record_format >= 2:
         record["display_record"] = _plain(assessment.display_record)
     return record

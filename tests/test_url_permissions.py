@@ -34,6 +34,8 @@ TABLE = {
     "pdf": ("get", "final", {}, (200, 404, 200, 200)),
     "report_preview": ("get", "final", {}, (200, 404, 200, 200)),
     "rules_impact": ("get", None, {}, (403, 403, 200, 200)),
+    # A write only (moving a draft to the active rules version): a GET is refused for all.
+    "move_rules": ("get", "draft", {}, (405, 405, 405, 405)),
 }
 
 # Writes the table does not show as GETs: each refused for everyone but the owner.
@@ -43,6 +45,7 @@ WRITES = {
     "finalize": ("post", "draft", {}, (None, 404, 404, 404)),
     "discard": ("post", "draft", {}, (None, 404, 404, 404)),
     "amend": ("post", "final", {}, (None, 404, 404, 404)),
+    "move_rules": ("post", "draft", {}, (None, 404, 404, 404)),
 }
 
 ADMIN_URLS = {
@@ -166,7 +169,6 @@ OUTCOME_TABLE = {
     "follow_up": ("get", "final", {"interval": "1m"}, (302, 404, 403, 403)),
     "delegation_add": ("post", "final", {}, (400, 404, 403, 403)),
     "delegation_remove": ("post", "final", {"user_id": 1}, (302, 404, 403, 403)),
-    "follow_up_fhir": ("get", "final", {}, (200, 404, 200, 200)),
     "dashboard": ("get", None, {}, (403, 403, 200, 200)),
     "dashboard_pdf": ("get", None, {}, (403, 403, 200, 200)),
 }
@@ -211,6 +213,7 @@ INTEROP_TABLE = {
     "import": ("get", None, {}, (SIGN_IN, 200, 200, 403, 200)),
     "questionnaire": ("get", None, {}, (200, 200, 200, 200, 200)),
     "export": ("get", "final", {"kind": "response"}, (SIGN_IN, 200, 404, 200, 200)),
+    "follow_up_fhir": ("get", "final", {}, (SIGN_IN, 200, 404, 200, 200)),
 }
 
 
@@ -251,10 +254,11 @@ STATE_TABLE = {
     ("outcomes", "detail", "discarded", ()): (404, 404, 404, 404),
     ("outcomes", "procedure", "discarded", ()): (404, 404, 404, 404),
     ("outcomes", "follow_up", "discarded", (("interval", "1m"),)): (404, 404, 404, 404),
-    ("outcomes", "follow_up_fhir", "discarded", ()): (404, 404, 404, 404),
+    ("interop", "follow_up_fhir", "discarded", ()): (404, 404, 404, 404),
     ("outcomes", "delegation_add", "discarded", ()): (404, 404, 404, 404),
     ("outcomes", "delegation_remove", "discarded", (("user_id", 1),)): (404, 404, 404, 404),
     ("interop", "export", "discarded", (("kind", "response"),)): (404, 404, 404, 404),
+    ("assessments", "move_rules", "discarded", ()): (405, 405, 405, 405),
     ("assessments", "open", "superseded", ()): (302, 404, 404, 404),
     ("assessments", "step", "superseded", (("step", 1),)): (302, 404, 404, 404),
     ("assessments", "review", "superseded", ()): (302, 404, 404, 404),
@@ -267,10 +271,11 @@ STATE_TABLE = {
     ("outcomes", "detail", "superseded", ()): (200, 404, 200, 200),
     ("outcomes", "procedure", "superseded", ()): (403, 404, 403, 403),
     ("outcomes", "follow_up", "superseded", (("interval", "1m"),)): (403, 404, 403, 403),
-    ("outcomes", "follow_up_fhir", "superseded", ()): (200, 404, 200, 200),
+    ("interop", "follow_up_fhir", "superseded", ()): (200, 404, 200, 200),
     ("outcomes", "delegation_add", "superseded", ()): (403, 404, 403, 403),
     ("outcomes", "delegation_remove", "superseded", (("user_id", 1),)): (403, 404, 403, 403),
     ("interop", "export", "superseded", (("kind", "response"),)): (200, 404, 200, 200),
+    ("assessments", "move_rules", "superseded", ()): (405, 405, 405, 405),
 }
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from assessments import rules_versions
 from assessments.models import Assessment
 from assessments.questionnaire.steps import STEPS, completed_steps
 from assessments.reports.display import (
@@ -18,8 +19,6 @@ from assessments.reports.display import (
     recommendation_label,
     recommendation_tone,
 )
-from vertebro_rules import inputs, progress
-from vertebro_rules.rules import RULES_VERSION
 from vertebro_rules.vocabulary import Scenario
 
 # What a line of My assessments shows of the assessment it amends and of its amendment
@@ -95,11 +94,17 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
         f"Vertebro guidance for {assessment.patient_ref}{level}{assessed}",
         f"Recommendation: {guidance.label}. {guidance.headline}",
     ]
+    for warning in guidance.warnings:
+        lines.append(f"Warning {warning.label}: {warning.text}")
     if guidance.reasons:
         deciding = guidance.reasons[0]
         lines.append(f"Deciding rule {deciding.label}: {deciding.text}")
     missing = "; ".join(guidance.missing_workup) or "none"
     lines.append(f"Work-up missing: {missing}")
+    if guidance.next_steps:
+        lines.append(f"Next steps: {', '.join(step.label for step in guidance.next_steps)}")
+    if guidance.reassess_from:
+        lines.append(f"Reassess from {date_format(guidance.reassess_from)}.")
     lines.append(f"Notes: {', '.join(note.label for note in guidance.notes) or 'none'}")
     if assessment.amendment_reason:
         lines.append(f"Amendment, reason: {assessment.amendment_reason}")
@@ -130,6 +135,18 @@ class GuidanceSoFar:
     deciding_rule: str
     invalid: str
     rules_version: str
+    # §6: a red flag shown at once, whatever is still missing (rules 2026.3 on).
+    red_flag: "RedFlagShown | None" = None
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlagShown:
+    """A red flag of the answers saved so far, as the top of every step shows it."""
+
+    rule: str
+    label: str
+    headline: str
+    next_step: str
 
 
 def _day(number: int) -> str:
@@ -138,7 +155,8 @@ def _day(number: int) -> str:
 
 def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
     """What the saved answers of a draft already decide and still need."""
-    so_far = progress.progress(assessment.input_values(), today=today)
+    edition = assessment.rules()
+    so_far = edition.progress(assessment.input_values(), today=today)
     scenario = Scenario(so_far.scenario).label if so_far.scenario else ""
     timeline = ""
     if so_far.days_since_index is not None:
@@ -152,7 +170,20 @@ def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
         else ""
     )
     guidance = GuidanceDisplay.from_json(so_far.guidance.to_dict()) if so_far.guidance else None
-    if guidance is not None:
+    flag = getattr(so_far, "red_flag", None)
+    red_flag = (
+        RedFlagShown(
+            rule=flag.rule,
+            label=recommendation_label(flag.recommendation, assessment.rules_version),
+            headline=flag.headline,
+            next_step=flag.next_step,
+        )
+        if flag is not None
+        else None
+    )
+    if red_flag is not None and guidance is None:
+        summary = f"Red flag: {red_flag.label}"
+    elif guidance is not None:
         summary = guidance.label
     elif scenario:
         summary = f"{scenario}, {_day(so_far.days_since_index)}"
@@ -167,9 +198,39 @@ def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
         guidance=guidance,
         deciding_rule=guidance.reasons[0].label if guidance and guidance.reasons else "",
         invalid=", ".join(
-            inputs.FIELDS_BY_NAME[name].label
+            edition.FIELDS_BY_NAME[name].label
             for name in so_far.invalid
-            if name in inputs.FIELDS_BY_NAME
+            if name in edition.FIELDS_BY_NAME
         ),
-        rules_version=RULES_VERSION,
+        rules_version=assessment.rules_version,
+        red_flag=red_flag,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RulesVersionNotice:
+    """A draft that follows an earlier rules version than the active one: what moving it
+    to the active version would change, in words, for the owner's explicit choice."""
+
+    draft_version: str
+    active_version: str
+    new_questions: str
+    dropped_questions: str
+    page_version: int
+
+
+def rules_version_notice(assessment: Assessment) -> RulesVersionNotice | None:
+    """The notice a draft started under another rules version than the active one shows."""
+    if not assessment.is_draft:
+        return None
+    active = rules_versions.active_version()
+    if assessment.rules_version == active:
+        return None
+    change = rules_versions.version_change(assessment.rules_version, active)
+    return RulesVersionNotice(
+        draft_version=assessment.rules_version,
+        active_version=active,
+        new_questions="; ".join(change.new_questions),
+        dropped_questions="; ".join(change.dropped_questions),
+        page_version=assessment.version,
     )

@@ -13,18 +13,17 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import services
 from assessments.audit.access import access_record
 from assessments.audit.amendments import amendment_links
 from assessments.models import Assessment
 from assessments.questionnaire import presenters, steps
-from assessments.questionnaire.forms import STEP_FORMS, AmendmentForm
+from assessments.questionnaire.forms import AmendmentForm, WarningsReadForm, form_for
 from assessments.reports import display
 from assessments.selectors import get_assessment_for_owner, get_assessment_for_viewer
-from outcomes.selectors import follow_ups_due
-from vertebro_rules import validation
+from vertebro_rules.errors import InvalidInput
 
 PAGE_SIZE = 20
 SEARCH_MAX_LENGTH = 64
@@ -54,7 +53,6 @@ def assessment_list(request):
         "page": page,
         "rows": presenters.list_rows(page),
         "query": query,
-        "follow_ups_due": follow_ups_due(user=request.user, today=timezone.localdate()),
     }
     return render(request, "assessments/list.html", context)
 
@@ -77,9 +75,10 @@ def assessment_open(request, assessment_id):
 @require_http_methods(["GET", "POST"])
 def assessment_new(request):
     """Step 1 of a new assessment; the assessment exists once step 1 is valid."""
-    form_class = STEP_FORMS[1]
+    draft = Assessment(owner=request.user)
+    form_class = form_for(1, draft)
     if request.method == "POST":
-        form = form_class(request.POST, instance=Assessment(owner=request.user))
+        form = form_class(request.POST, instance=draft)
         if form.is_valid():
             try:
                 assessment = services.assessment_save_step(
@@ -95,7 +94,7 @@ def assessment_new(request):
                 following = steps.STEPS_BY_NUMBER[1].following(assessment)
                 return redirect("assessments:step", assessment.pk, following.number)
         return _render_step(request, form, None, 1, _saved_state(None, 1), status=REFUSED_STATUS)
-    form = form_class(instance=Assessment(owner=request.user))
+    form = form_class(instance=draft)
     return _render_step(request, form, None, 1, _saved_state(None, 1))
 
 
@@ -117,7 +116,7 @@ def assessment_step(request, assessment_id, step):
         return redirect("assessments:step", assessment.pk, first_open)
     # Read before the form is bound: binding writes the posted answers into the instance.
     saved = _saved_state(assessment, step)
-    form_class = STEP_FORMS[step]
+    form_class = form_for(step, assessment)
     if request.method == "GET":
         return _render_step(request, form_class(instance=assessment), assessment, step, saved)
 
@@ -148,14 +147,17 @@ def assessment_step(request, assessment_id, step):
 
 def _saved_state(assessment, step) -> dict:
     """What a step page shows of the saved answers, not of what the request tries to save:
-    the step indicator and, from step 2 on, the guidance so far."""
+    the step indicator, from step 2 on the guidance so far, and on every step a red flag
+    the saved answers raise (§6: at the top of the step, whatever is still missing)."""
+    so_far = (
+        presenters.guidance_so_far(assessment, today=timezone.localdate())
+        if assessment is not None
+        else None
+    )
     return {
         "indicator": steps.indicator(assessment, current=step),
-        "guidance_so_far": (
-            presenters.guidance_so_far(assessment, today=timezone.localdate())
-            if assessment is not None and step >= GUIDANCE_SO_FAR_FROM_STEP
-            else None
-        ),
+        "guidance_so_far": so_far if step >= GUIDANCE_SO_FAR_FROM_STEP else None,
+        "red_flag": so_far.red_flag if so_far is not None else None,
     }
 
 
@@ -177,13 +179,25 @@ def _render_step(request, form, assessment, step, saved, *, status=200, stale=Fa
         "step": current,
         "step_count": len(steps.STEPS),
         **saved,
+        # A draft started under an earlier rules version than the active one says so.
+        "rules_notice": (
+            presenters.rules_version_notice(assessment) if assessment is not None else None
+        ),
         "errors": form.error_summary() if form.is_bound else [],
+        # §8: a refused step still shows the red flags its valid answers raise.
+        "red_flags": _red_flags(form) if form.is_bound and form.errors else [],
         "action": action,
         "back_url": back_url,
         "is_last_step": step == steps.STEP_NUMBERS[-1],
         "stale": stale,
     }
     return render(request, "assessments/step.html", context, status=status)
+
+
+def _red_flags(form) -> list[str]:
+    """The §8 red-flag lines of the answers saved and posted (a refused answer is not read)."""
+    values = form.instance.input_values()
+    return form.edition.red_flag_lines(values, today=timezone.localdate())
 
 
 @login_required
@@ -193,11 +207,19 @@ def assessment_review(request, assessment_id):
     if assessment.is_final:
         messages.warning(request, FINAL_MESSAGE)
         return redirect("assessments:result", assessment.pk)
+    section = display.guidance_section(assessment, today=timezone.localdate())
     context = {
         "assessment": assessment,
         "groups": display.answer_groups(assessment),
         "indicator": steps.indicator(assessment, current="review"),
-        **display.guidance_section(assessment, today=timezone.localdate()).as_context(),
+        "rules_notice": presenters.rules_version_notice(assessment),
+        # No guidance yet (an answer missing or refused): a red flag still shows at once.
+        "red_flag": (
+            presenters.guidance_so_far(assessment, today=timezone.localdate()).red_flag
+            if section.guidance is None
+            else None
+        ),
+        **section.as_context(),
     }
     return render(request, "assessments/review.html", context)
 
@@ -233,19 +255,68 @@ def assessment_finalize(request, assessment_id):
     if section.guidance is None:
         messages.warning(request, "Complete every step before finalizing.")
         return redirect("assessments:review", assessment.pk)
-    if request.method == "POST":
+    form = WarningsReadForm(
+        request.POST if request.method == "POST" else None, warnings=section.guidance.warnings
+    )
+    if request.method == "POST" and form.is_valid():
         try:
-            services.assessment_finalize(assessment=assessment, user=request.user)
+            services.assessment_finalize(
+                assessment=assessment, user=request.user, acknowledged=form.acknowledged()
+            )
         except services.AssessmentNotEditable:
             messages.warning(request, FINAL_MESSAGE)
-        except validation.InvalidInput:
+        except services.WarningsNotAcknowledged as refusal:
+            # The warnings changed since the page was shown (another tab saved an answer).
+            messages.error(request, f"{refusal} The warnings below are those of now.")
+            return redirect("assessments:finalize", assessment.pk)
+        except InvalidInput:
             messages.error(request, "This assessment cannot be finalized yet; see below.")
             return redirect("assessments:review", assessment.pk)
         else:
             messages.success(request, "Assessment finalized. Its guidance is now frozen.")
         return redirect("assessments:result", assessment.pk)
-    context = {"assessment": assessment, **section.as_context()}
-    return render(request, "assessments/finalize.html", context)
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "errors": form.error_summary() if form.is_bound else [],
+        **section.as_context(),
+    }
+    status = REFUSED_STATUS if form.is_bound else 200
+    return render(request, "assessments/finalize.html", context, status=status)
+
+
+@login_required
+@require_POST
+def assessment_move_rules(request, assessment_id):
+    """Move a draft started under an earlier rules version to the active one (its owner's
+    explicit choice, from the notice on its steps and review)."""
+    assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
+    raw = request.POST.get("version", "")
+    expected = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 10 else None
+    try:
+        moved = services.assessment_move_to_rules_version(
+            assessment=assessment, user=request.user, expected_version=expected
+        )
+    except services.NotMovable as refusal:
+        messages.warning(request, str(refusal))
+        return redirect("assessments:open", assessment.pk)
+    except services.StaleAssessment:
+        messages.warning(
+            request,
+            "This draft was changed elsewhere since the page was loaded; it was not moved. "
+            "Check it, then move it again.",
+        )
+        return redirect("assessments:open", assessment.pk)
+    first_open = steps.first_incomplete_step(moved)
+    follow = (
+        f" Answer the new questions of step {first_open} next."
+        if first_open is not None
+        else " Review the guidance under these rules before finalizing."
+    )
+    messages.success(
+        request, f"This draft now follows rules version {moved.rules_version}.{follow}"
+    )
+    return redirect("assessments:open", moved.pk)
 
 
 @login_required
