@@ -467,6 +467,11 @@ class StepForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_draft_save:
+            # Leaving the step (Back, a step link, the idle sign-out): what is typed is kept as
+            # a draft, unanswered questions included; a wrong answer is still refused.
+            for field in self.fields.values():
+                field.required = False
         if "assessment_date" in self.fields and self.instance.assessment_date is None:
             self.initial["assessment_date"] = timezone.localdate()
         for name in DATE_WORDS_REFERENCES.keys() & self.fields.keys():
@@ -535,6 +540,11 @@ class StepForm(forms.ModelForm):
     def add_model_errors(self, errors: ValidationError) -> None:
         """Show errors raised by the model (or a service) on this form's fields."""
         self.add_error(None, errors)
+
+    @property
+    def is_draft_save(self) -> bool:
+        """A post that leaves the step (it names where to go, field `go`) of a saved draft."""
+        return self.is_bound and bool(self.data.get("go")) and not self.instance._state.adding
 
     # The page carries the assessment's version (a hidden input named "version", outside
     # the form's fields so that no junk in it can become an error the clinician cannot

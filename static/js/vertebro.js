@@ -11,9 +11,11 @@
  *   (data-words-reference, an ISO date, and data-words-reference-label).
  * - A page's main heading marked [data-focus-on-load] (review) takes the focus, so the keyboard
  *   starts at the content, not at the top menu.
+ * - A step with typing not yet saved saves it as a draft before a link leaves it, and the
+ *   idle sign-out warns a minute ahead and saves such typing before it signs out.
  * - A [data-toggle-sign] button changes the sign of the number it names.
  * - A panel marked [data-collapse-narrow] (the guidance so far) starts collapsed on narrow
- *   screens, where it sits below the form; it is open on wide screens, beside the form.
+ *   screens, where it is one line at the top of the step; it is open on wide screens, beside the form.
  * - A [data-copy] button copies the text of the field it names (the result's chart note);
  *   it stays hidden where the page has no script to run it.
  */
@@ -182,6 +184,79 @@
     });
   }
 
+  /* Nothing typed is lost by leaving a step: once something was typed (or the page came back
+     with errors), a link followed from the page (Back, a step, the menu) first saves the form
+     as a draft, the link's address in its `go` field; the server then goes there (or, if an
+     answer is wrong, stays with the message). */
+  function saveBeforeLeaving(form) {
+    var go = form.querySelector("[data-leaving-to]");
+    if (!go) {
+      return;
+    }
+    var dirty = form.hasAttribute("data-unsaved");
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("change", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href]");
+      if (!dirty || !link || event.defaultPrevented || event.button !== 0 ||
+          event.ctrlKey || event.metaKey || event.shiftKey || event.altKey ||
+          link.target || link.hasAttribute("download") || link.origin !== window.location.origin ||
+          link.getAttribute("href").charAt(0) === "#") {
+        return;
+      }
+      event.preventDefault();
+      go.value = link.pathname + link.search;
+      dirty = false;
+      form.submit();
+    });
+    form.isDirty = function () { return dirty; };
+  }
+
+  /* The idle sign-out (accounts.middleware): a minute before it, a warning with "Stay signed
+     in"; just before it, a step's unsaved typing is posted as a draft (the server saves it and
+     signs out); otherwise, once it is due, the page reloads to the sign-in page, so that no
+     patient data stays on an unattended screen. */
+  var WARN_BEFORE_S = 60;
+  var SAVE_BEFORE_S = 15;
+
+  function watchIdleSignOut(form) {
+    var body = document.body;
+    var left = parseInt(body.dataset.idleSecondsLeft, 10);
+    var warning = document.getElementById("idle-warning");
+    if (isNaN(left) || !warning) {
+      return;
+    }
+    var timers = [];
+    var schedule = function (seconds) {
+      timers.forEach(clearTimeout);
+      warning.hidden = true;
+      timers = [
+        setTimeout(function () { warning.hidden = false; }, Math.max(seconds - WARN_BEFORE_S, 0) * 1000),
+        setTimeout(function () {
+          var go = form && form.querySelector("[data-leaving-to]");
+          if (go && form.isDirty && form.isDirty()) {
+            go.value = "idle-sign-out";
+            form.submit();
+          }
+        }, Math.max(seconds - SAVE_BEFORE_S, 0) * 1000),
+        setTimeout(function () { window.location.reload(); }, (seconds + 2) * 1000)
+      ];
+    };
+    warning.querySelector("[data-stay-signed-in]").addEventListener("click", function () {
+      fetch(body.dataset.keepAliveUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (data && typeof data.seconds_left === "number") {
+            schedule(data.seconds_left);
+          } else {
+            window.location.reload();
+          }
+        }, function () { window.location.reload(); });
+    });
+    schedule(left);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     collapseOnNarrowScreens();
     focusErrorSummary();
@@ -196,7 +271,9 @@
     if (form) {
       showDatesInWords(form);
       enableSignButtons(form);
+      saveBeforeLeaving(form);
     }
+    watchIdleSignOut(form);
     var heading = document.querySelector("[data-focus-on-load]");
     if (heading && !document.getElementById("error-summary")) {
       heading.focus();

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import Assessment
-from tests.browser.dates import expect_date, fill_date
+from tests.browser.dates import date_group, expect_date, fill_date
 from tests.conftest import PASSWORD
 from vertebro_rules.references import REFERENCES
 
@@ -181,7 +181,7 @@ def test_conditional_fields_appear_and_disappear(
     fill_step_1(page, patient_ref="MRN-CONDITIONAL")
     save_and_continue(page)
 
-    recurrence = page.get_by_label("Date the pain returned")
+    recurrence = date_group(page, "Date the pain returned")
     expect(recurrence).to_be_hidden()
     choose(page, "Course of pain after the index procedure", "Relief, then recurrence of pain")
     expect(recurrence).to_be_visible()
