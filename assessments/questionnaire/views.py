@@ -310,6 +310,14 @@ def assessment_result(request, assessment_id):
         "assessment": assessment,
         "is_owner": assessment.owner_id == request.user.pk,
         "links": amendment_links(assessment, user=request.user),
+        # Reassessments at later visits, both ways (not part of the amendment chain).
+        "reassesses": assessment.reassesses,
+        "reassessments": list(
+            assessment.reassessments.not_discarded()
+            .order_by("created")
+            .only("id", "status", "assessment_date", "created", "reassesses")
+        ),
+        "can_reassess": assessment.is_final and assessment.owner_id == request.user.pk,
         "groups": display.answer_groups(assessment),
         "chart_note": (
             presenters.chart_note(assessment, section.guidance) if section.guidance else ""
@@ -451,3 +459,23 @@ def assessment_amend(request, assessment_id):
         "unchanged. Correct what needs correcting, then finalize the amendment.",
     )
     return redirect("assessments:step", amendment.pk, 1)
+
+
+@login_required
+@require_POST
+def assessment_reassess(request, assessment_id):
+    """Start (or resume) the reassessment of a final assessment at a later visit; only its
+    owner may. The earlier assessment stays final and unchanged."""
+    assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
+    try:
+        reassessment = services.assessment_reassess(assessment=assessment, user=request.user)
+    except services.NotReassessable as refusal:
+        messages.warning(request, str(refusal))
+        return redirect("assessments:result", assessment.pk)
+    messages.success(
+        request,
+        "Reassessment started: a new draft pre-filled from the final assessment, which stays "
+        "final and unchanged. Enter today's assessment date and what changed (the MRI, the "
+        "pain, the weeks of therapy), then finalize it.",
+    )
+    return redirect("assessments:open", reassessment.pk)
