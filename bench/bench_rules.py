@@ -2,7 +2,9 @@
 development (2026.3) and, per case, for 2026.2."""
 
 import json
+import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -54,6 +56,7 @@ def run() -> dict:
         tempfile.TemporaryFile() as out,
         tempfile.TemporaryFile() as err,
     ):
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         process = subprocess.Popen(
             [
@@ -75,6 +78,12 @@ def run() -> dict:
             peak_kib = max(peak_kib, _peak_kib(process.pid))
             time.sleep(0.02)
         elapsed = time.perf_counter() - start
+        children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU time of the command itself: on a machine shared with other work, the wall-clock
+        # figure also counts the time the command waited for a processor.
+        cpu = (children_after.ru_utime + children_after.ru_stime) - (
+            children_before.ru_utime + children_before.ru_stime
+        )
         out.seek(0)
         lines = sum(1 for _ in out)
         err.seek(0)
@@ -91,6 +100,9 @@ def run() -> dict:
             "lines_out": lines,
             "seconds": round(elapsed, 2),
             "cases_per_second": round(STREAM_CASES / elapsed),
+            "cpu_seconds": round(cpu, 2),
+            "cases_per_cpu_second": round(STREAM_CASES / cpu) if cpu else None,
+            "load_average_1min": round(os.getloadavg()[0], 2),
             "peak_memory_mb": round(peak_kib / 1024, 1),
             "stderr_tail": stderr[-300:] if process.returncode else "",
         },

@@ -101,7 +101,7 @@ def test_every_generated_case_is_evaluated_or_refused_with_the_field_named(case)
 def _run(stdin: bytes) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     return subprocess.run(
-        [sys.executable, "manage.py", "evaluate", "--jsonl", "-"],
+        [sys.executable, "manage.py", "evaluate", "--jsonl", "--rules-version", "2026.2", "-"],
         cwd=ROOT,
         input=stdin,
         capture_output=True,

@@ -232,7 +232,7 @@ def evaluate_in_one_process(cases: list[dict]) -> list[dict]:
     python = PYTHON if PYTHON.exists() else Path(sys.executable)
     stream = "".join(json.dumps(case) + "\n" for case in cases).encode()
     process = subprocess.run(
-        [str(python), "manage.py", "evaluate", "--jsonl", "-"],
+        [str(python), "manage.py", "evaluate", "--jsonl", "--rules-version", "2026.2", "-"],
         input=stream,
         capture_output=True,
         cwd=ROOT,

@@ -175,7 +175,7 @@ def test_evaluate_refuses_each_contradiction_naming_the_field(
     path = tmp_path / "case.json"
     path.write_text(json.dumps(json_case(**overrides)))
     with time_machine.travel(TODAY, tick=False), pytest.raises(CommandError) as refused:
-        call_command("evaluate", str(path))
+        call_command("evaluate", str(path), "--rules-version", "2026.2")
     assert refused.value.returncode != 0
     captured = capsys.readouterr()
     assert captured.out == ""

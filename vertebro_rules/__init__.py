@@ -1,17 +1,20 @@
 """Vertebro's clinical core: the specification's inputs, validation and rules.
 
 Plain Python with no Django, database, request or clock (docs/specification.md).
-What the rest of the project imports:
+Every rules version the project has used stays runnable (§9):
 
-- `vertebro_rules.vocabulary` — the spec's codes as `enum.StrEnum` with labels;
-- `vertebro_rules.inputs` — the one definition of the inputs (`FIELDS`, field
-  kinds as classes, `Inputs`);
-- `vertebro_rules.validation` — `validate_case`, `validate_values`,
-  `cross_field_errors`, `missing_inputs`, `to_inputs`, `InvalidInput`;
-- `vertebro_rules.rules` — `evaluate`, `RULES_VERSION`, the scenario, rule and
-  note tables;
-- `vertebro_rules.guidance` — the `Guidance` value and its JSON;
-- `vertebro_rules.references` — the evidence list.
+- `vertebro_rules.versions` — the one entry point: `get(version)` gives a
+  version's inputs (`FIELDS`…), validation (`validate_case`, `validate_values`,
+  `cross_field_errors`, `missing_inputs`, `red_flag_lines`), `evaluate`,
+  `progress` and vocabulary; `evaluate_case` validates then evaluates;
+  `VERSIONS`, `ACTIVE_DEFAULT`, `list_versions()`;
+- `vertebro_rules.versions.v2026_2`, `...v2026_3` — the versions themselves;
+- `vertebro_rules.errors` — `InvalidInput` (with the red-flag lines of a refused
+  case) and `error_lines`, shared by every version;
 - `vertebro_rules.dates` — `in_words`, the one way its messages and reasons write a
   date ("10 Mar 2026").
+
+`vertebro_rules.inputs`, `.validation`, `.rules`, `.guidance`, `.progress`,
+`.references` and `.vocabulary` are rules version 2026.2, where the project has
+always imported it.
 """

@@ -20,9 +20,11 @@ def test_both_versions_are_listed_oldest_first_with_the_default_marked():
     assert versions.VERSIONS == ("2026.2", "2026.3")
 
 
-def test_the_default_is_a_complete_version():
+def test_the_default_is_the_newest_complete_version():
+    assert versions.ACTIVE_DEFAULT == "2026.3"
     assert versions.get().COMPLETE
     assert versions.get().RULES_VERSION == versions.ACTIVE_DEFAULT
+    assert all(item["complete"] for item in versions.list_versions())
 
 
 @pytest.mark.parametrize("name", ["2026.2", "2026.3"])

@@ -24,8 +24,10 @@ from typing import Any, Protocol, cast
 from ..errors import InvalidInput
 from . import v2026_2, v2026_3
 
-# The version evaluated when none is named. It becomes 2026.3 once 2026.3 is complete.
-ACTIVE_DEFAULT = "2026.2"
+# The version the core evaluates when none is named (the `evaluate` command's default). The web
+# application's active version is a setting of its own (§9: 2026.3 runs on drafts and test systems
+# until the clinical safety board confirms it).
+ACTIVE_DEFAULT = "2026.3"
 
 
 class RulesVersion(Protocol):

@@ -1,5 +1,6 @@
 """`python manage.py evaluate CASE.json` — guidance for cases given as JSON (spec §8)."""
 
+import codecs
 import contextlib
 import json
 import sys
@@ -93,9 +94,9 @@ class Command(BaseCommand):
     def _evaluate_lines(self, source, today):
         errors: list[str] = []
         red_flags: list[str] = []
-        with tempfile.SpooledTemporaryFile(
-            max_size=SPOOL_BYTES, mode="w+", encoding="utf-8"
-        ) as out:
+        # UTF-8 bytes, written once and copied as they are: a large batch is not decoded and
+        # encoded again on its way to standard output.
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+b") as out:
             for number, line in _numbered_lines(source, errors):
                 prefix = f"line {number}: "
                 try:
@@ -113,13 +114,26 @@ class Command(BaseCommand):
                     errors.extend(error_lines(invalid.errors, prefix=prefix))
                     continue
                 if not errors:
-                    out.write(json.dumps(result.to_dict(), ensure_ascii=False))
-                    out.write("\n")
+                    out.write((json.dumps(result.to_dict(), ensure_ascii=False) + "\n").encode())
             if errors:
                 self._refuse(errors, red_flags)
             out.seek(0)
-            for chunk in iter(lambda: out.read(COPY_CHUNK), ""):
-                self.stdout.write(chunk, ending="")
+            self._copy(out)
+
+    def _copy(self, spool):
+        """Copy the spooled UTF-8 results to standard output: as bytes to a real stream, as text
+        to one that holds text only (`call_command(..., stdout=StringIO())`)."""
+        binary = getattr(self.stdout, "buffer", None)
+        if binary is not None:
+            self.stdout.flush()
+            for chunk in iter(lambda: spool.read(COPY_CHUNK), b""):
+                binary.write(chunk)
+            binary.flush()
+            return
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        for chunk in iter(lambda: spool.read(COPY_CHUNK), b""):
+            self.stdout.write(decoder.decode(chunk), ending="")
+        self.stdout.write(decoder.decode(b"", final=True), ending="")
 
     def _refuse(self, errors: list[str], red_flags: Sequence[str] = ()):
         # §8: the red flags a refused case's valid answers raise come first, all of them:

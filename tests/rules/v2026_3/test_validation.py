@@ -146,6 +146,33 @@ def test_a_field_that_cannot_apply_is_refused(
     assert errors_for(**overrides) == {field: [message]}
 
 
+def test_every_mri_field_given_without_an_mri_is_named() -> None:
+    no_mri_but_read = {
+        "mri_performed": False,
+        "active_fracture_location": "treated_level",
+        "marrow_edema": "present",
+        "cleft_sign": "present",
+        "cleft_new_since_index": False,
+        "fluid_at_cement_interface": True,
+    }
+    assert errors_for(**no_mri_but_read) == {
+        "active_fracture_location": ["Leave empty when no MRI was performed."],
+        "cleft_sign": ["Leave empty when no MRI was performed."],
+        "cleft_new_since_index": ["Leave empty when no MRI was performed."],
+        "marrow_edema": ["Leave empty when no MRI was performed."],
+        "fluid_at_cement_interface": ["Leave unticked when no MRI was performed."],
+    }
+
+
+@pytest.mark.parametrize("cleft", [None, "maybe"])
+def test_a_cleft_novelty_without_a_valid_cleft_reading_is_named_too(cleft: str | None) -> None:
+    errors = errors_for(cleft_sign=cleft, cleft_new_since_index=True)
+    assert list(errors) == ["cleft_sign", "cleft_new_since_index"]
+    assert errors["cleft_new_since_index"] == [
+        "Leave empty unless an intravertebral cleft is present."
+    ]
+
+
 def test_a_field_that_does_not_apply_may_be_left_at_its_meaning_when_absent() -> None:
     accepts(opioid_failure=False, mri_not_possible=False)
     accepts(**{**NO_MRI, "mri_not_possible": False, "fluid_at_cement_interface": False})

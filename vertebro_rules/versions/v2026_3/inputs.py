@@ -106,6 +106,8 @@ CLEFT_PRESENT = Condition(
     v.Finding.PRESENT,
     reason="an intravertebral cleft is present",
     otherwise="unless an intravertebral cleft is present",
+    # §1 "refused unless cleft_sign = present": also when the cleft reading is missing.
+    empty_is_false=True,
 )
 ON_OPIOIDS = Condition(
     "analgesics",

@@ -16,6 +16,18 @@ A refused case still says what its valid answers raise as red flags (§8):
 `InvalidInput.red_flags`, in the spec's order. An answer that is itself refused
 is not read.
 
+Readings of the spec (the safer one where it leaves a choice open):
+- `opioid_failure` ticked with `analgesics` left empty is refused: it applies
+  "only when analgesics = opioid", and an empty answer is not opioids (§2).
+  A box left unticked where it cannot apply is the same as no answer.
+- A field under a condition that itself depends on another answer (the
+  cleft's novelty, under the cleft reading, under the MRI) is refused as an MRI
+  field whenever no MRI was performed, whatever the cleft reading says.
+- A required answer that another answer makes required says which ("Required
+  when an MRI was performed."); the spec gives no wording.
+- §8 with answers refused: a refused answer is read as not given, and a red
+  flag is named only when the answers that are valid make it hold.
+
 Plain Python; today's date (for "not in the future") is passed in by the caller.
 """
 
@@ -75,13 +87,14 @@ def cross_field_errors(values: Mapping[str, Any], *, today: date) -> Errors:
         if condition is None:  # pragma: no cover - CONDITIONAL_FIELDS have one
             continue
         value = values.get(spec.name)
-        if condition.holds(values):
-            if spec.required and spec.is_empty(value):
-                add(spec.name, f"Required when {condition.reason}.")
-        elif not spec.is_empty(value):
-            refusing = _condition_known_false(condition, values)
-            if refusing is not None:
-                add(spec.name, f"{spec.leave_empty} {refusing.otherwise}.")
+        empty = spec.is_empty(value)
+        # An answer is refused where it cannot apply, also when its own condition holds but the
+        # answer that condition depends on cannot apply (a cleft's novelty with no MRI).
+        refusing = None if empty else _condition_known_false(condition, values)
+        if refusing is not None:
+            add(spec.name, f"{spec.leave_empty} {refusing.otherwise}.")
+        elif empty and spec.required and condition.holds(values):
+            add(spec.name, f"Required when {condition.reason}.")
 
     if recurrence_date is not None and PAIN_RETURNED.holds(values):
         if index_date and recurrence_date <= index_date:
@@ -151,13 +164,30 @@ def _weeks_since_recurrence_errors(
         )
 
 
+# Each input's name with its own check, and each required input's name with its spec: the
+# loops below run for every case the `evaluate` command streams, so they look nothing up twice.
+_CHECKS: dict[str, Callable[..., str | None]] = {spec.name: spec.check for spec in FIELDS}
+_REQUIRED: tuple[tuple[str, InputField], ...] = tuple((spec.name, spec) for spec in REQUIRED_FIELDS)
+_FROM_JSON: tuple[tuple[str, Callable[[object], Any]], ...] = tuple(
+    (spec.name, spec.from_json) for spec in FIELDS
+)
+
+
+# The types whose empty value is no answer (`inputs.is_blank`, written out in the loops below).
+_SEQUENCES = (str, list, tuple)
+
+
 def missing_inputs(values: Mapping[str, Any]) -> list[str]:
     """Required inputs (including those required by another answer) that are still empty."""
-    return [
-        spec.name
-        for spec in REQUIRED_FIELDS
-        if is_blank(values.get(spec.name)) and spec.is_required(values)
-    ]
+    get = values.get
+    missing = []
+    for name, spec in _REQUIRED:
+        value = get(name)
+        if (value is None or (value.__class__ in _SEQUENCES and not value)) and spec.is_required(
+            values
+        ):
+            missing.append(name)
+    return missing
 
 
 def field_errors(values: Mapping[str, Any], *, today: date) -> Errors:
@@ -165,9 +195,9 @@ def field_errors(values: Mapping[str, Any], *, today: date) -> Errors:
     then the rules that relate fields (a field refused on its own is not checked again)."""
     errors: Errors = {name: [_required(FIELDS_BY_NAME[name])] for name in missing_inputs(values)}
     for name, value in values.items():
-        if is_blank(value) or name in errors:
+        if value is None or (value.__class__ in _SEQUENCES and not value) or name in errors:
             continue
-        message = FIELDS_BY_NAME[name].check(value, today=today)
+        message = _CHECKS[name](value, today=today)
         if message:
             errors[name] = [message]
     valid = (
@@ -233,7 +263,7 @@ def to_inputs(values: Mapping[str, Any]) -> Inputs:
     get = values.get
     for name, absent, multiple in _CONVERSIONS:
         value = get(name)
-        if is_blank(value):
+        if value is None or (value.__class__ in _SEQUENCES and not value):
             value = absent
         elif multiple is not None:
             value = multiple.in_order(value)
@@ -251,19 +281,20 @@ def validate_case(data: object, *, today: date) -> Inputs:
     if not isinstance(data, Mapping):
         raise InvalidInput({"(case)": ["Expected a JSON object of input fields."]})
     errors: Errors = {}
-    for name in data:
-        if name not in FIELDS_BY_NAME:
-            errors[str(name)] = ["Unknown field."]
+    if not data.keys() <= FIELDS_BY_NAME.keys():
+        for name in data:
+            if name not in FIELDS_BY_NAME:
+                errors[str(name)] = ["Unknown field."]
     values: dict[str, Any] = {}
-    spec: InputField
-    for spec in FIELDS:
-        raw = data.get(spec.name)
+    get = data.get
+    for name, from_json in _FROM_JSON:
+        raw = get(name)
         if raw is None:
             continue
         try:
-            values[spec.name] = spec.from_json(raw)
+            values[name] = from_json(raw)
         except ValueError as error:
-            errors[spec.name] = [str(error)]
+            errors[name] = [str(error)]
     for name, messages in field_errors(values, today=today).items():
         errors.setdefault(name, messages)
     if errors:
