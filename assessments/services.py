@@ -248,8 +248,12 @@ def assessment_reassess(*, assessment: Assessment, user) -> Assessment:
     earlier = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if earlier.owner_id != user.pk:
         raise NotReassessable("Only the clinician who owns an assessment can reassess it.")
-    if not earlier.is_final:
-        raise NotReassessable("Only a final assessment can be reassessed; finish this draft.")
+    if not earlier.is_current_final:
+        raise NotReassessable(
+            "Only a final assessment can be reassessed; finish this draft."
+            if not earlier.is_final
+            else "This assessment was amended; reassess its amendment instead."
+        )
     existing = Assessment.objects.drafts().filter(reassesses=earlier).first()
     if existing is not None:
         return existing
