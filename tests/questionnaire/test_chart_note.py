@@ -41,7 +41,7 @@ def test_the_chart_note_of_a_final_result(client, alice):
         "Date of the index vertebroplasty: 1 Oct 2026",
         "Index cement volume (mL): 4.2",
         "Current VAS:",
-        "Weeks of conservative therapy: 2",
+        "VAS before the index procedure: 8",
         "MRI performed: No",
         "Point tenderness: Present",
     ):
