@@ -5,6 +5,8 @@ missing work-up, notes, short citations, rules version, who finalized it, the di
 import html as html_lib
 import re
 
+import pytest
+
 from django.urls import reverse
 
 from assessments.services import assessment_finalize
@@ -16,6 +18,7 @@ def _note(client, assessment) -> str:
     return html_lib.unescape(re.search(r'id="chart-note"[^>]*>(.*?)</textarea>', page, re.S)[1])
 
 
+@pytest.mark.usefixtures("rules_2026_2")
 def test_the_chart_note_of_a_final_result(client, alice):
     final = assessment_finalize(
         assessment=make_assessment(alice, patient_ref="MRN-NOTE", **NO_MRI), user=alice
