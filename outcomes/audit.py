@@ -1,5 +1,8 @@
 """The department audit: what was recommended, what was done, and how the patients did.
 
+(The clinical audit of the department; the access log of who opened which record is
+`assessments.audit`, another thing.)
+
 Every figure comes from a fixed number of aggregate queries, whatever the number of
 assessments; `stats` turns counts, means and spreads into intervals.
 

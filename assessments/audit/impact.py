@@ -29,6 +29,8 @@ from django.utils.formats import date_format
 
 from assessments import rules_versions
 from assessments.models import Assessment
+from vertebro_lib.codes import label
+from vertebro_lib.spreadsheets import neutralise
 from vertebro_rules import versions
 from vertebro_rules.errors import InvalidInput
 from vertebro_rules.vocabulary import Recommendation
@@ -273,7 +275,7 @@ class Summary:
 
 
 def _recommendation_label(code: str) -> str:
-    return Recommendation(code).label if code in Recommendation.values else code
+    return label(Recommendation, code)
 
 
 def _clinician(first: str, last: str, username: str) -> str:
@@ -433,7 +435,7 @@ def csv_fields(row: Row, rules_version: str) -> list[str]:
 
 def _safe(text: str) -> str:
     """A cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return neutralise(text)
 
 
 class _Echo:
