@@ -9,6 +9,9 @@ from tests.outcomes.audit_data import build
 from tests.outcomes.factories import final_assessment, make_follow_up, make_procedure
 from tests.pdf_helpers import document_text
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 URL = reverse("outcomes:dashboard")
 
 
