@@ -31,6 +31,8 @@ from assessments.models import AccessLogEntry, Assessment, RulesVersionSwitch
 from assessments.questionnaire.steps import STEPS
 from assessments.reports import export
 from outcomes.export import CSV_COLUMNS
+from vertebro_lib.codes import is_blank
+from vertebro_lib.people import person_name
 from vertebro_rules import inputs, vocabulary
 
 RECORD_FIELDS = (
@@ -74,10 +76,8 @@ EMPTY = "—"
 
 
 def person(user) -> str:
-    """A user as people read it: the full name, else the user name."""
-    if user is None:
-        return EMPTY
-    return user.get_full_name() or user.get_username()
+    """A user as people read it: the full name, else the user name; "—" for nobody."""
+    return person_name(user, nobody=EMPTY)
 
 
 def describe(assessment: Assessment) -> str:
@@ -95,7 +95,7 @@ def describe(assessment: Assessment) -> str:
 
 def readable_value(field, value) -> str:
     """A stored value as the pages show it: labels for codes, dates in words, "—" for none."""
-    if value is None or value == "" or value == []:
+    if is_blank(value):
         return EMPTY
     if getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
@@ -247,7 +247,7 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
 
     @admin.display(description="Clinician", ordering="owner__last_name")
     def clinician(self, assessment: Assessment) -> str:
-        return assessment.owner.get_full_name() or assessment.owner.get_username()
+        return person_name(assessment.owner)
 
     @admin.display(description="Patient", ordering="patient_ref")
     def patient(self, assessment: Assessment) -> str:

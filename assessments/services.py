@@ -3,6 +3,7 @@
 from collections.abc import Callable, Collection
 from datetime import UTC
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -47,9 +48,10 @@ def assessment_finalize(
     its draft was started under or moved to). Each warning of the guidance (§5a) must
     be in `acknowledged` (the ids the clinician ticked as read); they are kept with
     who and when in the frozen record. Raises the core's `InvalidInput` when an input
-    is missing or invalid, `WarningsNotAcknowledged` when a warning is not ticked, and
-    `AssessmentNotEditable` when the assessment is already final. The row is locked
-    for the transaction, so two finalizations at once finalize once.
+    is missing or invalid, `WarningsNotAcknowledged` when a warning is not ticked,
+    `AssessmentNotEditable` when the assessment is already final and `PermissionDenied`
+    for anyone but its owner. The row is locked for the transaction, so two
+    finalizations at once finalize once.
     """
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.is_draft:
@@ -58,6 +60,8 @@ def assessment_finalize(
             if locked.is_final
             else "This draft was discarded; it can no longer be finalized."
         )
+    if locked.owner_id != user.pk:
+        raise PermissionDenied("Only the clinician who owns a draft can finalize it.")
     now = timezone.now()
     locked.validate_inputs(today=timezone.localdate(now))
     result = locked.evaluate()
@@ -116,9 +120,11 @@ def assessment_save_step(
     saved only if, with its row locked, its version is still `expected_version`
     (the version the clinician's page was built from) and it is still a draft,
     so two tabs saving at once never silently overwrite each other. Raises
-    `StaleAssessment`, `AssessmentNotEditable`, or `ValidationError` when the
-    answers break a rule of the spec.
+    `StaleAssessment`, `AssessmentNotEditable`, `PermissionDenied` when `user` is not
+    its owner, or `ValidationError` when the answers break a rule of the spec.
     """
+    if user is not None and assessment.owner_id != user.pk:
+        raise PermissionDenied("Only the clinician who owns a draft can change it.")
     # Only this step's fields: the others were validated when their step was saved
     # (and checking the owner foreign key would cost a query for nothing).
     exclude = [f.name for f in Assessment._meta.fields if f.name not in fields]

@@ -179,7 +179,15 @@ def _measure(reviewer, clinician) -> dict:
         "one_clinician": _time_get(client, url, {"clinician": clinician.pk}),
         "one_level": _time_get(client, url, {"treated_level": "L1"}),
         "one_year": _time_get(client, url, {"date_from": "2024-01-01", "date_to": "2024-12-31"}),
+        "procedure_year": _time_get(
+            client,
+            url,
+            {"date_basis": "procedure", "date_from": "2024-01-01", "date_to": "2024-12-31"},
+        ),
     }
+    colleague = Client(HTTP_HOST="localhost")
+    colleague.force_login(clinician)
+    dashboard["clinician_view"] = _time_get(colleague, url, {})
     pdf = _time_get(client, reverse("outcomes:dashboard_pdf"), {}, runs=PDF_RUNS)
     queries = {variant["queries"] for variant in dashboard.values()}
     return {

@@ -1,31 +1,39 @@
 """The department audit: what was recommended, what was done, and how the patients did.
 
-Every figure is an aggregate computed by the database (a fixed number of
-queries, whatever the number of assessments); `stats` turns counts, means and
-standard deviations into 95% intervals.
+(The clinical audit of the department; the access log of who opened which record is
+`assessments.audit`, another thing.)
 
-Definitions (project conventions, printed on the dashboard):
-- The population is the final assessments (superseded ones are replaced by
-  their amendment) whose assessment date, clinician and treated level match
-  the filter.
-- "Repeat recommended": the spec's "repeat recommendations" (§5),
-  `repeat_indicated` or `repeat_may_be_considered`. Adherence: procedures
-  performed among recorded decisions after a repeat recommendation.
-  Override: a procedure performed although no repeat was recommended.
-- Relief (complete or partial): VAS at the 1-month follow-up at least
-  `RELIEF_MIN_DROP` points below the VAS at the assessment.
-- The cleft is "gone" when any follow-up reads it gone, "persists" when one
-  reads it persisting and none gone.
-- New fracture within a year: among patients with a 12-month follow-up, a
-  new fracture recorded at any follow-up; days are counted from the
-  procedure (or the assessment when none was done) to the fracture.
+Every figure comes from a fixed number of aggregate queries, whatever the number of
+assessments; `stats` turns counts, means and spreads into intervals.
+
+Definitions (project conventions, printed on the dashboard and its PDF):
+- Population: the assessments in the audit (`Assessment.objects.in_audit()`: final, an
+  amended one counted once, as its amendment, with the outcomes that moved to it), whose
+  assessment date — or, when chosen, repeat-procedure date — clinician, treated level,
+  etiology and scenario match the filter. Drafts, discarded drafts and superseded
+  assessments are counted apart, as excluded, with the reason.
+- "Repeat recommended": the spec's repeat recommendations (§5), `repeat_indicated` or
+  `repeat_may_be_considered`.
+- Clinician adherence: procedures performed among the recorded decisions after a repeat
+  recommendation, leaving out the patients who declined (a patient's refusal is not the
+  clinician's non-adherence; refusals are a rate of their own). Override: a procedure
+  performed although no repeat was recommended.
+- Relief: the VAS at the 1-month visit at least `RELIEF_MIN_DROP` points below the VAS at
+  the assessment. Pain change: the paired difference (1-month VAS − VAS at the assessment)
+  of the same patients.
+- New fractures are counted once per fracture (same patient, kind and date), however many
+  visits report it, among patients who had the repeat procedure, with the days from that
+  procedure. Within a year: patients with a repeat procedure seen at 12 months.
+- Follow-ups due: a visit is due once its day (procedure, or assessment when none was done,
+  + 30, 91 or 365 days) has passed.
 """
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import (
-    Avg,
     Case,
     Count,
     DateField,
@@ -43,9 +51,9 @@ from assessments.models import Assessment, in_audit_q
 from vertebro_rules import vocabulary
 
 from . import choices
-from .expressions import DaysBetween
+from .expressions import DaysBetween, YearQuarter
 from .models import FollowUp, Procedure
-from .stats import Mean, Rate, mean, rate
+from .stats import Mean, Rate, bounded, mean, rate
 
 REPEAT_RECOMMENDATIONS = (
     vocabulary.Recommendation.REPEAT_INDICATED,
@@ -53,28 +61,110 @@ REPEAT_RECOMMENDATIONS = (
 )
 # Project convention: a fall of 2 points or more on the 0–10 scale counts as relief.
 RELIEF_MIN_DROP = 2
+VAS_SCALE = (0.0, 10.0)
 PERFORMED = choices.Performed.YES
+DECLINED = choices.Performed.DECLINED
+FRACTURES = (choices.NewFracture.ADJACENT, choices.NewFracture.NON_ADJACENT)
+# The series the published figures come from (outcomes.published), as the department's
+# patients who match them: series 1, pain unrelieved 4–32 days after the index procedure;
+# series 2, recurrent pain after relief, with a cleft, in osteoporotic fractures.
+SERIES_1_SCENARIOS = (vocabulary.Scenario.IMMEDIATE_FAILURE,)
+SERIES_2_SCENARIOS = (vocabulary.Scenario.DELAYED_RECURRENCE,)
+OSTEOPOROTIC = vocabulary.FractureEtiology.OSTEOPOROTIC
+CASE_LIST_LIMIT = 200
+
+ASSESSMENT_DATE = "assessment"
+PROCEDURE_DATE = "procedure"
 
 
 @dataclass(frozen=True)
 class AuditFilter:
     date_from: date | None = None
     date_to: date | None = None
+    # Which date the period applies to: the assessment's, or the repeat procedure's.
+    date_basis: str = ASSESSMENT_DATE
     clinician_id: int | None = None
     treated_level: str | None = None
+    fracture_etiology: str | None = None
+    scenario: str | None = None
 
-    def q(self, prefix: str = "") -> Q:
+    def q(self, prefix: str = "", *, in_audit: bool = True) -> Q:
         """The filter on assessments, reached from another model through `prefix`."""
-        q = in_audit_q(prefix)
+        q = in_audit_q(prefix) if in_audit else Q()
+        date_field = (
+            "procedure__performed_on" if self.date_basis == PROCEDURE_DATE else "assessment_date"
+        )
+        if self.date_basis == PROCEDURE_DATE and (self.date_from or self.date_to):
+            q &= Q(**{f"{prefix}procedure__performed": PERFORMED})
         if self.date_from:
-            q &= Q(**{f"{prefix}assessment_date__gte": self.date_from})
+            q &= Q(**{f"{prefix}{date_field}__gte": self.date_from})
         if self.date_to:
-            q &= Q(**{f"{prefix}assessment_date__lte": self.date_to})
+            q &= Q(**{f"{prefix}{date_field}__lte": self.date_to})
+        for name in ("treated_level", "fracture_etiology", "scenario"):
+            if getattr(self, name):
+                q &= Q(**{f"{prefix}{name}": getattr(self, name)})
         if self.clinician_id:
             q &= Q(**{f"{prefix}owner_id": self.clinician_id})
-        if self.treated_level:
-            q &= Q(**{f"{prefix}treated_level": self.treated_level})
         return q
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(
+            (
+                self.date_from,
+                self.date_to,
+                self.clinician_id,
+                self.treated_level,
+                self.fracture_etiology,
+                self.scenario,
+            )
+        )
+
+
+# --- The groups the queries return, and sums over them ------------------------------------
+
+
+class Groups:
+    """Rows of an aggregate query (dicts), summed over any selection of them."""
+
+    def __init__(self, rows: Iterable[dict]):
+        self.rows = list(rows)
+
+    def where(self, keep: Callable[[dict], bool]) -> "Groups":
+        return Groups(row for row in self.rows if keep(row))
+
+    def total(self, name: str) -> float:
+        return sum(row[name] or 0 for row in self.rows)
+
+    def count(self, name: str) -> int:
+        return int(self.total(name))
+
+    def mean(self, name: str) -> Mean:
+        """The mean of a measure whose count, sum and sum of squares are `name`_n/_sum/_sq."""
+        n = self.count(f"{name}_n")
+        if not n:
+            return mean(0, None, None)
+        return mean(n, self.total(f"{name}_sum") / n, self.total(f"{name}_sq") / n)
+
+    def rate(self, k: str, n: str) -> Rate:
+        return rate(self.count(k), self.count(n))
+
+    def by(self, key: str) -> dict:
+        split: dict = defaultdict(list)
+        for row in self.rows:
+            split[row[key]].append(row)
+        return {value: Groups(rows) for value, rows in split.items()}
+
+
+def _is_repeat(row: dict) -> bool:
+    return row["recommendation"] in REPEAT_RECOMMENDATIONS
+
+
+def _performed(row: dict) -> bool:
+    return row["performed"] == PERFORMED
+
+
+# --- What the audit returns ---------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -91,47 +181,209 @@ class RuleRow:
     is_repeat: bool
 
 
+@dataclass(frozen=True)
+class Adherence:
+    """What was decided after the assessments of one group."""
+
+    assessments: int
+    recorded: int  # decisions recorded
+    repeat_recorded: int  # decisions recorded after a repeat recommendation
+    adherence: Rate  # performed / (recorded after a repeat recommendation − declined)
+    refusals: Rate  # declined by the patient / recorded after a repeat recommendation
+    not_offered: int  # after a repeat recommendation
+    not_performed: int  # after a repeat recommendation
+    overrides: Rate  # performed / recorded after another recommendation
+    relief: Rate  # among repeat procedures performed, seen at 1 month
+
+
+@dataclass(frozen=True)
+class Completeness:
+    clinician_id: int
+    assessments: int
+    decisions: Rate  # decisions recorded / assessments
+    follow_ups: Rate  # visits recorded / visits due
+
+
+@dataclass(frozen=True)
+class Split:
+    code: str
+    label: str
+    figures: Adherence
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    quarter: int
+    adherence: Rate
+    relief: Rate
+
+    @property
+    def label(self) -> str:
+        return f"{self.year} Q{self.quarter}"
+
+
+@dataclass(frozen=True)
+class MeetingCase:
+    """One case for the meeting: why it is listed, and where its result page is."""
+
+    assessment_id: str
+    patient_ref: str
+    treated_level: str
+    clinician_id: int
+    assessment_date: date | None
+    recommendation: str
+    rule: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Fracture:
+    kind: str
+    days: int
+
+
 @dataclass
 class Audit:
     filter: AuditFilter
     assessments: int = 0
+    excluded: dict = field(default_factory=dict)  # status -> count (drafts, discarded, …)
     rules: list[RuleRow] = field(default_factory=list)
-    adherence: Rate | None = None
-    overrides: Rate | None = None
+    department: Adherence | None = None
     override_rows: list[RuleRow] = field(default_factory=list)
+    by_clinician: dict[int, Adherence] = field(default_factory=dict)
+    completeness: list[Completeness] = field(default_factory=list)
+    by_etiology: list[Split] = field(default_factory=list)
+    by_scenario: list[Split] = field(default_factory=list)
+    quarters: list[Quarter] = field(default_factory=list)
     performed: int = 0
     vas_before: Mean | None = None
     vas_1_month: Mean | None = None
     vas_3_months: Mean | None = None
-    relief: Rate | None = None
+    change_1_month: Mean | None = None
+    change_3_months: Mean | None = None
+    series_1_before: Mean | None = None
+    series_1_month: Mean | None = None
+    series_2_3_months: Mean | None = None
     leakage: Rate | None = None
+    asymptomatic_leakage: Rate | None = None
+    series_1_asymptomatic_leakage: Rate | None = None
     symptomatic_leakage: Rate | None = None
     major_complications: Rate | None = None
+    osteoporotic_major_complications: Rate | None = None
     cement_repeat: Mean | None = None
     cement_index: Mean | None = None
     cement_difference: Mean | None = None
+    series_2_cement_repeat: Mean | None = None
+    series_2_cement_index: Mean | None = None
     cleft_gone: Rate | None = None
     relief_cleft_gone: Rate | None = None
     relief_cleft_persists: Rate | None = None
     new_fracture_year: Rate | None = None
+    fractures: int = 0
     adjacent_share: Rate | None = None
     days_adjacent: Mean | None = None
     days_non_adjacent: Mean | None = None
+    cases: list[MeetingCase] = field(default_factory=list)
+    cases_more: bool = False  # more cases than the list shows
+    feedback: list[dict] = field(default_factory=list)
+
+    # Shortcuts kept for the display.
+    @property
+    def adherence(self) -> Rate | None:
+        return self.department.adherence if self.department else None
+
+    @property
+    def overrides(self) -> Rate | None:
+        return self.department.overrides if self.department else None
+
+    @property
+    def refusals(self) -> Rate | None:
+        return self.department.refusals if self.department else None
+
+    @property
+    def relief(self) -> Rate | None:
+        return self.department.relief if self.department else None
 
 
-def _base_date(prefix: str):
-    """Where follow-ups count from: the procedure's date when performed, else the assessment."""
-    return Case(
-        When(
-            **{
-                f"{prefix}procedure__performed": PERFORMED,
-                f"{prefix}procedure__performed_on__isnull": False,
-            },
-            then=F(f"{prefix}procedure__performed_on"),
-        ),
-        default=F(f"{prefix}assessment_date"),
-        output_field=DateField(),
+# --- Feedback from the electronic record (CDS Hooks), registered by the app that keeps it --
+
+FeedbackSource = Callable[[AuditFilter], list[dict]]
+_feedback_sources: list[FeedbackSource] = []
+
+
+def register_feedback_source(source: FeedbackSource) -> None:
+    """`source(audit_filter)` returns [{"recommendation", "outcome", "n"}] in one query:
+    guidance cards accepted or overridden in the electronic record."""
+    if source not in _feedback_sources:
+        _feedback_sources.append(source)
+
+
+# --- The queries ----------------------------------------------------------------------------
+
+
+def audit(
+    audit_filter: AuditFilter,
+    *,
+    today: date,
+    case_owner_id: int | None = None,
+) -> Audit:
+    """Every figure of the dashboard, in a fixed number of queries whatever the numbers.
+
+    1. the assessments in the audit by clinician, recommendation, rule, etiology, scenario
+       and quarter (counts);
+    2. the assessments left out by status (drafts, discarded, superseded);
+    3. the recorded decisions by the same groups and the decision, each with its three
+       visits joined beside it: counts, sums and sums of squares per group;
+    4. the new fractures after a repeat procedure, one row per fracture;
+    5. the cases for the meeting (the most recent `CASE_LIST_LIMIT`), only
+       `case_owner_id`'s when given (a clinician's own view);
+    6. any feedback source registered (one query each).
+    """
+    result = Audit(filter=audit_filter)
+    totals = Groups(_totals(audit_filter))
+    decisions = Groups(_decision_groups(audit_filter, today))
+    result.excluded = _excluded(audit_filter)
+    _recommendations(result, totals, decisions)
+    _adherence(result, totals, decisions)
+    _outcomes(result, decisions)
+    _fractures(result, audit_filter)
+    _cases(result, audit_filter, case_owner_id)
+    result.feedback = [row for source in _feedback_sources for row in source(audit_filter)]
+    return result
+
+
+GROUP_KEYS = {
+    "owner_id": "owner_id",
+    "recommendation": "recommendation",
+    "rule": "deciding_rule",
+    "etiology": "fracture_etiology",
+    "scenario": "scenario",
+}
+
+
+def _totals(audit_filter: AuditFilter):
+    # No quarter here: the run chart reads the decisions only, and a date function on
+    # every assessment would cost more than the rest of the query.
+    return (
+        Assessment.objects.filter(audit_filter.q())
+        .annotate(**{key: F(source) for key, source in GROUP_KEYS.items() if key != source})
+        .values(*GROUP_KEYS)
+        .annotate(total=Count("*"))
+        .order_by()
     )
+
+
+def _excluded(audit_filter: AuditFilter) -> dict:
+    """The assessments matching the filter that the audit leaves out, by status."""
+    rows = (
+        Assessment.objects.filter(audit_filter.q(in_audit=False))
+        .exclude(in_audit_q())
+        .values("status")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return {row["status"]: row["n"] for row in rows}
 
 
 def _float(expression):
@@ -143,49 +395,149 @@ def _square(expression):
     return ExpressionWrapper(expression * expression, output_field=FloatField())
 
 
-def audit(audit_filter: AuditFilter) -> Audit:
-    """Every figure of the dashboard, in three aggregate queries whatever the numbers.
+def _moments(name: str, expression, condition: Q | None = None) -> dict:
+    """Count, sum and sum of squares of `expression` (NULLs left out), under `name`."""
+    extra = {"filter": condition} if condition is not None else {}
+    return {
+        f"{name}_n": Count(expression, **extra),
+        f"{name}_sum": Sum(expression, **extra),
+        f"{name}_sq": Sum(_square(expression), **extra),
+    }
 
-    1. final assessments by recommendation and deciding rule;
-    2. recorded procedures by recommendation, deciding rule and decision, each with its
-       three visits joined beside it: counts, sums and sums of squares per group (a few
-       dozen groups, added up here);
-    3. new fractures by kind, with the days from the procedure (or assessment).
+
+VISITS = {
+    "v1": choices.Interval.ONE_MONTH,
+    "v3": choices.Interval.THREE_MONTHS,
+    "v12": choices.Interval.TWELVE_MONTHS,
+}
+
+
+def _any_visit(**lookup) -> Q:
+    """One of the three visits matches `lookup` (given without the visit's prefix)."""
+    q = Q()
+    for visit in VISITS:
+        q |= Q(**{f"{visit}__{name}": value for name, value in lookup.items()})
+    return q
+
+
+def _decision_groups(audit_filter: AuditFilter, today: date):
+    """The recorded decisions, read from the assessments' side.
+
+    Starting from the assessments lets SQLite walk `assessment_audit_idx` (which holds every
+    assessment column read here) instead of reading, for each procedure, an assessment row
+    whose frozen JSON comes before the copied result columns.
     """
-    result = Audit(filter=audit_filter)
-    totals = (
-        Assessment.objects.filter(audit_filter.q())
-        .values("recommendation", "deciding_rule")
-        .annotate(total=Count("*"))
+    visits = {
+        visit: FilteredRelation("follow_ups", condition=Q(follow_ups__interval=interval))
+        for visit, interval in VISITS.items()
+    }
+    performed = Q(procedure__performed=PERFORMED)
+    base_date = Case(
+        When(
+            performed & Q(procedure__performed_on__isnull=False), then=F("procedure__performed_on")
+        ),
+        default=F("assessment_date"),
+        output_field=DateField(),
+    )
+    paired = Q(procedure__cement_volume_ml__isnull=False, index_cement_volume_ml__isnull=False)
+    cleft = Q(cleft_sign=vocabulary.Finding.PRESENT)
+    series_2 = cleft & Q(fracture_etiology=OSTEOPOROTIC)
+    relieved = Q(v1__vas__lte=F("vas_current") - RELIEF_MIN_DROP)
+    seen_at_1 = Q(v1__id__isnull=False)
+    gone = _any_visit(cleft_on_imaging=choices.CleftOnImaging.GONE)
+    not_gone = Q()
+    for visit in VISITS:
+        not_gone &= Q(**{f"{visit}__id__isnull": True}) | Q(
+            **{f"{visit}__cleft_on_imaging__in": ["persists", "not_imaged"]}
+        )
+    persists = _any_visit(cleft_on_imaging=choices.CleftOnImaging.PERSISTS) & not_gone
+    before = _float("vas_current")
+    repeat = _float("procedure__cement_volume_ml")
+    index = _float("index_cement_volume_ml")
+    due = {
+        visit: Q(base_date__lte=today - timedelta(days=choices.INTERVAL_DAYS[interval]))
+        for visit, interval in VISITS.items()
+    }
+    leakage, complications = "procedure__leakage", "procedure__complications"
+    return (
+        Assessment.objects.filter(
+            audit_filter.q(), procedure__performed__in=choices.Performed.values
+        )
+        .annotate(**visits, base_date=base_date)
+        .annotate(
+            **{key: F(source) for key, source in GROUP_KEYS.items() if key != source},
+            period=YearQuarter("assessment_date"),
+            performed=F("procedure__performed"),
+        )
+        .values(*GROUP_KEYS, "period", "performed")
+        .annotate(
+            n=Count("id"),
+            **_moments("before", before),
+            **_moments("v1", _float("v1__vas")),
+            **_moments("v3", _float("v3__vas")),
+            **_moments("change1", _float("v1__vas") - before),
+            **_moments("change3", _float("v3__vas") - before),
+            **_moments("before_paired", before, seen_at_1),
+            **_moments("v3_cleft", _float("v3__vas"), cleft),
+            seen1=Count("id", filter=seen_at_1),
+            relieved=Count("id", filter=relieved),
+            leak_n=Count("id", filter=~Q(**{leakage: ""})),
+            asymptomatic=Count("id", filter=Q(**{leakage: choices.Leakage.ASYMPTOMATIC})),
+            symptomatic=Count("id", filter=Q(**{leakage: choices.Leakage.SYMPTOMATIC})),
+            complications_n=Count("id", filter=~Q(**{complications: ""})),
+            major=Count("id", filter=Q(**{complications: choices.Complications.MAJOR})),
+            **_moments("repeat", repeat, paired),
+            **_moments("index", index, paired),
+            **_moments("difference", repeat - index, paired),
+            **_moments("s2_repeat", repeat, paired & series_2),
+            **_moments("s2_index", index, paired & series_2),
+            imaged=Count("id", filter=cleft & (gone | persists)),
+            gone_n=Count("id", filter=cleft & gone),
+            gone_seen=Count("id", filter=cleft & gone & seen_at_1),
+            gone_relieved=Count("id", filter=cleft & gone & relieved),
+            persists_seen=Count("id", filter=cleft & persists & seen_at_1),
+            persists_relieved=Count("id", filter=cleft & persists & relieved),
+            year_n=Count("id", filter=Q(v12__id__isnull=False)),
+            year_k=Count(
+                "id",
+                filter=Q(v12__id__isnull=False) & _any_visit(new_fracture__in=FRACTURES),
+            ),
+            **{f"due_{visit}": Count("id", filter=due[visit]) for visit in VISITS},
+            **{
+                f"seen_{visit}": Count(
+                    "id", filter=due[visit] & Q(**{f"{visit}__id__isnull": False})
+                )
+                for visit in VISITS
+            },
+        )
         .order_by()
     )
-    groups = list(_procedure_groups(audit_filter))
-    _recommendations(result, totals, groups)
-    _outcomes(result, groups)
-    _fracture_days(result, audit_filter)
-    return result
 
 
-def _recommendations(result: Audit, totals, groups: list[dict]) -> None:
+# --- From the groups to the figures ---------------------------------------------------------
+
+
+def _recommendations(result: Audit, totals: Groups, decisions: Groups) -> None:
     """Assessments by recommendation and deciding rule, and what was decided after them."""
     labels = dict(vocabulary.Recommendation.choices)
-    decisions: dict[tuple[str, str], dict[str, int]] = {}
-    for group in groups:
-        key = (group["assessment__recommendation"], group["assessment__deciding_rule"])
-        decisions.setdefault(key, {})[group["performed"]] = group["n"]
+    counted: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in decisions.rows:
+        counted[(row["recommendation"], row["rule"])][row["performed"]] += row["n"]
+    assessed: dict[tuple[str, str], int] = defaultdict(int)
+    for row in totals.rows:
+        assessed[(row["recommendation"], row["rule"])] += row["total"]
     rows = []
-    for group in totals:
-        key = (group["recommendation"], group["deciding_rule"])
-        counts = decisions.get(key, {})
+    for key, total in assessed.items():
+        counts = counted.get(key, {})
         rows.append(
             RuleRow(
                 recommendation=key[0],
                 recommendation_label=labels.get(key[0], key[0]),
                 rule=key[1],
-                total=group["total"],
+                total=total,
                 recorded=sum(counts.values()),
-                performed=counts.get(choices.Performed.YES, 0),
-                declined=counts.get(choices.Performed.DECLINED, 0),
+                performed=counts.get(PERFORMED, 0),
+                declined=counts.get(DECLINED, 0),
                 not_offered=counts.get(choices.Performed.NOT_OFFERED, 0),
                 not_performed=counts.get(choices.Performed.NO, 0),
                 is_repeat=key[0] in REPEAT_RECOMMENDATIONS,
@@ -200,153 +552,213 @@ def _recommendations(result: Audit, totals, groups: list[dict]) -> None:
     )
     result.rules = rows
     result.assessments = sum(row.total for row in rows)
-    repeat = [row for row in rows if row.is_repeat]
-    other = [row for row in rows if not row.is_repeat]
-    result.adherence = rate(sum(r.performed for r in repeat), sum(r.recorded for r in repeat))
-    result.overrides = rate(sum(r.performed for r in other), sum(r.recorded for r in other))
-    result.override_rows = [row for row in other if row.performed]
+    result.override_rows = [row for row in rows if not row.is_repeat and row.performed]
 
 
 def _rule_number(rule: str) -> int:
     return int(rule[1:]) if rule[1:].isdigit() else 0
 
 
-VISITS = {
-    "v1": choices.Interval.ONE_MONTH,
-    "v3": choices.Interval.THREE_MONTHS,
-    "v12": choices.Interval.TWELVE_MONTHS,
-}
-FRACTURES = (choices.NewFracture.ADJACENT, choices.NewFracture.NON_ADJACENT)
+def adherence_of(totals: Groups, decisions: Groups) -> Adherence:
+    repeat = decisions.where(_is_repeat)
+    other = decisions.where(lambda row: not _is_repeat(row))
+
+    def decided(groups: Groups, *values: str) -> int:
+        return groups.where(lambda row: row["performed"] in values).count("n")
+
+    repeat_recorded = repeat.count("n")
+    declined = decided(repeat, DECLINED)
+    done = decisions.where(_performed)
+    return Adherence(
+        assessments=totals.count("total"),
+        recorded=decisions.count("n"),
+        repeat_recorded=repeat_recorded,
+        adherence=rate(decided(repeat, PERFORMED), repeat_recorded - declined),
+        refusals=rate(declined, repeat_recorded),
+        not_offered=decided(repeat, choices.Performed.NOT_OFFERED),
+        not_performed=decided(repeat, choices.Performed.NO),
+        overrides=rate(decided(other, PERFORMED), other.count("n")),
+        relief=done.rate("relieved", "seen1"),
+    )
 
 
-def _any_visit(**lookup) -> Q:
-    """One of the three visits matches `lookup` (given without the visit's prefix)."""
-    q = Q()
-    for visit in VISITS:
-        q |= Q(**{f"{visit}__{name}": value for name, value in lookup.items()})
-    return q
-
-
-def _moments(name: str, expression, condition: Q | None = None) -> dict:
-    """Count, sum and sum of squares of `expression` (NULLs left out), under `name`."""
-    extra = {"filter": condition} if condition is not None else {}
-    return {
-        f"{name}_n": Count(expression, **extra),
-        f"{name}_sum": Sum(expression, **extra),
-        f"{name}_sq": Sum(_square(expression), **extra),
-    }
-
-
-def _procedure_groups(audit_filter: AuditFilter):
-    visits = {
-        visit: FilteredRelation(
-            "assessment__follow_ups", condition=Q(assessment__follow_ups__interval=interval)
+def _adherence(result: Audit, totals: Groups, decisions: Groups) -> None:
+    result.department = adherence_of(totals, decisions)
+    decided_by = decisions.by("owner_id")
+    empty = Groups(())
+    for owner_id, owner_totals in sorted(totals.by("owner_id").items()):
+        owner_decisions = decided_by.get(owner_id, empty)
+        result.by_clinician[owner_id] = adherence_of(owner_totals, owner_decisions)
+        due = sum(owner_decisions.count(f"due_{visit}") for visit in VISITS)
+        seen = sum(owner_decisions.count(f"seen_{visit}") for visit in VISITS)
+        result.completeness.append(
+            Completeness(
+                clinician_id=owner_id,
+                assessments=owner_totals.count("total"),
+                decisions=rate(owner_decisions.count("n"), owner_totals.count("total")),
+                follow_ups=rate(seen, due),
+            )
         )
-        for visit, interval in VISITS.items()
-    }
-    paired = Q(cement_volume_ml__isnull=False, assessment__index_cement_volume_ml__isnull=False)
-    leaked = Q(leakage__in=[choices.Leakage.ASYMPTOMATIC, choices.Leakage.SYMPTOMATIC])
-    relieved = Q(v1__vas__lte=F("assessment__vas_current") - RELIEF_MIN_DROP)
-    seen_at_1 = Q(v1__id__isnull=False)
-    cleft = Q(assessment__cleft_sign=vocabulary.Finding.PRESENT)
-    gone = _any_visit(cleft_on_imaging=choices.CleftOnImaging.GONE)
-    not_gone = Q()
-    for visit in VISITS:
-        not_gone &= Q(**{f"{visit}__id__isnull": True}) | Q(
-            **{f"{visit}__cleft_on_imaging__in": ["persists", "not_imaged"]}
+    for key, vocabulary_class, target in (
+        ("etiology", vocabulary.FractureEtiology, result.by_etiology),
+        ("scenario", vocabulary.Scenario, result.by_scenario),
+    ):
+        decided = decisions.by(key)
+        labels = dict(vocabulary_class.choices)
+        for code, code_totals in totals.by(key).items():
+            target.append(
+                Split(
+                    code,
+                    labels.get(code, code or "—"),
+                    adherence_of(code_totals, decided.get(code, empty)),
+                )
+            )
+        order = list(labels)
+        target.sort(
+            key=lambda split: order.index(split.code) if split.code in order else len(order)
         )
-    persists = _any_visit(cleft_on_imaging=choices.CleftOnImaging.PERSISTS) & not_gone
-    seen_at_12 = Q(v12__id__isnull=False)
-    repeat = _float("cement_volume_ml")
-    index = _float("assessment__index_cement_volume_ml")
-    return (
-        # Every decision is one of these; saying so lets SQLite (which keeps no statistics)
-        # start from the procedures through their index instead of from every assessment.
-        Procedure.objects.filter(
-            audit_filter.q("assessment__"), performed__in=choices.Performed.values
+    for period, period_decisions in sorted(decisions.by("period").items()):
+        figures = adherence_of(empty, period_decisions)
+        year, quarter = divmod(period, 10)
+        result.quarters.append(Quarter(year, quarter, figures.adherence, figures.relief))
+
+
+def _vas(figure: Mean) -> Mean:
+    return bounded(figure, *VAS_SCALE)
+
+
+def _change(figure: Mean) -> Mean:
+    return bounded(figure, -VAS_SCALE[1], VAS_SCALE[1])
+
+
+def _positive(figure: Mean) -> Mean:
+    return bounded(figure, 0.0, float("inf"))
+
+
+def _outcomes(result: Audit, decisions: Groups) -> None:
+    """The repeat procedures performed: pain, relief, safety, cement, the cleft."""
+    done = decisions.where(_performed)
+    series_1 = done.where(lambda row: row["scenario"] in SERIES_1_SCENARIOS)
+    series_2 = done.where(lambda row: row["scenario"] in SERIES_2_SCENARIOS)
+    osteoporotic = done.where(lambda row: row["etiology"] == OSTEOPOROTIC)
+    result.performed = done.count("n")
+    result.vas_before = _vas(done.mean("before"))
+    result.vas_1_month = _vas(done.mean("v1"))
+    result.vas_3_months = _vas(done.mean("v3"))
+    result.change_1_month = _change(done.mean("change1"))
+    result.change_3_months = _change(done.mean("change3"))
+    result.series_1_before = _vas(series_1.mean("before_paired"))
+    result.series_1_month = _vas(series_1.mean("v1"))
+    result.series_2_3_months = _vas(series_2.mean("v3_cleft"))
+    result.leakage = rate(
+        done.count("asymptomatic") + done.count("symptomatic"), done.count("leak_n")
+    )
+    result.asymptomatic_leakage = done.rate("asymptomatic", "leak_n")
+    result.series_1_asymptomatic_leakage = series_1.rate("asymptomatic", "leak_n")
+    result.symptomatic_leakage = done.rate("symptomatic", "leak_n")
+    result.major_complications = done.rate("major", "complications_n")
+    result.osteoporotic_major_complications = osteoporotic.rate("major", "complications_n")
+    result.cement_repeat = _positive(done.mean("repeat"))
+    result.cement_index = _positive(done.mean("index"))
+    result.cement_difference = done.mean("difference")
+    result.series_2_cement_repeat = _positive(series_2.mean("s2_repeat"))
+    result.series_2_cement_index = _positive(series_2.mean("s2_index"))
+    result.cleft_gone = done.rate("gone_n", "imaged")
+    result.relief_cleft_gone = done.rate("gone_relieved", "gone_seen")
+    result.relief_cleft_persists = done.rate("persists_relieved", "persists_seen")
+    result.new_fracture_year = done.rate("year_k", "year_n")
+
+
+def _fractures(result: Audit, audit_filter: AuditFilter) -> None:
+    """New fractures after a repeat procedure, each counted once however many visits report it."""
+    days = DaysBetween(F("new_fracture_date"), F("assessment__procedure__performed_on"))
+    rows = (
+        FollowUp.objects.filter(
+            audit_filter.q("assessment__"),
+            assessment__procedure__performed=PERFORMED,
+            new_fracture__in=FRACTURES,
         )
-        .annotate(**visits)
-        .values("assessment__recommendation", "assessment__deciding_rule", "performed")
-        .annotate(
-            n=Count("id"),
-            **_moments("before", _float("assessment__vas_current")),
-            **_moments("v1", _float("v1__vas")),
-            **_moments("v3", _float("v3__vas")),
-            relieved=Count("id", filter=relieved),
-            leak_n=Count("id", filter=~Q(leakage="")),
-            leaked=Count("id", filter=leaked),
-            symptomatic=Count("id", filter=Q(leakage=choices.Leakage.SYMPTOMATIC)),
-            complications_n=Count("id", filter=~Q(complications="")),
-            major=Count("id", filter=Q(complications=choices.Complications.MAJOR)),
-            **_moments("repeat", repeat, paired),
-            **_moments("index", index, paired),
-            **_moments("difference", repeat - index, paired),
-            imaged=Count("id", filter=cleft & (gone | persists)),
-            gone_n=Count("id", filter=cleft & gone),
-            gone_seen=Count("id", filter=cleft & gone & seen_at_1),
-            gone_relieved=Count("id", filter=cleft & gone & relieved),
-            persists_seen=Count("id", filter=cleft & persists & seen_at_1),
-            persists_relieved=Count("id", filter=cleft & persists & relieved),
-            year_n=Count("id", filter=seen_at_12),
-            year_k=Count("id", filter=seen_at_12 & _any_visit(new_fracture__in=FRACTURES)),
-        )
+        .annotate(days=days)
+        .values_list("assessment_id", "new_fracture", "new_fracture_date", "days")
+        .distinct()
         .order_by()
     )
+    fractures = [Fracture(kind, days) for _, kind, _, days in rows]
+    result.fractures = len(fractures)
+    adjacent = [f.days for f in fractures if f.kind == choices.NewFracture.ADJACENT]
+    other = [f.days for f in fractures if f.kind == choices.NewFracture.NON_ADJACENT]
+    result.adjacent_share = rate(len(adjacent), len(fractures))
+    result.days_adjacent = _positive(_mean_of(adjacent))
+    result.days_non_adjacent = _positive(_mean_of(other))
 
 
-def _total(groups: list[dict], name: str) -> float:
-    return sum(group[name] or 0 for group in groups)
-
-
-def _mean(groups: list[dict], name: str) -> Mean:
-    n = _total(groups, f"{name}_n")
-    if not n:
+def _mean_of(values: list[int]) -> Mean:
+    if not values:
         return mean(0, None, None)
-    return mean(n, _total(groups, f"{name}_sum") / n, _total(groups, f"{name}_sq") / n)
+    n = len(values)
+    return mean(n, sum(values) / n, sum(v * v for v in values) / n)
 
 
-def _outcomes(result: Audit, groups: list[dict]) -> None:
-    """The repeat procedures performed (and, for new fractures, every recorded decision)."""
-    done = [group for group in groups if group["performed"] == PERFORMED]
-
-    def total(name: str) -> float:
-        return _total(done, name)
-
-    result.performed = total("n")
-    result.vas_before = _mean(done, "before")
-    result.vas_1_month = _mean(done, "v1")
-    result.vas_3_months = _mean(done, "v3")
-    result.relief = rate(total("relieved"), total("v1_n"))
-    result.leakage = rate(total("leaked"), total("leak_n"))
-    result.symptomatic_leakage = rate(total("symptomatic"), total("leak_n"))
-    result.major_complications = rate(total("major"), total("complications_n"))
-    result.cement_repeat = _mean(done, "repeat")
-    result.cement_index = _mean(done, "index")
-    result.cement_difference = _mean(done, "difference")
-    result.cleft_gone = rate(total("gone_n"), total("imaged"))
-    result.relief_cleft_gone = rate(total("gone_relieved"), total("gone_seen"))
-    result.relief_cleft_persists = rate(total("persists_relieved"), total("persists_seen"))
-    result.new_fracture_year = rate(_total(groups, "year_k"), _total(groups, "year_n"))
+CASE_REASONS = {
+    "major": "Major complication",
+    "symptomatic": "Symptomatic cement leak",
+    "fracture": "New vertebral fracture",
+    "override": "Override: performed without a repeat recommendation",
+    "declined": "Declined by the patient",
+}
 
 
-def _fracture_days(result: Audit, audit_filter: AuditFilter) -> None:
-    days = _float(DaysBetween(F("new_fracture_date"), _base_date("assessment__")))
-    groups = {
-        group["new_fracture"]: group
-        for group in FollowUp.objects.filter(
-            audit_filter.q("assessment__"),
-            assessment__procedure__isnull=False,
-            new_fracture__in=[choices.NewFracture.ADJACENT, choices.NewFracture.NON_ADJACENT],
-        )
-        .values("new_fracture")
-        .annotate(n=Count("id"), days_mean=Avg(days), days_square=Avg(_square(days)))
-        .order_by("new_fracture")
+def _cases(result: Audit, audit_filter: AuditFilter, owner_id: int | None) -> None:
+    # The few assessments with a new fracture, read once through the fracture index.
+    fractured = FollowUp.objects.filter(new_fracture__in=FRACTURES).values("assessment_id")
+    performed = Q(performed=PERFORMED)
+    flags = {
+        "major": performed & Q(complications=choices.Complications.MAJOR),
+        "symptomatic": performed & Q(leakage=choices.Leakage.SYMPTOMATIC),
+        "fracture": Q(assessment_id__in=fractured),
+        "override": performed & ~Q(assessment__recommendation__in=REPEAT_RECOMMENDATIONS),
+        "declined": Q(performed=DECLINED),
     }
-    empty = {"n": 0, "days_mean": None, "days_square": None}
-    adjacent = groups.get(choices.NewFracture.ADJACENT, empty)
-    non_adjacent = groups.get(choices.NewFracture.NON_ADJACENT, empty)
-    result.adjacent_share = rate(adjacent["n"], adjacent["n"] + non_adjacent["n"])
-    result.days_adjacent = mean(adjacent["n"], adjacent["days_mean"], adjacent["days_square"])
-    result.days_non_adjacent = mean(
-        non_adjacent["n"], non_adjacent["days_mean"], non_adjacent["days_square"]
+    any_flag = Q()
+    for condition in flags.values():
+        any_flag |= condition
+    cases = (
+        Procedure.objects.filter(audit_filter.q("assessment__"))
+        .annotate(
+            **{
+                f"is_{name}": Case(When(condition, then=True), default=False)
+                for name, condition in flags.items()
+            },
+        )
+        .filter(any_flag)
     )
+    if owner_id is not None:
+        cases = cases.filter(assessment__owner_id=owner_id)
+    # One row more than the list shows says whether there are more, without counting them all.
+    rows = list(
+        cases.order_by("-assessment__assessment_date", "assessment__patient_ref").values(
+            "assessment_id",
+            "assessment__patient_ref",
+            "assessment__treated_level",
+            "assessment__owner_id",
+            "assessment__assessment_date",
+            "assessment__recommendation",
+            "assessment__deciding_rule",
+            *(f"is_{name}" for name in flags),
+        )[: CASE_LIST_LIMIT + 1]
+    )
+    result.cases_more = len(rows) > CASE_LIST_LIMIT
+    rows = rows[:CASE_LIST_LIMIT]
+    result.cases = [
+        MeetingCase(
+            assessment_id=str(row["assessment_id"]),
+            patient_ref=row["assessment__patient_ref"] or "",
+            treated_level=row["assessment__treated_level"] or "",
+            clinician_id=row["assessment__owner_id"],
+            assessment_date=row["assessment__assessment_date"],
+            recommendation=row["assessment__recommendation"],
+            rule=row["assessment__deciding_rule"],
+            reasons=tuple(CASE_REASONS[name] for name in flags if row[f"is_{name}"]),
+        )
+        for row in rows
+    ]

@@ -1,20 +1,41 @@
 """What the audit dashboard and its PDF show: one display model, built from `audit.Audit`.
 
-Templates only read this. Each figure is a row: the department's value with
-its 95% interval and n, the published figure with the series it comes from,
-and a plain sentence when there are too few patients to compare.
+Templates only read this. Each figure is a row: the department's value with its interval
+and n, a "small n" flag below `MIN_N_TO_COMPARE` patients, and — where a published figure
+exists — either the same figure computed on the department's patients who match the
+published series (same population, same definition), or the published figure shown apart
+with the difference stated. Clinicians are named to reviewers and to themselves; anyone
+else sees them as A, B, C… (letters fixed by account, so they hold from one meeting to the
+next).
 """
 
 from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.urls import reverse
+from django.utils.formats import date_format
 
 from vertebro_rules.references import EVIDENCE
 
 from . import charts, published
-from .audit import RELIEF_MIN_DROP, Audit
+from .audit import (
+    CASE_LIST_LIMIT,
+    PROCEDURE_DATE,
+    RELIEF_MIN_DROP,
+    Adherence,
+    Audit,
+)
+from .clinicians import clinician_labels
 from .stats import MIN_N_TO_COMPARE, Mean, Rate
 
 # The evidence list of the rules (docs/specification.md §7), by its own numbers.
 REFERENCES = {number: reference.text for number, reference in EVIDENCE.items()}
+SMALL_N = f"small n: fewer than {MIN_N_TO_COMPARE} patients"
+EXCLUDED_REASONS = {
+    "draft": "drafts, not finalized",
+    "discarded": "discarded drafts, given up by their clinician",
+    "superseded": "superseded assessments, counted once as their amendment",
+}
 
 
 @dataclass(frozen=True)
@@ -23,11 +44,14 @@ class FigureRow:
     value: str  # the department's figure with its interval, or "—"
     n: int
     published: published.Published | None
-    note: str  # the plain sentence: no data, too few to compare, or empty
+    note: str  # a plain sentence: no data, too few to compare, interval cut at the scale
+    small: bool = False  # fewer than MIN_N_TO_COMPARE patients (and at least one)
+    apart: str = ""  # the published figure is shown apart: why it is not comparable
 
 
 def _number(value: float, digits: int) -> str:
-    return f"{value:.{digits}f}"
+    text = f"{value:.{digits}f}"
+    return "0" if text.strip("-0.") == "" and digits == 0 else text.replace("-", "−")
 
 
 def mean_text(figure: Mean, unit: str = "", digits: int = 1) -> str:
@@ -39,8 +63,8 @@ def mean_text(figure: Mean, unit: str = "", digits: int = 1) -> str:
     return text
 
 
-def rate_text(figure: Rate) -> str:
-    if figure.value is None:
+def rate_text(figure: Rate | None) -> str:
+    if figure is None or figure.value is None:
         return "—"
     return (
         f"{figure.percent:.0f}% ({figure.k} of {figure.n}; 95% CI "
@@ -48,54 +72,231 @@ def rate_text(figure: Rate) -> str:
     )
 
 
-def _note(figure: Mean | Rate, reference) -> str:
+def is_small(figure: Mean | Rate | None) -> bool:
+    return figure is not None and 0 < figure.n < MIN_N_TO_COMPARE
+
+
+def _note(figure: Mean | Rate, reference=None, apart: str = "") -> str:
+    notes = []
     if figure.n == 0:
         return "No patients yet."
-    if figure.n < MIN_N_TO_COMPARE and reference is not None:
-        return (
+    if figure.n < MIN_N_TO_COMPARE and reference is not None and not apart:
+        notes.append(
             f"Too few patients (n = {figure.n}) to compare with the published figure; "
             f"at least {MIN_N_TO_COMPARE} are needed."
         )
-    if figure.n < 2 and isinstance(figure, Mean):
-        return "One patient: no interval."
-    return ""
+    if isinstance(figure, Mean):
+        if figure.n < 2:
+            notes.append("One patient: no interval.")
+        elif figure.clamped:
+            notes.append("Interval cut at the end of the scale.")
+    return " ".join(notes)
 
 
-def mean_row(label, figure: Mean, reference=None, unit="", digits=1) -> FigureRow:
+def mean_row(label, figure: Mean, reference=None, unit="", digits=1, apart="") -> FigureRow:
     return FigureRow(
-        label, mean_text(figure, unit, digits), figure.n, reference, _note(figure, reference)
+        label,
+        mean_text(figure, unit, digits),
+        figure.n,
+        reference,
+        _note(figure, reference, apart),
+        is_small(figure),
+        apart,
     )
 
 
-def rate_row(label, figure: Rate, reference=None) -> FigureRow:
-    return FigureRow(label, rate_text(figure), figure.n, reference, _note(figure, reference))
+def rate_row(label, figure: Rate, reference=None, apart="") -> FigureRow:
+    return FigureRow(
+        label,
+        rate_text(figure),
+        figure.n,
+        reference,
+        _note(figure, reference, apart),
+        is_small(figure),
+        apart,
+    )
 
 
-def dashboard(result: Audit) -> dict:
-    relief_label = f"Complete or partial relief at 1 month (VAS down ≥ {RELIEF_MIN_DROP} points)"
-    procedure_rows = [
-        mean_row("Mean VAS before the repeat procedure", result.vas_before, published.VAS_BEFORE),
-        mean_row("Mean VAS at 1 month", result.vas_1_month, published.VAS_1_MONTH),
-        mean_row("Mean VAS at 3 months", result.vas_3_months, published.VAS_3_MONTHS),
-        rate_row(relief_label, result.relief, published.RELIEF),
-        rate_row("Cement leakage on imaging", result.leakage, published.LEAKAGE),
-        rate_row("Symptomatic cement leakage", result.symptomatic_leakage),
-        rate_row("Major complications", result.major_complications, published.MAJOR_COMPLICATIONS),
+# --- Tables -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SplitRow:
+    label: str
+    assessments: int
+    repeat_recorded: int
+    adherence: str
+    adherence_small: bool
+    refusals: str
+    relief: str
+    relief_small: bool
+
+
+def split_row(label: str, figures: Adherence) -> SplitRow:
+    return SplitRow(
+        label,
+        figures.assessments,
+        figures.repeat_recorded,
+        rate_text(figures.adherence),
+        is_small(figures.adherence),
+        rate_text(figures.refusals),
+        rate_text(figures.relief),
+        is_small(figures.relief),
+    )
+
+
+@dataclass(frozen=True)
+class CompletenessRow:
+    clinician: str
+    assessments: int
+    decisions: str
+    decisions_small: bool
+    follow_ups: str
+    follow_ups_small: bool
+    is_viewer: bool
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    patient_ref: str
+    treated_level: str
+    clinician: str
+    assessed: date | None
+    recommendation: str
+    reasons: tuple[str, ...]
+    url: str
+
+
+PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+
+
+def _cases(result: Audit, labels: dict[int, str]) -> list[CaseRow]:
+    # One reverse() for the list: the URL of a result differs only by the assessment's id.
+    result_url = reverse("assessments:result", args=[PLACEHOLDER])
+    recommendation = {row.recommendation: row.recommendation_label for row in result.rules}
+    return [
+        CaseRow(
+            case.patient_ref,
+            case.treated_level,
+            labels.get(case.clinician_id, ""),
+            case.assessment_date,
+            f"{recommendation.get(case.recommendation, case.recommendation)} ({case.rule})",
+            case.reasons,
+            result_url.replace(PLACEHOLDER, case.assessment_id),
+        )
+        for case in result.cases
+    ]
+
+
+# --- The page -----------------------------------------------------------------------------
+
+RELIEF_APART = (
+    "Not compared: the series report complete or partial relief as their clinicians judged "
+    f"it; the department counts a fall of at least {RELIEF_MIN_DROP} points on the VAS."
+)
+YEAR_APART = (
+    "Not compared: 7.8% is the rate within a year after an initial vertebroplasty; the "
+    "department's patients had a repeat procedure."
+)
+ALL_LEAKS_APART = (
+    "Any leak, symptomatic or not; the published 13–22% counts asymptomatic leaks only, "
+    "and is compared in the row for unrelieved pain."
+)
+ALL_COMPLICATIONS_APART = (
+    "Every etiology; the published < 1% is for osteoporotic fractures and is compared in the "
+    "row for them."
+)
+ALL_CEMENT_APART = (
+    "Every patient with both volumes; the published 6.8 vs 4.2 mL is for recurrent pain with a "
+    "cleft in osteoporotic fractures and is compared in the rows for them."
+)
+
+
+def dashboard(
+    result: Audit,
+    *,
+    clinician_names: dict[int, str],
+    viewer_id: int | None,
+    named: bool,
+    generated_at: datetime,
+) -> dict:
+    labels, marks = clinician_labels(
+        clinician_names, result.by_clinician, viewer_id=viewer_id, named=named
+    )
+    department = result.department
+    relief_label = f"Relief at 1 month (VAS down ≥ {RELIEF_MIN_DROP} points)"
+    pain_rows = [
         mean_row(
-            "Cement volume at the repeat procedure",
-            result.cement_repeat,
+            "Pain change at 1 month (1-month VAS − VAS at the assessment, same patients)",
+            result.change_1_month,
+            digits=1,
+        ),
+        mean_row("Pain change at 3 months (same patients)", result.change_3_months, digits=1),
+        mean_row("Mean VAS at the assessment, every repeat procedure", result.vas_before),
+        mean_row("Mean VAS at 1 month, every repeat procedure", result.vas_1_month),
+        mean_row("Mean VAS at 3 months, every repeat procedure", result.vas_3_months),
+    ]
+    comparison_rows = [
+        mean_row(
+            "Mean VAS before the repeat procedure, pain unrelieved 4–32 days (seen at 1 month)",
+            result.series_1_before,
+            published.VAS_BEFORE,
+        ),
+        mean_row(
+            "Mean VAS at 1 month, pain unrelieved 4–32 days",
+            result.series_1_month,
+            published.VAS_1_MONTH,
+        ),
+        mean_row(
+            "Mean VAS at 3 months, recurrent pain with a cleft, osteoporotic",
+            result.series_2_3_months,
+            published.VAS_3_MONTHS,
+        ),
+        rate_row(relief_label, result.relief, published.RELIEF, apart=RELIEF_APART),
+        rate_row(
+            "Asymptomatic cement leakage, pain unrelieved 4–32 days",
+            result.series_1_asymptomatic_leakage,
+            published.LEAKAGE,
+        ),
+        rate_row(
+            "Cement leakage of any kind, every repeat procedure",
+            result.leakage,
+            published.LEAKAGE,
+            apart=ALL_LEAKS_APART,
+        ),
+        rate_row("Symptomatic cement leakage, every repeat procedure", result.symptomatic_leakage),
+        rate_row(
+            "Major complications, osteoporotic fractures",
+            result.osteoporotic_major_complications,
+            published.MAJOR_COMPLICATIONS,
+        ),
+        rate_row(
+            "Major complications, every etiology",
+            result.major_complications,
+            published.MAJOR_COMPLICATIONS,
+            apart=ALL_COMPLICATIONS_APART,
+        ),
+        mean_row(
+            "Cement at the repeat procedure, recurrent pain with a cleft, osteoporotic",
+            result.series_2_cement_repeat,
             published.CEMENT_REPEAT,
             " mL",
         ),
         mean_row(
-            "Cement volume at the index procedure (same patients)",
-            result.cement_index,
+            "Cement at the index procedure, same patients",
+            result.series_2_cement_index,
             published.CEMENT_INDEX,
             " mL",
         ),
         mean_row(
-            "Repeat minus index volume (same patients)", result.cement_difference, None, " mL"
+            "Cement at the repeat procedure, every patient with both volumes",
+            result.cement_repeat,
+            published.CEMENT_REPEAT,
+            " mL",
+            apart=ALL_CEMENT_APART,
         ),
+        mean_row("Cement at the index procedure, same patients", result.cement_index, None, " mL"),
+        mean_row("Repeat minus index volume, same patients", result.cement_difference, None, " mL"),
     ]
     cleft_rows = [
         rate_row("Cleft gone on post-procedure imaging", result.cleft_gone),
@@ -104,24 +305,25 @@ def dashboard(result: Audit) -> dict:
     ]
     fracture_rows = [
         rate_row(
-            "New vertebral fracture within a year",
+            "New vertebral fracture within a year of the repeat procedure (seen at 12 months)",
             result.new_fracture_year,
             published.NEW_FRACTURE_YEAR,
+            apart=YEAR_APART,
         ),
         rate_row(
-            "Share of new fractures at an adjacent level",
+            "Share of new fractures at an adjacent level (each fracture once)",
             result.adjacent_share,
             published.ADJACENT_SHARE,
         ),
         mean_row(
-            "Days to an adjacent fracture",
+            "Days from the repeat procedure to an adjacent fracture",
             result.days_adjacent,
             published.DAYS_ADJACENT,
             " days",
             0,
         ),
         mean_row(
-            "Days to a non-adjacent fracture",
+            "Days from the repeat procedure to a non-adjacent fracture",
             result.days_non_adjacent,
             published.DAYS_NON_ADJACENT,
             " days",
@@ -129,36 +331,144 @@ def dashboard(result: Audit) -> dict:
         ),
     ]
     rate_chart_rows = [
-        ("Relief at 1 month", result.relief, published.RELIEF),
-        ("Cement leakage", result.leakage, published.LEAKAGE),
-        ("Major complications", result.major_complications, published.MAJOR_COMPLICATIONS),
-        ("New fracture within a year", result.new_fracture_year, published.NEW_FRACTURE_YEAR),
-        ("Adjacent share of new fractures", result.adjacent_share, published.ADJACENT_SHARE),
+        (relief_label.replace("Relief", "Relief"), result.relief, published.RELIEF, True),
+        (
+            "Asymptomatic leakage (unrelieved pain)",
+            result.series_1_asymptomatic_leakage,
+            published.LEAKAGE,
+            False,
+        ),
+        (
+            "Major complications (osteoporotic)",
+            result.osteoporotic_major_complications,
+            published.MAJOR_COMPLICATIONS,
+            False,
+        ),
+        ("New fracture within a year", result.new_fracture_year, published.NEW_FRACTURE_YEAR, True),
+        ("Adjacent share of new fractures", result.adjacent_share, published.ADJACENT_SHARE, False),
     ]
-    cited = sorted(
-        {
-            ref
-            for row in procedure_rows + fracture_rows
-            if row.published
-            for ref in row.published.refs
-        }
-    )
+    all_rows = comparison_rows + fracture_rows
+    cited = sorted({ref for row in all_rows if row.published for ref in row.published.refs})
+    completeness = [
+        CompletenessRow(
+            labels[row.clinician_id],
+            row.assessments,
+            rate_text(row.decisions),
+            is_small(row.decisions),
+            rate_text(row.follow_ups),
+            is_small(row.follow_ups),
+            row.clinician_id == viewer_id,
+        )
+        for row in sorted(result.completeness, key=lambda row: labels[row.clinician_id])
+    ]
+    funnels = {
+        "adherence": charts.funnel_chart(
+            "adherence",
+            "Clinician adherence after a repeat recommendation",
+            department.adherence if department else None,
+            {pk: figures.adherence for pk, figures in result.by_clinician.items()},
+            labels,
+            marks,
+            viewer_id=viewer_id,
+        ),
+        "relief": charts.funnel_chart(
+            "relief",
+            "Relief at 1 month after a repeat procedure",
+            department.relief if department else None,
+            {pk: figures.relief for pk, figures in result.by_clinician.items()},
+            labels,
+            marks,
+            viewer_id=viewer_id,
+        ),
+    }
+    excluded = [
+        {"n": result.excluded[status], "reason": reason}
+        for status, reason in EXCLUDED_REASONS.items()
+        if result.excluded.get(status)
+    ]
+    feedback = _feedback(result.feedback)
     return {
         "audit": result,
+        "generated_at": generated_at,
+        "excluded": excluded,
+        "date_basis_is_procedure": result.filter.date_basis == PROCEDURE_DATE,
         "rules": result.rules,
         "adherence": rate_text(result.adherence),
-        "adherence_note": _note(result.adherence, None),
+        "adherence_note": _note(result.adherence) if result.adherence else "",
+        "adherence_small": is_small(result.adherence),
+        "refusals": rate_text(result.refusals),
+        "refusals_small": is_small(result.refusals),
+        "non_adherence": {
+            "not_offered": department.not_offered if department else 0,
+            "not_performed": department.not_performed if department else 0,
+        },
         "overrides": rate_text(result.overrides),
-        "overrides_note": _note(result.overrides, None),
+        "overrides_note": _note(result.overrides) if result.overrides else "",
+        "overrides_small": is_small(result.overrides),
         "override_rows": result.override_rows,
-        "procedure_rows": procedure_rows,
+        "feedback": feedback,
+        "completeness": completeness,
+        "funnels": funnels,
+        "run_chart": charts.run_chart(result.quarters),
+        "quarters": [
+            {
+                "label": quarter.label,
+                "adherence": rate_text(quarter.adherence),
+                "adherence_small": is_small(quarter.adherence),
+                "relief": rate_text(quarter.relief),
+                "relief_small": is_small(quarter.relief),
+            }
+            for quarter in result.quarters
+        ],
+        "by_etiology": [split_row(split.label, split.figures) for split in result.by_etiology],
+        "by_scenario": [split_row(split.label, split.figures) for split in result.by_scenario],
+        "pain_rows": pain_rows,
+        "comparison_rows": comparison_rows,
         "cleft_rows": cleft_rows,
         "cleft_published": published.CLEFT,
         "fracture_rows": fracture_rows,
         "vas_chart": charts.vas_chart(result),
-        "rate_chart": charts.rate_chart(rate_chart_rows),
-        "rate_chart_rows": [rate_row(label, figure, ref) for label, figure, ref in rate_chart_rows],
+        "rate_chart": charts.rate_chart(
+            [(label, figure, ref, apart) for label, figure, ref, apart in rate_chart_rows]
+        ),
+        "rate_chart_rows": [
+            rate_row(label, figure, ref, apart=("Shown apart: see above." if apart else ""))
+            for label, figure, ref, apart in rate_chart_rows
+        ],
+        "cases": _cases(result, labels),
+        "cases_count": len(result.cases),
+        "cases_more": result.cases_more,
+        "cases_limit": CASE_LIST_LIMIT,
         "references": [{"id": ref, "text": REFERENCES[ref]} for ref in cited],
         "relief_min_drop": RELIEF_MIN_DROP,
         "min_n": MIN_N_TO_COMPARE,
+        "small_n": SMALL_N,
+        "named": named,
     }
+
+
+def _feedback(rows: list[dict]) -> list[dict]:
+    """Guidance cards accepted or overridden in the electronic record, repeat vs other."""
+    from .audit import REPEAT_RECOMMENDATIONS
+
+    table = {
+        True: {"accepted": 0, "overridden": 0},
+        False: {"accepted": 0, "overridden": 0},
+    }
+    for row in rows:
+        outcome = row.get("outcome")
+        if outcome in ("accepted", "overridden"):
+            table[row.get("recommendation") in REPEAT_RECOMMENDATIONS][outcome] += row.get("n", 0)
+    return [
+        {
+            "label": "Repeat recommended" if repeat else "Other recommendations",
+            "accepted": counts["accepted"],
+            "overridden": counts["overridden"],
+        }
+        for repeat, counts in table.items()
+        if counts["accepted"] or counts["overridden"]
+    ]
+
+
+def period_text(value: date | None, default: str) -> str:
+    return date_format(value) if value else default

@@ -1,4 +1,5 @@
-"""The dashboard's filter: period (assessment date), clinician, treated level."""
+"""The dashboard's filter: period (assessment or procedure date), clinician, level, etiology,
+scenario."""
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -7,15 +8,25 @@ from django.utils.formats import date_format
 from assessments.roles import CLINICIANS
 from vertebro_rules import vocabulary
 
-from .audit import AuditFilter
+from .audit import ASSESSMENT_DATE, PROCEDURE_DATE, AuditFilter
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_BASES = [
+    (ASSESSMENT_DATE, "Assessment date"),
+    (PROCEDURE_DATE, "Repeat procedure date"),
+]
 
 
 class AuditFilterForm(forms.Form):
-    date_from = forms.DateField(label="Assessed from", required=False, widget=DATE)
-    date_to = forms.DateField(label="Assessed until", required=False, widget=DATE)
-    # The clinicians are read once, for the options and for checking the answer.
+    date_basis = forms.ChoiceField(
+        label="Period applies to",
+        required=False,
+        choices=DATE_BASES,
+        initial=ASSESSMENT_DATE,
+    )
+    date_from = forms.DateField(label="From", required=False, widget=DATE)
+    date_to = forms.DateField(label="Until", required=False, widget=DATE)
+    # The clinicians are read once, for the options, the names and checking the answer.
     clinician = forms.TypedChoiceField(
         label="Clinician", required=False, coerce=int, empty_value=None
     )
@@ -24,8 +35,18 @@ class AuditFilterForm(forms.Form):
         required=False,
         choices=[("", "All levels"), *vocabulary.VertebralLevel.choices],
     )
+    fracture_etiology = forms.ChoiceField(
+        label="Etiology",
+        required=False,
+        choices=[("", "All etiologies"), *vocabulary.FractureEtiology.choices],
+    )
+    scenario = forms.ChoiceField(
+        label="Scenario",
+        required=False,
+        choices=[("", "All scenarios"), *vocabulary.Scenario.choices],
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, viewer=None, named: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         clinicians = (
             get_user_model()
@@ -36,7 +57,11 @@ class AuditFilterForm(forms.Form):
         self.clinician_names = {
             pk: f"{first} {last}".strip() or username for pk, first, last, username in clinicians
         }
-        self.fields["clinician"].choices = [("", "All clinicians"), *self.clinician_names.items()]
+        offered = self.clinician_names.items()
+        if not named:
+            # The department view names nobody but the viewer: they may narrow it to themselves.
+            offered = [(pk, name) for pk, name in offered if viewer and pk == viewer.pk]
+        self.fields["clinician"].choices = [("", "All clinicians"), *offered]
 
     def clean(self):
         cleaned = super().clean()
@@ -47,12 +72,14 @@ class AuditFilterForm(forms.Form):
 
     def audit_filter(self) -> AuditFilter:
         data = self.cleaned_data
-        clinician = data.get("clinician")
         return AuditFilter(
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
-            clinician_id=clinician,
+            date_basis=data.get("date_basis") or ASSESSMENT_DATE,
+            clinician_id=data.get("clinician"),
             treated_level=data.get("treated_level") or None,
+            fracture_etiology=data.get("fracture_etiology") or None,
+            scenario=data.get("scenario") or None,
         )
 
     def error_summary(self) -> list[dict]:
@@ -71,9 +98,20 @@ class AuditFilterForm(forms.Form):
         if data.get("date_from") or data.get("date_to"):
             start = date_format(data["date_from"]) if data.get("date_from") else "the start"
             end = date_format(data["date_to"]) if data.get("date_to") else "today"
-            parts.append(f"assessed from {start} to {end}")
+            what = (
+                "repeat procedure performed"
+                if data.get("date_basis") == PROCEDURE_DATE
+                else "assessed"
+            )
+            parts.append(f"{what} from {start} to {end}")
         if data.get("clinician"):
             parts.append(f"clinician {self.clinician_names[data['clinician']]}")
         if data.get("treated_level"):
             parts.append(f"treated level {data['treated_level']}")
+        if data.get("fracture_etiology"):
+            parts.append(
+                f"etiology {vocabulary.FractureEtiology(data['fracture_etiology']).label.lower()}"
+            )
+        if data.get("scenario"):
+            parts.append(f"scenario “{vocabulary.Scenario(data['scenario']).label}”")
         return "; ".join(parts) or "all final assessments"

@@ -16,13 +16,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
-from vertebro_rules import vocabulary
+from vertebro_rules import inputs, vocabulary
 
 from . import choices
 
-# The range the questionnaire accepts for the index cement volume (spec §1), used for the repeat.
-CEMENT_MIN_ML = Decimal("0.5")
-CEMENT_MAX_ML = Decimal("20.0")
+# The range the questionnaire accepts for the index cement volume (spec §1), used for the
+# repeat: read from the core's definition of that input, not written twice.
+_INDEX_CEMENT = inputs.FIELDS_BY_NAME["index_cement_volume_ml"]
+CEMENT_MIN_ML: Decimal = _INDEX_CEMENT.minimum
+CEMENT_MAX_ML: Decimal = _INDEX_CEMENT.maximum
 DESCRIPTION_MAX_LENGTH = 200
 
 

@@ -1,10 +1,15 @@
-"""Rates and means with their 95% confidence intervals, from SciPy.
+"""Rates and means with their 95% confidence intervals, and funnel-plot control limits.
 
 Counts, sums and standard deviations come from the database (see `audit`);
 this module only turns them into intervals: Wilson score intervals for
-proportions (`scipy.stats.binomtest(...).proportion_ci`) and Student t
-intervals for means (`scipy.stats.t.interval`). SciPy is imported on the first
-interval, not with this module: it takes seconds, and only the audit dashboard needs it.
+proportions (`scipy.stats.binomtest(...).proportion_ci`), which never leave
+0–100%, and Student t intervals for means (`scipy.stats.t.interval`), cut at
+the ends of the scale the values are measured on (a VAS mean cannot be below
+0) and marked `clamped` when they were, so the page can say so. Funnel limits
+are the exact binomial limits with Spiegelhalter's interpolation
+(Spiegelhalter DJ, "Funnel plots for comparing institutional performance",
+Stat Med 2005;24:1185–1202, appendix A.1.1). SciPy is imported on the first interval,
+not with this module: it takes seconds, and only the audit dashboard needs it.
 """
 
 import math
@@ -62,9 +67,27 @@ class Mean:
     low: float | None
     high: float | None
 
+    clamped: bool = False  # the interval was cut at an end of the scale
+
     @property
     def too_small(self) -> bool:
         return self.n < MIN_N_TO_COMPARE
+
+
+def bounded(figure: Mean, low: float, high: float) -> Mean:
+    """`figure` with its interval cut to the scale [low, high] (marked `clamped` if it was)."""
+    if figure.low is None or figure.high is None:
+        return figure
+    if figure.low >= low and figure.high <= high:
+        return figure
+    return Mean(
+        figure.n,
+        figure.value,
+        figure.sd,
+        max(figure.low, low),
+        min(figure.high, high),
+        clamped=True,
+    )
 
 
 def mean(n: int, value, mean_square) -> Mean:
@@ -86,3 +109,79 @@ def mean(n: int, value, mean_square) -> Mean:
 
     low, high = stats.t.interval(CONFIDENCE, n - 1, loc=value, scale=sd / math.sqrt(n))
     return Mean(n, value, sd, float(low), float(high))
+
+
+# Funnel plots: 95% and 99.8% limits (about 2 and 3 standard deviations).
+FUNNEL_LEVELS = (0.95, 0.998)
+
+
+def funnel_limit(p0: float, n: int, quantile: float) -> float:
+    """The `quantile` control limit of a proportion on n cases around the target p0.
+
+    Spiegelhalter 2005, A.1.1: r is the smallest count with P(X ≤ r) ≥ quantile for
+    X ~ Binomial(n, p0); interpolating, α = (P(X ≤ r) − quantile) / P(X = r) and the limit
+    is (r − α) / n. The result always lies within 0–1.
+    """
+    return funnel_limits_at(p0, [n], quantile)[0]
+
+
+def funnel_limits_at(p0: float, ns, quantile: float) -> list[float]:
+    """`funnel_limit` at each n of `ns`, in three array calls (a funnel curve has dozens)."""
+    if any(n <= 0 for n in ns):
+        raise ValueError("n must be positive")
+    if p0 <= 0.0 or p0 >= 1.0:
+        return [min(max(p0, 0.0), 1.0) for _ in ns]  # no spread around a target of 0% or 100%
+    import numpy
+    from scipy import stats
+
+    n = numpy.asarray(ns, dtype=float)
+    r = stats.binom.ppf(quantile, n, p0)
+    below = stats.binom.cdf(r, n, p0)
+    at = stats.binom.pmf(r, n, p0)
+    alpha = numpy.where(at > 0, (below - quantile) / numpy.where(at > 0, at, 1.0), 0.0)
+    return [float(v) for v in numpy.clip((r - alpha) / n, 0.0, 1.0)]
+
+
+@dataclass(frozen=True)
+class FunnelLimits:
+    n: int
+    low_95: float
+    high_95: float
+    low_998: float
+    high_998: float
+
+
+def funnel_limits_many(p0: float, ns) -> list[FunnelLimits]:
+    """The 95% and 99.8% limits at each n (two-sided: 2.5%/97.5% and 0.1%/99.9%)."""
+    ns = list(ns)
+    low_95, low_998 = ((1 - level) / 2 for level in FUNNEL_LEVELS)
+    columns = [
+        funnel_limits_at(p0, ns, quantile)
+        for quantile in (low_95, 1 - low_95, low_998, 1 - low_998)
+    ]
+    return [FunnelLimits(n, *values) for n, *values in zip(ns, *columns, strict=True)]
+
+
+def funnel_limits(p0: float, n: int) -> FunnelLimits:
+    return funnel_limits_many(p0, [n])[0]
+
+
+def funnel_position(k: int, n: int, p0: float) -> str:
+    """Where k of n lies against the department's p0: "inside", "warning" (outside the 95%
+    limits only) or "alarm" (outside the 99.8% limits), with "above"/"below".
+
+    Decided by the exact binomial tails, P(X ≥ k) or P(X ≤ k) for X ~ Binomial(n, p0),
+    against 2.5% and 0.1%: with few patients, 1 of 1 lies above the interpolated limit
+    (which never reaches 100%) yet is no signal at all (P(X ≥ 1) = p0).
+    """
+    from scipy import stats
+
+    upper = float(stats.binom.sf(k - 1, n, p0))  # P(X ≥ k)
+    lower = float(stats.binom.cdf(k, n, p0))  # P(X ≤ k)
+    side, tail = ("above", upper) if k / n > p0 else ("below", lower)
+    low_95, low_998 = ((1 - level) / 2 for level in FUNNEL_LEVELS)
+    if tail < low_998:
+        return f"alarm {side}"
+    if tail < low_95:
+        return f"warning {side}"
+    return "inside"

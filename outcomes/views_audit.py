@@ -1,4 +1,9 @@
-"""The reviewers' audit dashboard and its PDF (same content, same filter)."""
+"""The department audit dashboard and its PDF (same content, same filter).
+
+Reviewers see every clinician by name and every case for the meeting. A clinician sees
+the department view: the same figures, the other clinicians as letters, themselves named,
+and only their own cases.
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,14 +25,31 @@ from .forms_audit import AuditFilterForm
 REFUSED_STATUS = 400
 
 
+CLINICIAN_PERMISSION = "assessments.add_assessment"
+
+
 def _context(request):
-    if not user_can_review(request.user):
-        raise PermissionDenied("The outcomes audit is for reviewers.")
-    form = AuditFilterForm(request.GET)
-    context = {"form": form, "generated_at": timezone.localtime()}
+    user = request.user
+    named = user_can_review(user)
+    if not named and not user.has_perm(CLINICIAN_PERMISSION):
+        raise PermissionDenied("The outcomes audit is for clinicians and reviewers.")
+    form = AuditFilterForm(request.GET, viewer=user, named=named)
+    generated_at = timezone.localtime()
+    context = {"form": form, "generated_at": generated_at, "named": named}
     if not form.is_valid():
         return {**context, "errors": form.error_summary()}, REFUSED_STATUS
-    context |= display(audit(form.audit_filter()))
+    result = audit(
+        form.audit_filter(),
+        today=timezone.localdate(),
+        case_owner_id=None if named else user.pk,
+    )
+    context |= display(
+        result,
+        clinician_names=form.clinician_names,
+        viewer_id=user.pk,
+        named=named,
+        generated_at=generated_at,
+    )
     context["filter_text"] = form.description()
     context["query"] = urlencode(
         {name: form.data[name] for name in form.fields if form.data.get(name)}

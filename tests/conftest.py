@@ -52,6 +52,12 @@ def bob(db):
 
 
 @pytest.fixture
+def carol(db):
+    """A third clinician."""
+    return _clinician("carol")
+
+
+@pytest.fixture
 def reviewer(db):
     """A reviewer (department lead): reads every assessment and the admin, changes nothing."""
     from django.contrib.auth.models import Group

@@ -526,6 +526,26 @@ def test_a_new_neurological_deficit_always_gets_urgent_referral(agreement):
         assert result["notes"] == []
 
 
+def test_red_flags_come_first_and_nothing_blocks_them(agreement):
+    """Principle 1: R1, then R17, then R16 decide whenever their flag holds, whatever else is
+    recorded (a contradiction, a missing work-up, a contraindication, a neoplastic fracture)."""
+    rule_of_flag = {
+        spec.RED_FLAG_DEFICIT: "R1",
+        spec.RED_FLAG_INFECTION: "R17",
+        spec.RED_FLAG_COMPLICATION: "R16",
+    }
+    flagged = 0
+    for case, result in zip(agreement["random_cases"], agreement["random_results"], strict=True):
+        lines = spec.red_flag_lines(case)
+        rule = result["reasons"][0]["rule"]
+        if lines:
+            flagged += 1
+            assert rule == rule_of_flag[lines[0]], case
+        else:
+            assert rule not in ("R1", "R17", "R16"), case
+    assert flagged >= 1000
+
+
 def test_every_headline_fits_a_cds_card_summary(agreement):
     lengths = [len(result["headline"]) for result in agreement["random_results"]]
     assert max(lengths) <= 140

@@ -1,11 +1,15 @@
-"""The impact of the current rules version on past work (docs/specification.md §9).
+"""The impact of a rules version on past work (docs/specification.md §9), before a switch.
 
 Every finalized assessment that is not superseded is evaluated again, under
-the current rules, from its stored inputs, and compared with the guidance
-frozen when it was finalized. Those whose outcome differs — the
-recommendation, the deciding rule, the missing work-up items or the notes
-shown — are listed; those whose inputs the current rules refuse are listed
-apart, with the messages. Nothing is written: the assessments keep their
+a candidate rules version (by default the active one), from its stored
+inputs, and compared with the guidance frozen when it was finalized. Those
+whose outcome differs — the recommendation, a red flag, the warnings, the
+next steps, the deciding rule, the missing work-up items or the notes shown
+— are listed, each saying whether the patient already had the repeat
+procedure (what a department needs to decide whom to recall); those whose
+inputs the candidate refuses are listed apart, with the messages. Lists
+compared as sets: notes (or warnings, next steps, work-up items) that differ
+only in order are no change. Nothing is written: the assessments keep their
 frozen guidance, and a clinician amends where needed.
 
 The assessments are read in chunks, and only counts and the rows being
@@ -21,11 +25,14 @@ from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from assessments import rules_versions
 from assessments.models import Assessment
-from vertebro_rules.inputs import FIELDS_BY_NAME, INPUT_FIELD_NAMES
-from vertebro_rules.rules import RULES_VERSION, evaluate
-from vertebro_rules.validation import InvalidInput, to_inputs, validate_values
+from vertebro_lib.codes import label
+from vertebro_lib.spreadsheets import neutralise
+from vertebro_rules import versions
+from vertebro_rules.errors import InvalidInput
 from vertebro_rules.vocabulary import Recommendation
 
 CHUNK_SIZE = 2000
@@ -33,10 +40,15 @@ SPOOL_BYTES = 4 * 1024 * 1024
 
 # The kinds of change, in the order the summary gives them.
 RECOMMENDATION = "recommendation"
+RED_FLAG = "red flag"
+WARNINGS = "warnings"
+NEXT_STEPS = "next steps"
 RULE = "deciding rule"
 MISSING = "missing work-up"
 NOTES = "notes"
-KINDS = (RECOMMENDATION, RULE, MISSING, NOTES)
+KINDS = (RECOMMENDATION, RED_FLAG, WARNINGS, NEXT_STEPS, RULE, MISSING, NOTES)
+# The red flags of the rules (§4): a new neurological deficit, infection, a complication.
+RED_FLAG_RULES = frozenset({"R1", "R16", "R17"})
 
 _HEADER_FIELDS = (
     "id",
@@ -48,26 +60,51 @@ _HEADER_FIELDS = (
     "finalized_at",
     "rules_version",
     "guidance",
+    # Whether the patient already had the repeat procedure (recorded with the outcomes).
+    "procedure__performed",
+    "procedure__performed_on",
 )
-_FIELDS = (*_HEADER_FIELDS, *INPUT_FIELD_NAMES)
+MODEL_FIELDS = frozenset(field.name for field in Assessment._meta.concrete_fields)
+
+
+def candidate_rules(version: str | None = None) -> versions.RulesVersion:
+    """The rules version to compare with (the active one by default); UnknownVersion if none."""
+    return versions.get(version or rules_versions.active_version())
+
+
+def input_fields(rules: versions.RulesVersion) -> tuple[str, ...]:
+    """The candidate's inputs the assessments store (a new input is read as not answered)."""
+    return tuple(name for name in rules.INPUT_FIELD_NAMES if name in MODEL_FIELDS)
+
+
+def _ids(items) -> tuple[str, ...]:
+    """The ids of a guidance list, sorted: the report compares them as sets."""
+    return tuple(sorted({item["id"] if isinstance(item, dict) else item for item in items}))
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What a guidance decided: the parts an impact report compares."""
+    """What a guidance decided: the parts an impact report compares (lists as sorted sets)."""
 
     recommendation: str
     rule: str
+    red_flags: tuple[str, ...]
+    warnings: tuple[str, ...]
+    next_steps: tuple[str, ...]
     missing: tuple[str, ...]
     notes: tuple[str, ...]
 
     @classmethod
     def of(cls, guidance: dict) -> "Outcome":
+        reasons = guidance["reasons"]
         return cls(
             recommendation=guidance["recommendation"],
-            rule=guidance["reasons"][0]["rule"],
-            missing=tuple(guidance.get("missing", ())),
-            notes=tuple(note["id"] for note in guidance.get("notes", ())),
+            rule=reasons[0]["rule"],
+            red_flags=tuple(sorted({r["rule"] for r in reasons} & RED_FLAG_RULES)),
+            warnings=_ids(guidance.get("warnings") or ()),
+            next_steps=_ids(guidance.get("next_steps") or ()),
+            missing=_ids(guidance.get("missing") or ()),
+            notes=_ids(guidance.get("notes") or ()),
         )
 
 
@@ -85,6 +122,18 @@ class Row:
     old: Outcome
     new: Outcome | None = None
     messages: tuple[str, ...] = ()
+    procedure: str = ""  # what was decided after the assessment, "" when not recorded
+    performed_on: date | None = None
+
+    @property
+    def had_procedure(self) -> bool:
+        return self.procedure == "yes"
+
+    @property
+    def procedure_text(self) -> str:
+        if self.procedure == "yes":
+            return "Performed" + (f" {date_format(self.performed_on)}" if self.performed_on else "")
+        return PROCEDURE_WORDS.get(self.procedure, self.procedure)
 
     @property
     def refused(self) -> bool:
@@ -96,27 +145,66 @@ class Row:
             return ()
         changed = {
             RECOMMENDATION: self.old.recommendation != self.new.recommendation,
+            RED_FLAG: self.old.red_flags != self.new.red_flags,
+            WARNINGS: self.old.warnings != self.new.warnings,
+            NEXT_STEPS: self.old.next_steps != self.new.next_steps,
             RULE: self.old.rule != self.new.rule,
             MISSING: self.old.missing != self.new.missing,
             NOTES: self.old.notes != self.new.notes,
         }
         return tuple(kind for kind in KINDS if changed[kind])
 
+    def _added(self, name: str) -> tuple[str, ...]:
+        if self.new is None:
+            return ()
+        old = set(getattr(self.old, name))
+        return tuple(item for item in getattr(self.new, name) if item not in old)
+
+    def _removed(self, name: str) -> tuple[str, ...]:
+        if self.new is None:
+            return ()
+        new = set(getattr(self.new, name))
+        return tuple(item for item in getattr(self.old, name) if item not in new)
+
     @property
     def notes_added(self) -> tuple[str, ...]:
-        return tuple(n for n in self.new.notes if n not in self.old.notes) if self.new else ()
+        return self._added("notes")
 
     @property
     def notes_removed(self) -> tuple[str, ...]:
-        return tuple(n for n in self.old.notes if n not in self.new.notes) if self.new else ()
+        return self._removed("notes")
 
     @property
     def missing_added(self) -> tuple[str, ...]:
-        return tuple(m for m in self.new.missing if m not in self.old.missing) if self.new else ()
+        return self._added("missing")
 
     @property
     def missing_removed(self) -> tuple[str, ...]:
-        return tuple(m for m in self.old.missing if m not in self.new.missing) if self.new else ()
+        return self._removed("missing")
+
+    @property
+    def warnings_added(self) -> tuple[str, ...]:
+        return self._added("warnings")
+
+    @property
+    def warnings_removed(self) -> tuple[str, ...]:
+        return self._removed("warnings")
+
+    @property
+    def next_steps_added(self) -> tuple[str, ...]:
+        return self._added("next_steps")
+
+    @property
+    def next_steps_removed(self) -> tuple[str, ...]:
+        return self._removed("next_steps")
+
+    @property
+    def red_flags_added(self) -> tuple[str, ...]:
+        return self._added("red_flags")
+
+    @property
+    def red_flags_removed(self) -> tuple[str, ...]:
+        return self._removed("red_flags")
 
     @property
     def old_recommendation_label(self) -> str:
@@ -131,15 +219,25 @@ class Row:
         return reverse("assessments:result", args=[self.assessment_id])
 
 
+PROCEDURE_WORDS = {
+    "": "Not recorded",
+    "no": "Not performed",
+    "declined": "Declined by the patient",
+    "not_offered": "Not offered",
+}
+
+
 @dataclass
 class Summary:
     """Counts over every assessment read: by kind of change, refused, unchanged."""
 
-    rules_version: str = RULES_VERSION
+    rules_version: str = field(default_factory=rules_versions.active_version)
     assessments: int = 0
     unchanged: int = 0
     changed: int = 0
     refused: int = 0
+    # Of those changed or refused: the patients who already had the repeat procedure.
+    listed_had_procedure: int = 0
     by_kind: Counter = field(default_factory=Counter)
     from_versions: Counter = field(default_factory=Counter)
 
@@ -148,7 +246,10 @@ class Summary:
         self.from_versions[old_rules_version or "unknown"] += 1
         if row is None:
             self.unchanged += 1
-        elif row.refused:
+            return
+        if row.had_procedure:
+            self.listed_had_procedure += 1
+        if row.refused:
             self.refused += 1
         else:
             self.changed += 1
@@ -165,12 +266,16 @@ class Summary:
             f"Outcome differs: {self.changed}",
         ]
         lines += [f"  {kind} changed: {self.by_kind[kind]}" for kind in KINDS]
-        lines.append(f"Inputs refused by the current rules: {self.refused}")
+        lines.append(f"Inputs refused by rules {self.rules_version}: {self.refused}")
+        lines.append(
+            f"Of those listed, patients who already had the repeat procedure: "
+            f"{self.listed_had_procedure}"
+        )
         return lines
 
 
 def _recommendation_label(code: str) -> str:
-    return Recommendation(code).label if code in Recommendation.values else code
+    return label(Recommendation, code)
 
 
 def _clinician(first: str, last: str, username: str) -> str:
@@ -178,44 +283,71 @@ def _clinician(first: str, last: str, username: str) -> str:
 
 
 def compare(
-    values: dict, old_guidance: dict, *, today: date
+    values: dict, old_guidance: dict, *, today: date, rules: versions.RulesVersion | None = None
 ) -> tuple[Outcome, Outcome | None, tuple[str, ...]]:
-    """The frozen outcome, the current rules' outcome (None when they refuse the inputs) and
-    the refusal messages, for one assessment's inputs."""
+    """The frozen outcome, the candidate rules' outcome (None when they refuse the inputs)
+    and the refusal messages, for one assessment's inputs."""
+    rules = rules or candidate_rules()
     old = Outcome.of(old_guidance)
+    values = {
+        name: values[name] if name in values else rules.FIELDS_BY_NAME[name].absent
+        for name in rules.INPUT_FIELD_NAMES
+    }
     try:
-        validate_values(values, today=today)
+        rules.validate_values(values, today=today)
     except InvalidInput as invalid:
+        labels = rules.FIELDS_BY_NAME
         messages = tuple(
-            f"{FIELDS_BY_NAME[name].label if name in FIELDS_BY_NAME else name}: {' '.join(texts)}"
+            f"{labels[name].label if name in labels else name}: {' '.join(texts)}"
             for name, texts in invalid.errors.items()
         )
         return old, None, messages
-    new = Outcome.of(evaluate(to_inputs(values)).to_dict())
+    new = Outcome.of(rules.evaluate(rules.to_inputs(values)).to_dict())
     return old, new, ()
 
 
-def finalized_records(queryset=None) -> Iterator[tuple]:
-    """Every finalized, not superseded assessment as a tuple of `_FIELDS`, read in chunks."""
+def finalized_records(queryset=None, rules: versions.RulesVersion | None = None) -> Iterator[tuple]:
+    """Every finalized, not superseded assessment as a tuple of the header fields and the
+    candidate's stored inputs, read in chunks."""
+    rules = rules or candidate_rules()
     queryset = queryset if queryset is not None else Assessment.objects.all()
     return (
         queryset.final()
         .exclude(guidance=None)
         .order_by("finalized_at", "id")
-        .values_list(*_FIELDS)
+        .values_list(*_HEADER_FIELDS, *input_fields(rules))
         .iterator(chunk_size=CHUNK_SIZE)
     )
 
 
-def impact_rows(records: Iterable[tuple], summary: Summary, *, today: date) -> Iterator[Row]:
+def impact_rows(
+    records: Iterable[tuple],
+    summary: Summary,
+    *,
+    today: date,
+    rules: versions.RulesVersion | None = None,
+) -> Iterator[Row]:
     """The rows of the report, as the records are read; `summary` counts every record."""
+    rules = rules or candidate_rules()
+    summary.rules_version = rules.RULES_VERSION
+    names = input_fields(rules)
     header_size = len(_HEADER_FIELDS)
     for record in records:
-        pk, ref, level, first, last, username, finalized_at, version, guidance = record[
-            :header_size
-        ]
-        values = dict(zip(INPUT_FIELD_NAMES, record[header_size:], strict=True))
-        old, new, messages = compare(values, guidance, today=today)
+        (
+            pk,
+            ref,
+            level,
+            first,
+            last,
+            username,
+            finalized_at,
+            version,
+            guidance,
+            performed,
+            performed_on,
+        ) = record[:header_size]
+        values = dict(zip(names, record[header_size:], strict=True))
+        old, new, messages = compare(values, guidance, today=today, rules=rules)
         row = None
         if new is None or new != old:
             row = Row(
@@ -228,6 +360,8 @@ def impact_rows(records: Iterable[tuple], summary: Summary, *, today: date) -> I
                 old=old,
                 new=new,
                 messages=messages,
+                procedure=performed or "",
+                performed_on=performed_on,
             )
         summary.add(row, version or guidance.get("rules_version", ""))
         if row is not None:
@@ -247,6 +381,14 @@ CSV_COLUMNS = (
     "old_rule",
     "new_rule",
     "changes",
+    "procedure",
+    "procedure_date",
+    "red_flags_added",
+    "red_flags_removed",
+    "warnings_added",
+    "warnings_removed",
+    "next_steps_added",
+    "next_steps_removed",
     "missing_added",
     "missing_removed",
     "notes_added",
@@ -257,7 +399,7 @@ CSV_COLUMNS = (
 )
 
 
-def csv_fields(row: Row, rules_version: str = RULES_VERSION) -> list[str]:
+def csv_fields(row: Row, rules_version: str) -> list[str]:
     """One row of the CSV, in `CSV_COLUMNS` order."""
     new = row.new
     return [
@@ -273,6 +415,14 @@ def csv_fields(row: Row, rules_version: str = RULES_VERSION) -> list[str]:
         row.old.rule,
         new.rule if new else "",
         "; ".join(row.kinds),
+        row.procedure or "not_recorded",
+        row.performed_on.isoformat() if row.performed_on else "",
+        " ".join(row.red_flags_added),
+        " ".join(row.red_flags_removed),
+        " ".join(row.warnings_added),
+        " ".join(row.warnings_removed),
+        " ".join(row.next_steps_added),
+        " ".join(row.next_steps_removed),
         " ".join(row.missing_added),
         " ".join(row.missing_removed),
         " ".join(row.notes_added),
@@ -285,7 +435,7 @@ def csv_fields(row: Row, rules_version: str = RULES_VERSION) -> list[str]:
 
 def _safe(text: str) -> str:
     """A cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return neutralise(text)
 
 
 class _Echo:
@@ -293,7 +443,7 @@ class _Echo:
         return value
 
 
-def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
+def csv_lines(rows: Iterable[Row], summary: Summary) -> Iterator[str]:
     """The CSV text, a line at a time: the changed rows as they come, then the refused ones
     (kept in a temporary file meanwhile, so memory stays flat)."""
     writer = csv.writer(_Echo())
@@ -301,7 +451,7 @@ def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+", encoding="utf-8") as apart:
         apart_writer = csv.writer(apart)
         for row in rows:
-            fields = [_safe(value) for value in csv_fields(row)]
+            fields = [_safe(value) for value in csv_fields(row, summary.rules_version)]
             if row.refused:
                 apart_writer.writerow(fields)
             else:

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,51 +16,420 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('final', 'Final'), ('superseded', 'Superseded')], db_index=True, default='draft', max_length=10)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('patient_ref', models.CharField(blank=True, db_index=True, max_length=64, null=True, validators=[assessments.models.SpecValidator('patient_ref')], verbose_name='Patient reference (MRN)')),
-                ('patient_age', models.PositiveSmallIntegerField(blank=True, null=True, validators=[assessments.models.SpecValidator('patient_age')], verbose_name='Age (years)')),
-                ('sex', models.CharField(blank=True, choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('unknown', 'Unknown')], max_length=10, null=True, validators=[assessments.models.SpecValidator('sex')], verbose_name='Sex')),
-                ('treated_level', models.CharField(blank=True, choices=[('T1', 'T1'), ('T2', 'T2'), ('T3', 'T3'), ('T4', 'T4'), ('T5', 'T5'), ('T6', 'T6'), ('T7', 'T7'), ('T8', 'T8'), ('T9', 'T9'), ('T10', 'T10'), ('T11', 'T11'), ('T12', 'T12'), ('L1', 'L1'), ('L2', 'L2'), ('L3', 'L3'), ('L4', 'L4'), ('L5', 'L5')], max_length=3, null=True, validators=[assessments.models.SpecValidator('treated_level')], verbose_name='Treated level')),
-                ('index_procedure_date', models.DateField(blank=True, null=True, validators=[assessments.models.SpecValidator('index_procedure_date')], verbose_name='Date of the index vertebroplasty')),
-                ('index_cement_volume_ml', models.DecimalField(blank=True, decimal_places=1, max_digits=3, null=True, validators=[assessments.models.SpecValidator('index_cement_volume_ml')], verbose_name='Index cement volume (mL)')),
-                ('fracture_etiology', models.CharField(blank=True, choices=[('osteoporotic', 'Osteoporotic'), ('neoplastic', 'Neoplastic'), ('traumatic', 'Traumatic'), ('other', 'Other')], max_length=16, null=True, validators=[assessments.models.SpecValidator('fracture_etiology')], verbose_name='Fracture etiology')),
-                ('bmd_t_score', models.DecimalField(blank=True, decimal_places=1, max_digits=2, null=True, validators=[assessments.models.SpecValidator('bmd_t_score')], verbose_name='Lowest DXA T-score')),
-                ('prior_vertebral_fractures', models.PositiveSmallIntegerField(blank=True, null=True, validators=[assessments.models.SpecValidator('prior_vertebral_fractures')], verbose_name='Prior vertebral fractures')),
-                ('assessment_date', models.DateField(blank=True, null=True, validators=[assessments.models.SpecValidator('assessment_date')], verbose_name='Assessment date')),
-                ('initial_response', models.CharField(blank=True, choices=[('no_relief', 'No relief after the index procedure'), ('relief_then_recurrence', 'Relief, then recurrence of pain'), ('ongoing_relief', 'Ongoing relief')], max_length=24, null=True, validators=[assessments.models.SpecValidator('initial_response')], verbose_name='Course of pain after the index procedure')),
-                ('recurrence_date', models.DateField(blank=True, null=True, validators=[assessments.models.SpecValidator('recurrence_date')], verbose_name='Date the pain returned')),
-                ('vas_before_index', models.PositiveSmallIntegerField(blank=True, null=True, validators=[assessments.models.SpecValidator('vas_before_index')], verbose_name='VAS before the index procedure')),
-                ('vas_current', models.PositiveSmallIntegerField(blank=True, null=True, validators=[assessments.models.SpecValidator('vas_current')], verbose_name='Current VAS')),
-                ('conservative_therapy_weeks', models.PositiveSmallIntegerField(blank=True, null=True, validators=[assessments.models.SpecValidator('conservative_therapy_weeks')], verbose_name='Weeks of conservative therapy')),
-                ('mobility', models.CharField(blank=True, choices=[('independent', 'Independent'), ('limited', 'Limited'), ('bed_bound', 'Bed-bound')], max_length=12, null=True, validators=[assessments.models.SpecValidator('mobility')], verbose_name='Mobility')),
-                ('analgesics', models.CharField(blank=True, choices=[('none', 'None'), ('non_opioid', 'Non-opioid'), ('opioid', 'Opioid')], max_length=12, null=True, validators=[assessments.models.SpecValidator('analgesics')], verbose_name='Analgesics')),
-                ('mri_performed', models.BooleanField(blank=True, null=True, validators=[assessments.models.SpecValidator('mri_performed')], verbose_name='MRI performed')),
-                ('active_fracture_location', models.CharField(blank=True, choices=[('treated_level', 'At the treated level'), ('adjacent_level', 'At an adjacent level'), ('non_adjacent_level', 'At a non-adjacent level'), ('none_identified', 'No active fracture identified')], max_length=20, null=True, validators=[assessments.models.SpecValidator('active_fracture_location')], verbose_name='Location of the active fracture on MRI')),
-                ('cleft_sign', models.CharField(blank=True, choices=[('present', 'Present'), ('absent', 'Absent'), ('indeterminate', 'Indeterminate')], max_length=14, null=True, validators=[assessments.models.SpecValidator('cleft_sign')], verbose_name='Intravertebral cleft')),
-                ('cleft_new_since_index', models.BooleanField(blank=True, null=True, validators=[assessments.models.SpecValidator('cleft_new_since_index')], verbose_name='Cleft new since the index procedure')),
-                ('marrow_edema', models.CharField(blank=True, choices=[('present', 'Present'), ('absent', 'Absent'), ('indeterminate', 'Indeterminate')], max_length=14, null=True, validators=[assessments.models.SpecValidator('marrow_edema')], verbose_name='Marrow edema')),
-                ('fluid_at_cement_interface', models.BooleanField(default=False, validators=[assessments.models.SpecValidator('fluid_at_cement_interface')], verbose_name='Fluid at the bone–cement interface')),
-                ('cement_fill', models.CharField(blank=True, choices=[('adequate', 'Adequate'), ('inadequate', 'Inadequate (incomplete filling or cement missing the fracture)'), ('not_assessed', 'Not assessed')], max_length=14, null=True, validators=[assessments.models.SpecValidator('cement_fill')], verbose_name='Index cement fill')),
-                ('prior_cement_leakage', models.BooleanField(blank=True, null=True, validators=[assessments.models.SpecValidator('prior_cement_leakage')], verbose_name='Cement leakage at the index procedure')),
-                ('point_tenderness', models.CharField(blank=True, choices=[('present', 'Present'), ('absent', 'Absent'), ('not_examined', 'Not examined')], max_length=14, null=True, validators=[assessments.models.SpecValidator('point_tenderness')], verbose_name='Point tenderness')),
-                ('neuro_exam', models.CharField(blank=True, choices=[('normal', 'Normal'), ('chronic_stable_deficit', 'Chronic, stable deficit'), ('new_deficit', 'New deficit'), ('not_documented', 'Not documented')], max_length=24, null=True, validators=[assessments.models.SpecValidator('neuro_exam')], verbose_name='Neurological examination')),
-                ('contraindications', models.JSONField(blank=True, default=list, validators=[assessments.models.SpecValidator('contraindications')], verbose_name='Contraindications')),
-                ('finalized_at', models.DateTimeField(blank=True, null=True)),
-                ('rules_version', models.CharField(blank=True, max_length=16)),
-                ('guidance', models.JSONField(blank=True, editable=False, null=True)),
-                ('amends', models.OneToOneField(blank=True, help_text='The finalized assessment this one amends.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='amendment', to='assessments.assessment')),
-                ('finalized_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("final", "Final"),
+                            ("superseded", "Superseded"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "patient_ref",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=64,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("patient_ref")],
+                        verbose_name="Patient reference (MRN)",
+                    ),
+                ),
+                (
+                    "patient_age",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("patient_age")],
+                        verbose_name="Age (years)",
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("unknown", "Unknown"),
+                        ],
+                        max_length=10,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("sex")],
+                        verbose_name="Sex",
+                    ),
+                ),
+                (
+                    "treated_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("T1", "T1"),
+                            ("T2", "T2"),
+                            ("T3", "T3"),
+                            ("T4", "T4"),
+                            ("T5", "T5"),
+                            ("T6", "T6"),
+                            ("T7", "T7"),
+                            ("T8", "T8"),
+                            ("T9", "T9"),
+                            ("T10", "T10"),
+                            ("T11", "T11"),
+                            ("T12", "T12"),
+                            ("L1", "L1"),
+                            ("L2", "L2"),
+                            ("L3", "L3"),
+                            ("L4", "L4"),
+                            ("L5", "L5"),
+                        ],
+                        max_length=3,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("treated_level")],
+                        verbose_name="Treated level",
+                    ),
+                ),
+                (
+                    "index_procedure_date",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("index_procedure_date")],
+                        verbose_name="Date of the index vertebroplasty",
+                    ),
+                ),
+                (
+                    "index_cement_volume_ml",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=3,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("index_cement_volume_ml")],
+                        verbose_name="Index cement volume (mL)",
+                    ),
+                ),
+                (
+                    "fracture_etiology",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("osteoporotic", "Osteoporotic"),
+                            ("neoplastic", "Neoplastic"),
+                            ("traumatic", "Traumatic"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("fracture_etiology")],
+                        verbose_name="Fracture etiology",
+                    ),
+                ),
+                (
+                    "bmd_t_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=2,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("bmd_t_score")],
+                        verbose_name="Lowest DXA T-score",
+                    ),
+                ),
+                (
+                    "prior_vertebral_fractures",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("prior_vertebral_fractures")],
+                        verbose_name="Prior vertebral fractures",
+                    ),
+                ),
+                (
+                    "assessment_date",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("assessment_date")],
+                        verbose_name="Assessment date",
+                    ),
+                ),
+                (
+                    "initial_response",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_relief", "No relief after the index procedure"),
+                            ("relief_then_recurrence", "Relief, then recurrence of pain"),
+                            ("ongoing_relief", "Ongoing relief"),
+                        ],
+                        max_length=24,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("initial_response")],
+                        verbose_name="Course of pain after the index procedure",
+                    ),
+                ),
+                (
+                    "recurrence_date",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("recurrence_date")],
+                        verbose_name="Date the pain returned",
+                    ),
+                ),
+                (
+                    "vas_before_index",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("vas_before_index")],
+                        verbose_name="VAS before the index procedure",
+                    ),
+                ),
+                (
+                    "vas_current",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("vas_current")],
+                        verbose_name="Current VAS",
+                    ),
+                ),
+                (
+                    "conservative_therapy_weeks",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("conservative_therapy_weeks")],
+                        verbose_name="Weeks of conservative therapy",
+                    ),
+                ),
+                (
+                    "mobility",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("independent", "Independent"),
+                            ("limited", "Limited"),
+                            ("bed_bound", "Bed-bound"),
+                        ],
+                        max_length=12,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("mobility")],
+                        verbose_name="Mobility",
+                    ),
+                ),
+                (
+                    "analgesics",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "None"),
+                            ("non_opioid", "Non-opioid"),
+                            ("opioid", "Opioid"),
+                        ],
+                        max_length=12,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("analgesics")],
+                        verbose_name="Analgesics",
+                    ),
+                ),
+                (
+                    "mri_performed",
+                    models.BooleanField(
+                        blank=True,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("mri_performed")],
+                        verbose_name="MRI performed",
+                    ),
+                ),
+                (
+                    "active_fracture_location",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("treated_level", "At the treated level"),
+                            ("adjacent_level", "At an adjacent level"),
+                            ("non_adjacent_level", "At a non-adjacent level"),
+                            ("none_identified", "No active fracture identified"),
+                        ],
+                        max_length=20,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("active_fracture_location")],
+                        verbose_name="Location of the active fracture on MRI",
+                    ),
+                ),
+                (
+                    "cleft_sign",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("present", "Present"),
+                            ("absent", "Absent"),
+                            ("indeterminate", "Indeterminate"),
+                        ],
+                        max_length=14,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("cleft_sign")],
+                        verbose_name="Intravertebral cleft",
+                    ),
+                ),
+                (
+                    "cleft_new_since_index",
+                    models.BooleanField(
+                        blank=True,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("cleft_new_since_index")],
+                        verbose_name="Cleft new since the index procedure",
+                    ),
+                ),
+                (
+                    "marrow_edema",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("present", "Present"),
+                            ("absent", "Absent"),
+                            ("indeterminate", "Indeterminate"),
+                        ],
+                        max_length=14,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("marrow_edema")],
+                        verbose_name="Marrow edema",
+                    ),
+                ),
+                (
+                    "fluid_at_cement_interface",
+                    models.BooleanField(
+                        default=False,
+                        validators=[assessments.models.SpecValidator("fluid_at_cement_interface")],
+                        verbose_name="Fluid at the bone–cement interface",
+                    ),
+                ),
+                (
+                    "cement_fill",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("adequate", "Adequate"),
+                            (
+                                "inadequate",
+                                "Inadequate (incomplete filling or cement missing the fracture)",
+                            ),
+                            ("not_assessed", "Not assessed"),
+                        ],
+                        max_length=14,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("cement_fill")],
+                        verbose_name="Index cement fill",
+                    ),
+                ),
+                (
+                    "prior_cement_leakage",
+                    models.BooleanField(
+                        blank=True,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("prior_cement_leakage")],
+                        verbose_name="Cement leakage at the index procedure",
+                    ),
+                ),
+                (
+                    "point_tenderness",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("present", "Present"),
+                            ("absent", "Absent"),
+                            ("not_examined", "Not examined"),
+                        ],
+                        max_length=14,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("point_tenderness")],
+                        verbose_name="Point tenderness",
+                    ),
+                ),
+                (
+                    "neuro_exam",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("normal", "Normal"),
+                            ("chronic_stable_deficit", "Chronic, stable deficit"),
+                            ("new_deficit", "New deficit"),
+                            ("not_documented", "Not documented"),
+                        ],
+                        max_length=24,
+                        null=True,
+                        validators=[assessments.models.SpecValidator("neuro_exam")],
+                        verbose_name="Neurological examination",
+                    ),
+                ),
+                (
+                    "contraindications",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[assessments.models.SpecValidator("contraindications")],
+                        verbose_name="Contraindications",
+                    ),
+                ),
+                ("finalized_at", models.DateTimeField(blank=True, null=True)),
+                ("rules_version", models.CharField(blank=True, max_length=16)),
+                ("guidance", models.JSONField(blank=True, editable=False, null=True)),
+                (
+                    "amends",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="The finalized assessment this one amends.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="amendment",
+                        to="assessments.assessment",
+                    ),
+                ),
+                (
+                    "finalized_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated'],
-                'indexes': [models.Index(fields=['owner', '-updated'], name='assessments_owner_i_c2670c_idx')],
+                "ordering": ["-updated"],
+                "indexes": [
+                    models.Index(
+                        fields=["owner", "-updated"], name="assessments_owner_i_c2670c_idx"
+                    )
+                ],
             },
         ),
     ]

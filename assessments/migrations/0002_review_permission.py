@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0001_initial'),
+        ("assessments", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='assessment',
-            options={'ordering': ['-updated'], 'permissions': [('review_assessment', 'Can read every assessment, its result and PDF')]},
+            name="assessment",
+            options={
+                "ordering": ["-updated"],
+                "permissions": [
+                    ("review_assessment", "Can read every assessment, its result and PDF")
+                ],
+            },
         ),
     ]

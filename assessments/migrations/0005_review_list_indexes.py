@@ -5,19 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0004_roles'),
+        ("assessments", "0004_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['-updated'], name='assessment_updated_idx'),
+            model_name="assessment",
+            index=models.Index(fields=["-updated"], name="assessment_updated_idx"),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['assessment_date'], name='assessment_date_idx'),
+            model_name="assessment",
+            index=models.Index(fields=["assessment_date"], name="assessment_date_idx"),
         ),
     ]

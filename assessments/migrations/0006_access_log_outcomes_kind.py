@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0005_review_list_indexes'),
+        ("assessments", "0005_review_list_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslogentry',
-            name='kind',
-            field=models.CharField(choices=[('result', 'Result page'), ('pdf', 'PDF'), ('preview', 'HTML preview'), ('admin', 'Admin page'), ('outcomes', 'Procedure and follow-ups')], max_length=8, verbose_name='what'),
+            model_name="accesslogentry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("result", "Result page"),
+                    ("pdf", "PDF"),
+                    ("preview", "HTML preview"),
+                    ("admin", "Admin page"),
+                    ("outcomes", "Procedure and follow-ups"),
+                ],
+                max_length=8,
+                verbose_name="what",
+            ),
         ),
     ]

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0006_access_log_outcomes_kind'),
+        ("assessments", "0006_access_log_outcomes_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslogentry',
-            name='kind',
-            field=models.CharField(choices=[('result', 'Result page'), ('pdf', 'PDF'), ('preview', 'HTML preview'), ('admin', 'Admin page'), ('outcomes', 'Procedure and follow-ups'), ('fhir', 'FHIR export')], max_length=8, verbose_name='what'),
+            model_name="accesslogentry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("result", "Result page"),
+                    ("pdf", "PDF"),
+                    ("preview", "HTML preview"),
+                    ("admin", "Admin page"),
+                    ("outcomes", "Procedure and follow-ups"),
+                    ("fhir", "FHIR export"),
+                ],
+                max_length=8,
+                verbose_name="what",
+            ),
         ),
     ]

@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0008_record_digest'),
+        ("assessments", "0008_record_digest"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['recommendation', 'deciding_rule', 'status'], name='assessment_rule_idx'),
+            model_name="assessment",
+            index=models.Index(
+                fields=["recommendation", "deciding_rule", "status"], name="assessment_rule_idx"
+            ),
         ),
     ]

@@ -5,30 +5,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0009_audit_rule_index'),
+        ("assessments", "0009_audit_rule_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='assessment',
-            name='initial_response',
-            field=models.CharField(blank=True, choices=[('no_relief', 'No relief after the index procedure'), ('relief_then_recurrence', 'Relief, then recurrence of pain'), ('ongoing_relief', 'Ongoing relief at the treated level')], max_length=24, null=True, validators=[assessments.models.SpecValidator('initial_response')], verbose_name='Course of pain after the index procedure'),
+            model_name="assessment",
+            name="initial_response",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("no_relief", "No relief after the index procedure"),
+                    ("relief_then_recurrence", "Relief, then recurrence of pain"),
+                    ("ongoing_relief", "Ongoing relief at the treated level"),
+                ],
+                max_length=24,
+                null=True,
+                validators=[assessments.models.SpecValidator("initial_response")],
+                verbose_name="Course of pain after the index procedure",
+            ),
         ),
         migrations.AlterField(
-            model_name='assessment',
-            name='scenario',
-            field=models.CharField(blank=True, choices=[('no_current_pain', 'No current pain'), ('adjacent_level_fracture', 'New fracture at an adjacent level'), ('non_adjacent_fracture', 'New fracture at a non-adjacent level'), ('treated_level_relieved', 'Treated level still relieved (current pain likely from another source)'), ('too_early', 'Too early to judge (before day 4)'), ('immediate_failure', 'Immediate failure of the index procedure (days 4–32)'), ('persistent_pain', 'Persistent pain after a failed index procedure (beyond day 32)'), ('delayed_recurrence', 'Delayed recurrence after relief')], editable=False, max_length=32),
+            model_name="assessment",
+            name="scenario",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("no_current_pain", "No current pain"),
+                    ("adjacent_level_fracture", "New fracture at an adjacent level"),
+                    ("non_adjacent_fracture", "New fracture at a non-adjacent level"),
+                    (
+                        "treated_level_relieved",
+                        "Treated level still relieved (current pain likely from another source)",
+                    ),
+                    ("too_early", "Too early to judge (before day 4)"),
+                    ("immediate_failure", "Immediate failure of the index procedure (days 4–32)"),
+                    (
+                        "persistent_pain",
+                        "Persistent pain after a failed index procedure (beyond day 32)",
+                    ),
+                    ("delayed_recurrence", "Delayed recurrence after relief"),
+                ],
+                editable=False,
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalassessment',
-            name='initial_response',
-            field=models.CharField(blank=True, choices=[('no_relief', 'No relief after the index procedure'), ('relief_then_recurrence', 'Relief, then recurrence of pain'), ('ongoing_relief', 'Ongoing relief at the treated level')], max_length=24, null=True, validators=[assessments.models.SpecValidator('initial_response')], verbose_name='Course of pain after the index procedure'),
+            model_name="historicalassessment",
+            name="initial_response",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("no_relief", "No relief after the index procedure"),
+                    ("relief_then_recurrence", "Relief, then recurrence of pain"),
+                    ("ongoing_relief", "Ongoing relief at the treated level"),
+                ],
+                max_length=24,
+                null=True,
+                validators=[assessments.models.SpecValidator("initial_response")],
+                verbose_name="Course of pain after the index procedure",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalassessment',
-            name='scenario',
-            field=models.CharField(blank=True, choices=[('no_current_pain', 'No current pain'), ('adjacent_level_fracture', 'New fracture at an adjacent level'), ('non_adjacent_fracture', 'New fracture at a non-adjacent level'), ('treated_level_relieved', 'Treated level still relieved (current pain likely from another source)'), ('too_early', 'Too early to judge (before day 4)'), ('immediate_failure', 'Immediate failure of the index procedure (days 4–32)'), ('persistent_pain', 'Persistent pain after a failed index procedure (beyond day 32)'), ('delayed_recurrence', 'Delayed recurrence after relief')], editable=False, max_length=32),
+            model_name="historicalassessment",
+            name="scenario",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("no_current_pain", "No current pain"),
+                    ("adjacent_level_fracture", "New fracture at an adjacent level"),
+                    ("non_adjacent_fracture", "New fracture at a non-adjacent level"),
+                    (
+                        "treated_level_relieved",
+                        "Treated level still relieved (current pain likely from another source)",
+                    ),
+                    ("too_early", "Too early to judge (before day 4)"),
+                    ("immediate_failure", "Immediate failure of the index procedure (days 4–32)"),
+                    (
+                        "persistent_pain",
+                        "Persistent pain after a failed index procedure (beyond day 32)",
+                    ),
+                    ("delayed_recurrence", "Delayed recurrence after relief"),
+                ],
+                editable=False,
+                max_length=32,
+            ),
         ),
     ]

@@ -4,20 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0011_display_record'),
+        ("assessments", "0011_display_record"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='assessment',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('final', 'Final'), ('superseded', 'Superseded'), ('discarded', 'Discarded')], db_index=True, default='draft', max_length=10),
+            model_name="assessment",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("final", "Final"),
+                    ("superseded", "Superseded"),
+                    ("discarded", "Discarded"),
+                ],
+                db_index=True,
+                default="draft",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalassessment',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('final', 'Final'), ('superseded', 'Superseded'), ('discarded', 'Discarded')], db_index=True, default='draft', max_length=10),
+            model_name="historicalassessment",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("final", "Final"),
+                    ("superseded", "Superseded"),
+                    ("discarded", "Discarded"),
+                ],
+                db_index=True,
+                default="draft",
+                max_length=10,
+            ),
         ),
     ]

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0012_discarded_status'),
+        ("assessments", "0012_discarded_status"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessment',
-            name='amendment_reason',
-            field=models.TextField(blank=True, max_length=500, verbose_name='reason for the amendment'),
+            model_name="assessment",
+            name="amendment_reason",
+            field=models.TextField(
+                blank=True, max_length=500, verbose_name="reason for the amendment"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalassessment',
-            name='amendment_reason',
-            field=models.TextField(blank=True, max_length=500, verbose_name='reason for the amendment'),
+            model_name="historicalassessment",
+            name="amendment_reason",
+            field=models.TextField(
+                blank=True, max_length=500, verbose_name="reason for the amendment"
+            ),
         ),
     ]

@@ -19,6 +19,7 @@ from assessments.reports.display import (
     recommendation_label,
     recommendation_tone,
 )
+from vertebro_lib.people import person_name
 from vertebro_rules.vocabulary import Scenario
 
 # What a line of My assessments shows of the assessment it amends and of its amendment
@@ -76,10 +77,6 @@ def list_rows(assessments) -> list[ListRow]:
     return rows
 
 
-def _person(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
-
-
 def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
     """A plain-text summary of a result for pasting into the patient's electronic record:
     headline, deciding rule and its reason, missing work-up, notes by id, rules version, date.
@@ -110,7 +107,7 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
         lines.append(f"Amendment, reason: {assessment.amendment_reason}")
     if assessment.is_final and assessment.finalized_at:
         finalized = date_format(timezone.localtime(assessment.finalized_at), "DATETIME_FORMAT")
-        status = f"Finalized {finalized} by {_person(assessment.finalized_by)}"
+        status = f"Finalized {finalized} by {person_name(assessment.finalized_by)}"
     else:
         status = "DRAFT, not finalized"
     lines.append(f"Rules version {guidance.rules_version}. {status}.")

@@ -1,9 +1,12 @@
 """The clinician's pages: My assessments, the four steps, review, result, finalize.
 
 Views are thin: fetch the assessment for this user (or 404), bind the form,
-call a service, redirect. Drafts live in the database, so an interrupted
+call a service, redirect. A new assessment and a draft's step share one save flow
+(`_save_step`). Drafts live in the database, so an interrupted
 clinician loses nothing that was saved when they moved on.
 """
+
+import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -77,25 +80,11 @@ def assessment_new(request):
     """Step 1 of a new assessment; the assessment exists once step 1 is valid."""
     draft = Assessment(owner=request.user)
     form_class = form_for(1, draft)
-    if request.method == "POST":
-        form = form_class(request.POST, instance=draft)
-        if form.is_valid():
-            try:
-                assessment = services.assessment_save_step(
-                    assessment=form.instance,
-                    fields=form.Meta.fields,
-                    expected_version=None,
-                    user=request.user,
-                )
-            except ValidationError as error:
-                form.add_model_errors(error)
-            else:
-                messages.success(request, "Step 1 saved.")
-                following = steps.STEPS_BY_NUMBER[1].following(assessment)
-                return redirect("assessments:step", assessment.pk, following.number)
-        return _render_step(request, form, None, 1, _saved_state(None, 1), status=REFUSED_STATUS)
-    form = form_class(instance=draft)
-    return _render_step(request, form, None, 1, _saved_state(None, 1))
+    saved = _saved_state(None, 1)
+    if request.method == "GET":
+        return _render_step(request, form_class(instance=draft), None, 1, saved)
+    form = form_class(request.POST, instance=draft)
+    return _save_step(request, form, None, 1, saved, expected_version=None)
 
 
 @login_required
@@ -114,51 +103,72 @@ def assessment_step(request, assessment_id, step):
             f"Complete step {first_open} ({steps.STEPS_BY_NUMBER[first_open].title}) first.",
         )
         return redirect("assessments:step", assessment.pk, first_open)
-    # Read before the form is bound: binding writes the posted answers into the instance.
+    # Taken before the form is bound: binding writes the posted answers into the instance.
     saved = _saved_state(assessment, step)
     form_class = form_for(step, assessment)
     if request.method == "GET":
         return _render_step(request, form_class(instance=assessment), assessment, step, saved)
-
     form = form_class(request.POST, instance=assessment)
+    return _save_step(
+        request, form, assessment, step, saved, expected_version=form.submitted_version()
+    )
+
+
+def _save_step(request, form, assessment, step, saved, *, expected_version):
+    """The one save flow of a step (step 1 of a new assessment, or any step of a draft).
+
+    Valid answers are saved by `services.assessment_save_step`, then the clinician is sent to
+    the step that follows (or the review). Refused answers (400), a stale page (409) or a
+    final assessment get the step page again, or the result, and nothing is saved.
+    """
     if not form.is_valid():
         return _render_step(request, form, assessment, step, saved, status=REFUSED_STATUS)
     try:
-        services.assessment_save_step(
+        saved_assessment = services.assessment_save_step(
             assessment=form.instance,
             fields=form.Meta.fields,
-            expected_version=form.submitted_version(),
+            expected_version=expected_version,
             user=request.user,
         )
     except services.StaleAssessment:
         return _render_step(request, form, assessment, step, saved, status=STALE_STATUS, stale=True)
     except services.AssessmentNotEditable:
         messages.warning(request, FINAL_MESSAGE)
-        return redirect("assessments:result", assessment.pk)
+        return redirect("assessments:result", form.instance.pk)
     except ValidationError as error:
         form.add_model_errors(error)
         return _render_step(request, form, assessment, step, saved, status=REFUSED_STATUS)
     messages.success(request, f"Step {step} saved.")
-    following = steps.STEPS_BY_NUMBER[step].following(form.instance)
+    following = steps.STEPS_BY_NUMBER[step].following(saved_assessment)
     if following is None:
-        return redirect("assessments:review", assessment.pk)
-    return redirect("assessments:step", assessment.pk, following.number)
+        return redirect("assessments:review", saved_assessment.pk)
+    return redirect("assessments:step", saved_assessment.pk, following.number)
 
 
-def _saved_state(assessment, step) -> dict:
+def _saved_state(assessment, step):
     """What a step page shows of the saved answers, not of what the request tries to save:
     the step indicator, from step 2 on the guidance so far, and on every step a red flag
-    the saved answers raise (§6: at the top of the step, whatever is still missing)."""
-    so_far = (
-        presenters.guidance_so_far(assessment, today=timezone.localdate())
-        if assessment is not None
-        else None
-    )
-    return {
-        "indicator": steps.indicator(assessment, current=step),
-        "guidance_so_far": so_far if step >= GUIDANCE_SO_FAR_FROM_STEP else None,
-        "red_flag": so_far.red_flag if so_far is not None else None,
-    }
+    the saved answers raise (§6: at the top of the step, whatever is still missing).
+
+    Read from a copy of the assessment taken now (binding the form writes the posted answers
+    into the instance), and computed only when the page is rendered: a POST that saves and
+    redirects computes none of it. Returns the function that computes them.
+    """
+    snapshot = copy.copy(assessment)
+
+    def state() -> dict:
+        so_far = (
+            presenters.guidance_so_far(snapshot, today=timezone.localdate())
+            if snapshot is not None
+            else None
+        )
+        return {
+            "indicator": steps.indicator(snapshot, current=step),
+            "guidance_so_far": so_far if step >= GUIDANCE_SO_FAR_FROM_STEP else None,
+            "red_flag": so_far.red_flag if so_far is not None else None,
+        }
+
+    return state
 
 
 def _render_step(request, form, assessment, step, saved, *, status=200, stale=False):
@@ -178,7 +188,7 @@ def _render_step(request, form, assessment, step, saved, *, status=200, stale=Fa
         "form": form,
         "step": current,
         "step_count": len(steps.STEPS),
-        **saved,
+        **saved(),
         # A draft started under an earlier rules version than the active one says so.
         "rules_notice": (
             presenters.rules_version_notice(assessment) if assessment is not None else None

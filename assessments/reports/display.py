@@ -27,6 +27,7 @@ from assessments import rules_versions
 from assessments.models import Assessment
 from assessments.questionnaire.steps import STEPS
 from assessments.reports import frozen
+from vertebro_lib.codes import is_blank, label
 from vertebro_rules import inputs
 from vertebro_rules.vocabulary import Recommendation
 
@@ -90,7 +91,7 @@ MARKERS = {
 
 def _label(vocabulary, code: str) -> str:
     """The label of a code, or the code itself when today's vocabulary does not know it."""
-    return vocabulary(code).label if code in vocabulary.values else code
+    return label(vocabulary, code)
 
 
 def recommendation_label(code: str, rules_version: str = "") -> str:
@@ -279,7 +280,7 @@ def format_answer(name: str, value, fields=None) -> str:
     spec = (fields or inputs.FIELDS_BY_NAME)[name]
     if isinstance(spec, inputs.MultipleChoiceInput) and value == []:
         return NONE_LISTED
-    if value is None or value == "" or value == []:
+    if is_blank(value):
         return NOT_RECORDED if not spec.required_always else MISSING
     if isinstance(spec, inputs.BooleanInput):
         return "Yes" if value else "No"

@@ -21,12 +21,11 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from vertebro_lib.spreadsheets import neutralise
 from vertebro_rules import inputs
 
 CHUNK_SIZE = 500
 
-# Spreadsheets treat a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 RESULT_COLUMNS = ("scenario", "recommendation", "deciding_rule", "missing", "rules_version")
 COLUMNS = (
@@ -83,13 +82,6 @@ class Columns:
 
 
 NO_COLUMNS = Columns((), ())
-
-
-def neutralise(text: str) -> str:
-    """Prefix a text cell a spreadsheet would run as a formula with a single quote."""
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
 
 
 def cell(value) -> str | int | Decimal:

@@ -11,13 +11,14 @@ follow the current code.
 """
 
 from assessments import rules_versions
+from vertebro_lib.codes import label
 from vertebro_rules.references import REFERENCES
 
 RECORD_FORMAT = 1
 
 
 def _label(vocabulary, code: str) -> str:
-    return vocabulary(code).label if code in vocabulary.values else code
+    return label(vocabulary, code)
 
 
 def display_record(*, guidance: dict, answer_groups) -> dict:

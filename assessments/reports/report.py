@@ -20,6 +20,7 @@ from django.utils.formats import date_format, get_format
 from assessments import integrity
 from assessments.models import Assessment
 from assessments.reports import display
+from vertebro_lib.people import person_name
 from vertebro_rules import rules
 
 TITLE = "Vertebro — repeat vertebroplasty assessment"
@@ -124,7 +125,7 @@ def build_report(assessment: Assessment, *, generated_at: datetime | None = None
         ]
     if assessment.finalized_at:
         user = assessment.finalized_by
-        report.finalized_by = (user.get_full_name() or user.get_username()) if user else ""
+        report.finalized_by = person_name(user)
         report.finalized_at = _local(assessment.finalized_at)
         report.record_digest = integrity.short_digest(assessment.record_digest)
     return report

@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Assessment
+from vertebro_lib.codes import is_blank
+from vertebro_lib.people import person_name
 from vertebro_rules import inputs, validation
 from vertebro_rules.rules import RULES_VERSION
 
@@ -45,10 +47,6 @@ VALUE_KEYS = {
     "choices": "valueCoding",
 }
 STEP_LINK_IDS = frozenset(step_link_id(spec.step) for spec in inputs.FIELDS)
-
-
-def _blank(value) -> bool:
-    return value is None or value == "" or value == [] or value == ()
 
 
 def _json_value(spec, kind, value):
@@ -90,7 +88,7 @@ def answers_items(values: dict, *, only_enabled: bool = True) -> list[dict]:
         items = []
         for spec, kind, key in questions:
             value = values.get(spec.name)
-            if value is None or value == "" or value == [] or value == ():
+            if is_blank(value):
                 continue
             if only_enabled and not _enabled(spec, values):
                 continue
@@ -123,7 +121,7 @@ def export_response(assessment: Assessment) -> dict:
     if subject:
         resource["subject"] = subject
     owner = assessment.owner
-    resource["author"] = {"display": owner.get_full_name() or owner.get_username()}
+    resource["author"] = {"display": person_name(owner)}
     items = answers_items(assessment.input_values())
     if items:
         resource["item"] = items
@@ -219,7 +217,7 @@ def read_response(resource, *, today: date) -> dict:
         except ValueError as error:
             errors.setdefault(name, []).append(str(error))
             continue
-        if _blank(value):
+        if is_blank(value):
             continue
         message = spec.check(value, today=today)
         if message:

@@ -109,10 +109,14 @@ def test_the_command_summarizes_then_lists_what_differs_and_what_is_refused(depa
     assert "Outcome differs: 1" in summary
     assert "recommendation changed: 1" in summary
     assert "deciding rule changed: 1" in summary
-    assert "Inputs refused by the current rules: 1" in summary
-    changed, _, refused = listing.partition("Assessments whose inputs the current rules refuse:")
+    assert "Inputs refused by rules 2026.2: 1" in summary
+    assert "Of those listed, patients who already had the repeat procedure: 0" in summary
+    changed, _, refused = listing.partition("Assessments whose inputs rules 2026.2 refuse:")
     finalized_on = in_words(department["mild"].finalized_at.date())
-    assert f"MRN-MILD L1, Alice Tester, finalized {finalized_on} (rules 2026.1)" in changed
+    assert (
+        f"MRN-MILD L1, Alice Tester, finalized {finalized_on} (rules 2026.1); "
+        "repeat procedure: Not recorded" in changed
+    )
     assert "repeat_indicated → continue_conservative" in changed
     assert "R10 → R14" in changed
     assert reverse("assessments:result", args=[department["mild"].pk]) in changed
@@ -212,3 +216,67 @@ def test_a_clinician_is_refused_the_reviewers_page(client, alice, department):
     client.force_login(alice)
     assert client.get(reverse("assessments:rules_impact")).status_code == 403
     assert client.get(reverse("assessments:rules_impact"), {"format": "csv"}).status_code == 403
+
+
+def test_notes_that_differ_only_in_order_are_no_change(alice):
+    current = assessment_finalize(
+        assessment=make_assessment(
+            alice, patient_ref="MRN-ORDER", cleft_sign="present", cleft_new_since_index=True
+        ),
+        user=alice,
+    )
+    guidance = dict(current.guidance)
+    assert len(guidance["notes"]) >= 2
+    guidance["notes"] = list(reversed(guidance["notes"]))
+    Assessment.objects.filter(pk=current.pk).update(guidance=guidance)
+    output, _ = run()
+    assert "Outcome unchanged: 1" in output
+    assert "notes changed: 0" in output
+    assert "MRN-ORDER" not in output
+
+
+def test_each_listed_patient_says_whether_they_already_had_the_procedure(department, tmp_path):
+    from datetime import date
+
+    from tests.outcomes.factories import make_procedure
+
+    make_procedure(department["mild"], performed_on=date(2026, 2, 12))
+    output, _ = run()
+    assert "Of those listed, patients who already had the repeat procedure: 1" in output
+    assert "MRN-MILD L1" in output and "repeat procedure: Performed 12 Feb 2026" in output
+    target = tmp_path / "impact.csv"
+    run("--csv", str(target))
+    rows = {row["patient_ref"]: row for row in csv.DictReader(target.open(encoding="utf-8"))}
+    assert (rows["MRN-MILD"]["procedure"], rows["MRN-MILD"]["procedure_date"]) == (
+        "yes",
+        "2026-02-12",
+    )
+    assert rows["MRN-CONTRA"]["procedure"] == "not_recorded"
+
+
+def test_a_candidate_version_is_compared_before_the_switch(department, tmp_path):
+    target = tmp_path / "impact.csv"
+    output, _ = run("--candidate", "2026.3", "--csv", str(target))
+    assert "evaluated again under rules 2026.3: 3" in output
+    for kind in ("recommendation", "red flag", "warnings", "next steps", "deciding rule"):
+        assert f"  {kind} changed: " in output
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert {row["new_rules_version"] for row in rows} <= {"2026.3"}
+
+
+def test_an_unknown_candidate_is_refused_naming_the_option(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=r"--candidate: Unknown rules version '1999.1'"):
+        call_command("rules_impact", "--candidate", "1999.1", stdout=io.StringIO())
+
+
+def test_the_reviewers_page_compares_a_chosen_version(reviewer_client, department):
+    url = reverse("assessments:rules_impact")
+    page = reviewer_client.get(url, {"candidate": "2026.3"}).content.decode()
+    assert "Impact of rules 2026.3 on finalized assessments" in page
+    assert '<option value="2026.3" selected>' in page
+    assert "Of those listed, patients who already had the repeat procedure" in page
+    refused = reviewer_client.get(url, {"candidate": "1999.1"})
+    assert refused.status_code == 400
+    assert "Rules version to compare with: Unknown rules version" in refused.content.decode()

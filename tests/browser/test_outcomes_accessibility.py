@@ -7,6 +7,7 @@ from django.urls import reverse
 from tests.browser.checks import check_at_every_width, nu_errors
 from tests.browser.test_accessibility import _check_pages, _sign_in, checker  # noqa: F401
 from tests.outcomes.audit_data import build
+from tests.outcomes.department import build as build_department
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,12 +38,20 @@ def test_outcome_pages_of_the_clinician(checker, live_server, alice, bob, tmp_pa
     assert problems == [], "\n".join(problems)
 
 
-def test_the_audit_dashboard(checker, live_server, alice, bob, reviewer, tmp_path):  # noqa: F811
-    build(alice, bob)
+@pytest.mark.parametrize("persona", ["reviewer", "alice"])
+def test_the_audit_dashboard(checker, live_server, alice, bob, carol, reviewer, tmp_path, persona):  # noqa: F811
+    build_department(alice, bob, carol)
     html: dict[str, str] = {}
-    _sign_in(checker, live_server, "reviewer")
+    _sign_in(checker, live_server, persona)
     problems = _check_pages(
-        checker, live_server, {"Outcomes audit": reverse("outcomes:dashboard")}, html
+        checker,
+        live_server,
+        {
+            f"Outcomes audit ({persona})": reverse("outcomes:dashboard"),
+            f"Outcomes audit by procedure date ({persona})": reverse("outcomes:dashboard")
+            + "?date_basis=procedure&date_from=2025-01-01",
+        },
+        html,
     )
     problems += nu_errors(html, tmp_path / "html")
     assert problems == [], "\n".join(problems)

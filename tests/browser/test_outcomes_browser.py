@@ -79,5 +79,6 @@ def test_a_reviewer_reads_the_audit_dashboard(
     page.get_by_role("link", name="Outcomes audit").click()
     expect(page.get_by_role("heading", name="Outcomes audit")).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("Mean VAS before"))).to_be_visible()
-    expect(page.get_by_text("60% (3 of 5; 95% CI 23% to 88%)")).to_be_visible()
+    expect(page.get_by_text("75% (3 of 4; 95% CI 30% to 95%)").first).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("Funnel plot"))).to_have_count(2)
     screenshot(page, "dashboard")

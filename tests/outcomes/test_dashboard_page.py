@@ -17,12 +17,22 @@ def department(alice, bob):
     return build(alice, bob)
 
 
-def test_clinicians_are_refused_and_anonymous_visitors_sent_to_sign_in(client, alice):
+def test_clinicians_get_the_department_view_and_anonymous_visitors_sign_in(client, alice):
     client.force_login(alice)
-    assert client.get(URL).status_code == 403
-    assert client.get(reverse("outcomes:dashboard_pdf")).status_code == 403
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "department view" in response.content.decode()
     client.logout()
     assert client.get(URL).status_code == 302
+
+
+def test_a_user_with_neither_role_is_refused(client, db):
+    from django.contrib.auth import get_user_model
+
+    nobody = get_user_model().objects.create_user(username="nobody", password="x")
+    client.force_login(nobody)
+    assert client.get(URL).status_code == 403
+    assert client.get(reverse("outcomes:dashboard_pdf")).status_code == 403
 
 
 def test_the_reviewer_sees_figures_beside_the_published_ones_with_their_series(
@@ -32,25 +42,25 @@ def test_the_reviewer_sees_figures_beside_the_published_ones_with_their_series(
     response = client.get(URL)
     assert response.status_code == 200
     page = response.content.decode()
-    # Adherence 3 of 5 (Wilson 23% to 88%), overrides 1 of 2 under R8.
-    assert "60% (3 of 5; 95% CI 23% to 88%)" in page
+    # Adherence 3 of 4 (A4 declined: a refusal, apart), overrides 1 of 2 under R8.
+    assert "75% (3 of 4; 95% CI 30% to 95%)" in page
     assert "50% (1 of 2; 95% CI 9% to 91%)" in page
     assert "R8 (Repeat vertebroplasty not indicated): 1 of 2" in page
-    # Mean VAS before 6.5 (t interval 1.6 to 11.4), n = 4; the published 8.6 with its series.
-    assert "6.5 (95% CI 1.6 to 11.4)" in page
+    # Mean VAS before 6.5 (t interval 1.6 to 11.4, cut at 10), n = 4; the published 8.6.
+    assert "6.5 (95% CI 1.6 to 10.0)" in page
     assert "8.6 <span" in page
     assert "unrelieved 4–32 days" in page
     assert "13–22%" in page and "58.8–63.8%" in page and "7.8%" in page
     assert "Too few patients (n = 4) to compare with the published figure" in page
-    # Two charts, each followed by a table of its figures.
-    assert page.count("<svg") == 2
-    assert page.count('role="img"') == 2
+    # Five charts (two funnel plots, the run chart, VAS, rates), each with a table.
+    assert page.count("<svg") == 5
+    assert page.count('role="img"') == 5
 
 
 def test_the_filter_narrows_the_figures(client, reviewer, department):
     client.force_login(reviewer)
     page = client.get(URL, {"treated_level": "T12"}).content.decode()
-    assert "1 final assessment." in page
+    assert "1 final assessment;" in page
     assert "treated level T12" in page
 
 
@@ -65,11 +75,13 @@ def test_the_period_is_told_in_words(client, reviewer, department):
     [
         (
             {"date_from": "2025-02-01", "date_to": "2025-01-01"},
-            "Assessed until: Must be on or after",
+            "Until: Must be on or after",
         ),
-        ({"date_from": "yesterday"}, "Assessed from: Enter a valid date."),
+        ({"date_from": "yesterday"}, "From: Enter a valid date."),
         ({"treated_level": "Z9"}, "Treated level: Select a valid choice."),
         ({"clinician": "999999"}, "Clinician: Select a valid choice."),
+        ({"date_basis": "discharge"}, "Period applies to: Select a valid choice."),
+        ({"scenario": "any"}, "Scenario: Select a valid choice."),
     ],
 )
 def test_a_bad_filter_is_refused_naming_the_field(client, reviewer, query, message):
@@ -105,12 +117,12 @@ def test_the_dashboard_costs_the_same_number_of_queries_for_1_or_12_patients(
         query = {"clinician": alice.pk}
     client.force_login(reviewer)
     client.get(URL)  # the session and user, as on any page
-    # session, user, 2 for its permissions, the clinician choices, the 3 audit queries
+    # session, user, 2 for its permissions, the clinician choices, the 5 audit queries
     with django_assert_num_queries(QUERIES):
         assert client.get(URL, query).status_code == 200
 
 
-QUERIES = 8
+QUERIES = 10
 
 
 def test_the_pdf_has_the_same_figures(client, reviewer, department):
@@ -122,5 +134,5 @@ def test_the_pdf_has_the_same_figures(client, reviewer, department):
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(document_text(response.content).split())
     assert "Outcomes audit" in text
-    assert "60% (3 of 5; 95% CI 23% to 88%)" in text
+    assert "75% (3 of 4; 95% CI 30% to 95%)" in text
     assert "clinician Alice Tester" in text

@@ -202,3 +202,28 @@ def test_only_the_owner_moves_a_draft_and_never_a_final_one(
     draft.refresh_from_db()
     final.refresh_from_db()
     assert (draft.rules_version, final.rules_version) == (OLD, OLD)
+
+
+def test_a_2026_2_record_prints_word_for_word_after_the_switch_to_2026_3(
+    client, alice, superuser, old_active, new_version_ready
+):
+    from assessments.reports import pdf
+    from tests.pdf_helpers import document_text
+
+    final = services.assessment_finalize(assessment=make_assessment(alice), user=alice)
+    before = document_text(pdf.assessment_pdf(final))
+    client.force_login(alice)
+    page_before = client.get(reverse("assessments:result", args=[final.pk])).content.decode()
+    activate(NEW, superuser)
+    final.refresh_from_db()
+    after = document_text(pdf.assessment_pdf(final))
+    # Word for word, but for the line that says when the PDF was generated.
+    strip = lambda text: text.split("Generated")[0]  # noqa: E731
+    assert strip(after) == strip(before)
+    assert "Rules version 2026.2" in after
+    assert "Immediate failure of the index procedure (days 4–32)" in after  # 2026.2's label
+    page_after = client.get(reverse("assessments:result", args=[final.pk])).content.decode()
+    assert final.guidance["reasons"][0]["text"] in page_after
+    assert page_after.count("Immediate failure of the index procedure") == page_before.count(
+        "Immediate failure of the index procedure"
+    )

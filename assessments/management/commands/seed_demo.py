@@ -14,11 +14,10 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from assessments import services
+from assessments import rules_versions, services
 from assessments.models import Assessment
 from assessments.roles import CLINICIANS, REVIEWERS, ensure_roles
 from outcomes.demo import seed_current, seed_outcomes
-from vertebro_rules import inputs
 
 DEMO_PASSWORD = "vertebro-demo-2026"
 DEMO_USERS = (
@@ -122,6 +121,41 @@ DEMO_ASSESSMENTS = (
     ("colleague", "MRN-DEMO-102", False, 3, {"treated_level": "L4"}),
 )
 
+# Under rules 2026.3 whatever the active version: what it added (the red flags of infection
+# and of a complication, the oncology pathway, partial relief, MRI not possible, failed medical
+# therapy, a warning read).
+NEW_IN_2026_3 = (
+    ("demo", "MRN-DEMO-020", True, 4, {"infection_signs": True}),  # R17 exclude infection
+    ("demo", "MRN-DEMO-021", False, 2, {"vas_before_index": 5, "vas_current": 8}),  # R16 so far
+    ("demo", "MRN-DEMO-022", True, 4, {"fracture_etiology": "neoplastic"}),  # R18 oncology MDT
+    (
+        "demo",
+        "MRN-DEMO-023",
+        True,
+        4,
+        {"initial_response": "partial_relief", "vas_before_index": 9, "vas_current": 5},
+    ),  # R19 partial relief
+    ("demo", "MRN-DEMO-024", True, 4, {**NO_MRI, "mri_not_possible": True}),  # R22 spine team
+    (
+        "demo",
+        "MRN-DEMO-025",
+        True,
+        4,
+        {
+            **RECURRENCE,
+            "recurrence_date": date(2026, 9, 25),
+            "conservative_therapy_weeks": 2,
+            "mobility": "bed_bound",
+        },
+    ),  # R23 failed medical therapy
+    ("demo", "MRN-DEMO-026", True, 4, {"marrow_edema": "absent", "cleft_sign": "present"}),  # P4
+)
+RULES_2026_3 = "2026.3"
+
+# Assessments finalized under rules 2026.2 before the switch: they print as on their day.
+OLD_RECORDS = (("demo", "MRN-DEMO-201", True, 4, {"treated_level": "L2"}),)
+OLD_VERSION = "2026.2"
+
 
 def demo_id(patient_ref: str) -> uuid.UUID:
     return uuid.uuid5(DEMO_NAMESPACE, patient_ref)
@@ -145,9 +179,21 @@ class Command(BaseCommand):
             for username, first, last, group in DEMO_USERS
         }
         created = 0
+        active = rules_versions.active_version()
         for owner, patient_ref, final, last_step, changes in DEMO_ASSESSMENTS:
-            created += self._assessment(users[owner], patient_ref, final, last_step, changes)
-        self.stdout.write(f"Demo assessments: {created} created, {len(DEMO_ASSESSMENTS)} in all.")
+            created += self._assessment(
+                users[owner], patient_ref, final, last_step, changes, active
+            )
+        for owner, patient_ref, final, last_step, changes in NEW_IN_2026_3:
+            created += self._assessment(
+                users[owner], patient_ref, final, last_step, changes, RULES_2026_3
+            )
+        for owner, patient_ref, final, last_step, changes in OLD_RECORDS:
+            created += self._assessment(
+                users[owner], patient_ref, final, last_step, changes, OLD_VERSION
+            )
+        total = len(DEMO_ASSESSMENTS) + len(NEW_IN_2026_3) + len(OLD_RECORDS)
+        self.stdout.write(f"Demo assessments: {created} created, {total} in all.")
         outcomes = seed_outcomes(users)
         seed_current(users)
         self.stdout.write(
@@ -169,21 +215,28 @@ class Command(BaseCommand):
         user.groups.add(Group.objects.get(name=group))
         return user
 
-    def _assessment(self, owner, patient_ref, final, last_step, changes) -> bool:
+    def _assessment(self, owner, patient_ref, final, last_step, changes, version) -> bool:
         assessment_id = demo_id(patient_ref)
         if Assessment.objects.filter(pk=assessment_id).exists():
             return False
+        fields = rules_versions.edition(version).FIELDS_BY_NAME
         values = {**BASE, **changes, "patient_ref": patient_ref}
-        # A draft holds the answers of its completed steps only.
+        # A draft holds the answers of its completed steps only (of its rules version).
         kept = {
             name: value
             for name, value in values.items()
-            if inputs.FIELDS_BY_NAME[name].step <= last_step
+            if name in fields and fields[name].step <= last_step
         }
-        assessment = Assessment(id=assessment_id, owner=owner, **kept)
+        assessment = Assessment(id=assessment_id, owner=owner, rules_version=version, **kept)
         assessment._history_user = owner
         assessment.full_clean()
         assessment.save()
         if final:
-            services.assessment_finalize(assessment=assessment, user=owner)
+            # The demo clinician has read every warning of the demo cases.
+            warnings = assessment.evaluate().to_dict().get("warnings", [])
+            services.assessment_finalize(
+                assessment=assessment,
+                user=owner,
+                acknowledged=[warning["id"] for warning in warnings],
+            )
         return True
