@@ -9,6 +9,9 @@ from assessments.models import Assessment
 from assessments.services import assessment_finalize
 from tests.factories import make_assessment
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 CHANGELIST = reverse("admin:assessments_assessment_changelist")
 
 

@@ -19,6 +19,9 @@ from vertebro_rules import inputs, references
 from vertebro_rules.versions.v2026_2 import rules
 from vertebro_rules.vocabulary import Contraindication, Recommendation, Scenario
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 NEW_NOTE = "A note as next year's rules word it."
 NEW_REFERENCE = "A reference as next year's evidence list words it."
 NEW_RECOMMENDATION = "A recommendation label as next year's code words it"

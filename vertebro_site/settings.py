@@ -218,7 +218,7 @@ if VERTEBRO_PAGE_SIZE not in {"A4", "Letter"}:
 # it until an administrator switches the active version (`manage.py rules_version --activate`,
 # kept in the database and in the security log). Checked against the versions the core has
 # when the assessments app starts.
-VERTEBRO_RULES_VERSION = os.environ.get("VERTEBRO_RULES_VERSION", "2026.2")
+VERTEBRO_RULES_VERSION = os.environ.get("VERTEBRO_RULES_VERSION", "2026.3")
 
 # --- Production hardening (README: "Serving in production") ---------------------------------
 # Every default below is safe for a hospital server once DJANGO_DEBUG=0; with debug on (local

@@ -14,6 +14,9 @@ from assessments.models import Assessment
 from assessments.services import assessment_amend, assessment_finalize
 from tests.factories import make_assessment
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 
 def _verify() -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()

@@ -18,6 +18,9 @@ from assessments.services import assessment_finalize
 from tests.factories import make_assessment
 from vertebro_rules.dates import in_words
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 
 def guidance_2026_1(recommendation: str, rule: str, notes: list[str], missing=()) -> dict:
     """The guidance JSON as rules 2026.1 froze it (no `references` key)."""

@@ -10,7 +10,12 @@ from playwright.sync_api import expect
 from assessments.models import Assessment
 from tests.conftest import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The questionnaire of rules 2026.2 (weeks of therapy asked for every course of pain).
+pytestmark = [
+    pytest.mark.usefixtures("rules_2026_2"),
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 MAX_TABS = 60
 

@@ -9,7 +9,12 @@ from assessments import services
 from tests.conftest import PASSWORD
 from tests.factories import AFTER_STEP_2, make_assessment
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The questionnaire of rules 2026.2 (weeks of therapy asked for every course of pain).
+pytestmark = [
+    pytest.mark.usefixtures("rules_2026_2"),
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def _sign_in(page, live_server, username="alice"):

@@ -11,7 +11,12 @@ from assessments.models import Assessment
 from tests.conftest import PASSWORD
 from vertebro_rules.references import REFERENCES
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The questionnaire of rules 2026.2 (weeks of therapy asked for every course of pain).
+pytestmark = [
+    pytest.mark.usefixtures("rules_2026_2"),
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 INDEX_DATE = (timezone.localdate() - timedelta(days=17)).isoformat()
 

@@ -13,7 +13,7 @@ import pytest
 from tests.factories import NO_MRI, make_assessment
 from tests.step_posts import relative_inputs, step_post, step_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.usefixtures("rules_2026_2"), pytest.mark.django_db]
 
 NO_RECURRENCE = {"initial_response": "no_relief", "recurrence_date": None}
 RECURRENCE = {"initial_response": "relief_then_recurrence"}

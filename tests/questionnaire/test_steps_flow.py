@@ -11,6 +11,9 @@ from assessments.questionnaire.steps import STEPS_BY_NUMBER
 from tests.factories import make_assessment
 from tests.step_posts import relative_inputs, step_post, step_url
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 STEPS_AFTER = {1: 2, 2: 3, 3: 4}
 
 
