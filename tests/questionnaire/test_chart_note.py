@@ -6,7 +6,6 @@ import html as html_lib
 import re
 
 import pytest
-
 from django.urls import reverse
 
 from assessments.services import assessment_finalize
