@@ -272,6 +272,16 @@ class Assessment(models.Model):
     )
     # Why the clinician amended the assessment in `amends` (required to start an amendment).
     amendment_reason = models.TextField("reason for the amendment", blank=True, max_length=500)
+    # A reassessment is a new visit (the MRI came back, the weeks of therapy went by), not a
+    # correction: the earlier assessment stays final and current; both link to each other.
+    reassesses = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reassessments",
+        help_text="The final assessment this one reassesses at a later visit.",
+    )
     # Copied from the frozen guidance at finalization, so that lists filter and export fast.
     scenario = models.CharField(
         max_length=32, choices=vocabulary.Scenario.choices, blank=True, editable=False

@@ -232,6 +232,49 @@ def assessment_amend(*, assessment: Assessment, user, reason: str = "") -> Asses
     return amendment
 
 
+class NotReassessable(Exception):
+    """Only the owner of a final assessment reassesses it."""
+
+
+@transaction.atomic
+def assessment_reassess(*, assessment: Assessment, user) -> Assessment:
+    """Start (or resume) a reassessment of a final assessment: a new draft pre-filled from it,
+    for a later visit ("complete the work-up", then the MRI comes back).
+
+    Unlike an amendment, the earlier assessment stays final and current (it was right on its
+    day); the new draft has no assessment date yet (step 2 proposes today) and is linked to
+    it through `reassesses`. A reassessment already in progress is returned, not doubled.
+    """
+    earlier = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if earlier.owner_id != user.pk:
+        raise NotReassessable("Only the clinician who owns an assessment can reassess it.")
+    if not earlier.is_current_final:
+        raise NotReassessable(
+            "Only a final assessment can be reassessed; finish this draft."
+            if not earlier.is_final
+            else "This assessment was amended; reassess its amendment instead."
+        )
+    existing = Assessment.objects.drafts().filter(reassesses=earlier).first()
+    if existing is not None:
+        return existing
+    values = earlier.input_values()
+    values["assessment_date"] = None
+    reassessment = Assessment(
+        owner=user,
+        reassesses=earlier,
+        rules_version=rules_versions.active_version(),
+        **values,
+    )
+    reassessment.contraindications = list(earlier.contraindications or [])
+    reassessment._history_user = user
+    reassessment._change_reason = "Reassessment of a final assessment"
+    reassessment.save()
+    security_log.event_on_commit(
+        "reassess", user=user, assessment_id=reassessment.pk, detail=f"reassesses {earlier.pk}"
+    )
+    return reassessment
+
+
 class NotMovable(Exception):
     """Only its owner moves a draft, only a draft, and only to the active rules version."""
 

@@ -30,6 +30,8 @@ TABLE = {
     "finalize": ("get", "draft", {}, (200, 404, 404, 404)),
     "result": ("get", "final", {}, (200, 404, 200, 200)),
     "amend": ("get", "final", {}, (200, 404, 404, 404)),
+    # A write only (starting a reassessment): a GET is refused for all.
+    "reassess": ("get", "final", {}, (405, 405, 405, 405)),
     "discard": ("get", "draft", {}, (200, 404, 404, 404)),
     "pdf": ("get", "final", {}, (200, 404, 200, 200)),
     "report_preview": ("get", "final", {}, (200, 404, 200, 200)),
@@ -45,6 +47,7 @@ WRITES = {
     "finalize": ("post", "draft", {}, (None, 404, 404, 404)),
     "discard": ("post", "draft", {}, (None, 404, 404, 404)),
     "amend": ("post", "final", {}, (None, 404, 404, 404)),
+    "reassess": ("post", "final", {}, (None, 404, 404, 404)),
     "move_rules": ("post", "draft", {}, (None, 404, 404, 404)),
 }
 
@@ -250,6 +253,7 @@ STATE_TABLE = {
     ("assessments", "discard", "discarded", ()): (404, 404, 404, 404),
     ("assessments", "result", "discarded", ()): (404, 404, 404, 404),
     ("assessments", "amend", "discarded", ()): (404, 404, 404, 404),
+    ("assessments", "reassess", "discarded", ()): (405, 405, 405, 405),
     ("assessments", "pdf", "discarded", ()): (404, 404, 404, 404),
     ("assessments", "report_preview", "discarded", ()): (404, 404, 404, 404),
     ("outcomes", "detail", "discarded", ()): (404, 404, 404, 404),
@@ -267,6 +271,7 @@ STATE_TABLE = {
     ("assessments", "discard", "superseded", ()): (302, 404, 404, 404),
     ("assessments", "result", "superseded", ()): (200, 404, 200, 200),
     ("assessments", "amend", "superseded", ()): (302, 404, 404, 404),
+    ("assessments", "reassess", "superseded", ()): (405, 405, 405, 405),
     ("assessments", "pdf", "superseded", ()): (200, 404, 200, 200),
     ("assessments", "report_preview", "superseded", ()): (200, 404, 200, 200),
     ("outcomes", "detail", "superseded", ()): (200, 404, 200, 200),

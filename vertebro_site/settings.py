@@ -99,6 +99,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed (static files are already, by WhiteNoise). BREACH: a page holds a
+    # secret (the CSRF token) beside text an attacker could reflect (the search box). Django
+    # masks the CSRF token afresh in every response, and GZipMiddleware pads each compressed
+    # response with random bytes ("Heal the BREACH"), so response lengths do not reveal it.
+    "django.middleware.gzip.GZipMiddleware",
     "accounts.middleware.NoStoreMiddleware",
     "accounts.middleware.RequestLimitsMiddleware",
     "accounts.middleware.RequestContextMiddleware",
@@ -127,6 +132,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.idle_sign_out",
             ],
         },
     },

@@ -349,10 +349,13 @@ def current_answer_groups(assessment: Assessment) -> list[AnswerGroup]:
         answers = []
         for name in edition.fields_of_step(step.number):
             spec = edition.FIELDS_BY_NAME[name]
-            text = format_answer(name, getattr(assessment, name), edition.FIELDS_BY_NAME)
+            value = getattr(assessment, name)
+            text = format_answer(name, value, edition.FIELDS_BY_NAME)
             if name in missing:
                 text = MISSING
-            elif text == NOT_RECORDED and name in not_applicable:
+            elif name in not_applicable and (text == NOT_RECORDED or spec.is_empty(value)):
+                # Also a finding stored as its "absent" meaning (fluid at the interface:
+                # False): without an MRI it was not looked for, so it is not a "No".
                 text = NOT_APPLICABLE
             answers.append(
                 Answer(

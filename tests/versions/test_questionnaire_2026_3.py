@@ -190,7 +190,7 @@ def test_the_pdf_and_the_chart_note_carry_the_warnings(final_with_warning):
     warning_text = final_with_warning.guidance["warnings"][0]["text"]
     section = display.guidance_section(final_with_warning, today=timezone.localdate())
     note = presenters.chart_note(final_with_warning, section.guidance)
-    assert f"Warning P4: {warning_text}" in note
+    assert f"Warning: {warning_text}" in note  # in words, without its code
 
 
 def test_the_guidance_response_and_the_cds_card_carry_the_warnings(final_with_warning):
