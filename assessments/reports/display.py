@@ -65,7 +65,8 @@ class Marker:
     word: str
 
 
-PROCEED = Marker("proceed", "✔", "Repeat procedure is an option")
+# Read above the recommendation ("Indicated", "May be considered"), so no weaker word here.
+PROCEED = Marker("proceed", "✔", "Repeat procedure at this level")
 WAIT = Marker("wait", "◷", "Not yet: more is needed first")
 DECLINE = Marker("decline", "✘", "No repeat procedure at this level")
 URGENT = Marker("urgent", "⚠", "Urgent")
