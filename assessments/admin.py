@@ -294,9 +294,9 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
     def headline(self, assessment: Assessment) -> str:
         return (assessment.guidance or {}).get("headline", "")
 
-    @admin.display(description="Record digest (SHA-256)")
+    @admin.display(description="Record seal (HMAC-SHA256)")
     def digest(self, assessment: Assessment) -> str:
-        # The short form, as on the PDF; `manage.py verify_records` checks the full digest.
+        # The short form, as on the PDF; `manage.py verify_records` checks the full seal.
         return integrity.short_digest(assessment.record_digest) or "—"
 
     @admin.display(description="Amended by")

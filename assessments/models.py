@@ -175,9 +175,11 @@ class Assessment(models.Model):
         max_length=32, choices=vocabulary.Recommendation.choices, blank=True, editable=False
     )
     deciding_rule = models.CharField(max_length=4, blank=True, editable=False)
-    # SHA-256 of the canonical JSON of the frozen record (assessments.integrity), set at
-    # finalization; `manage.py verify_records` recomputes it.
+    # The seal: HMAC-SHA256 of the canonical JSON of the frozen record, status included
+    # (assessments.integrity), under the key whose id is beside it; set at finalization and
+    # renewed when the record is superseded. `manage.py verify_records` recomputes it.
     record_digest = models.CharField(max_length=64, blank=True, editable=False)
+    record_key_id = models.CharField(max_length=16, blank=True, editable=False)
 
     # Every create, change and finalization keeps the full previous row.
     history = HistoricalRecords()
@@ -202,7 +204,8 @@ class Assessment(models.Model):
 
     @property
     def is_final(self) -> bool:
-        return self.status != self.Status.DRAFT
+        # A record finalized once is never editable again, whatever its status column says.
+        return self.status != self.Status.DRAFT or self.finalized_at is not None
 
     def input_values(self) -> dict:
         """The spec inputs of this assessment, by field name."""
@@ -274,3 +277,41 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Access log entries are never deleted.")
+
+
+class RecordChainEntry(models.Model):
+    """One link of the chain of finalizations (assessments.integrity): the seal of a record
+    as it was finalized or superseded, and the previous entry's MAC, under one MAC.
+
+    Only ever added to, like the access log. `assessment_id` is not a foreign key: an entry
+    outlives the deletion of its record's row, which is how that deletion is found.
+    """
+
+    class Event(models.TextChoices):
+        FINALIZE = "finalize", "Finalized"
+        SUPERSEDE = "supersede", "Superseded by its amendment"
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    assessment_id = models.UUIDField(db_index=True)
+    event = models.CharField(max_length=10, choices=Event)
+    record_mac = models.CharField(max_length=64)
+    previous_mac = models.CharField(max_length=64, blank=True)
+    key_id = models.CharField(max_length=16)
+    recorded_at = models.DateTimeField()
+    mac = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = "record chain entry"
+        verbose_name_plural = "record chain"
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.event} {self.assessment_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Record chain entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Record chain entries are never deleted.")

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts import security_log
 from assessments import integrity
-from assessments.models import Assessment
+from assessments.models import Assessment, RecordChainEntry
 from assessments.reports import display, frozen
 from vertebro_rules import validation
 
@@ -23,7 +23,8 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
     locked for the transaction, so two finalizations at once finalize once.
     """
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if locked.is_final:
+    # A record finalized once stays final, whatever its status column says now.
+    if locked.is_final or locked.finalized_at is not None:
         raise AssessmentNotEditable("This assessment is already final.")
     now = timezone.now()
     validation.validate_values(locked.input_values(), today=timezone.localdate(now))
@@ -40,11 +41,16 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
     locked.recommendation = result.recommendation
     locked.deciding_rule = result.reasons[0].rule
     locked.version += 1
-    locked.record_digest = integrity.record_digest(locked)
+    integrity.seal(locked)
     locked._history_user = user
-    if locked.amends_id:
-        _supersede(original_id=locked.amends_id, user=user)
     locked.save()
+    # Chained after the row is written: on SQLite that write holds the database's one
+    # write lock, so no other finalization reads the same chain head.
+    integrity.chain_append(
+        chain_model=RecordChainEntry, assessment=locked, event="finalize", now=now
+    )
+    if locked.amends_id:
+        _supersede(original_id=locked.amends_id, user=user, now=now)
     security_log.event_on_commit("finalize", user=user, assessment_id=locked.pk)
     return locked
 
@@ -79,8 +85,12 @@ def assessment_save_step(
     if assessment._state.adding:
         assessment.save()
         return assessment
-    current = Assessment.objects.select_for_update().only("version", "status").get(pk=assessment.pk)
-    if current.is_final:
+    current = (
+        Assessment.objects.select_for_update()
+        .only("version", "status", "finalized_at")
+        .get(pk=assessment.pk)
+    )
+    if current.is_final or current.finalized_at is not None:
         raise AssessmentNotEditable("This assessment is final.")
     if expected_version is None or current.version != expected_version:
         raise StaleAssessment("This assessment was changed elsewhere since this page was loaded.")
@@ -121,12 +131,17 @@ class NotAmendable(Exception):
     """Only a final assessment (not a draft, not one already superseded) can be amended."""
 
 
-def _supersede(*, original_id, user) -> None:
-    """Mark the amended original superseded; its inputs and frozen guidance are not touched."""
+def _supersede(*, original_id, user, now) -> None:
+    """Mark the amended original superseded; its inputs and frozen guidance are not touched.
+    Its seal covers the status, so it is renewed and the supersession chained."""
     original = Assessment.objects.select_for_update().get(pk=original_id)
     original.status = Assessment.Status.SUPERSEDED
+    integrity.seal(original)
     original._history_user = user
-    original.save(update_fields=["status", "updated"])
+    original.save(update_fields=["status", "record_digest", "record_key_id", "updated"])
+    integrity.chain_append(
+        chain_model=RecordChainEntry, assessment=original, event="supersede", now=now
+    )
 
 
 @transaction.atomic

@@ -79,7 +79,8 @@ def test_backup_restore_verify_keeps_every_record_and_count(alice, bob, tmp_path
     assert f"Restored from {archive}: {backup.describe_counts(before)}." in restored.stdout
     verified = _manage(fresh_database, "verify_records")
     assert verified.returncode == 0, verified.stdout + verified.stderr
-    assert "4 finalized records checked, 0 mismatches." in verified.stdout
+    assert "4 finalized records and 5 chain entries checked, 0 mismatches." in verified.stdout
+    assert "Chain head: entry 5 " in verified.stdout
 
 
 @pytest.mark.django_db(transaction=True)
