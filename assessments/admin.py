@@ -30,6 +30,7 @@ from assessments.audit.access import access_record
 from assessments.models import AccessLogEntry, Assessment
 from assessments.questionnaire.steps import STEPS
 from assessments.reports import export
+from assessments.roles import is_clinician
 from vertebro_rules import inputs, vocabulary
 
 RECORD_FIELDS = (
@@ -312,7 +313,7 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
     # superusers manage users, not other clinicians' assessments).
     @staticmethod
     def _is_own_draft(request, obj: Assessment) -> bool:
-        return not obj.is_final and obj.owner_id == request.user.pk
+        return not obj.is_final and obj.owner_id == request.user.pk and is_clinician(request.user)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not self._is_own_draft(request, obj):

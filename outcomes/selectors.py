@@ -12,6 +12,7 @@ from django.db.models import Case, DateField, Exists, F, OuterRef, Q, When
 from django.http import Http404
 
 from assessments.models import Assessment
+from assessments.roles import is_clinician
 from assessments.selectors import user_can_review
 
 from . import choices
@@ -42,7 +43,8 @@ def get_assessment_for_reader(*, user, assessment_id) -> tuple[Assessment, bool]
     if not user.is_authenticated:
         raise Http404("No such assessment.")
     try:
-        return _get(_recordable(user), assessment_id), True
+        # Owner or delegate reads; records only while a clinician (rights follow the role).
+        return _get(_recordable(user), assessment_id), is_clinician(user)
     except Http404:
         if not user_can_review(user):
             raise
@@ -60,7 +62,11 @@ def get_assessment_for_recorder(*, user, assessment_id) -> Assessment:
 
 def may_delegate(*, user, assessment: Assessment) -> bool:
     """Only the assessment's own clinician chooses who else records its outcomes."""
-    return assessment.owner_id == user.pk and assessment.status == Assessment.Status.FINAL
+    return (
+        assessment.owner_id == user.pk
+        and assessment.status == Assessment.Status.FINAL
+        and is_clinician(user)
+    )
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from django.views.decorators.http import (
 
 from assessments.audit.access import access_record
 from assessments.models import AccessLogEntry
+from assessments.roles import clinician_required
 from interop.fhir.common import FHIR_JSON
 
 from . import choices, presenters, selectors, services
@@ -46,7 +47,7 @@ def outcomes_detail(request, assessment_id):
     return render(request, "outcomes/detail.html", context)
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def procedure_edit(request, assessment_id):
     assessment = selectors.get_assessment_for_recorder(
@@ -70,7 +71,7 @@ def procedure_edit(request, assessment_id):
     return _render_form(request, assessment, ProcedureForm(instance=instance), "procedure")
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def follow_up_edit(request, assessment_id, interval):
     if interval not in choices.Interval.values:
@@ -123,7 +124,7 @@ def _render_form(request, assessment, form, kind, *, status=200, interval=None):
     return render(request, "outcomes/form.html", context, status=status)
 
 
-@login_required
+@clinician_required
 @require_POST
 def delegation_add(request, assessment_id):
     assessment = selectors.get_assessment_for_recorder(
@@ -153,7 +154,7 @@ def delegation_add(request, assessment_id):
     return render(request, "outcomes/detail.html", context, status=REFUSED_STATUS)
 
 
-@login_required
+@clinician_required
 @require_POST
 def delegation_remove(request, assessment_id, user_id):
     assessment = selectors.get_assessment_for_recorder(

@@ -20,17 +20,19 @@ SIGN_IN = 302  # anonymous visitors are sent to the sign-in page
 
 # name: (method, subject, extra kwargs, status for (alice, bob, reviewer, superuser))
 # alice owns the subject; bob is another clinician; the reviewer reads everything, changes
-# nothing; the superuser manages users in the admin and, in the app, is a reviewer.
+# nothing; the superuser manages users in the admin and, in the app, is a reviewer. Every
+# write (and its form) needs the Clinicians group first: anyone else gets 403 for the role,
+# whatever the assessment; a clinician who does not own it gets 404.
 TABLE = {
     "list": ("get", None, {}, (200, 200, 200, 200)),
-    "new": ("get", None, {}, (200, 200, 403, 200)),
+    "new": ("get", None, {}, (200, 200, 403, 403)),
     "open": ("get", "draft", {}, (302, 404, 404, 404)),
-    "step": ("get", "draft", {"step": 1}, (200, 404, 404, 404)),
+    "step": ("get", "draft", {"step": 1}, (200, 404, 403, 403)),
     "review": ("get", "draft", {}, (200, 404, 404, 404)),
-    "finalize": ("get", "draft", {}, (200, 404, 404, 404)),
+    "finalize": ("get", "draft", {}, (200, 404, 403, 403)),
     "result": ("get", "final", {}, (200, 404, 200, 200)),
-    "amend": ("get", "final", {}, (200, 404, 404, 404)),
-    "discard": ("get", "draft", {}, (200, 404, 404, 404)),
+    "amend": ("get", "final", {}, (200, 404, 403, 403)),
+    "discard": ("get", "draft", {}, (200, 404, 403, 403)),
     "pdf": ("get", "final", {}, (200, 404, 200, 200)),
     "report_preview": ("get", "final", {}, (200, 404, 200, 200)),
     "rules_impact": ("get", None, {}, (403, 403, 200, 200)),
@@ -38,11 +40,11 @@ TABLE = {
 
 # Writes the table does not show as GETs: each refused for everyone but the owner.
 WRITES = {
-    "new": ("post", None, {}, (None, None, 403, None)),
-    "step": ("post", "draft", {"step": 1}, (None, 404, 404, 404)),
-    "finalize": ("post", "draft", {}, (None, 404, 404, 404)),
-    "discard": ("post", "draft", {}, (None, 404, 404, 404)),
-    "amend": ("post", "final", {}, (None, 404, 404, 404)),
+    "new": ("post", None, {}, (None, None, 403, 403)),
+    "step": ("post", "draft", {"step": 1}, (None, 404, 403, 403)),
+    "finalize": ("post", "draft", {}, (None, 404, 403, 403)),
+    "discard": ("post", "draft", {}, (None, 404, 403, 403)),
+    "amend": ("post", "final", {}, (None, 404, 403, 403)),
 }
 
 ADMIN_URLS = {
@@ -197,8 +199,8 @@ INTEROP_TABLE = {
         {"service_id": "vertebro-repeat-vertebroplasty"},
         (401, 401, 401, 401, 401),
     ),
-    "launch": ("get", None, {"handle": "unknown"}, (SIGN_IN, 410, 410, 403, 410)),
-    "import": ("get", None, {}, (SIGN_IN, 200, 200, 403, 200)),
+    "launch": ("get", None, {"handle": "unknown"}, (SIGN_IN, 410, 410, 403, 403)),
+    "import": ("get", None, {}, (SIGN_IN, 200, 200, 403, 403)),
     "questionnaire": ("get", None, {}, (200, 200, 200, 200, 200)),
     "export": ("get", "final", {"kind": "response"}, (SIGN_IN, 200, 404, 200, 200)),
 }

@@ -6,7 +6,7 @@ clinician loses nothing that was saved when they moved on.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -22,6 +22,7 @@ from assessments.models import Assessment
 from assessments.questionnaire import presenters, steps
 from assessments.questionnaire.forms import STEP_FORMS, AmendmentForm
 from assessments.reports import display
+from assessments.roles import clinician_required
 from assessments.selectors import get_assessment_for_owner, get_assessment_for_viewer
 from outcomes.selectors import follow_ups_due
 from vertebro_rules import validation
@@ -73,8 +74,7 @@ def assessment_open(request, assessment_id):
     return redirect("assessments:step", assessment.pk, first_open)
 
 
-@login_required
-@permission_required("assessments.add_assessment", raise_exception=True)  # Clinicians
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def assessment_new(request):
     """Step 1 of a new assessment; the assessment exists once step 1 is valid."""
@@ -100,7 +100,7 @@ def assessment_new(request):
     return _render_step(request, form, None, 1, _saved_state(None, 1))
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def assessment_step(request, assessment_id, step):
     if step not in steps.STEPS_BY_NUMBER:
@@ -223,7 +223,7 @@ def assessment_result(request, assessment_id):
     return render(request, "assessments/result.html", context)
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def assessment_finalize(request, assessment_id):
     assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
@@ -249,7 +249,7 @@ def assessment_finalize(request, assessment_id):
     return render(request, "assessments/finalize.html", context)
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def assessment_discard(request, assessment_id):
     """Discard a draft, after a confirmation page; only its owner may, never a final one."""
@@ -273,7 +273,7 @@ def assessment_discard(request, assessment_id):
     return render(request, "assessments/discard.html", {**context, "step_count": len(steps.STEPS)})
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def assessment_amend(request, assessment_id):
     """Start (with a reason) or resume the amendment of a final assessment; only its owner may."""
