@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+LOCK_FLAGS = --quiet --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 
-.PHONY: run test serve bench lint format screenshots
+.PHONY: run test serve bench lint format screenshots lock
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	bash scripts/venv.sh "$(PYTHON)" "$(VENV)"
@@ -35,9 +37,16 @@ bench: $(VENV)/.installed
 screenshots: $(VENV)/.installed
 	$(PY) scripts/screenshots.py
 
+## make lint: the static quality gates of make test (ruff, import layers, mypy), alone.
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	bash scripts/quality.sh
+
+## make lock: requirements.txt and requirements-dev.txt from the .in files, every package pinned
+## and hashed (uv, pinned in requirements-dev.in); run it after changing a .in file.
+## UPGRADE=1 moves every unpinned transitive dependency to its newest release.
+lock: $(VENV)/.installed
+	$(VENV)/bin/uv pip compile $(LOCK_FLAGS) requirements.in -o requirements.txt
+	$(VENV)/bin/uv pip compile $(LOCK_FLAGS) -c requirements.txt requirements-dev.in -o requirements-dev.txt
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .

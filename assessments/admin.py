@@ -239,7 +239,7 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
     # Finalization, amendment and the record fields only change through the services.
     def get_readonly_fields(self, request, obj=None):
         fields = (*RECORD_FIELDS, *RESULT_FIELDS, "guidance")
-        if obj is not None and obj.is_final:
+        if obj is not None and not obj.is_draft:
             return fields + inputs.INPUT_FIELD_NAMES
         return fields
 
@@ -313,7 +313,7 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
     # superusers manage users, not other clinicians' assessments).
     @staticmethod
     def _is_own_draft(request, obj: Assessment) -> bool:
-        return not obj.is_final and obj.owner_id == request.user.pk and is_clinician(request.user)
+        return obj.is_draft and obj.owner_id == request.user.pk and is_clinician(request.user)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not self._is_own_draft(request, obj):
@@ -333,7 +333,7 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         # Checked against the database row: the object in hand may be an old draft version.
-        if Assessment.objects.filter(pk=obj.pk).exclude(status=Assessment.Status.DRAFT).exists():
+        if not Assessment.objects.drafts().filter(pk=obj.pk).exists():
             raise PermissionDenied("A final assessment is never changed; amend it instead.")
         if not Assessment.objects.filter(pk=obj.pk, owner=request.user).exists():
             raise PermissionDenied("Only the clinician who owns a draft changes it.")
@@ -341,7 +341,7 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
-        if Assessment.objects.filter(pk=obj.pk).exclude(status=Assessment.Status.DRAFT).exists():
+        if not Assessment.objects.drafts().filter(pk=obj.pk).exists():
             raise PermissionDenied("A final assessment is never deleted.")
         if not Assessment.objects.filter(pk=obj.pk, owner=request.user).exists():
             raise PermissionDenied("Only the clinician who owns a draft deletes it.")

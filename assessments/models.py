@@ -44,6 +44,67 @@ def _spec(name: str) -> dict:
     }
 
 
+# Reviewers read every assessment (and change none).
+REVIEW_PERMISSION = "assessments.review_assessment"
+
+
+class AssessmentQuerySet(models.QuerySet):
+    """The one place that says which assessments are in which state.
+
+    Every list, the audit, the exports, the admin, `verify_records` and the
+    selectors ask these methods; no status filter is written by hand elsewhere.
+
+    - `drafts()`: being written (discarded drafts are not drafts any more);
+    - `final()`: finalized and not superseded — the current record of a case;
+    - `finalized()`: final or superseded — every record with a frozen guidance and digest;
+    - `in_audit()`: what the department audit counts — the final ones (an amended
+      assessment counts once, as its amendment);
+    - `discarded()`: drafts their clinician gave up (kept for the history, shown nowhere);
+    - `visible_to(user)`: what the user may open — every non-discarded assessment for
+      a reviewer, otherwise their own.
+    """
+
+    def drafts(self):
+        return self.filter(status=Assessment.Status.DRAFT)
+
+    def final(self):
+        return self.filter(status=Assessment.Status.FINAL)
+
+    def finalized(self):
+        return self.filter(status__in=Assessment.FINALIZED_STATUSES)
+
+    def in_audit(self):
+        return self.filter(in_audit_q())
+
+    def discarded(self):
+        return self.filter(status=Assessment.Status.DISCARDED)
+
+    def not_discarded(self):
+        return self.exclude(status=Assessment.Status.DISCARDED)
+
+    def owned_by(self, user):
+        return self.not_discarded().filter(owner=user)
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm(REVIEW_PERMISSION):
+            return self.not_discarded()
+        return self.owned_by(user)
+
+
+def in_audit_q(prefix: str = "") -> models.Q:
+    """`in_audit()` as a condition, reached from another model through `prefix`.
+
+    Written as an exclusion of the other statuses: nearly every row is final, so SQLite
+    (which keeps no statistics) then starts from the far fewer procedures and follow-ups
+    instead of walking the assessments through the status index.
+    """
+    statuses = Assessment.Status.values
+    others = [status for status in statuses if status not in Assessment.IN_AUDIT_STATUSES]
+    return ~models.Q(**{f"{prefix}status__in": others})
+
+
 class Assessment(models.Model):
     """One clinician's assessment of a vertebra treated by vertebroplasty.
 
@@ -58,6 +119,11 @@ class Assessment(models.Model):
         SUPERSEDED = "superseded", "Superseded"
         # A draft its clinician gave up; kept (with its history) for the audit, shown nowhere.
         DISCARDED = "discarded", "Discarded"
+
+    # Finalized once: the record is frozen (guidance, words, digest) and never changes again.
+    FINALIZED_STATUSES = (Status.FINAL, Status.SUPERSEDED)
+    # The department audit counts each case once, as its current final record.
+    IN_AUDIT_STATUSES = (Status.FINAL,)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(
@@ -181,6 +247,8 @@ class Assessment(models.Model):
     record_digest = models.CharField(max_length=64, blank=True, editable=False)
     record_key_id = models.CharField(max_length=16, blank=True, editable=False)
 
+    objects = AssessmentQuerySet.as_manager()
+
     # Every create, change and finalization keeps the full previous row.
     history = HistoricalRecords()
 
@@ -204,8 +272,19 @@ class Assessment(models.Model):
 
     @property
     def is_final(self) -> bool:
-        # A record finalized once is never editable again, whatever its status column says.
-        return self.status != self.Status.DRAFT or self.finalized_at is not None
+        """Finalized (final or superseded); a discarded draft was never finalized. A record
+        finalized once stays final, whatever its status column says now (a database edit
+        setting it back to draft does not make it editable; verify_records names it)."""
+        return self.status in self.FINALIZED_STATUSES or self.finalized_at is not None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT and self.finalized_at is None
+
+    @property
+    def is_current_final(self) -> bool:
+        """Final and not superseded: the record the department acts on."""
+        return self.status == self.Status.FINAL
 
     def input_values(self) -> dict:
         """The spec inputs of this assessment, by field name."""

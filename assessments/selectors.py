@@ -3,9 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from assessments.models import Assessment
-
-REVIEW_PERMISSION = "assessments.review_assessment"
+from assessments.models import REVIEW_PERMISSION, Assessment
 
 
 def user_can_review(user) -> bool:
@@ -15,18 +13,13 @@ def user_can_review(user) -> bool:
 
 def assessments_visible_to(user):
     """Every assessment for a reviewer; otherwise the user's own (discarded drafts: none)."""
-    shown = Assessment.objects.exclude(status=Assessment.Status.DISCARDED)
-    if user_can_review(user):
-        return shown
-    return shown.filter(owner=user)
+    return Assessment.objects.visible_to(user)
 
 
 def get_assessment_for_owner(*, user, assessment_id) -> Assessment:
     """The user's own assessment, for editing; 404 for anyone else's (not 403: no leak)."""
     try:
-        return Assessment.objects.exclude(status=Assessment.Status.DISCARDED).get(
-            pk=assessment_id, owner=user
-        )
+        return Assessment.objects.owned_by(user).get(pk=assessment_id)
     except (Assessment.DoesNotExist, ValueError, ValidationError) as error:
         raise Http404("No such assessment.") from error
 

@@ -1,5 +1,7 @@
 """Writes that change an assessment's state (HackSoft style: keyword-only, typed)."""
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -8,6 +10,19 @@ from assessments import integrity
 from assessments.models import Assessment, RecordChainEntry
 from assessments.reports import display, frozen
 from vertebro_rules import validation
+
+# What happened to the patient after an assessment (the procedure, the follow-ups) belongs to
+# the patient's episode, not to one version of the assessment. The apps that keep such records
+# register here (outcomes does, in its AppConfig.ready) and are called, in the finalizing
+# transaction, when an amendment supersedes the original: they move their records to it.
+EpisodeTransfer = Callable[..., None]
+_episode_transfers: list[EpisodeTransfer] = []
+
+
+def register_episode_transfer(transfer: EpisodeTransfer) -> None:
+    """`transfer(*, original, amendment, user)` moves an app's records to the amendment."""
+    if transfer not in _episode_transfers:
+        _episode_transfers.append(transfer)
 
 
 class AssessmentNotEditable(Exception):
@@ -23,9 +38,12 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
     locked for the transaction, so two finalizations at once finalize once.
     """
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    # A record finalized once stays final, whatever its status column says now.
-    if locked.is_final or locked.finalized_at is not None:
-        raise AssessmentNotEditable("This assessment is already final.")
+    if not locked.is_draft:
+        raise AssessmentNotEditable(
+            "This assessment is already final."
+            if locked.is_final
+            else "This draft was discarded; it can no longer be finalized."
+        )
     now = timezone.now()
     validation.validate_values(locked.input_values(), today=timezone.localdate(now))
     result = locked.evaluate()
@@ -50,7 +68,9 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
         chain_model=RecordChainEntry, assessment=locked, event="finalize", now=now
     )
     if locked.amends_id:
-        _supersede(original_id=locked.amends_id, user=user, now=now)
+        original = _supersede(original_id=locked.amends_id, user=user, now=now)
+        for transfer in _episode_transfers:
+            transfer(original=original, amendment=locked, user=user)
     security_log.event_on_commit("finalize", user=user, assessment_id=locked.pk)
     return locked
 
@@ -90,8 +110,10 @@ def assessment_save_step(
         .only("version", "status", "finalized_at")
         .get(pk=assessment.pk)
     )
-    if current.is_final or current.finalized_at is not None:
-        raise AssessmentNotEditable("This assessment is final.")
+    if not current.is_draft:
+        raise AssessmentNotEditable(
+            "This assessment is final." if current.is_final else "This draft was discarded."
+        )
     if expected_version is None or current.version != expected_version:
         raise StaleAssessment("This assessment was changed elsewhere since this page was loaded.")
     assessment.version = current.version + 1
@@ -116,7 +138,7 @@ def assessment_discard(*, assessment: Assessment, user) -> Assessment:
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.owner_id != user.pk:
         raise NotDiscardable("Only the clinician who owns a draft can discard it.")
-    if locked.status != Assessment.Status.DRAFT:
+    if not locked.is_draft:
         raise NotDiscardable("Only a draft can be discarded; a final assessment is kept as it is.")
     locked.status = Assessment.Status.DISCARDED
     locked.amends = None
@@ -131,7 +153,7 @@ class NotAmendable(Exception):
     """Only a final assessment (not a draft, not one already superseded) can be amended."""
 
 
-def _supersede(*, original_id, user, now) -> None:
+def _supersede(*, original_id, user, now) -> Assessment:
     """Mark the amended original superseded; its inputs and frozen guidance are not touched.
     Its seal covers the status, so it is renewed and the supersession chained."""
     original = Assessment.objects.select_for_update().get(pk=original_id)
@@ -142,6 +164,7 @@ def _supersede(*, original_id, user, now) -> None:
     integrity.chain_append(
         chain_model=RecordChainEntry, assessment=original, event="supersede", now=now
     )
+    return original
 
 
 @transaction.atomic
@@ -159,10 +182,10 @@ def assessment_amend(*, assessment: Assessment, user, reason: str = "") -> Asses
     original = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if original.owner_id != user.pk:
         raise NotAmendable("Only the clinician who owns an assessment can amend it.")
-    if original.status != Assessment.Status.FINAL:
+    if not original.is_current_final:
         raise NotAmendable(
             "Only a final assessment can be amended."
-            if original.status == Assessment.Status.DRAFT
+            if not original.is_final
             else "This assessment has already been amended; amend its successor instead."
         )
     existing = Assessment.objects.filter(amends=original).first()

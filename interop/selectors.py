@@ -8,8 +8,8 @@ from assessments.models import Assessment
 def recent_final_assessment(*, patient_ref: str, level: str, since: datetime) -> Assessment | None:
     """The latest finalized (not superseded) assessment of this patient and level since `since`."""
     return (
-        Assessment.objects.filter(
-            status=Assessment.Status.FINAL,
+        Assessment.objects.final()
+        .filter(
             patient_ref=patient_ref,
             treated_level=level,
             finalized_at__gte=since,

@@ -39,7 +39,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
-from assessments.models import Assessment
+from assessments.models import Assessment, in_audit_q
 from vertebro_rules import vocabulary
 
 from . import choices
@@ -65,11 +65,7 @@ class AuditFilter:
 
     def q(self, prefix: str = "") -> Q:
         """The filter on assessments, reached from another model through `prefix`."""
-        # Final: neither a draft nor superseded by its amendment. Written as an exclusion so
-        # that SQLite does not walk the assessments through the status index (nearly every
-        # row is final): it then starts from the far fewer procedures and follow-ups.
-        not_final = [Assessment.Status.DRAFT, Assessment.Status.SUPERSEDED]
-        q = ~Q(**{f"{prefix}status__in": not_final})
+        q = in_audit_q(prefix)
         if self.date_from:
             q &= Q(**{f"{prefix}assessment_date__gte": self.date_from})
         if self.date_to:

@@ -7,19 +7,14 @@ and a plain sentence when there are too few patients to compare.
 
 from dataclasses import dataclass
 
+from vertebro_rules.references import EVIDENCE
+
 from . import charts, published
 from .audit import RELIEF_MIN_DROP, Audit
 from .stats import MIN_N_TO_COMPARE, Mean, Rate
 
-REFERENCES = {
-    1: "Repeat vertebroplasty for unrelieved pain at previously treated levels",
-    2: "Repeat percutaneous vertebroplasty for recurrent pain arising from previously treated "
-    "vertebrae in patients with osteoporotic vertebral compression fractures",
-    4: "Practice parameter for vertebral augmentation",
-    5: "Tseng YY, Yang TC, Tu PH, Lo YL, Yang ST. Repeated and multiple new vertebral "
-    "compression fractures after percutaneous transpedicular vertebroplasty",
-    6: "Risk factors for new fractures after vertebroplasty (1-year fracture-free rate 92.2%)",
-}
+# The evidence list of the rules (docs/specification.md §7), by its own numbers.
+REFERENCES = {number: reference.text for number, reference in EVIDENCE.items()}
 
 
 @dataclass(frozen=True)

@@ -192,9 +192,7 @@ def _reported(assessment: Assessment) -> bool:
 
 def seed_current(users: dict) -> None:
     """A procedure on a recent demo assessment, so that My assessments shows a follow-up due."""
-    assessment = Assessment.objects.filter(
-        patient_ref="MRN-DEMO-001", status=Assessment.Status.FINAL
-    ).first()
+    assessment = Assessment.objects.final().filter(patient_ref="MRN-DEMO-001").first()
     if assessment is None or Procedure.objects.filter(assessment=assessment).exists():
         return
     services.procedure_save(

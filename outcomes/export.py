@@ -5,9 +5,12 @@ through its one-to-one relation, each follow-up visit through a filtered
 relation of its own (v1, v3, v12), so there is still one row per assessment.
 """
 
-from django.db.models import FilteredRelation, Q
+from datetime import datetime
+
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 
 from . import choices
+from .models import FollowUp, Procedure
 
 PROCEDURE_COLUMNS = (
     ("procedure_performed", "procedure__performed"),
@@ -48,3 +51,11 @@ def with_outcomes(queryset):
             for visit, interval in VISITS.items()
         }
     )
+
+
+def outcomes_changed_since(start: datetime) -> Q:
+    """Assessments whose procedure or a follow-up was recorded or changed at or after `start`
+    (an incremental export must see a follow-up recorded today on an old assessment)."""
+    procedure = Procedure.objects.filter(assessment=OuterRef("pk"), updated__gte=start)
+    follow_up = FollowUp.objects.filter(assessment=OuterRef("pk"), updated__gte=start)
+    return Q(Exists(procedure)) | Q(Exists(follow_up))

@@ -26,9 +26,7 @@ DUE_LIST_LIMIT = 50
 def _recordable(user):
     """Final assessments the user records outcomes of: their own and those delegated to them."""
     delegated = Delegation.objects.filter(assessment=OuterRef("pk"), delegate=user)
-    return Assessment.objects.filter(status=Assessment.Status.FINAL).filter(
-        Q(owner=user) | Q(Exists(delegated))
-    )
+    return Assessment.objects.final().filter(Q(owner=user) | Q(Exists(delegated)))
 
 
 def _get(queryset, assessment_id) -> Assessment:
@@ -39,34 +37,41 @@ def _get(queryset, assessment_id) -> Assessment:
 
 
 def get_assessment_for_reader(*, user, assessment_id) -> tuple[Assessment, bool]:
-    """The final assessment and whether this user may record its outcomes; 404 if not readable."""
+    """The finalized assessment and whether this user may record its outcomes.
+
+    Readable: a finalized (final or superseded) assessment by its clinician, a delegate or
+    a reviewer; a draft or a discarded draft has no outcomes page (404, as its result page
+    is for anyone but its owner). Recordable: only the current final record, by its
+    clinician or a delegate (a superseded one's outcomes moved to its amendment).
+    """
     if not user.is_authenticated:
         raise Http404("No such assessment.")
-    try:
-        # Owner or delegate reads; records only while a clinician (rights follow the role).
-        return _get(_recordable(user), assessment_id), is_clinician(user)
-    except Http404:
-        if not user_can_review(user):
-            raise
-    final = Assessment.objects.exclude(status=Assessment.Status.DRAFT)
-    return _get(final, assessment_id), False
+    delegated = Delegation.objects.filter(assessment=OuterRef("pk"), delegate=user)
+    readable = Assessment.objects.finalized().annotate(delegated=Exists(delegated))
+    if not user_can_review(user):
+        readable = readable.filter(Q(owner=user) | Q(delegated=True))
+    assessment = _get(readable, assessment_id)
+    records = assessment.owner_id == user.pk or assessment.delegated
+    # Records only while a clinician (rights follow the role).
+    return assessment, bool(records and assessment.is_current_final and is_clinician(user))
 
 
 def get_assessment_for_recorder(*, user, assessment_id) -> Assessment:
-    """The final assessment whose outcomes this user may record; 403 for a reviewer, else 404."""
+    """The final assessment whose outcomes this user may record; 403 for a reviewer (or on a
+    superseded assessment, whose outcomes are recorded on its amendment), else 404."""
     assessment, may_record = get_assessment_for_reader(user=user, assessment_id=assessment_id)
     if not may_record:
+        if not assessment.is_current_final:
+            raise PermissionDenied(
+                "This assessment was amended: record its outcomes on the amendment."
+            )
         raise PermissionDenied("Reviewers read outcomes; they do not record them.")
     return assessment
 
 
 def may_delegate(*, user, assessment: Assessment) -> bool:
     """Only the assessment's own clinician chooses who else records its outcomes."""
-    return (
-        assessment.owner_id == user.pk
-        and assessment.status == Assessment.Status.FINAL
-        and is_clinician(user)
-    )
+    return assessment.owner_id == user.pk and assessment.is_current_final and is_clinician(user)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists
 
 from assessments.models import Assessment
 from assessments.roles import CLINICIANS
@@ -63,3 +64,35 @@ def delegation_grant(*, assessment: Assessment, username: str, user) -> Delegati
 @transaction.atomic
 def delegation_revoke(*, assessment: Assessment, delegate_id: int) -> None:
     Delegation.objects.filter(assessment=assessment, delegate_id=delegate_id).delete()
+
+
+MOVED_TO_AMENDMENT = "Moved to the amendment of the assessment"
+
+
+def outcomes_follow_amendment(*, original: Assessment, amendment: Assessment, user) -> None:
+    """The procedure, follow-ups and delegations of `original` move to its `amendment`.
+
+    They belong to the patient's episode: once the amendment supersedes the original, the
+    audit counts them through the amendment, its visits stay due on My assessments, and they
+    are recorded on it. Each move is a change in the record's history, by `user`. A record
+    the amendment already has (it cannot, being a fresh draft until now) is kept.
+    """
+    moves = [
+        *Procedure.objects.filter(assessment=original).exclude(
+            Exists(Procedure.objects.filter(assessment=amendment))
+        ),
+        *FollowUp.objects.filter(assessment=original).exclude(
+            interval__in=FollowUp.objects.filter(assessment=amendment).values("interval")
+        ),
+    ]
+    for record in moves:
+        record.assessment = amendment
+        record._history_user = user
+        record._change_reason = MOVED_TO_AMENDMENT
+        record.save(update_fields=["assessment", "updated"])
+    for delegation in Delegation.objects.filter(assessment=original):
+        Delegation.objects.get_or_create(
+            assessment=amendment,
+            delegate_id=delegation.delegate_id,
+            defaults={"granted_by_id": delegation.granted_by_id},
+        )

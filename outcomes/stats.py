@@ -3,13 +3,12 @@
 Counts, sums and standard deviations come from the database (see `audit`);
 this module only turns them into intervals: Wilson score intervals for
 proportions (`scipy.stats.binomtest(...).proportion_ci`) and Student t
-intervals for means (`scipy.stats.t.interval`).
+intervals for means (`scipy.stats.t.interval`). SciPy is imported on the first
+interval, not with this module: it takes seconds, and only the audit dashboard needs it.
 """
 
 import math
 from dataclasses import dataclass
-
-from scipy import stats
 
 CONFIDENCE = 0.95
 # Below this many patients a figure is shown but not compared with a published one
@@ -47,6 +46,8 @@ class Rate:
 def rate(k: int, n: int) -> Rate:
     if n == 0:
         return Rate(k, n, None, None, None)
+    from scipy import stats
+
     interval = stats.binomtest(k, n).proportion_ci(confidence_level=CONFIDENCE, method="wilson")
     return Rate(k, n, k / n, float(interval.low), float(interval.high))
 
@@ -81,5 +82,7 @@ def mean(n: int, value, mean_square) -> Mean:
     sd = math.sqrt(variance)
     if sd < 1e-9:
         return Mean(n, value, 0.0, value, value)
+    from scipy import stats
+
     low, high = stats.t.interval(CONFIDENCE, n - 1, loc=value, scale=sd / math.sqrt(n))
     return Mean(n, value, sd, float(low), float(high))

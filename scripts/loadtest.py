@@ -7,7 +7,7 @@
     .venv/bin/python scripts/loadtest.py --instances 2        # 2 servers behind nginx, PostgreSQL
 
 It starts the production server the way `make serve` does (scripts/serve.sh: debug off,
-collectstatic, migrate, gunicorn) on 127.0.0.1 on a free port, against a fresh
+collectstatic when changed, migrate, gunicorn) on 127.0.0.1 on a free port, against a fresh
 database of its own, creates the load clinicians, and lets each virtual clinician (one
 thread, its own session) sign in and repeat: My assessments, new assessment, steps 1-4
 (each page read, then posted), review. It stops by itself after --duration seconds,

@@ -5,10 +5,20 @@
 # throwaway cluster is started on 127.0.0.1 on a free port and removed after.
 # Extra arguments are passed to pytest. The suite runs in VERTEBRO_TEST_WORKERS
 # parallel processes (pytest-xdist; default 2, one per core of the CI machine).
+#
+# The whole suite (no arguments) first runs the static quality gates (scripts/quality.sh:
+# ruff, import layers, mypy) and measures coverage on the SQLite run, failing under the
+# floor of pyproject.toml ([tool.coverage.report] fail_under). With arguments (part of the
+# suite), neither runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+whole_suite=$([ $# -eq 0 ] && echo 1 || echo "")
 set -- -n "${VERTEBRO_TEST_WORKERS:-2}" "$@"
+
+if [ -n "$whole_suite" ]; then
+    bash scripts/quality.sh
+fi
 
 need_debian_package() {  # command package
     command -v "$1" >/dev/null 2>&1 && return 0
@@ -34,7 +44,13 @@ need_debian_package nginx nginx-light /usr/sbin/nginx
 # axe-core and the W3C Nu HTML checker for the browser tests, the FHIR R4 JSON Schema for
 # the interoperability tests (package.json, exact pins).
 # No install scripts: vnu-jar's would download a Java runtime; the machine's Java runs it.
-npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+# Installed again only when package-lock.json changed: `npm ci` first empties node_modules,
+# which would break any other test run reading it meanwhile.
+npm_stamp=node_modules/.installed-package-lock.json
+if ! cmp -s package-lock.json "$npm_stamp" 2>/dev/null; then
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    cp package-lock.json "$npm_stamp"
+fi
 if [ -z "${DATABASE_URL:-}" ]; then
     need_debian_package initdb postgresql "/usr/lib/postgresql/*/bin/initdb"
 fi
@@ -51,7 +67,11 @@ export DJANGO_ALLOW_ASYNC_UNSAFE=true
 status=0
 
 echo "=== Test suite on SQLite"
-env -u DATABASE_URL "$PY" -m pytest "$@" || status=$?
+coverage=()
+if [ -n "$whole_suite" ]; then
+    coverage=(--cov --cov-report=term)
+fi
+env -u DATABASE_URL "$PY" -m pytest "${coverage[@]}" "$@" || status=$?
 
 run_on_postgres() {
     echo "=== Test suite on PostgreSQL"

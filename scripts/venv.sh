@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Create the virtual environment and install the pinned requirements.
+# Create the virtual environment and install the locked requirements: every package, the
+# transitive ones included, at the version and with the hashes of requirements-dev.txt
+# (generated from requirements-dev.in by `make lock`); pip refuses any file whose hash differs.
 set -euo pipefail
 python=${1:-python3}
 venv=${2:-.venv}
@@ -14,4 +16,5 @@ if ! "$python" -m venv --help >/dev/null 2>&1 || ! "$python" -c "import ensurepi
     fi
 fi
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes \
+    -r requirements-dev.txt

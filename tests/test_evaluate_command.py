@@ -238,3 +238,25 @@ def test_the_command_refuses_bytes_that_are_not_utf8_in_jsonl():
     assert process.returncode != 0
     assert process.stdout == b""
     assert b"line 2: (input): not UTF-8" in process.stderr
+
+
+def test_the_rules_version_is_chosen_by_name_and_printed(run):
+    for name in ("2026.2", "2026.3"):
+        error, stdout, _ = run(json.dumps(json_case()), "--rules-version", name)
+        assert error is None
+        assert json.loads(stdout)["rules_version"] == name
+
+
+def test_the_default_rules_version_is_the_active_one(run):
+    from vertebro_rules import versions
+
+    error, stdout, _ = run(json.dumps(json_case()))
+    assert error is None
+    assert json.loads(stdout)["rules_version"] == versions.ACTIVE_DEFAULT
+
+
+def test_an_unknown_rules_version_is_refused(run):
+    error, stdout, _ = run(json.dumps(json_case()), "--rules-version", "2025.9")
+    assert error is not None
+    assert "2025.9" in str(error)
+    assert stdout == ""

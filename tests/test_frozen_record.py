@@ -15,7 +15,8 @@ from assessments.models import Assessment
 from assessments.reports import pdf
 from tests.factories import make_assessment
 from tests.pdf_helpers import document_text, finalized_assessment
-from vertebro_rules import inputs, references, rules
+from vertebro_rules import inputs, references
+from vertebro_rules.versions.v2026_2 import rules
 from vertebro_rules.vocabulary import Contraindication, Recommendation, Scenario
 
 NEW_NOTE = "A note as next year's rules word it."

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessments.services import assessment_finalize
+from assessments.services import assessment_amend, assessment_discard, assessment_finalize
 from tests.factories import make_assessment
 
 SIGNED_IN = ("alice", "bob", "reviewer", "superuser")
@@ -78,11 +78,21 @@ def test_every_url_of_the_app_has_a_row():
 
 @pytest.fixture
 def subjects(alice):
+    superseded = assessment_finalize(
+        assessment=make_assessment(alice, patient_ref="MRN-SUPERSEDED"), user=alice
+    )
+    amendment = assessment_amend(assessment=superseded, user=alice, reason="Level corrected")
+    assessment_finalize(assessment=amendment, user=alice)
+    superseded.refresh_from_db()
     return {
         "draft": make_assessment(alice, patient_ref="MRN-DRAFT"),
         "final": assessment_finalize(
             assessment=make_assessment(alice, patient_ref="MRN-FINAL"), user=alice
         ),
+        "discarded": assessment_discard(
+            assessment=make_assessment(alice, patient_ref="MRN-DISCARDED"), user=alice
+        ),
+        "superseded": superseded,
     }
 
 
@@ -223,3 +233,81 @@ def test_each_persona_gets_the_interop_answer_in_the_table(
     url = reverse(f"interop:{name}", kwargs=kwargs)
     response = getattr(signed_in(client, request, persona), method)(url)
     assert response.status_code == dict(zip(PERSONAS, statuses, strict=True))[persona], persona
+
+
+# The same URLs on alice's discarded draft and on her superseded final assessment (amended
+# and the amendment finalized). A discarded draft is gone for everyone, its owner included,
+# on every page; a superseded assessment reads like a final one (marked superseded), but
+# nobody amends it again or records its outcomes (they are recorded on the amendment).
+# (namespace, name, subject, extra kwargs): statuses for (alice, bob, reviewer, superuser)
+STATE_TABLE = {
+    ("assessments", "open", "discarded", ()): (404, 404, 404, 404),
+    ("assessments", "step", "discarded", (("step", 1),)): (404, 404, 404, 404),
+    ("assessments", "review", "discarded", ()): (404, 404, 404, 404),
+    ("assessments", "finalize", "discarded", ()): (404, 404, 404, 404),
+    ("assessments", "discard", "discarded", ()): (404, 404, 404, 404),
+    ("assessments", "result", "discarded", ()): (404, 404, 404, 404),
+    ("assessments", "amend", "discarded", ()): (404, 404, 404, 404),
+    ("assessments", "pdf", "discarded", ()): (404, 404, 404, 404),
+    ("assessments", "report_preview", "discarded", ()): (404, 404, 404, 404),
+    ("outcomes", "detail", "discarded", ()): (404, 404, 404, 404),
+    ("outcomes", "procedure", "discarded", ()): (404, 404, 404, 404),
+    ("outcomes", "follow_up", "discarded", (("interval", "1m"),)): (404, 404, 404, 404),
+    ("outcomes", "follow_up_fhir", "discarded", ()): (404, 404, 404, 404),
+    ("outcomes", "delegation_add", "discarded", ()): (404, 404, 404, 404),
+    ("outcomes", "delegation_remove", "discarded", (("user_id", 1),)): (404, 404, 404, 404),
+    ("interop", "export", "discarded", (("kind", "response"),)): (404, 404, 404, 404),
+    ("assessments", "open", "superseded", ()): (302, 404, 404, 404),
+    ("assessments", "step", "superseded", (("step", 1),)): (302, 404, 404, 404),
+    ("assessments", "review", "superseded", ()): (302, 404, 404, 404),
+    ("assessments", "finalize", "superseded", ()): (302, 404, 404, 404),
+    ("assessments", "discard", "superseded", ()): (302, 404, 404, 404),
+    ("assessments", "result", "superseded", ()): (200, 404, 200, 200),
+    ("assessments", "amend", "superseded", ()): (302, 404, 404, 404),
+    ("assessments", "pdf", "superseded", ()): (200, 404, 200, 200),
+    ("assessments", "report_preview", "superseded", ()): (200, 404, 200, 200),
+    ("outcomes", "detail", "superseded", ()): (200, 404, 200, 200),
+    ("outcomes", "procedure", "superseded", ()): (403, 404, 403, 403),
+    ("outcomes", "follow_up", "superseded", (("interval", "1m"),)): (403, 404, 403, 403),
+    ("outcomes", "follow_up_fhir", "superseded", ()): (200, 404, 200, 200),
+    ("outcomes", "delegation_add", "superseded", ()): (403, 404, 403, 403),
+    ("outcomes", "delegation_remove", "superseded", (("user_id", 1),)): (403, 404, 403, 403),
+    ("interop", "export", "superseded", (("kind", "response"),)): (200, 404, 200, 200),
+}
+
+
+def test_every_url_on_an_assessment_has_a_row_for_discarded_and_superseded():
+    on_an_assessment = {("assessments", name) for name, row in TABLE.items() if row[1]}
+    on_an_assessment |= {("outcomes", name) for name, row in OUTCOME_TABLE.items() if row[1]}
+    on_an_assessment |= {("interop", name) for name, row in INTEROP_TABLE.items() if row[1]}
+    for state in ("discarded", "superseded"):
+        covered = {(space, name) for space, name, subject, _ in STATE_TABLE if subject == state}
+        assert on_an_assessment - covered == set(), state
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("key", sorted(STATE_TABLE), ids=lambda key: f"{key[1]}-{key[2]}")
+def test_discarded_and_superseded_assessments_answer_as_the_table_says(
+    client, request, subjects, key, persona
+):
+    namespace, name, subject, extra = key
+    tables = {"assessments": TABLE, "outcomes": OUTCOME_TABLE, "interop": INTEROP_TABLE}
+    method = tables[namespace][name][0]
+    url = reverse(
+        f"{namespace}:{name}", kwargs={"assessment_id": subjects[subject].pk, **dict(extra)}
+    )
+    response = getattr(signed_in(client, request, persona), method)(url)
+    assert response.status_code == expected(STATE_TABLE[key], persona), (key, persona)
+
+
+@pytest.mark.parametrize("persona", SIGNED_IN)
+def test_a_discarded_draft_is_in_no_list_or_audit(client, request, subjects, persona):
+    user = request.getfixturevalue(persona)
+    from assessments.models import Assessment
+
+    discarded = subjects["discarded"]
+    assert discarded not in Assessment.objects.visible_to(user)
+    assert discarded not in Assessment.objects.in_audit()
+    assert discarded not in Assessment.objects.finalized()
+    assert discarded not in Assessment.objects.drafts()
+    assert not discarded.is_final

@@ -36,7 +36,7 @@ def amendment_links(assessment: Assessment, *, user) -> AmendmentLinks:
         predecessor=predecessor,
         successor=successor,
         can_amend=(
-            assessment.status == Assessment.Status.FINAL
+            assessment.is_current_final
             and assessment.owner_id == user.pk
             and successor is None
             and is_clinician(user)

@@ -199,7 +199,7 @@ def finalized_records(queryset=None) -> Iterator[tuple]:
     """Every finalized, not superseded assessment as a tuple of `_FIELDS`, read in chunks."""
     queryset = queryset if queryset is not None else Assessment.objects.all()
     return (
-        queryset.filter(status=Assessment.Status.FINAL)
+        queryset.final()
         .exclude(guidance=None)
         .order_by("finalized_at", "id")
         .values_list(*_FIELDS)

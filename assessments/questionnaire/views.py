@@ -40,8 +40,7 @@ GUIDANCE_SO_FAR_FROM_STEP = 2
 def assessment_list(request):
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     assessments = (
-        Assessment.objects.filter(owner=request.user)
-        .exclude(status=Assessment.Status.DISCARDED)
+        Assessment.objects.owned_by(request.user)
         .select_related("amends", "amendment")  # the amendment chain, in the same query
         # Every answer (for the steps done); not the frozen JSON, nor more of the chain
         # than a line shows.

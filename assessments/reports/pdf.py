@@ -1,20 +1,23 @@
 """The PDF summary: Django renders the report HTML, WeasyPrint prints it.
 
 No network in this path: the report's stylesheets are static files read from
-disk by `StaticFileFetcher`; any other URL is refused. No Bootstrap either:
-the report has a print stylesheet of its own (static/pdf/).
+disk by the fetcher of `static_file_fetcher`; any other URL is refused. No Bootstrap
+either: the report has a print stylesheet of its own (static/pdf/).
+
+WeasyPrint is imported on the first PDF, not with this module: the URLconf imports the
+views that import this module, and every process (each server worker, test run and
+management command) would otherwise pay for it at start-up.
 """
 
 import re
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessments.models import Assessment
 from assessments.reports.report import build_report
@@ -26,21 +29,34 @@ BASE_URL = "https://vertebro.report.invalid/"
 CONTENT_TYPES = {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml"}
 
 
-class StaticFileFetcher(URLFetcher):
-    """Serve static files from disk (collected or found by the finders); refuse the rest."""
+@cache
+def _static_file_fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def __init__(self):
-        super().__init__(allowed_protocols=())
+    class StaticFileFetcher(URLFetcher):
+        """Serve static files from disk (collected or found by the finders); refuse the rest."""
 
-    def fetch(self, url, headers=None):
-        path = static_path_for(url)
-        if path is None:
-            raise ValueError(f"The report fetches nothing but its static files, not {url!r}.")
-        return URLFetcherResponse(
-            url,
-            path.read_bytes(),
-            headers={"Content-Type": CONTENT_TYPES.get(path.suffix, "application/octet-stream")},
-        )
+        def __init__(self):
+            super().__init__(allowed_protocols=())
+
+        def fetch(self, url, headers=None):
+            path = static_path_for(url)
+            if path is None:
+                raise ValueError(f"The report fetches nothing but its static files, not {url!r}.")
+            return URLFetcherResponse(
+                url,
+                path.read_bytes(),
+                headers={
+                    "Content-Type": CONTENT_TYPES.get(path.suffix, "application/octet-stream")
+                },
+            )
+
+    return StaticFileFetcher
+
+
+def static_file_fetcher():
+    """WeasyPrint's URL fetcher for the report: its static files from disk, nothing else."""
+    return _static_file_fetcher_class()()
 
 
 def static_path_for(url: str) -> Path | None:
@@ -71,7 +87,9 @@ def report_html(
 
 
 def html_to_pdf(html: str) -> bytes:
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFileFetcher()).write_pdf()
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=static_file_fetcher()).write_pdf()
 
 
 def assessment_pdf(assessment: Assessment, *, generated_at: datetime | None = None) -> bytes:

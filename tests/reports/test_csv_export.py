@@ -2,7 +2,7 @@
 
 import csv
 import tracemalloc
-from datetime import UTC
+from datetime import UTC, date
 from decimal import Decimal
 
 import pytest
@@ -110,6 +110,48 @@ def test_since_keeps_assessments_changed_on_or_after_the_date(tmp_path, alice):
     target = tmp_path / "out.csv"
     call_command("export_csv", "--since", "2026-11-01", "-o", str(target))
     assert [row["patient_ref"] for row in read_csv(target)] == ["MRN-NEW"]
+
+
+def test_since_sees_a_follow_up_or_procedure_recorded_after_the_date(tmp_path, alice):
+    import time_machine
+
+    from tests.outcomes.factories import final_assessment, make_follow_up, make_procedure
+
+    with time_machine.travel("2026-10-20 12:00Z", tick=False):
+        followed = final_assessment(alice, patient_ref="MRN-FOLLOWED")
+        operated = final_assessment(alice, patient_ref="MRN-OPERATED")
+        final_assessment(alice, patient_ref="MRN-QUIET")
+        make_procedure(followed, performed_on=date(2026, 10, 20))
+    with time_machine.travel("2026-11-20 12:00Z", tick=False):
+        make_follow_up(followed, "1m", seen_on=date(2026, 11, 19))
+        make_procedure(operated, performed_on=date(2026, 10, 20))
+    target = tmp_path / "out.csv"
+    call_command("export_csv", "--since", "2026-11-01", "-o", str(target))
+    rows = read_csv(target)
+    assert sorted(row["patient_ref"] for row in rows) == ["MRN-FOLLOWED", "MRN-OPERATED"]
+    by_ref = {row["patient_ref"]: row for row in rows}
+    assert by_ref["MRN-FOLLOWED"]["followup_1m_date"] == "2026-11-19"
+
+
+def test_discarded_drafts_are_left_out_unless_discarded_since_the_date(tmp_path, alice):
+    import time_machine
+
+    from assessments.services import assessment_discard
+
+    with time_machine.travel("2026-10-20 12:00Z", tick=False):
+        make_assessment(alice, patient_ref="MRN-DRAFT")
+        old = make_assessment(alice, patient_ref="MRN-GONE-LONG-AGO")
+        assessment_discard(assessment=old, user=alice)
+        recent = make_assessment(alice, patient_ref="MRN-GONE-TODAY")
+    with time_machine.travel("2026-11-20 12:00Z", tick=False):
+        assessment_discard(assessment=recent, user=alice)
+    target = tmp_path / "out.csv"
+    call_command("export_csv", "-o", str(target))
+    assert [row["patient_ref"] for row in read_csv(target)] == ["MRN-DRAFT"]
+    call_command("export_csv", "--since", "2026-11-01", "-o", str(target))
+    assert [(row["patient_ref"], row["status"]) for row in read_csv(target)] == [
+        ("MRN-GONE-TODAY", "discarded")
+    ]
 
 
 def test_a_bad_since_is_a_clear_error_naming_the_option(tmp_path):

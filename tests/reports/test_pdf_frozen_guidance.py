@@ -7,7 +7,7 @@ import pytest
 from assessments.reports import pdf
 from tests.factories import make_assessment
 from tests.pdf_helpers import document_text, finalized_assessment
-from vertebro_rules import rules
+from vertebro_rules.versions.v2026_2 import rules
 
 CHANGED = "This sentence comes from next year's rules."
 

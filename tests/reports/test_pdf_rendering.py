@@ -57,11 +57,11 @@ def test_the_paper_can_be_letter(alice, settings):
 )
 def test_the_renderer_fetches_nothing_but_its_own_static_files(url):
     with pytest.raises(ValueError):
-        pdf.StaticFileFetcher().fetch(url)
+        pdf.static_file_fetcher().fetch(url)
 
 
 def test_the_renderer_reads_its_stylesheet_from_disk():
-    response = pdf.StaticFileFetcher().fetch(pdf.BASE_URL + "static/pdf/report.css")
+    response = pdf.static_file_fetcher().fetch(pdf.BASE_URL + "static/pdf/report.css")
     assert b"@page" in response.read()
     assert response.content_type == "text/css"
 

@@ -4,13 +4,13 @@ import contextlib
 import json
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from vertebro_rules.rules import evaluate
-from vertebro_rules.validation import InvalidInput, error_lines, validate_case
+from vertebro_rules import versions
+from vertebro_rules.errors import InvalidInput, error_lines
 
 # Results are held here until every case has passed; past this size they spill to disk.
 SPOOL_BYTES = 8 * 1024 * 1024
@@ -35,9 +35,17 @@ class Command(BaseCommand):
             action="store_true",
             help="Read and write one JSON object a line (for large batches).",
         )
+        parser.add_argument(
+            "--rules-version",
+            choices=versions.VERSIONS,
+            default=versions.ACTIVE_DEFAULT,
+            help=f"The rules version to evaluate with (default: {versions.ACTIVE_DEFAULT}).",
+        )
 
-    def handle(self, *args, path, jsonl, **options):
+    def handle(self, *args, path, jsonl, rules_version, **options):
         today = timezone.localdate()
+        rules = versions.get(rules_version)
+        self._validate_case, self._evaluate = rules.validate_case, rules.evaluate
         # Bytes, decoded here line by line (or whole), so that text that is not UTF-8 is
         # reported at the line where it is, not where a decoder's buffer happened to end.
         try:
@@ -64,24 +72,27 @@ class Command(BaseCommand):
         except RecursionError:
             self._refuse(["(input): malformed JSON: nested too deeply."])
         if isinstance(document, list):
-            results, errors = [], []
+            results, errors, red_flags = [], [], []
             for position, case in enumerate(document):
                 try:
-                    results.append(evaluate(validate_case(case, today=today)).to_dict())
+                    results.append(self._evaluate(self._validate_case(case, today=today)).to_dict())
                 except InvalidInput as invalid:
-                    errors.extend(error_lines(invalid.errors, prefix=f"[{position}] "))
+                    prefix = f"[{position}] "
+                    red_flags.extend(f"{prefix}{line}" for line in invalid.red_flags)
+                    errors.extend(error_lines(invalid.errors, prefix=prefix))
             if errors:
-                self._refuse(errors)
+                self._refuse(errors, red_flags)
             self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
             return
         try:
-            result = evaluate(validate_case(document, today=today)).to_dict()
+            result = self._evaluate(self._validate_case(document, today=today)).to_dict()
         except InvalidInput as invalid:
-            self._refuse(error_lines(invalid.errors))
+            self._refuse(error_lines(invalid.errors), invalid.red_flags)
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
 
     def _evaluate_lines(self, source, today):
         errors: list[str] = []
+        red_flags: list[str] = []
         with tempfile.SpooledTemporaryFile(
             max_size=SPOOL_BYTES, mode="w+", encoding="utf-8"
         ) as out:
@@ -96,20 +107,25 @@ class Command(BaseCommand):
                     errors.append(f"{prefix}(input): malformed JSON: nested too deeply.")
                     continue
                 try:
-                    result = evaluate(validate_case(case, today=today))
+                    result = self._evaluate(self._validate_case(case, today=today))
                 except InvalidInput as invalid:
+                    red_flags.extend(f"{prefix}{line}" for line in invalid.red_flags)
                     errors.extend(error_lines(invalid.errors, prefix=prefix))
                     continue
                 if not errors:
                     out.write(json.dumps(result.to_dict(), ensure_ascii=False))
                     out.write("\n")
             if errors:
-                self._refuse(errors)
+                self._refuse(errors, red_flags)
             out.seek(0)
             for chunk in iter(lambda: out.read(COPY_CHUNK), ""):
                 self.stdout.write(chunk, ending="")
 
-    def _refuse(self, errors: list[str]):
+    def _refuse(self, errors: list[str], red_flags: Sequence[str] = ()):
+        # §8: the red flags a refused case's valid answers raise come first, all of them:
+        # urgent care does not wait for the corrections listed after them.
+        for line in red_flags:
+            self.stderr.write(line)
         for line in errors[:MAX_ERROR_LINES]:
             self.stderr.write(line)
         if len(errors) > MAX_ERROR_LINES:

@@ -4,11 +4,13 @@ import argparse
 from datetime import date, datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts import security_log
 from assessments.models import Assessment
 from assessments.reports.export import write_csv
+from outcomes.export import outcomes_changed_since
 
 
 def iso_date(raw: str) -> date:
@@ -21,7 +23,9 @@ def iso_date(raw: str) -> date:
 class Command(BaseCommand):
     help = (
         "Write one CSV row per assessment (spec input names, status, result, clinician, "
-        "timestamps), streamed row by row."
+        "timestamps, procedure and follow-ups), streamed row by row. Discarded drafts are left "
+        "out, except with --since, which lists a draft discarded since DATE (status "
+        "'discarded') so that an incremental load can drop it."
     )
 
     def add_arguments(self, parser):
@@ -29,7 +33,8 @@ class Command(BaseCommand):
             "--since",
             type=iso_date,
             metavar="DATE",
-            help="Only assessments created or changed on or after DATE (YYYY-MM-DD, local time).",
+            help="Only assessments created or changed, or whose procedure or a follow-up was "
+            "recorded or changed, on or after DATE (YYYY-MM-DD, local time).",
         )
         parser.add_argument(
             "-o",
@@ -40,10 +45,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, since: date | None, output: str, **options):
-        assessments = Assessment.objects.all()
+        assessments = Assessment.objects.not_discarded()
         if since is not None:
             start = timezone.make_aware(datetime.combine(since, time.min))
-            assessments = assessments.filter(updated__gte=start)
+            assessments = Assessment.objects.filter(
+                Q(updated__gte=start) | outcomes_changed_since(start)
+            )
         if output == "-":
             count = write_csv(assessments, self.stdout)
         else:

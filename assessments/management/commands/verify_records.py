@@ -22,12 +22,17 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        # Final or superseded now, or ever sealed or finalized, whatever the status says now.
-        finalized_ids = Assessment.objects.filter(
-            Q(status__in=integrity.FINAL_STATUSES)
-            | ~Q(record_digest="")
-            | Q(finalized_at__isnull=False)
-        ).values_list("pk", flat=True)
+        # Final or superseded now (finalized()), or ever sealed or finalized, whatever the
+        # status column says now.
+        finalized_ids = (
+            Assessment.objects.finalized()
+            .values_list("pk", flat=True)
+            .union(
+                Assessment.objects.filter(
+                    ~Q(record_digest="") | Q(finalized_at__isnull=False)
+                ).values_list("pk", flat=True)
+            )
+        )
         result = integrity.verify(
             record_model=Assessment,
             chain_model=RecordChainEntry,
