@@ -21,7 +21,7 @@ fixed test vector in tests/audit/test_record_hmac.py fails:
   spec input by name; those that are null are left out), "guidance" (the frozen guidance
   JSON), "display_record" (the frozen words), "scenario", "recommendation", "deciding_rule",
   "rules_version", "finalized_by" (user id), "finalized_at", "created",
-  "warning_acknowledgements" (null when none);
+  "warning_acknowledgements" (null when none or empty);
 - values: datetimes in UTC as ISO 8601 with microseconds ("2026-11-25T14:05:00.000000+00:00"),
   dates ISO ("2026-11-25"), decimals normalized without exponent ("5.0" -> "5", "-2.50" ->
   "-2.5"), JSON objects recursively, lists in their order;
@@ -147,8 +147,11 @@ def canonical_record(assessment, *, status: str | None = None) -> dict:
         "finalized_by": assessment.finalized_by_id,
         "finalized_at": _plain(assessment.finalized_at),
         "created": _plain(assessment.created),
-        # getattr: migrations run this on historical models that may predate the field.
-        "warning_acknowledgements": _plain(getattr(assessment, "warning_acknowledgements", None)),
+        # getattr: migrations run this on historical models that may predate the field. An
+        # empty list is null, as on a record from before warnings were acknowledged.
+        "warning_acknowledgements": _plain(
+            getattr(assessment, "warning_acknowledgements", None) or None
+        ),
     }
 
 

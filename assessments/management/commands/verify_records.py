@@ -26,11 +26,12 @@ class Command(BaseCommand):
         # status column says now.
         finalized_ids = (
             Assessment.objects.finalized()
+            .order_by()
             .values_list("pk", flat=True)
             .union(
-                Assessment.objects.filter(
-                    ~Q(record_digest="") | Q(finalized_at__isnull=False)
-                ).values_list("pk", flat=True)
+                Assessment.objects.filter(~Q(record_digest="") | Q(finalized_at__isnull=False))
+                .order_by()
+                .values_list("pk", flat=True)
             )
         )
         result = integrity.verify(
