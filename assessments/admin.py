@@ -181,7 +181,9 @@ class AssessmentPeriodFilter(admin.SimpleListFilter):
 def export_selected_as_csv(modeladmin, request, queryset):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     security_log.event("export", user=request.user, detail="admin CSV export of a selection")
-    response = StreamingHttpResponse(export.csv_lines(queryset), content_type="text/csv")
+    response = StreamingHttpResponse(
+        export.csv_lines(queryset), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="assessments-{stamp}.csv"'
     return response
 

@@ -20,7 +20,9 @@ def rules_impact(request):
     summary = impact.Summary()
     rows = impact.impact_rows(impact.finalized_records(), summary, today=today)
     if request.GET.get("format") == "csv":
-        response = StreamingHttpResponse(impact.csv_lines(rows), content_type="text/csv")
+        response = StreamingHttpResponse(
+            impact.csv_lines(rows), content_type="text/csv; charset=utf-8"
+        )
         filename = f"vertebro-rules-impact-{summary.rules_version}-{today.isoformat()}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
