@@ -6,9 +6,11 @@ read (a write is 403); anyone else gets 404.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
@@ -18,6 +20,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from accounts import security_log
 from assessments.audit.access import access_record
 from assessments.models import AccessLogEntry
 from assessments.roles import clinician_required
@@ -133,13 +136,21 @@ def delegation_add(request, assessment_id):
     if not selectors.may_delegate(user=request.user, assessment=assessment):
         raise Http404("No such assessment.")
     form = DelegationForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and _too_many_unknown_names(request.user):
+        form.add_error(
+            "username",
+            "Too many user names tried that are no active clinician's; ask your colleague for "
+            "their user name and try again in an hour.",
+        )
+    elif form.is_valid():
         try:
             delegation = services.delegation_grant(
                 assessment=assessment, username=form.cleaned_data["username"], user=request.user
             )
         except ValidationError as error:
             form.add_error(None, error)
+            if "username" in error.message_dict:
+                _count_unknown_name(request.user)
         else:
             messages.success(
                 request, f"{delegation.delegate.get_username()} may now record these outcomes."
@@ -152,6 +163,32 @@ def delegation_add(request, assessment_id):
         "delegation_form": form,
     }
     return render(request, "outcomes/detail.html", context, status=REFUSED_STATUS)
+
+
+# The delegation form answers "No active clinician has this user name" for anything but an
+# active clinician, so it tells whether a name is one. Tries that find no clinician are
+# counted per user and hour: past the limit the form refuses to look names up, and each
+# miss is a security event, so the form cannot serve to list the clinicians.
+UNKNOWN_NAMES_PER_HOUR = 10
+
+
+def _unknown_names_key(user) -> str:
+    return f"delegation-unknown-names:{user.pk}:{int(timezone.now().timestamp() // 3600)}"
+
+
+def _too_many_unknown_names(user) -> bool:
+    return (cache.get(_unknown_names_key(user)) or 0) >= UNKNOWN_NAMES_PER_HOUR
+
+
+def _count_unknown_name(user) -> None:
+    key = _unknown_names_key(user)
+    cache.add(key, 0, timeout=2 * 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=2 * 3600)
+        count = 1
+    security_log.event("delegation_unknown_user", user=user, detail=f"{count} this hour")
 
 
 @clinician_required
