@@ -27,7 +27,7 @@ from accounts import security_log
 from accounts.admin_mixins import ReadOnlyAdminMixin
 from assessments import integrity
 from assessments.audit.access import access_record
-from assessments.models import AccessLogEntry, Assessment
+from assessments.models import AccessLogEntry, Assessment, RulesVersionSwitch
 from assessments.questionnaire.steps import STEPS
 from assessments.reports import export
 from assessments.roles import is_clinician
@@ -410,6 +410,24 @@ class AccessLogEntryAdmin(ReadOnlyAdminMixin, FilterLookupsOnly, admin.ModelAdmi
     def assessment_link(self, entry: AccessLogEntry) -> str:
         url = reverse("admin:assessments_assessment_change", args=[entry.assessment_id])
         return format_html('<a href="{}">{}</a>', url, describe(entry.assessment))
+
+
+@admin.register(RulesVersionSwitch)
+class RulesVersionSwitchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Which rules version was active when: recorded by `manage.py rules_version --activate`."""
+
+    list_display = ("when", "previous_version", "version", "by", "reason")
+    list_select_related = ("switched_by",)
+    fields = list_display
+    readonly_fields = fields
+
+    @admin.display(description="When", ordering="switched_at")
+    def when(self, switch: RulesVersionSwitch) -> str:
+        return date_format(timezone.localtime(switch.switched_at), "DATETIME_FORMAT")
+
+    @admin.display(description="By")
+    def by(self, switch: RulesVersionSwitch) -> str:
+        return person(switch.switched_by)
 
 
 # django-axes' lists of sign-in attempts (superusers only) get the same strict filtering:

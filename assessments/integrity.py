@@ -18,7 +18,7 @@ THE CANONICAL FORM (record format 3) — changing any of this changes every seal
 fixed test vector in tests/audit/test_record_hmac.py fails:
 - a JSON object with these keys: "format" (3), "assessment" (id, hex with dashes),
   "status", "owner" (user id), "amends" (id or null), "amendment_reason", "inputs" (every
-  spec input by name; those that are null are left out), "guidance" (the frozen guidance
+  input of the record's rules version by name; those that are null are left out), "guidance" (the frozen guidance
   JSON), "display_record" (the frozen words), "scenario", "recommendation", "deciding_rule",
   "rules_version", "finalized_by" (user id), "finalized_at", "created",
   "warning_acknowledgements" (null when none or empty);
@@ -51,7 +51,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection
 
-from vertebro_rules.inputs import INPUT_FIELD_NAMES
+from vertebro_rules import versions
+from vertebro_rules.inputs import INPUT_FIELD_NAMES as INPUT_FIELD_NAMES_2026_2
 
 RECORD_FORMAT = 3
 SHORT_DIGEST_LENGTH = 12
@@ -122,6 +123,16 @@ def _mac(key: bytes, message: bytes) -> str:
 # --- the record ---------------------------------------------------------------------------
 
 
+def _input_names(assessment) -> tuple[str, ...]:
+    """The inputs of the record's rules version (records of 2026.1, which the core no longer
+    runs, had the inputs of 2026.2), so that a version's new inputs never change the seal
+    of a record finalized under an earlier one."""
+    version = getattr(assessment, "rules_version", "")
+    if version in versions.VERSIONS:
+        return versions.get(version).INPUT_FIELD_NAMES
+    return INPUT_FIELD_NAMES_2026_2
+
+
 def canonical_record(assessment, *, status: str | None = None) -> dict:
     """The canonical form of a finalized record (format 3, see the module docstring);
     `status` replaces the stored one (to seal a record as it was at an earlier event)."""
@@ -132,10 +143,10 @@ def canonical_record(assessment, *, status: str | None = None) -> dict:
         "owner": assessment.owner_id,
         "amends": str(assessment.amends_id) if assessment.amends_id else None,
         "amendment_reason": getattr(assessment, "amendment_reason", "") or "",
-        # Empty (null) inputs are left out, so that a new input field leaves earlier seals valid.
+        # The inputs of the record's rules version; empty (null) ones are left out.
         "inputs": {
             name: _plain(value)
-            for name in INPUT_FIELD_NAMES
+            for name in _input_names(assessment)
             if (value := getattr(assessment, name, None)) is not None
         },
         "guidance": _plain(assessment.guidance),
@@ -370,7 +381,9 @@ def legacy_record_digest(assessment, record_format: int) -> str:
         "assessment": str(assessment.pk),
         "owner": assessment.owner_id,
         "amends": str(assessment.amends_id) if assessment.amends_id else None,
-        "inputs": {name: _plain(getattr(assessment, name)) for name in INPUT_FIELD_NAMES},
+        "inputs": {
+            name: _plain(getattr(assessment, name, None)) for name in _input_names(assessment)
+        },
         "guidance": _plain(assessment.guidance),
         "scenario": assessment.scenario,
         "recommendation": assessment.recommendation,

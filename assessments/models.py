@@ -8,13 +8,19 @@ from django.utils.deconstruct import deconstructible
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
-from vertebro_rules import inputs, rules, validation, vocabulary
+from assessments import rules_versions
 from vertebro_rules.guidance import Guidance
+
+# The columns hold the answers of every rules version: the newest version's input definitions
+# and codes include those of the earlier ones (each draft is validated by its own version).
+NEWEST = rules_versions.edition(rules_versions.known_versions()[-1])
+vocabulary = NEWEST.vocabulary
 
 
 @deconstructible
 class SpecValidator:
-    """Django validator that checks a value against its field in `validation.FIELDS`."""
+    """Django validator that checks a value against its input definition (the newest rules
+    version's; an assessment's own version validates it again, whole, before finalizing)."""
 
     def __init__(self, field_name: str):
         self.field_name = field_name
@@ -22,7 +28,7 @@ class SpecValidator:
     def __call__(self, value):
         if value is None:
             return
-        message = inputs.FIELDS_BY_NAME[self.field_name].check(value, today=timezone.localdate())
+        message = NEWEST.FIELDS_BY_NAME[self.field_name].check(value, today=timezone.localdate())
         if message:
             raise ValidationError(message, code="spec")
 
@@ -31,13 +37,13 @@ class SpecValidator:
 
 
 def _help(name: str) -> str:
-    return inputs.FIELDS_BY_NAME[name].label
+    return NEWEST.FIELDS_BY_NAME[name].label
 
 
 def _spec(name: str) -> dict:
     """Common options of an input field: nullable for drafts, validated by the spec."""
     return {
-        "verbose_name": inputs.FIELDS_BY_NAME[name].label,
+        "verbose_name": NEWEST.FIELDS_BY_NAME[name].label,
         "null": True,
         "blank": True,
         "validators": [SpecValidator(name)],
@@ -219,7 +225,12 @@ class Assessment(models.Model):
         blank=True,
         related_name="+",
     )
-    rules_version = models.CharField(max_length=16, blank=True)
+    # The rules version the assessment runs under: recorded when the draft is started (the
+    # active version then), changed only when its owner moves the draft to the active version,
+    # frozen at finalization (assessments/rules_versions.py).
+    rules_version = models.CharField(
+        max_length=16, blank=True, default=rules_versions.active_version
+    )
     guidance = models.JSONField(null=True, blank=True, editable=False)
     # Every other word its pages and PDF print, as read on the day (assessments/reports/frozen.py).
     display_record = models.JSONField(null=True, blank=True, editable=False)
@@ -286,26 +297,71 @@ class Assessment(models.Model):
         """Final and not superseded: the record the department acts on."""
         return self.status == self.Status.FINAL
 
+    def rules(self):
+        """The core of the rules version this assessment runs under (a new one: the active)."""
+        if not self.rules_version:
+            self.rules_version = rules_versions.active_version()
+        return rules_versions.edition(self.rules_version)
+
     def input_values(self) -> dict:
-        """The spec inputs of this assessment, by field name."""
-        return {name: getattr(self, name) for name in inputs.INPUT_FIELD_NAMES}
+        """The inputs of this assessment's rules version, by field name."""
+        return {name: getattr(self, name) for name in self.rules().INPUT_FIELD_NAMES}
 
     def missing_inputs(self) -> list[str]:
         """Required inputs still empty (including those that another answer makes required)."""
-        return validation.missing_inputs(self.input_values())
+        return self.rules().missing_inputs(self.input_values())
+
+    def validate_inputs(self, *, today) -> None:
+        """Check every input against its rules version; raise `InvalidInput` (the core's)."""
+        self.rules().validate_values(self.input_values(), today=today)
 
     def clean(self):
-        errors = validation.cross_field_errors(self.input_values(), today=timezone.localdate())
+        errors = self.rules().cross_field_errors(self.input_values(), today=timezone.localdate())
         if errors:
             raise ValidationError(errors)
 
     def evaluate(self) -> Guidance:
-        """Run the guidance rules on this assessment's inputs.
+        """Run the rules of this assessment's version on its inputs.
 
-        The caller makes sure the inputs are complete and valid
-        (`validation.validate_values`); finalization does.
+        The caller makes sure the inputs are complete and valid (`validate_inputs`);
+        finalization does.
         """
-        return rules.evaluate(validation.to_inputs(self.input_values()))
+        edition = self.rules()
+        return edition.evaluate(edition.to_inputs(self.input_values()))
+
+
+class RulesVersionSwitch(models.Model):
+    """An administrator's switch of the active rules version (assessments/rules_versions.py).
+
+    Only ever added (`manage.py rules_version --activate`): the last one names the active
+    version, and the whole list says which version was active when.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    version = models.CharField(max_length=16)
+    previous_version = models.CharField(max_length=16)
+    switched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="by"
+    )
+    switched_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name="when")
+    reason = models.TextField(max_length=500)
+
+    class Meta:
+        ordering = ["-switched_at", "-id"]
+        verbose_name = "rules version switch"
+        verbose_name_plural = "rules version switches"
+
+    def __str__(self) -> str:
+        when = date_format(timezone.localtime(self.switched_at), "DATETIME_FORMAT")
+        return f"{self.previous_version} → {self.version} — {when}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("A rules version switch is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("A rules version switch is never deleted.")
 
 
 class AccessLogEntry(models.Model):

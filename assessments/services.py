@@ -6,10 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import security_log
-from assessments import integrity
-from assessments.models import Assessment, RecordChainEntry
+from assessments import integrity, rules_versions
+from assessments.models import Assessment, RecordChainEntry, RulesVersionSwitch
 from assessments.reports import display, frozen
-from vertebro_rules import validation
 
 # What happened to the patient after an assessment (the procedure, the follow-ups) belongs to
 # the patient's episode, not to one version of the assessment. The apps that keep such records
@@ -33,9 +32,11 @@ class AssessmentNotEditable(Exception):
 def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
     """Validate the whole assessment, freeze its guidance and mark it final.
 
-    Raises `validation.InvalidInput` when an input is missing or invalid and
-    `AssessmentNotEditable` when the assessment is already final. The row is
-    locked for the transaction, so two finalizations at once finalize once.
+    The assessment is validated and evaluated under its own rules version (the one
+    its draft was started under or moved to). Raises the core's `InvalidInput` when
+    an input is missing or invalid and `AssessmentNotEditable` when the assessment
+    is already final. The row is locked for the transaction, so two finalizations
+    at once finalize once.
     """
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.is_draft:
@@ -45,7 +46,7 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
             else "This draft was discarded; it can no longer be finalized."
         )
     now = timezone.now()
-    validation.validate_values(locked.input_values(), today=timezone.localdate(now))
+    locked.validate_inputs(today=timezone.localdate(now))
     result = locked.evaluate()
     locked.guidance = result.to_dict()
     locked.display_record = frozen.display_record(
@@ -103,6 +104,8 @@ def assessment_save_step(
     if user is not None:
         assessment._history_user = user
     if assessment._state.adding:
+        # A new draft runs under the active rules version until finalized or moved.
+        assessment.rules()
         assessment.save()
         return assessment
     current = (
@@ -191,8 +194,13 @@ def assessment_amend(*, assessment: Assessment, user, reason: str = "") -> Asses
     existing = Assessment.objects.filter(amends=original).first()
     if existing is not None:
         return existing
+    # A new draft: it runs under the active rules version, whatever the original's was.
     amendment = Assessment(
-        owner=user, amends=original, amendment_reason=reason.strip(), **original.input_values()
+        owner=user,
+        amends=original,
+        amendment_reason=reason.strip(),
+        rules_version=rules_versions.active_version(),
+        **original.input_values(),
     )
     amendment.contraindications = list(original.contraindications or [])
     amendment._history_user = user
@@ -203,3 +211,86 @@ def assessment_amend(*, assessment: Assessment, user, reason: str = "") -> Asses
         "amend", user=user, assessment_id=amendment.pk, detail=f"amends {original.pk}"
     )
     return amendment
+
+
+class NotMovable(Exception):
+    """Only its owner moves a draft, only a draft, and only to the active rules version."""
+
+
+@transaction.atomic
+def assessment_move_to_rules_version(
+    *, assessment: Assessment, user, expected_version: int | None
+) -> Assessment:
+    """Move a draft started under an earlier rules version to the active one.
+
+    Its answers are kept; the questions the active version adds are then asked (the
+    draft's first incomplete step says which), and its guidance follows the active
+    version. The move is in the draft's history, with who and when. Raises
+    `NotMovable` for someone else's draft, a final assessment, or a draft already
+    under the active version, and `StaleAssessment` when the page was built on an
+    earlier save.
+    """
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.owner_id != user.pk:
+        raise NotMovable("Only the clinician who owns a draft can move it to other rules.")
+    if not locked.is_draft:
+        raise NotMovable(
+            "Only a draft moves; a final assessment keeps the rules it was finalized under."
+        )
+    active = rules_versions.active_version()
+    if locked.rules_version == active:
+        raise NotMovable(f"This draft already follows rules version {active}.")
+    if expected_version is None or locked.version != expected_version:
+        raise StaleAssessment("This assessment was changed elsewhere since this page was loaded.")
+    previous = locked.rules_version
+    locked.rules_version = active
+    locked.version += 1
+    locked._history_user = user
+    locked._change_reason = f"Moved from rules version {previous} to {active} by its clinician"
+    locked.save(update_fields=["rules_version", "version", "updated"])
+    security_log.event_on_commit(
+        "rules_version_move",
+        user=user,
+        assessment_id=locked.pk,
+        detail=f"{previous} -> {active}",
+    )
+    return locked
+
+
+class NotSwitchable(Exception):
+    """The switch of the active rules version is refused; the message says why."""
+
+
+@transaction.atomic
+def rules_version_activate(*, version: str, user, reason: str) -> RulesVersionSwitch:
+    """Switch the active rules version (an administrator's action, kept and security-logged).
+
+    New drafts start under `version` from then on; drafts already started keep their
+    version until their owner moves them; finalized assessments never change. Raises
+    `NotSwitchable` for a user who is not a superuser, an unknown or incomplete version, the
+    version already active, or a missing reason.
+    """
+    if user is None or not user.is_active or not user.is_superuser:
+        raise NotSwitchable("Only an administrator (an active superuser) switches the rules.")
+    if version not in rules_versions.known_versions():
+        raise NotSwitchable(
+            f"Unknown rules version {version!r}; known: "
+            f"{', '.join(rules_versions.known_versions())}."
+        )
+    if not rules_versions.is_complete(version):
+        raise NotSwitchable(
+            f"Rules version {version} is not complete yet; it cannot be switched on."
+        )
+    reason = reason.strip()
+    if not reason:
+        raise NotSwitchable("Give the reason for the switch (e.g. the board's decision).")
+    previous = rules_versions.active_version()
+    if version == previous:
+        raise NotSwitchable(f"Rules version {version} is already active.")
+    switch = RulesVersionSwitch.objects.create(
+        version=version, previous_version=previous, switched_by=user, reason=reason[:500]
+    )
+    security_log.event_on_commit(
+        "rules_version_switch", user=user, detail=f"{previous} -> {version}"
+    )
+    return switch

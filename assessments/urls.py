@@ -20,6 +20,11 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/finalize/", views.assessment_finalize, name="finalize"),
     path("assessments/<uuid:assessment_id>/amend/", views.assessment_amend, name="amend"),
     path("assessments/<uuid:assessment_id>/discard/", views.assessment_discard, name="discard"),
+    path(
+        "assessments/<uuid:assessment_id>/rules-version/",
+        views.assessment_move_rules,
+        name="move_rules",
+    ),
     path("assessments/<uuid:assessment_id>/report.pdf", report_views.assessment_pdf, name="pdf"),
     path(
         "assessments/<uuid:assessment_id>/report/",

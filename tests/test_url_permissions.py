@@ -36,6 +36,8 @@ TABLE = {
     "pdf": ("get", "final", {}, (200, 404, 200, 200)),
     "report_preview": ("get", "final", {}, (200, 404, 200, 200)),
     "rules_impact": ("get", None, {}, (403, 403, 200, 200)),
+    # A write only (moving a draft to the active rules version): a GET is refused for all.
+    "move_rules": ("get", "draft", {}, (405, 405, 403, 403)),
 }
 
 # Writes the table does not show as GETs: each refused for everyone but the owner.
@@ -45,6 +47,7 @@ WRITES = {
     "finalize": ("post", "draft", {}, (None, 404, 403, 403)),
     "discard": ("post", "draft", {}, (None, 404, 403, 403)),
     "amend": ("post", "final", {}, (None, 404, 403, 403)),
+    "move_rules": ("post", "draft", {}, (None, 404, 403, 403)),
 }
 
 ADMIN_URLS = {
@@ -242,28 +245,29 @@ def test_each_persona_gets_the_interop_answer_in_the_table(
 # (namespace, name, subject, extra kwargs): statuses for (alice, bob, reviewer, superuser)
 STATE_TABLE = {
     ("assessments", "open", "discarded", ()): (404, 404, 404, 404),
-    ("assessments", "step", "discarded", (("step", 1),)): (404, 404, 404, 404),
+    ("assessments", "step", "discarded", (("step", 1),)): (404, 404, 403, 403),
     ("assessments", "review", "discarded", ()): (404, 404, 404, 404),
-    ("assessments", "finalize", "discarded", ()): (404, 404, 404, 404),
-    ("assessments", "discard", "discarded", ()): (404, 404, 404, 404),
+    ("assessments", "finalize", "discarded", ()): (404, 404, 403, 403),
+    ("assessments", "discard", "discarded", ()): (404, 404, 403, 403),
     ("assessments", "result", "discarded", ()): (404, 404, 404, 404),
-    ("assessments", "amend", "discarded", ()): (404, 404, 404, 404),
+    ("assessments", "amend", "discarded", ()): (404, 404, 403, 403),
     ("assessments", "pdf", "discarded", ()): (404, 404, 404, 404),
     ("assessments", "report_preview", "discarded", ()): (404, 404, 404, 404),
     ("outcomes", "detail", "discarded", ()): (404, 404, 404, 404),
-    ("outcomes", "procedure", "discarded", ()): (404, 404, 404, 404),
-    ("outcomes", "follow_up", "discarded", (("interval", "1m"),)): (404, 404, 404, 404),
+    ("outcomes", "procedure", "discarded", ()): (404, 404, 403, 403),
+    ("outcomes", "follow_up", "discarded", (("interval", "1m"),)): (404, 404, 403, 403),
     ("outcomes", "follow_up_fhir", "discarded", ()): (404, 404, 404, 404),
-    ("outcomes", "delegation_add", "discarded", ()): (404, 404, 404, 404),
-    ("outcomes", "delegation_remove", "discarded", (("user_id", 1),)): (404, 404, 404, 404),
+    ("outcomes", "delegation_add", "discarded", ()): (404, 404, 403, 403),
+    ("outcomes", "delegation_remove", "discarded", (("user_id", 1),)): (404, 404, 403, 403),
     ("interop", "export", "discarded", (("kind", "response"),)): (404, 404, 404, 404),
+    ("assessments", "move_rules", "discarded", ()): (405, 405, 403, 403),
     ("assessments", "open", "superseded", ()): (302, 404, 404, 404),
-    ("assessments", "step", "superseded", (("step", 1),)): (302, 404, 404, 404),
+    ("assessments", "step", "superseded", (("step", 1),)): (302, 404, 403, 403),
     ("assessments", "review", "superseded", ()): (302, 404, 404, 404),
-    ("assessments", "finalize", "superseded", ()): (302, 404, 404, 404),
-    ("assessments", "discard", "superseded", ()): (302, 404, 404, 404),
+    ("assessments", "finalize", "superseded", ()): (302, 404, 403, 403),
+    ("assessments", "discard", "superseded", ()): (302, 404, 403, 403),
     ("assessments", "result", "superseded", ()): (200, 404, 200, 200),
-    ("assessments", "amend", "superseded", ()): (302, 404, 404, 404),
+    ("assessments", "amend", "superseded", ()): (302, 404, 403, 403),
     ("assessments", "pdf", "superseded", ()): (200, 404, 200, 200),
     ("assessments", "report_preview", "superseded", ()): (200, 404, 200, 200),
     ("outcomes", "detail", "superseded", ()): (200, 404, 200, 200),
@@ -273,6 +277,7 @@ STATE_TABLE = {
     ("outcomes", "delegation_add", "superseded", ()): (403, 404, 403, 403),
     ("outcomes", "delegation_remove", "superseded", (("user_id", 1),)): (403, 404, 403, 403),
     ("interop", "export", "superseded", (("kind", "response"),)): (200, 404, 200, 200),
+    ("assessments", "move_rules", "superseded", ()): (405, 405, 403, 403),
 }
 
 

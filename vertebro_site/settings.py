@@ -245,6 +245,12 @@ if VERTEBRO_PAGE_SIZE not in {"A4", "Letter"}:
         f"VERTEBRO_PAGE_SIZE must be A4 or Letter, not {VERTEBRO_PAGE_SIZE!r}."
     )
 
+# The rules version a new installation runs (docs/specification.md §9): new drafts start under
+# it until an administrator switches the active version (`manage.py rules_version --activate`,
+# kept in the database and in the security log). Checked against the versions the core has
+# when the assessments app starts.
+VERTEBRO_RULES_VERSION = os.environ.get("VERTEBRO_RULES_VERSION", "2026.2")
+
 # --- Production hardening (README: "Serving in production") ---------------------------------
 # Every default below is safe for a hospital server once DJANGO_DEBUG=0; with debug on (local
 # development over http://127.0.0.1:8000) the HTTPS-only parts stay off.

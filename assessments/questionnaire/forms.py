@@ -1,10 +1,13 @@
-"""One form per questionnaire step (spec §1), built from `vertebro_rules.inputs.FIELDS`.
+"""One form per questionnaire step and rules version (spec §1), built from the input
+definitions (`FIELDS`) of the assessment's rules version.
 
 Labels, required-ness and ranges come from the spec's field table; the
 model's field validators and `Assessment.clean` (the cross-field rules) run
 when the form validates, so the forms refuse exactly what `evaluate` and
 finalization refuse.
 """
+
+import functools
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
@@ -14,8 +17,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from assessments import rules_versions
 from assessments.models import Assessment
-from vertebro_rules import inputs, vocabulary
 
 # Help texts written for the clinician filling the form (what counts as what).
 HELP_TEXTS = {
@@ -71,9 +74,10 @@ def _to_bool(value: str) -> bool:
     return value == YES
 
 
-def _formfield(db_field, **kwargs):
-    """The form field of a model field, shaped by the spec's FieldSpec."""
-    spec = inputs.FIELDS_BY_NAME.get(db_field.name)
+def _formfield(db_field, *, fields, **kwargs):
+    """The form field of a model field, shaped by its input definition in `fields` (those of
+    one rules version)."""
+    spec = fields.get(db_field.name)
     if spec is None:
         return db_field.formfield(**kwargs)
     common = {
@@ -81,7 +85,8 @@ def _formfield(db_field, **kwargs):
         "required": spec.required_always,
         "help_text": HELP_TEXTS.get(spec.name, ""),
     }
-    if isinstance(spec, inputs.BooleanInput):
+    kind = type(spec).__name__
+    if kind == "BooleanInput":
         if spec.required_always or spec.absent is not None:
             # A yes/no with no "unknown": required, or meaning "no" when absent.
             options, empty = YES_NO, spec.absent
@@ -90,34 +95,35 @@ def _formfield(db_field, **kwargs):
         return forms.TypedChoiceField(
             choices=options, coerce=_to_bool, empty_value=empty, widget=forms.RadioSelect, **common
         )
-    if isinstance(spec, inputs.MultipleChoiceInput):
+    if kind == "MultipleChoiceInput":
         return forms.MultipleChoiceField(
             choices=spec.vocabulary.choices, widget=forms.CheckboxSelectMultiple, **common
         )
-    if isinstance(spec, inputs.ChoiceInput):
+    if kind == "ChoiceInput":
         if spec.name in SELECT_FIELDS:
-            options = [("", "Choose…"), *spec.vocabulary.choices]
+            # Only the levels in scope are offered (2026.3 knows the others only to refuse
+            # them with the scope message).
+            codes = getattr(spec.vocabulary, "in_scope_choices", spec.vocabulary.choices)
+            options = [("", "Choose…"), *codes]
             widget = forms.Select
         else:
-            # The MRI findings have no empty option: they are asked only once an MRI was
-            # done (without one, StepForm.clean empties them).
-            blank = spec.required_always or spec.name in inputs.MRI_FIELDS
+            # A conditional choice that is required when it applies (the MRI findings) has
+            # no empty option: it is asked only then (otherwise StepForm.clean empties it).
+            blank = spec.required_always or (spec.required and spec.applies_when is not None)
             options = [*spec.vocabulary.choices, *([] if blank else [NOT_RECORDED])]
             widget = forms.RadioSelect
         return forms.TypedChoiceField(choices=options, empty_value=None, widget=widget, **common)
-    if isinstance(spec, inputs.DateInput):
+    if kind == "DateInput":
         return db_field.formfield(
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
         )
     field = db_field.formfield(**common)
-    if isinstance(spec, inputs.IntegerInput | inputs.DecimalInput):
+    if kind in ("IntegerInput", "DecimalInput"):
         field.widget.attrs.update({"min": str(spec.minimum), "max": str(spec.maximum)})
-        field.widget.attrs["inputmode"] = (
-            "numeric" if isinstance(spec, inputs.IntegerInput) else "decimal"
-        )
-        if isinstance(spec, inputs.DecimalInput):
+        field.widget.attrs["inputmode"] = "numeric" if kind == "IntegerInput" else "decimal"
+        if kind == "DecimalInput":
             field.widget.attrs["step"] = "0.1"
-    if isinstance(spec, inputs.TextInput):
+    if kind == "TextInput":
         field.widget.attrs["autocomplete"] = "off"
     return field
 
@@ -175,64 +181,107 @@ class Conditional(Div):
         )
 
 
-LAYOUTS = {
-    1: Layout(
-        Row(
-            Column(Control("patient_ref"), css_class="col-md-8"),
-            Column(Control("patient_age"), css_class="col-md-4"),
-        ),
-        InlineChoices("sex"),
-        Row(
-            Column(Control("treated_level"), css_class="col-md-4"),
-            Column(Control("index_procedure_date"), css_class="col-md-8"),
-        ),
-        InlineChoices("fracture_etiology"),
-        Row(
-            Column(Control("index_cement_volume_ml"), css_class="col-md-4"),
-            Column(Control("bmd_t_score"), css_class="col-md-4"),
-            Column(Control("prior_vertebral_fractures"), css_class="col-md-4"),
-        ),
-    ),
-    2: Layout(
-        Row(Column(Control("assessment_date"), css_class="col-md-6")),
-        Choices("initial_response"),
-        Conditional(
-            Row(Column(Control("recurrence_date"), css_class="col-md-6")),
-            when="initial_response",
-            equals=vocabulary.InitialResponse.RELIEF_THEN_RECURRENCE,
-        ),
-        Row(
-            Column(Control("vas_before_index"), css_class="col-md-6"),
-            Column(Control("vas_current"), css_class="col-md-6"),
-        ),
-        Row(Column(Control("conservative_therapy_weeks"), css_class="col-md-8")),
-        InlineChoices("mobility"),
-        InlineChoices("analgesics"),
-    ),
-    3: Layout(
-        InlineChoices("mri_performed"),
-        Conditional(
-            Fieldset(
-                "MRI findings",
-                Choices("active_fracture_location"),
-                InlineChoices("cleft_sign"),
-                InlineChoices("cleft_new_since_index"),
-                InlineChoices("marrow_edema"),
-                InlineChoices("fluid_at_cement_interface"),
-                css_class="mri-findings",
+class _Layout:
+    """The layout of one step under one rules version: the spec's fields of that version,
+    each in its place. A field that applies only after another answer (`applies_when`) sits
+    in a conditional block shown while that answer is given; the MRI findings share one."""
+
+    def __init__(self, edition):
+        self.fields = edition.FIELDS_BY_NAME
+        self.mri_only = set(edition.MRI_ONLY_FIELDS)
+
+    def __call__(self, kind, name, css_class=None):
+        """`kind(name)` in a column of `css_class`, in its conditional block; None if the
+        version does not ask it."""
+        spec = self.fields.get(name)
+        if spec is None:
+            return None
+        item = kind(name)
+        if css_class:
+            item = Row(Column(item, css_class=css_class))
+        condition = spec.applies_when
+        if condition is not None and name not in self.mri_only:
+            item = Conditional(item, when=condition.field, equals=condition.value)
+        return item
+
+
+def _present(*items):
+    return [item for item in items if item is not None]
+
+
+def _layout(step: int, edition) -> Layout:
+    field = _Layout(edition)
+    if step == 1:
+        return Layout(
+            Row(
+                Column(Control("patient_ref"), css_class="col-md-8"),
+                Column(Control("patient_age"), css_class="col-md-4"),
             ),
-            when="mri_performed",
-            equals=YES,
-        ),
-        Choices("cement_fill"),
-        InlineChoices("prior_cement_leakage"),
-    ),
-    4: Layout(
-        InlineChoices("point_tenderness"),
-        Choices("neuro_exam"),
-        InlineChoices("contraindications"),
-    ),
-}
+            InlineChoices("sex"),
+            Row(
+                Column(Control("treated_level"), css_class="col-md-4"),
+                Column(Control("index_procedure_date"), css_class="col-md-8"),
+            ),
+            InlineChoices("fracture_etiology"),
+            Row(
+                Column(Control("index_cement_volume_ml"), css_class="col-md-4"),
+                Column(Control("bmd_t_score"), css_class="col-md-4"),
+                Column(Control("prior_vertebral_fractures"), css_class="col-md-4"),
+            ),
+        )
+    if step == 2:
+        return Layout(
+            Row(Column(Control("assessment_date"), css_class="col-md-6")),
+            Choices("initial_response"),
+            *_present(
+                field(Control, "recurrence_date", "col-md-6"),
+                field(Control, "conservative_therapy_weeks", "col-md-8")
+                if field.fields["conservative_therapy_weeks"].applies_when
+                else None,
+            ),
+            Row(
+                Column(Control("vas_before_index"), css_class="col-md-6"),
+                Column(Control("vas_current"), css_class="col-md-6"),
+            ),
+            *_present(
+                None
+                if field.fields["conservative_therapy_weeks"].applies_when
+                else field(Control, "conservative_therapy_weeks", "col-md-8"),
+                field(InlineChoices, "mobility"),
+                field(InlineChoices, "analgesics"),
+                field(Choices, "opioid_failure"),
+            ),
+        )
+    if step == 3:
+        findings = _present(
+            field(Choices, "active_fracture_location"),
+            field(InlineChoices, "cleft_sign"),
+            field(InlineChoices, "cleft_new_since_index"),
+            field(InlineChoices, "marrow_edema"),
+            field(InlineChoices, "fluid_at_cement_interface"),
+        )
+        return Layout(
+            InlineChoices("mri_performed"),
+            *_present(field(InlineChoices, "mri_not_possible")),
+            Conditional(
+                Fieldset("MRI findings", *findings, css_class="mri-findings"),
+                when="mri_performed",
+                equals=YES,
+            ),
+            Choices("cement_fill"),
+            InlineChoices("prior_cement_leakage"),
+        )
+    return Layout(
+        *_present(
+            field(InlineChoices, "point_tenderness"),
+            field(Choices, "neuro_exam"),
+            field(InlineChoices, "infection_signs"),
+            field(Choices, "vertebral_infection"),
+            field(Choices, "complication_assessed"),
+            field(InlineChoices, "contraindications"),
+        )
+    )
+
 
 # A cross-field error about a field of another step is shown on the field of this
 # step that causes it (e.g. a new index date that falls after the saved assessment date).
@@ -255,9 +304,11 @@ DATE_WORDS_REFERENCES = {
 
 
 class StepForm(forms.ModelForm):
-    """Base of the step forms; `step` and `Meta.fields` are set per step."""
+    """Base of the step forms; `step`, `edition` (the rules version's core) and `Meta.fields`
+    are set per step and version (`step_form`)."""
 
     step: int = 0
+    edition = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -275,7 +326,7 @@ class StepForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = LAYOUTS[self.step]
+        self.helper.layout = _layout(self.step, self.edition)
 
     def _date_words_reference(self, name: str):
         """The saved date the words of field `name` count from, and how they name it.
@@ -293,10 +344,15 @@ class StepForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         # No MRI: its findings do not apply, whatever the page sent (without JavaScript they
-        # stay on screen); the spec wants them empty.
+        # stay on screen); the spec wants them empty, and with them what depends on them.
         if "mri_performed" in self.fields and cleaned.get("mri_performed") is False:
-            for name in inputs.MRI_ONLY_FIELDS:
-                cleaned[name] = inputs.FIELDS_BY_NAME[name].absent
+            emptied: set[str] = set()
+            for name in self.Meta.fields:
+                spec = self.edition.FIELDS_BY_NAME[name]
+                depends = spec.applies_when is not None and spec.applies_when.field in emptied
+                if name in self.edition.MRI_ONLY_FIELDS or depends:
+                    emptied.add(name)
+                    cleaned[name] = spec.absent
         return cleaned
 
     def add_error(self, field, error) -> None:
@@ -311,8 +367,9 @@ class StepForm(forms.ModelForm):
                 mapped.setdefault(name, []).extend(messages)
                 continue
             target = next((f for f in RELATED_FIELDS.get(name, ()) if f in self.fields), None)
-            label = inputs.FIELDS_BY_NAME[name].label if name in inputs.FIELDS_BY_NAME else name
-            step = inputs.FIELDS_BY_NAME[name].step if name in inputs.FIELDS_BY_NAME else 0
+            spec = self.edition.FIELDS_BY_NAME.get(name)
+            label = spec.label if spec is not None else name
+            step = spec.step if spec is not None else 0
             for message in messages:
                 text = " ".join(message.messages)
                 mapped.setdefault(target or NON_FIELD_ERRORS, []).append(
@@ -371,53 +428,26 @@ def _summary_line(label: str, error: ValidationError) -> dict:
     return {"label": label, "message": message, "step": None}
 
 
-class Step1Form(StepForm):
-    """Step 1: patient and index procedure."""
+@functools.cache
+def step_form(step: int, version: str) -> type[StepForm]:
+    """The form of one step under one rules version: the questions that version asks."""
+    edition = rules_versions.edition(version)
+    fields = edition.fields_of_step(step)
 
-    step = 1
+    def formfield(db_field, **kwargs):
+        return _formfield(db_field, fields=edition.FIELDS_BY_NAME, **kwargs)
 
-    class Meta:
-        model = Assessment
-        fields = inputs.fields_of_step(1)
-        formfield_callback = _formfield
-
-
-class Step2Form(StepForm):
-    """Step 2: pain timeline."""
-
-    step = 2
-
-    class Meta:
-        model = Assessment
-        fields = inputs.fields_of_step(2)
-        formfield_callback = _formfield
+    meta = type(
+        "Meta", (), {"model": Assessment, "fields": fields, "formfield_callback": formfield}
+    )
+    name = f"Step{step}Form_{version.replace('.', '_')}"
+    return type(name, (StepForm,), {"Meta": meta, "step": step, "edition": edition})
 
 
-class Step3Form(StepForm):
-    """Step 3: imaging."""
-
-    step = 3
-
-    class Meta:
-        model = Assessment
-        fields = inputs.fields_of_step(3)
-        formfield_callback = _formfield
-
-
-class Step4Form(StepForm):
-    """Step 4: examination."""
-
-    step = 4
-
-    class Meta:
-        model = Assessment
-        fields = inputs.fields_of_step(4)
-        formfield_callback = _formfield
-
-
-STEP_FORMS: dict[int, type[StepForm]] = {
-    form.step: form for form in (Step1Form, Step2Form, Step3Form, Step4Form)
-}
+def form_for(step: int, assessment: Assessment) -> type[StepForm]:
+    """The form of a step for an assessment: that of its rules version (a new one: active)."""
+    assessment.rules()
+    return step_form(step, assessment.rules_version)
 
 
 class AmendmentForm(forms.Form):

@@ -10,6 +10,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from assessments import rules_versions
 from assessments.models import Assessment
 from assessments.questionnaire.steps import STEPS, completed_steps
 from assessments.reports.display import (
@@ -18,8 +19,6 @@ from assessments.reports.display import (
     recommendation_label,
     recommendation_tone,
 )
-from vertebro_rules import inputs, progress
-from vertebro_rules.rules import RULES_VERSION
 from vertebro_rules.vocabulary import Scenario
 
 # What a line of My assessments shows of the assessment it amends and of its amendment
@@ -138,7 +137,8 @@ def _day(number: int) -> str:
 
 def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
     """What the saved answers of a draft already decide and still need."""
-    so_far = progress.progress(assessment.input_values(), today=today)
+    edition = assessment.rules()
+    so_far = edition.progress(assessment.input_values(), today=today)
     scenario = Scenario(so_far.scenario).label if so_far.scenario else ""
     timeline = ""
     if so_far.days_since_index is not None:
@@ -167,9 +167,38 @@ def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
         guidance=guidance,
         deciding_rule=guidance.reasons[0].label if guidance and guidance.reasons else "",
         invalid=", ".join(
-            inputs.FIELDS_BY_NAME[name].label
+            edition.FIELDS_BY_NAME[name].label
             for name in so_far.invalid
-            if name in inputs.FIELDS_BY_NAME
+            if name in edition.FIELDS_BY_NAME
         ),
-        rules_version=RULES_VERSION,
+        rules_version=assessment.rules_version,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RulesVersionNotice:
+    """A draft that follows an earlier rules version than the active one: what moving it
+    to the active version would change, in words, for the owner's explicit choice."""
+
+    draft_version: str
+    active_version: str
+    new_questions: str
+    dropped_questions: str
+    page_version: int
+
+
+def rules_version_notice(assessment: Assessment) -> RulesVersionNotice | None:
+    """The notice a draft started under another rules version than the active one shows."""
+    if not assessment.is_draft:
+        return None
+    active = rules_versions.active_version()
+    if assessment.rules_version == active:
+        return None
+    change = rules_versions.version_change(assessment.rules_version, active)
+    return RulesVersionNotice(
+        draft_version=assessment.rules_version,
+        active_version=active,
+        new_questions="; ".join(change.new_questions),
+        dropped_questions="; ".join(change.dropped_questions),
+        page_version=assessment.version,
     )

@@ -7,10 +7,20 @@ step follows it. One function names the first incomplete step, so a later
 step is never reached with an earlier one missing; the views ask the steps.
 """
 
+import functools
 from dataclasses import dataclass
 
+from assessments import rules_versions
 from assessments.models import Assessment
-from vertebro_rules import inputs
+
+
+@functools.cache
+def _fields_of_step(number: int) -> tuple[str, ...]:
+    """The fields of a step in any rules version, in questionnaire order."""
+    names: dict[str, None] = {}
+    for version in rules_versions.known_versions():
+        names.update(dict.fromkeys(rules_versions.edition(version).fields_of_step(number)))
+    return tuple(names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +31,12 @@ class Step:
 
     @property
     def fields(self) -> tuple[str, ...]:
-        return inputs.fields_of_step(self.number)
+        """The step's fields in any rules version (an assessment asks those of its own)."""
+        return _fields_of_step(self.number)
+
+    def fields_for(self, assessment: Assessment) -> tuple[str, ...]:
+        """The fields this step asks under the assessment's rules version."""
+        return assessment.rules().fields_of_step(self.number)
 
     @property
     def heading(self) -> str:

@@ -13,14 +13,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import services
 from assessments.audit.access import access_record
 from assessments.audit.amendments import amendment_links
 from assessments.models import Assessment
 from assessments.questionnaire import presenters, steps
-from assessments.questionnaire.forms import STEP_FORMS, AmendmentForm
+from assessments.questionnaire.forms import AmendmentForm, form_for
 from assessments.reports import display
 from assessments.roles import clinician_required
 from assessments.selectors import get_assessment_for_owner, get_assessment_for_viewer
@@ -77,9 +77,10 @@ def assessment_open(request, assessment_id):
 @require_http_methods(["GET", "POST"])
 def assessment_new(request):
     """Step 1 of a new assessment; the assessment exists once step 1 is valid."""
-    form_class = STEP_FORMS[1]
+    draft = Assessment(owner=request.user)
+    form_class = form_for(1, draft)
     if request.method == "POST":
-        form = form_class(request.POST, instance=Assessment(owner=request.user))
+        form = form_class(request.POST, instance=draft)
         if form.is_valid():
             try:
                 assessment = services.assessment_save_step(
@@ -95,7 +96,7 @@ def assessment_new(request):
                 following = steps.STEPS_BY_NUMBER[1].following(assessment)
                 return redirect("assessments:step", assessment.pk, following.number)
         return _render_step(request, form, None, 1, _saved_state(None, 1), status=REFUSED_STATUS)
-    form = form_class(instance=Assessment(owner=request.user))
+    form = form_class(instance=draft)
     return _render_step(request, form, None, 1, _saved_state(None, 1))
 
 
@@ -117,7 +118,7 @@ def assessment_step(request, assessment_id, step):
         return redirect("assessments:step", assessment.pk, first_open)
     # Read before the form is bound: binding writes the posted answers into the instance.
     saved = _saved_state(assessment, step)
-    form_class = STEP_FORMS[step]
+    form_class = form_for(step, assessment)
     if request.method == "GET":
         return _render_step(request, form_class(instance=assessment), assessment, step, saved)
 
@@ -177,6 +178,10 @@ def _render_step(request, form, assessment, step, saved, *, status=200, stale=Fa
         "step": current,
         "step_count": len(steps.STEPS),
         **saved,
+        # A draft started under an earlier rules version than the active one says so.
+        "rules_notice": (
+            presenters.rules_version_notice(assessment) if assessment is not None else None
+        ),
         "errors": form.error_summary() if form.is_bound else [],
         "action": action,
         "back_url": back_url,
@@ -197,6 +202,7 @@ def assessment_review(request, assessment_id):
         "assessment": assessment,
         "groups": display.answer_groups(assessment),
         "indicator": steps.indicator(assessment, current="review"),
+        "rules_notice": presenters.rules_version_notice(assessment),
         **display.guidance_section(assessment, today=timezone.localdate()).as_context(),
     }
     return render(request, "assessments/review.html", context)
@@ -246,6 +252,40 @@ def assessment_finalize(request, assessment_id):
         return redirect("assessments:result", assessment.pk)
     context = {"assessment": assessment, **section.as_context()}
     return render(request, "assessments/finalize.html", context)
+
+
+@clinician_required
+@require_POST
+def assessment_move_rules(request, assessment_id):
+    """Move a draft started under an earlier rules version to the active one (its owner's
+    explicit choice, from the notice on its steps and review)."""
+    assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
+    raw = request.POST.get("version", "")
+    expected = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 10 else None
+    try:
+        moved = services.assessment_move_to_rules_version(
+            assessment=assessment, user=request.user, expected_version=expected
+        )
+    except services.NotMovable as refusal:
+        messages.warning(request, str(refusal))
+        return redirect("assessments:open", assessment.pk)
+    except services.StaleAssessment:
+        messages.warning(
+            request,
+            "This draft was changed elsewhere since the page was loaded; it was not moved. "
+            "Check it, then move it again.",
+        )
+        return redirect("assessments:open", assessment.pk)
+    first_open = steps.first_incomplete_step(moved)
+    follow = (
+        f" Answer the new questions of step {first_open} next."
+        if first_open is not None
+        else " Review the guidance under these rules before finalizing."
+    )
+    messages.success(
+        request, f"This draft now follows rules version {moved.rules_version}.{follow}"
+    )
+    return redirect("assessments:open", moved.pk)
 
 
 @clinician_required

@@ -25,8 +25,8 @@ from django.utils.formats import date_format
 from assessments.models import Assessment
 from assessments.questionnaire.steps import STEPS
 from assessments.reports import frozen
-from vertebro_rules import inputs, validation
-from vertebro_rules.vocabulary import InitialResponse, Recommendation, Scenario, WorkupItem
+from vertebro_rules import inputs
+from vertebro_rules.vocabulary import Recommendation, Scenario, WorkupItem
 
 NOT_RECORDED = "not recorded"
 NOT_APPLICABLE = "not applicable"
@@ -182,29 +182,25 @@ def guidance_section(assessment: Assessment, *, today: date) -> GuidanceSection:
         return GuidanceSection(
             GuidanceDisplay.from_json(assessment.guidance, assessment.display_record)
         )
+    fields = assessment.rules().FIELDS_BY_NAME
     missing = assessment.missing_inputs()
     if missing:
-        return GuidanceSection(None, missing_inputs=[_field_label(n) for n in missing])
+        return GuidanceSection(None, missing_inputs=[fields[name].label for name in missing])
     try:
-        validation.validate_values(assessment.input_values(), today=today)
-    except validation.InvalidInput as invalid:
+        assessment.validate_inputs(today=today)
+    except ValueError as invalid:  # the core's InvalidInput
         lines = [
-            f"{_field_label(name)}: {' '.join(messages)}"
-            if name in inputs.FIELDS_BY_NAME
-            else " ".join(messages)
+            f"{fields[name].label}: {' '.join(messages)}" if name in fields else " ".join(messages)
             for name, messages in invalid.errors.items()
         ]
         return GuidanceSection(None, invalid_inputs=lines)
     return GuidanceSection(GuidanceDisplay.from_json(assessment.evaluate().to_dict()))
 
 
-def _field_label(name: str) -> str:
-    return inputs.FIELDS_BY_NAME[name].label
-
-
-def format_answer(name: str, value) -> str:
-    """One answer in words: choice labels, Yes/No, dates, "not recorded" when empty."""
-    spec = inputs.FIELDS_BY_NAME[name]
+def format_answer(name: str, value, fields=None) -> str:
+    """One answer in words: choice labels, Yes/No, dates, "not recorded" when empty
+    (`fields`: the input definitions of the assessment's rules version)."""
+    spec = (fields or inputs.FIELDS_BY_NAME)[name]
     if isinstance(spec, inputs.MultipleChoiceInput) and value == []:
         return NONE_LISTED
     if value is None or value == "" or value == []:
@@ -260,24 +256,30 @@ def answer_groups(assessment: Assessment) -> list[AnswerGroup]:
 
 def current_answer_groups(assessment: Assessment) -> list[AnswerGroup]:
     """Every answer of the assessment, grouped by the questionnaire's steps, in today's words."""
+    edition = assessment.rules()
     missing = set(assessment.missing_inputs())
-    not_applicable = set()
-    if assessment.initial_response != InitialResponse.RELIEF_THEN_RECURRENCE:
-        not_applicable.add("recurrence_date")
-    if assessment.mri_performed is False:
-        not_applicable.update(inputs.MRI_ONLY_FIELDS)
+    values = assessment.input_values()
+    # An answer of a field that applies only after another answer, when that answer says
+    # it does not apply (the recurrence date without a recurrence, the MRI findings
+    # without an MRI).
+    not_applicable = {
+        spec.name
+        for spec in edition.FIELDS
+        if spec.applies_when is not None and spec.applies_when.known_false(values)
+    }
     groups = []
     for step in STEPS:
         answers = []
-        for name in step.fields:
-            text = format_answer(name, getattr(assessment, name))
+        for name in edition.fields_of_step(step.number):
+            spec = edition.FIELDS_BY_NAME[name]
+            text = format_answer(name, getattr(assessment, name), edition.FIELDS_BY_NAME)
             if name in missing:
                 text = MISSING
             elif text == NOT_RECORDED and name in not_applicable:
                 text = NOT_APPLICABLE
             answers.append(
                 Answer(
-                    label=_field_label(name),
+                    label=spec.label,
                     text=text,
                     missing=name in missing,
                     empty=text in (NOT_RECORDED, NOT_APPLICABLE),

@@ -17,6 +17,9 @@ SESSION_AND_USER = 2
 MENU_PERMISSIONS = 2
 # Every write and its form check that the user is in the Clinicians group now.
 CLINICIAN_CHECK = 1
+# A draft's steps and review ask which rules version is active (to offer a draft started under
+# an earlier one the move to it).
+ACTIVE_RULES_VERSION = 1
 
 
 @pytest.fixture
@@ -61,7 +64,9 @@ def test_a_step_page_costs_one_query_for_the_assessment(
     signed_in, alice, django_assert_num_queries, step
 ):
     assessment = make_assessment(alice, **relative_inputs())
-    with django_assert_num_queries(SESSION_AND_USER + CLINICIAN_CHECK + MENU_PERMISSIONS + 1):
+    with django_assert_num_queries(
+        SESSION_AND_USER + CLINICIAN_CHECK + MENU_PERMISSIONS + ACTIVE_RULES_VERSION + 1
+    ):
         signed_in.get(reverse("assessments:step", args=[assessment.pk, step]))
 
 
@@ -81,7 +86,7 @@ def test_the_review_page_costs_one_query_for_the_assessment(
     signed_in, alice, django_assert_num_queries
 ):
     assessment = make_assessment(alice, **relative_inputs())
-    with django_assert_num_queries(SESSION_AND_USER + MENU_PERMISSIONS + 1):
+    with django_assert_num_queries(SESSION_AND_USER + MENU_PERMISSIONS + ACTIVE_RULES_VERSION + 1):
         signed_in.get(reverse("assessments:review", args=[assessment.pk]))
 
 

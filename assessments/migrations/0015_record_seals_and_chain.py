@@ -55,7 +55,7 @@ def seal_and_chain_finalized_records(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0013_amendment_reason'),
+        ('assessments', '0014_rules_versions'),
     ]
 
     operations = [
