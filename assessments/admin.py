@@ -31,6 +31,7 @@ from assessments.models import AccessLogEntry, Assessment, RulesVersionSwitch
 from assessments.questionnaire.steps import STEPS
 from assessments.reports import export
 from assessments.roles import is_clinician
+from outcomes.export import CSV_COLUMNS
 from vertebro_rules import inputs, vocabulary
 
 RECORD_FIELDS = (
@@ -182,7 +183,7 @@ def export_selected_as_csv(modeladmin, request, queryset):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     security_log.event("export", user=request.user, detail="admin CSV export of a selection")
     response = StreamingHttpResponse(
-        export.csv_lines(queryset), content_type="text/csv; charset=utf-8"
+        export.csv_lines(queryset, CSV_COLUMNS), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="assessments-{stamp}.csv"'
     return response

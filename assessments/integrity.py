@@ -397,6 +397,10 @@ def legacy_record_digest(assessment, record_format: int) -> str:
             else {}
         ),
     }
+    # The warnings ticked as read (rules 2026.3), only when there were any.
+    acknowledgements = getattr(assessment, "warning_acknowledgements", None)
+    if acknowledgements:
+        record["warning_acknowledgements"] = _plain(acknowledgements)
     if record_format >= 2:
         record["display_record"] = _plain(getattr(assessment, "display_record", None))
     return hashlib.sha256(_dumps(record)).hexdigest()

@@ -111,6 +111,15 @@ def in_audit_q(prefix: str = "") -> models.Q:
     return ~models.Q(**{f"{prefix}status__in": others})
 
 
+def _yes_no(name: str) -> dict:
+    """Options of a yes/no input that means "no" when absent (§1): never empty."""
+    return {
+        "default": False,
+        "verbose_name": NEWEST.FIELDS_BY_NAME[name].label,
+        "validators": [SpecValidator(name)],
+    }
+
+
 class Assessment(models.Model):
     """One clinician's assessment of a vertebra treated by vertebroplasty.
 
@@ -145,9 +154,9 @@ class Assessment(models.Model):
     patient_ref = models.CharField(max_length=64, db_index=True, **_spec("patient_ref"))
     patient_age = models.PositiveSmallIntegerField(**_spec("patient_age"))
     sex = models.CharField(max_length=10, choices=vocabulary.Sex.choices, **_spec("sex"))
-    treated_level = models.CharField(
-        max_length=3, choices=vocabulary.VertebralLevel.choices, **_spec("treated_level")
-    )
+    # No choices: a level outside T1–L5 (C1–C7, S1–S5) reaches the rules' own check, which
+    # refuses it with the scope message of §1 (the form offers T1–L5 only).
+    treated_level = models.CharField(max_length=3, **_spec("treated_level"))
     index_procedure_date = models.DateField(**_spec("index_procedure_date"))
     index_cement_volume_ml = models.DecimalField(
         max_digits=3, decimal_places=1, **_spec("index_cement_volume_ml")
@@ -177,9 +186,11 @@ class Assessment(models.Model):
     analgesics = models.CharField(
         max_length=12, choices=vocabulary.Analgesics.choices, **_spec("analgesics")
     )
+    opioid_failure = models.BooleanField(**_yes_no("opioid_failure"))
 
     # Step 3 — Imaging
     mri_performed = models.BooleanField(**_spec("mri_performed"))
+    mri_not_possible = models.BooleanField(**_yes_no("mri_not_possible"))
     active_fracture_location = models.CharField(
         max_length=20,
         choices=vocabulary.FractureLocation.choices,
@@ -209,6 +220,14 @@ class Assessment(models.Model):
     neuro_exam = models.CharField(
         max_length=24, choices=vocabulary.NeuroExam.choices, **_spec("neuro_exam")
     )
+    infection_signs = models.BooleanField(**_yes_no("infection_signs"))
+    # Empty: not assessed (§1).
+    vertebral_infection = models.CharField(
+        max_length=14,
+        choices=vocabulary.VertebralInfection.choices,
+        **_spec("vertebral_infection"),
+    )
+    complication_assessed = models.BooleanField(**_yes_no("complication_assessed"))
     contraindications = models.JSONField(
         default=list,
         blank=True,
@@ -234,6 +253,10 @@ class Assessment(models.Model):
     guidance = models.JSONField(null=True, blank=True, editable=False)
     # Every other word its pages and PDF print, as read on the day (assessments/reports/frozen.py).
     display_record = models.JSONField(null=True, blank=True, editable=False)
+    # The warnings of the frozen guidance, each ticked as read by the clinician who finalized:
+    # [{"id", "text", "acknowledged_by" (user id), "acknowledged_at" (ISO 8601, UTC)}], in
+    # warning order; covered by the record digest (assessments/integrity.py).
+    warning_acknowledgements = models.JSONField(default=list, blank=True, editable=False)
     amends = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,

@@ -39,6 +39,19 @@ def edition(version: str):
     return core_versions.get(version)
 
 
+def vocabulary_of(version: str):
+    """The codes and labels of a rules version; a version the core no longer runs (2026.1)
+    had those of its successor 2026.2."""
+    if version not in core_versions.VERSIONS:
+        version = core_versions.VERSIONS[0]
+    return edition(version).vocabulary
+
+
+def next_steps_line(version: str) -> str:
+    """The chart's fixed line above the next steps (§5b), for a version that has them."""
+    return getattr(edition(version), "NEXT_STEPS_LINE", "")
+
+
 def newest_vocabulary():
     """The vocabulary of the newest version: its codes include those of every earlier one, so
     the database columns hold the answers of any version."""

@@ -1,6 +1,7 @@
 """Writes that change an assessment's state (HackSoft style: keyword-only, typed)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from datetime import UTC
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,15 +29,27 @@ class AssessmentNotEditable(Exception):
     """The assessment is final: it is never changed again."""
 
 
+class WarningsNotAcknowledged(Exception):
+    """Finalizing needs each warning of the guidance ticked as read; `missing` are the ids."""
+
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__(f"Tick each warning as read before finalizing: {', '.join(missing)}.")
+
+
 @transaction.atomic
-def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
+def assessment_finalize(
+    *, assessment: Assessment, user, acknowledged: Collection[str] = ()
+) -> Assessment:
     """Validate the whole assessment, freeze its guidance and mark it final.
 
     The assessment is validated and evaluated under its own rules version (the one
-    its draft was started under or moved to). Raises the core's `InvalidInput` when
-    an input is missing or invalid and `AssessmentNotEditable` when the assessment
-    is already final. The row is locked for the transaction, so two finalizations
-    at once finalize once.
+    its draft was started under or moved to). Each warning of the guidance (§5a) must
+    be in `acknowledged` (the ids the clinician ticked as read); they are kept with
+    who and when in the frozen record. Raises the core's `InvalidInput` when an input
+    is missing or invalid, `WarningsNotAcknowledged` when a warning is not ticked, and
+    `AssessmentNotEditable` when the assessment is already final. The row is locked
+    for the transaction, so two finalizations at once finalize once.
     """
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.is_draft:
@@ -49,6 +62,20 @@ def assessment_finalize(*, assessment: Assessment, user) -> Assessment:
     locked.validate_inputs(today=timezone.localdate(now))
     result = locked.evaluate()
     locked.guidance = result.to_dict()
+    warnings = locked.guidance.get("warnings", [])
+    missing = [warning["id"] for warning in warnings if warning["id"] not in set(acknowledged)]
+    if missing:
+        raise WarningsNotAcknowledged(missing)
+    locked.warning_acknowledgements = [
+        {
+            "id": warning["id"],
+            "text": warning["text"],
+            "acknowledged_by": user.pk,
+            "acknowledged_by_name": user.get_full_name() or user.get_username(),
+            "acknowledged_at": now.astimezone(UTC).isoformat(timespec="microseconds"),
+        }
+        for warning in warnings
+    ]
     locked.display_record = frozen.display_record(
         guidance=locked.guidance, answer_groups=display.current_answer_groups(locked)
     )

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Assessment
+from vertebro_rules import inputs
 
-from . import core
 from .models import LaunchHandle, handle_digest
 
 
@@ -76,7 +76,7 @@ def typed_prefill(prefill: dict, *, today) -> dict:
     """The pre-filled answers as the draft's values; any value the spec refuses is left out."""
     values = {}
     for name, raw in prefill.items():
-        spec = core.FIELDS_BY_NAME.get(name)
+        spec = inputs.FIELDS_BY_NAME.get(name)
         if spec is None:
             continue
         try:

@@ -17,4 +17,9 @@ urlpatterns = [
         views.assessment_export,
         name="export",
     ),
+    path(
+        "assessments/<uuid:assessment_id>/outcomes/follow-ups.fhir.json",
+        views.follow_up_fhir,
+        name="follow_up_fhir",
+    ),
 ]

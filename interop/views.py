@@ -11,13 +11,16 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import security_log
 from assessments.audit.access import access_record
+from assessments.models import AccessLogEntry
 from assessments.roles import clinician_required
 from assessments.selectors import get_assessment_for_viewer
+from outcomes.selectors import get_assessment_for_reader
 
 from . import launch
 from .fhir.bundle import build_bundle
 from .fhir.common import FHIR_JSON
 from .fhir.document import build_document_reference
+from .fhir.follow_ups import follow_up_bundle
 from .fhir.guidance import build_guidance_response
 from .fhir.questionnaire import build_questionnaire
 from .fhir.response import ResponseRefused, export_response, import_response
@@ -93,6 +96,20 @@ def assessment_export(request, assessment_id, kind):
         raise Http404(f"A draft has no {resource_type}; finalize it first.")
     response = _fhir_json(build(assessment), filename=f"vertebro-{assessment.pk}-{kind}.json")
     access_record(request=request, assessment=assessment, kind="fhir")
+    return response
+
+
+@require_safe
+@never_cache
+@login_required
+def follow_up_fhir(request, assessment_id):
+    """The follow-up pain scores as a FHIR Bundle of Observations, for whoever reads the
+    outcomes (the clinician, a delegate, a reviewer); logged."""
+    assessment, _ = get_assessment_for_reader(user=request.user, assessment_id=assessment_id)
+    response = _fhir_json(
+        follow_up_bundle(assessment), filename=f"vertebro-{assessment.pk}-follow-ups.json"
+    )
+    access_record(request=request, assessment=assessment, kind=AccessLogEntry.Kind.FHIR)
     return response
 
 

@@ -3,11 +3,15 @@
 The export reads them beside each assessment in the same query: the procedure
 through its one-to-one relation, each follow-up visit through a filtered
 relation of its own (v1, v3, v12), so there is still one row per assessment.
+The admin action and the `export_csv` command pass `CSV_COLUMNS` to the export
+of `assessments.reports.export`, which knows nothing of outcomes.
 """
 
 from datetime import datetime
 
 from django.db.models import Exists, FilteredRelation, OuterRef, Q
+
+from assessments.reports.export import Columns
 
 from . import choices
 from .models import FollowUp, Procedure
@@ -59,3 +63,6 @@ def outcomes_changed_since(start: datetime) -> Q:
     procedure = Procedure.objects.filter(assessment=OuterRef("pk"), updated__gte=start)
     follow_up = FollowUp.objects.filter(assessment=OuterRef("pk"), updated__gte=start)
     return Q(Exists(procedure)) | Q(Exists(follow_up))
+
+
+CSV_COLUMNS = Columns(OUTCOME_COLUMNS, OUTCOME_SOURCES, with_outcomes)

@@ -26,11 +26,6 @@ urlpatterns = [
         views.delegation_remove,
         name="delegation_remove",
     ),
-    path(
-        "assessments/<uuid:assessment_id>/outcomes/follow-ups.fhir.json",
-        views.follow_up_fhir,
-        name="follow_up_fhir",
-    ),
     path("audit/outcomes/", views_audit.dashboard, name="dashboard"),
     path("audit/outcomes.pdf", views_audit.dashboard_pdf, name="dashboard_pdf"),
 ]

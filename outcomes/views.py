@@ -8,26 +8,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
     require_POST,
-    require_safe,
 )
 
 from accounts import security_log
 from assessments.audit.access import access_record
 from assessments.models import AccessLogEntry
 from assessments.roles import clinician_required
-from interop.fhir.common import FHIR_JSON
 
 from . import choices, presenters, selectors, services
-from .fhir import follow_up_bundle
 from .forms import DelegationForm, FollowUpForm, ProcedureForm
 from .models import FollowUp, Procedure
 
@@ -202,21 +197,3 @@ def delegation_remove(request, assessment_id, user_id):
     services.delegation_revoke(assessment=assessment, delegate_id=user_id)
     messages.success(request, "Delegation removed.")
     return redirect("outcomes:detail", assessment.pk)
-
-
-@require_safe
-@never_cache
-@login_required
-def follow_up_fhir(request, assessment_id):
-    """The follow-up pain scores as a FHIR Bundle of Observations, for whoever reads them."""
-    assessment, _ = selectors.get_assessment_for_reader(
-        user=request.user, assessment_id=assessment_id
-    )
-    response = JsonResponse(
-        follow_up_bundle(assessment), content_type=FHIR_JSON, json_dumps_params={"indent": 2}
-    )
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"vertebro-{assessment.pk}-follow-ups.json"
-    )
-    access_record(request=request, assessment=assessment, kind=AccessLogEntry.Kind.FHIR)
-    return response

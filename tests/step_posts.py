@@ -5,8 +5,8 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments import rules_versions
 from tests.factories import valid_inputs
-from vertebro_rules import inputs
 
 
 def relative_inputs(**overrides) -> dict:
@@ -26,10 +26,14 @@ def as_post(value):
     return value if isinstance(value, list) else str(value)
 
 
-def step_post(step: int, *, version: int | None = None, **overrides) -> dict:
-    """The POST body of one step: its fields from `relative_inputs(**overrides)`."""
+def step_post(
+    step: int, *, version: int | None = None, rules_version: str | None = None, **overrides
+) -> dict:
+    """The POST body of one step under a rules version (the active one unless named): its
+    fields from `relative_inputs(**overrides)`."""
     values = relative_inputs(**overrides)
-    data = {name: as_post(values[name]) for name in inputs.fields_of_step(step)}
+    edition = rules_versions.edition(rules_version or rules_versions.active_version())
+    data = {name: as_post(values.get(name)) for name in edition.fields_of_step(step)}
     if not data.get("contraindications"):
         data.pop("contraindications", None)
     if version is not None:

@@ -260,3 +260,37 @@ def test_an_unknown_rules_version_is_refused(run):
     assert error is not None
     assert "2025.9" in str(error)
     assert stdout == ""
+
+
+RED_FLAG_DEFICIT = (
+    "RED FLAG: a new neurological deficit is recorded: urgent referral does not wait for the "
+    "corrections below."
+)
+
+
+def test_a_refused_case_with_a_new_deficit_prints_the_red_flag_first(run):
+    case = json_case(patient_age=12, neuro_exam="new_deficit")
+    stderr = assert_refused(run(json.dumps(case), "--rules-version", "2026.3"))
+    lines = stderr.splitlines()
+    assert lines[0] == RED_FLAG_DEFICIT
+    assert lines[1].startswith("patient_age: Vertebro covers adults (18 years and over)")
+
+
+def test_red_flags_of_a_refused_list_come_before_every_field_message(run):
+    cases = [json_case(vas_current=11), json_case(treated_level="S1", neuro_exam="new_deficit")]
+    stderr = assert_refused(run(json.dumps(cases), "--rules-version", "2026.3"))
+    lines = stderr.splitlines()
+    assert lines[0] == f"[1] {RED_FLAG_DEFICIT}"
+    assert lines[1].startswith("[0] vas_current:")
+    assert (
+        lines[2] == "[1] treated_level: Vertebro covers T1 to L5: sacroplasty is outside its scope."
+    )
+
+
+def test_red_flags_of_a_refused_jsonl_line_are_named_by_line(run):
+    text = "\n".join(
+        json.dumps(case)
+        for case in (json_case(), json_case(patient_age=17, neuro_exam="new_deficit"))
+    )
+    stderr = assert_refused(run(text, "--jsonl", "--rules-version", "2026.3", stdin=True))
+    assert stderr.splitlines()[0] == f"line 2: {RED_FLAG_DEFICIT}"

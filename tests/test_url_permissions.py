@@ -171,7 +171,6 @@ OUTCOME_TABLE = {
     "follow_up": ("get", "final", {"interval": "1m"}, (302, 404, 403, 403)),
     "delegation_add": ("post", "final", {}, (400, 404, 403, 403)),
     "delegation_remove": ("post", "final", {"user_id": 1}, (302, 404, 403, 403)),
-    "follow_up_fhir": ("get", "final", {}, (200, 404, 200, 200)),
     "dashboard": ("get", None, {}, (403, 403, 200, 200)),
     "dashboard_pdf": ("get", None, {}, (403, 403, 200, 200)),
 }
@@ -216,6 +215,7 @@ INTEROP_TABLE = {
     "import": ("get", None, {}, (SIGN_IN, 200, 200, 403, 403)),
     "questionnaire": ("get", None, {}, (200, 200, 200, 200, 200)),
     "export": ("get", "final", {"kind": "response"}, (SIGN_IN, 200, 404, 200, 200)),
+    "follow_up_fhir": ("get", "final", {}, (SIGN_IN, 200, 404, 200, 200)),
 }
 
 
@@ -256,7 +256,7 @@ STATE_TABLE = {
     ("outcomes", "detail", "discarded", ()): (404, 404, 404, 404),
     ("outcomes", "procedure", "discarded", ()): (404, 404, 403, 403),
     ("outcomes", "follow_up", "discarded", (("interval", "1m"),)): (404, 404, 403, 403),
-    ("outcomes", "follow_up_fhir", "discarded", ()): (404, 404, 404, 404),
+    ("interop", "follow_up_fhir", "discarded", ()): (404, 404, 404, 404),
     ("outcomes", "delegation_add", "discarded", ()): (404, 404, 403, 403),
     ("outcomes", "delegation_remove", "discarded", (("user_id", 1),)): (404, 404, 403, 403),
     ("interop", "export", "discarded", (("kind", "response"),)): (404, 404, 404, 404),
@@ -273,7 +273,7 @@ STATE_TABLE = {
     ("outcomes", "detail", "superseded", ()): (200, 404, 200, 200),
     ("outcomes", "procedure", "superseded", ()): (403, 404, 403, 403),
     ("outcomes", "follow_up", "superseded", (("interval", "1m"),)): (403, 404, 403, 403),
-    ("outcomes", "follow_up_fhir", "superseded", ()): (200, 404, 200, 200),
+    ("interop", "follow_up_fhir", "superseded", ()): (200, 404, 200, 200),
     ("outcomes", "delegation_add", "superseded", ()): (403, 404, 403, 403),
     ("outcomes", "delegation_remove", "superseded", (("user_id", 1),)): (403, 404, 403, 403),
     ("interop", "export", "superseded", (("kind", "response"),)): (200, 404, 200, 200),

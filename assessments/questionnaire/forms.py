@@ -165,7 +165,7 @@ class Conditional(Div):
     css_class = "conditional"
 
     def __init__(self, *fields, when: str, equals: str, **kwargs):
-        super().__init__(*fields, data_show_when=when, data_show_value=equals, **kwargs)
+        super().__init__(*fields, data_show_when=when, data_show_value=str(equals), **kwargs)
         self.when = when
         self.equals = str(equals)
 
@@ -466,4 +466,50 @@ class AmendmentForm(forms.Form):
         return [
             {"anchor": "id_reason", "label": "Reason for the amendment", "message": message}
             for message in self.errors.get("reason", [])
+        ]
+
+
+class WarningsReadForm(forms.Form):
+    """Finalizing: one box per warning of the guidance (§5a), each to tick as read."""
+
+    def __init__(self, *args, warnings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings = tuple(warnings)
+        for warning in self.warnings:
+            self.fields[f"read_{warning.label}"] = forms.BooleanField(
+                label=f"I have read warning {warning.label}",
+                required=True,
+                error_messages={
+                    "required": f"Tick warning {warning.label} as read before finalizing."
+                },
+            )
+
+    def rows(self) -> list[dict]:
+        """Each warning with its box: name, id, whether ticked (as posted) and refused."""
+        rows = []
+        for warning in self.warnings:
+            bound = self[f"read_{warning.label}"]
+            rows.append(
+                {
+                    "warning": warning,
+                    "name": bound.html_name,
+                    "id": bound.auto_id,
+                    "checked": bool(bound.value()),
+                    "invalid": bool(bound.errors),
+                }
+            )
+        return rows
+
+    def acknowledged(self) -> list[str]:
+        return [
+            warning.label
+            for warning in self.warnings
+            if self.cleaned_data.get(f"read_{warning.label}")
+        ]
+
+    def error_summary(self) -> list[dict]:
+        return [
+            {"anchor": f"id_read_{warning.label}", "label": "", "message": message}
+            for warning in self.warnings
+            for message in self.errors.get(f"read_{warning.label}", [])
         ]

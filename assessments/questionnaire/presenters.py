@@ -94,11 +94,17 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
         f"Vertebro guidance for {assessment.patient_ref}{level}{assessed}",
         f"Recommendation: {guidance.label}. {guidance.headline}",
     ]
+    for warning in guidance.warnings:
+        lines.append(f"Warning {warning.label}: {warning.text}")
     if guidance.reasons:
         deciding = guidance.reasons[0]
         lines.append(f"Deciding rule {deciding.label}: {deciding.text}")
     missing = "; ".join(guidance.missing_workup) or "none"
     lines.append(f"Work-up missing: {missing}")
+    if guidance.next_steps:
+        lines.append(f"Next steps: {', '.join(step.label for step in guidance.next_steps)}")
+    if guidance.reassess_from:
+        lines.append(f"Reassess from {date_format(guidance.reassess_from)}.")
     lines.append(f"Notes: {', '.join(note.label for note in guidance.notes) or 'none'}")
     if assessment.amendment_reason:
         lines.append(f"Amendment, reason: {assessment.amendment_reason}")
@@ -129,6 +135,18 @@ class GuidanceSoFar:
     deciding_rule: str
     invalid: str
     rules_version: str
+    # §6: a red flag shown at once, whatever is still missing (rules 2026.3 on).
+    red_flag: "RedFlagShown | None" = None
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlagShown:
+    """A red flag of the answers saved so far, as the top of every step shows it."""
+
+    rule: str
+    label: str
+    headline: str
+    next_step: str
 
 
 def _day(number: int) -> str:
@@ -152,7 +170,20 @@ def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
         else ""
     )
     guidance = GuidanceDisplay.from_json(so_far.guidance.to_dict()) if so_far.guidance else None
-    if guidance is not None:
+    flag = getattr(so_far, "red_flag", None)
+    red_flag = (
+        RedFlagShown(
+            rule=flag.rule,
+            label=recommendation_label(flag.recommendation, assessment.rules_version),
+            headline=flag.headline,
+            next_step=flag.next_step,
+        )
+        if flag is not None
+        else None
+    )
+    if red_flag is not None and guidance is None:
+        summary = f"Red flag: {red_flag.label}"
+    elif guidance is not None:
         summary = guidance.label
     elif scenario:
         summary = f"{scenario}, {_day(so_far.days_since_index)}"
@@ -172,6 +203,7 @@ def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
             if name in edition.FIELDS_BY_NAME
         ),
         rules_version=assessment.rules_version,
+        red_flag=red_flag,
     )
 
 

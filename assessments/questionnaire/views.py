@@ -20,12 +20,11 @@ from assessments.audit.access import access_record
 from assessments.audit.amendments import amendment_links
 from assessments.models import Assessment
 from assessments.questionnaire import presenters, steps
-from assessments.questionnaire.forms import AmendmentForm, form_for
+from assessments.questionnaire.forms import AmendmentForm, WarningsReadForm, form_for
 from assessments.reports import display
 from assessments.roles import clinician_required
 from assessments.selectors import get_assessment_for_owner, get_assessment_for_viewer
-from outcomes.selectors import follow_ups_due
-from vertebro_rules import validation
+from vertebro_rules.errors import InvalidInput
 
 PAGE_SIZE = 20
 SEARCH_MAX_LENGTH = 64
@@ -55,7 +54,6 @@ def assessment_list(request):
         "page": page,
         "rows": presenters.list_rows(page),
         "query": query,
-        "follow_ups_due": follow_ups_due(user=request.user, today=timezone.localdate()),
     }
     return render(request, "assessments/list.html", context)
 
@@ -149,14 +147,17 @@ def assessment_step(request, assessment_id, step):
 
 def _saved_state(assessment, step) -> dict:
     """What a step page shows of the saved answers, not of what the request tries to save:
-    the step indicator and, from step 2 on, the guidance so far."""
+    the step indicator, from step 2 on the guidance so far, and on every step a red flag
+    the saved answers raise (§6: at the top of the step, whatever is still missing)."""
+    so_far = (
+        presenters.guidance_so_far(assessment, today=timezone.localdate())
+        if assessment is not None
+        else None
+    )
     return {
         "indicator": steps.indicator(assessment, current=step),
-        "guidance_so_far": (
-            presenters.guidance_so_far(assessment, today=timezone.localdate())
-            if assessment is not None and step >= GUIDANCE_SO_FAR_FROM_STEP
-            else None
-        ),
+        "guidance_so_far": so_far if step >= GUIDANCE_SO_FAR_FROM_STEP else None,
+        "red_flag": so_far.red_flag if so_far is not None else None,
     }
 
 
@@ -183,12 +184,20 @@ def _render_step(request, form, assessment, step, saved, *, status=200, stale=Fa
             presenters.rules_version_notice(assessment) if assessment is not None else None
         ),
         "errors": form.error_summary() if form.is_bound else [],
+        # §8: a refused step still shows the red flags its valid answers raise.
+        "red_flags": _red_flags(form) if form.is_bound and form.errors else [],
         "action": action,
         "back_url": back_url,
         "is_last_step": step == steps.STEP_NUMBERS[-1],
         "stale": stale,
     }
     return render(request, "assessments/step.html", context, status=status)
+
+
+def _red_flags(form) -> list[str]:
+    """The §8 red-flag lines of the answers saved and posted (a refused answer is not read)."""
+    values = form.instance.input_values()
+    return form.edition.red_flag_lines(values, today=timezone.localdate())
 
 
 @login_required
@@ -198,12 +207,19 @@ def assessment_review(request, assessment_id):
     if assessment.is_final:
         messages.warning(request, FINAL_MESSAGE)
         return redirect("assessments:result", assessment.pk)
+    section = display.guidance_section(assessment, today=timezone.localdate())
     context = {
         "assessment": assessment,
         "groups": display.answer_groups(assessment),
         "indicator": steps.indicator(assessment, current="review"),
         "rules_notice": presenters.rules_version_notice(assessment),
-        **display.guidance_section(assessment, today=timezone.localdate()).as_context(),
+        # No guidance yet (an answer missing or refused): a red flag still shows at once.
+        "red_flag": (
+            presenters.guidance_so_far(assessment, today=timezone.localdate()).red_flag
+            if section.guidance is None
+            else None
+        ),
+        **section.as_context(),
     }
     return render(request, "assessments/review.html", context)
 
@@ -239,19 +255,34 @@ def assessment_finalize(request, assessment_id):
     if section.guidance is None:
         messages.warning(request, "Complete every step before finalizing.")
         return redirect("assessments:review", assessment.pk)
-    if request.method == "POST":
+    form = WarningsReadForm(
+        request.POST if request.method == "POST" else None, warnings=section.guidance.warnings
+    )
+    if request.method == "POST" and form.is_valid():
         try:
-            services.assessment_finalize(assessment=assessment, user=request.user)
+            services.assessment_finalize(
+                assessment=assessment, user=request.user, acknowledged=form.acknowledged()
+            )
         except services.AssessmentNotEditable:
             messages.warning(request, FINAL_MESSAGE)
-        except validation.InvalidInput:
+        except services.WarningsNotAcknowledged as refusal:
+            # The warnings changed since the page was shown (another tab saved an answer).
+            messages.error(request, f"{refusal} The warnings below are those of now.")
+            return redirect("assessments:finalize", assessment.pk)
+        except InvalidInput:
             messages.error(request, "This assessment cannot be finalized yet; see below.")
             return redirect("assessments:review", assessment.pk)
         else:
             messages.success(request, "Assessment finalized. Its guidance is now frozen.")
         return redirect("assessments:result", assessment.pk)
-    context = {"assessment": assessment, **section.as_context()}
-    return render(request, "assessments/finalize.html", context)
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "errors": form.error_summary() if form.is_bound else [],
+        **section.as_context(),
+    }
+    status = REFUSED_STATUS if form.is_bound else 200
+    return render(request, "assessments/finalize.html", context, status=status)
 
 
 @clinician_required

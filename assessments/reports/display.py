@@ -17,16 +17,18 @@ border style) does the same without colour.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.formats import date_format
 
+from assessments import rules_versions
 from assessments.models import Assessment
 from assessments.questionnaire.steps import STEPS
 from assessments.reports import frozen
 from vertebro_rules import inputs
-from vertebro_rules.vocabulary import Recommendation, Scenario, WorkupItem
+from vertebro_rules.vocabulary import Recommendation
 
 NOT_RECORDED = "not recorded"
 NOT_APPLICABLE = "not applicable"
@@ -34,6 +36,12 @@ NONE_LISTED = "none"
 MISSING = "missing"
 
 TONES = {
+    "urgent_referral": "danger",
+    "exclude_infection": "danger",
+    "manage_infection": "danger",
+    "assess_complication": "danger",
+    "refer_oncology_mdt": "warning",
+    "decide_with_spine_team": "warning",
     Recommendation.REPEAT_INDICATED: "success",
     Recommendation.REPEAT_MAY_BE_CONSIDERED: "info",
     Recommendation.COMPLETE_WORKUP: "warning",
@@ -63,6 +71,11 @@ URGENT = Marker("urgent", "⚠", "Urgent")
 INCOMPLETE = Marker("incomplete", "☐", "No guidance yet")
 
 MARKERS = {
+    "exclude_infection": URGENT,
+    "manage_infection": URGENT,
+    "assess_complication": URGENT,
+    "refer_oncology_mdt": WAIT,
+    "decide_with_spine_team": WAIT,
     Recommendation.REPEAT_INDICATED: PROCEED,
     Recommendation.REPEAT_MAY_BE_CONSIDERED: PROCEED,
     Recommendation.REASSESS_LATER: WAIT,
@@ -80,8 +93,15 @@ def _label(vocabulary, code: str) -> str:
     return vocabulary(code).label if code in vocabulary.values else code
 
 
-def recommendation_label(code: str) -> str:
-    return _label(Recommendation, code)
+def recommendation_label(code: str, rules_version: str = "") -> str:
+    """The label of a recommendation, in the words of its rules version (the newest's when
+    not given: its codes include every earlier one's)."""
+    vocabulary = (
+        rules_versions.vocabulary_of(rules_version)
+        if rules_version
+        else rules_versions.newest_vocabulary()
+    )
+    return _label(vocabulary.Recommendation, code)
 
 
 def recommendation_tone(code: str) -> str:
@@ -108,6 +128,16 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
+class Warning:
+    """A warning (§5a): an implausible or contradictory answer and what to check; `fields`
+    are the labels of the answers to check."""
+
+    label: str
+    text: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class GuidanceDisplay:
     """A guidance result (the §6 JSON, live or frozen) in the words every page shows."""
 
@@ -125,6 +155,12 @@ class GuidanceDisplay:
     rules_version: str
     days_since_index: int
     days_since_recurrence: int | None
+    # Rules 2026.3 on (empty for earlier records): warnings, next steps and the reassessment
+    # date, with the chart's fixed line above the next steps.
+    warnings: tuple[Warning, ...] = ()
+    next_steps: tuple[Cited, ...] = ()
+    next_steps_line: str = ""
+    reassess_from: date | None = None
 
     @classmethod
     def from_json(cls, data: dict, record: dict | None = None) -> "GuidanceDisplay":
@@ -132,12 +168,7 @@ class GuidanceDisplay:
         every word comes from the record (frozen.py), none from the current code."""
         recommendation = data["recommendation"]
         if record is None:
-            record = {
-                "recommendation": recommendation_label(recommendation),
-                "scenario": _label(Scenario, data["scenario"]),
-                "missing": [_label(WorkupItem, item) for item in data.get("missing", [])],
-                "references": frozen.references_of(data),
-            }
+            record = frozen.words_of(data)
         return cls(
             recommendation=recommendation,
             label=record["recommendation"],
@@ -153,7 +184,32 @@ class GuidanceDisplay:
             rules_version=data["rules_version"],
             days_since_index=data["days_since_index"],
             days_since_recurrence=data["days_since_recurrence"],
+            warnings=tuple(
+                Warning(
+                    item["id"],
+                    item["text"],
+                    tuple(record.get("warning_fields", {}).get(item["id"], item["fields"])),
+                )
+                for item in data.get("warnings", ())
+            ),
+            next_steps=tuple(
+                Cited(item["id"], item["text"], tuple(item["refs"]))
+                for item in data.get("next_steps", ())
+            ),
+            next_steps_line=record.get("next_steps_line", "") if "next_steps" in data else "",
+            reassess_from=(
+                date.fromisoformat(data["reassess_from"]) if data.get("reassess_from") else None
+            ),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    """A warning ticked as read at finalization: by whom (as named on the day) and when."""
+
+    id: str
+    name: str
+    when: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,26 +217,44 @@ class GuidanceSection:
     """The guidance of an assessment, or what stands in the way of it.
 
     `missing_inputs`: labels of required answers still empty; `invalid_inputs`:
-    "label: message" lines for answers the spec refuses.
+    "label: message" lines for answers the spec refuses; `red_flags`: the §8 lines the
+    valid answers of a refused assessment still raise; `acknowledgements`: a finalized
+    assessment's warnings ticked as read.
     """
 
     guidance: GuidanceDisplay | None
     missing_inputs: list[str] = field(default_factory=list)
     invalid_inputs: list[str] = field(default_factory=list)
+    red_flags: tuple[str, ...] = ()
+    acknowledgements: tuple[Acknowledgement, ...] = ()
 
     def as_context(self) -> dict:
         return {
             "guidance": self.guidance,
             "missing_inputs": self.missing_inputs,
             "invalid_inputs": self.invalid_inputs,
+            "red_flags": self.red_flags,
+            "acknowledgements": self.acknowledgements,
         }
+
+
+def acknowledgements_of(assessment: Assessment) -> tuple[Acknowledgement, ...]:
+    return tuple(
+        Acknowledgement(
+            id=item["id"],
+            name=item.get("acknowledged_by_name", ""),
+            when=timezone.localtime(datetime.fromisoformat(item["acknowledged_at"])),
+        )
+        for item in assessment.warning_acknowledgements or ()
+    )
 
 
 def guidance_section(assessment: Assessment, *, today: date) -> GuidanceSection:
     """The guidance every page and the PDF show: frozen when final, live for a draft."""
     if assessment.is_final and assessment.guidance:
         return GuidanceSection(
-            GuidanceDisplay.from_json(assessment.guidance, assessment.display_record)
+            GuidanceDisplay.from_json(assessment.guidance, assessment.display_record),
+            acknowledgements=acknowledgements_of(assessment),
         )
     fields = assessment.rules().FIELDS_BY_NAME
     missing = assessment.missing_inputs()
@@ -193,7 +267,9 @@ def guidance_section(assessment: Assessment, *, today: date) -> GuidanceSection:
             f"{fields[name].label}: {' '.join(messages)}" if name in fields else " ".join(messages)
             for name, messages in invalid.errors.items()
         ]
-        return GuidanceSection(None, invalid_inputs=lines)
+        return GuidanceSection(
+            None, invalid_inputs=lines, red_flags=tuple(getattr(invalid, "red_flags", ()))
+        )
     return GuidanceSection(GuidanceDisplay.from_json(assessment.evaluate().to_dict()))
 
 

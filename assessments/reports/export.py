@@ -3,8 +3,10 @@
 Columns: the id, every spec input under its spec name (docs/specification.md §1),
 then status, the frozen result (scenario, recommendation, deciding rule,
 missing work-up items, rules version), the clinician and the timestamps
-(ISO 8601, UTC), then the procedure and the 1-, 3- and 12-month follow-ups
-(outcomes.export; empty when not recorded).
+(ISO 8601, UTC), then the columns a caller adds (`Columns`): the admin action
+and the `export_csv` command add the procedure and the 1-, 3- and 12-month
+follow-ups (`outcomes.export.CSV_COLUMNS`; empty when not recorded). This
+module knows nothing of outcomes: the layer above passes its columns in.
 
 Rows are produced one at a time from a database iterator, so the admin
 action (a StreamingHttpResponse) and the `export_csv` command (writing to a
@@ -12,13 +14,13 @@ file) never hold the whole export in memory.
 """
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from outcomes.export import OUTCOME_COLUMNS, OUTCOME_SOURCES, with_outcomes
 from vertebro_rules import inputs
 
 CHUNK_SIZE = 500
@@ -39,7 +41,6 @@ COLUMNS = (
     "updated",
     "finalized_at",
     "finalized_by",
-    *OUTCOME_COLUMNS,
 )
 
 # What each column is read from in the database (values_list, no model instances).
@@ -59,8 +60,29 @@ _SOURCES = (
     "updated",
     "finalized_at",
     "finalized_by__username",
-    *OUTCOME_SOURCES,
 )
+
+
+def _unchanged(queryset: QuerySet) -> QuerySet:
+    return queryset
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Columns added after the assessment's own: their names, what each is read from
+    (`values_list` paths), and what the queryset needs to read them (e.g. joined relations).
+    The csv module writes their values as they are; `rows` neutralises every text cell."""
+
+    names: tuple[str, ...]
+    sources: tuple[str, ...]
+    prepare: Callable[[QuerySet], QuerySet] = _unchanged
+
+    def __post_init__(self) -> None:
+        if len(self.names) != len(self.sources):
+            raise ValueError("Each added column needs one source.")
+
+
+NO_COLUMNS = Columns((), ())
 
 
 def neutralise(text: str) -> str:
@@ -126,16 +148,18 @@ _CONVERTERS = (
     _timestamp,  # updated
     _timestamp,  # finalized_at
     None,  # finalized_by
-    *(None for _ in OUTCOME_COLUMNS),  # the procedure and follow-ups
 )
 assert len(_CONVERTERS) == len(_SOURCES) == len(COLUMNS)
 _CONVERTED = tuple((position, convert) for position, convert in enumerate(_CONVERTERS) if convert)
 
 
-def rows(queryset: QuerySet) -> Iterator[list]:
-    """The header, then one row per assessment of `queryset`, fetched in chunks."""
-    yield list(COLUMNS)
-    records = with_outcomes(queryset).order_by("created", "id").values_list(*_SOURCES)
+def rows(queryset: QuerySet, added: Columns = NO_COLUMNS) -> Iterator[list]:
+    """The header, then one row per assessment of `queryset`, fetched in chunks; the
+    `added` columns after the assessment's own."""
+    yield [*COLUMNS, *added.names]
+    records = (
+        added.prepare(queryset).order_by("created", "id").values_list(*_SOURCES, *added.sources)
+    )
     for record in records.iterator(chunk_size=CHUNK_SIZE):
         row = list(record)
         for position, convert in _CONVERTED:
@@ -152,17 +176,17 @@ class _Echo:
         return line
 
 
-def csv_lines(queryset: QuerySet) -> Iterator[str]:
+def csv_lines(queryset: QuerySet, added: Columns = NO_COLUMNS) -> Iterator[str]:
     """The export as CSV text, one line at a time (for a StreamingHttpResponse)."""
     writer = csv.writer(_Echo())
-    for row in rows(queryset):
+    for row in rows(queryset, added):
         yield writer.writerow(row)
 
 
-def write_csv(queryset: QuerySet, stream) -> int:
+def write_csv(queryset: QuerySet, stream, added: Columns = NO_COLUMNS) -> int:
     """Write the export to an open text stream row by row; return the number of assessments."""
     writer = csv.writer(stream)
     count = -1
-    for count, row in enumerate(rows(queryset)):  # noqa: B007 - the count is the result
+    for count, row in enumerate(rows(queryset, added)):  # noqa: B007 - the count is the result
         writer.writerow(row)
     return count

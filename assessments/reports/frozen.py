@@ -10,8 +10,8 @@ says what it said on the day, whatever the code says by then. Drafts always
 follow the current code.
 """
 
+from assessments import rules_versions
 from vertebro_rules.references import REFERENCES
-from vertebro_rules.vocabulary import Recommendation, Scenario, WorkupItem
 
 RECORD_FORMAT = 1
 
@@ -28,10 +28,7 @@ def display_record(*, guidance: dict, answer_groups) -> dict:
     """
     return {
         "format": RECORD_FORMAT,
-        "recommendation": _label(Recommendation, guidance["recommendation"]),
-        "scenario": _label(Scenario, guidance["scenario"]),
-        "missing": [_label(WorkupItem, item) for item in guidance.get("missing", [])],
-        "references": references_of(guidance),
+        **words_of(guidance),
         "answers": [
             {
                 "step": group.number,
@@ -49,6 +46,31 @@ def display_record(*, guidance: dict, answer_groups) -> dict:
             for group in answer_groups
         ],
     }
+
+
+def words_of(guidance: dict) -> dict:
+    """The words the code prints beside a guidance JSON, from its own rules version: the
+    labels of its recommendation, scenario and missing work-up, the cited references and,
+    from 2026.3 on, the labels of the answers each warning names and the fixed line above
+    the next steps."""
+    version = guidance.get("rules_version", "")
+    vocabulary = rules_versions.vocabulary_of(version)
+    words = {
+        "recommendation": _label(vocabulary.Recommendation, guidance["recommendation"]),
+        "scenario": _label(vocabulary.Scenario, guidance["scenario"]),
+        "missing": [_label(vocabulary.WorkupItem, item) for item in guidance.get("missing", [])],
+        "references": references_of(guidance),
+    }
+    if "warnings" in guidance or "next_steps" in guidance:
+        fields = rules_versions.edition(version).FIELDS_BY_NAME
+        words["warning_fields"] = {
+            warning["id"]: [
+                fields[name].label if name in fields else name for name in warning["fields"]
+            ]
+            for warning in guidance.get("warnings", ())
+        }
+        words["next_steps_line"] = rules_versions.next_steps_line(version)
+    return words
 
 
 def references_of(guidance: dict) -> list[dict]:

@@ -54,6 +54,9 @@ class Report:
     finalized_at: str = ""
     record_digest: str = ""
     amendment_reason: str = ""  # why this assessment amends another
+    # Each warning with who ticked it as read and when ("" for a draft).
+    warnings: list[dict] = field(default_factory=list)
+    red_flags: tuple[str, ...] = ()
 
 
 def _local(moment: datetime) -> str:
@@ -104,7 +107,21 @@ def build_report(assessment: Assessment, *, generated_at: datetime | None = None
         missing_inputs=section.missing_inputs,
         input_errors=section.invalid_inputs,
         basis=display.answer_groups(assessment),
+        red_flags=section.red_flags,
     )
+    if guidance is not None:
+        read = {ack.id: ack for ack in section.acknowledgements}
+        report.warnings = [
+            {
+                "warning": warning,
+                "read": (
+                    f"Read by {read[warning.label].name}, {_local(read[warning.label].when)}."
+                    if warning.label in read
+                    else ""
+                ),
+            }
+            for warning in guidance.warnings
+        ]
     if assessment.finalized_at:
         user = assessment.finalized_by
         report.finalized_by = (user.get_full_name() or user.get_username()) if user else ""

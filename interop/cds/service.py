@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .. import core
+from assessments import rules_versions
+from vertebro_rules import vocabulary
 
 SERVICE_ID = "vertebro-repeat-vertebroplasty"
 HOOKS = ("order-select", "order-sign")
@@ -32,19 +33,31 @@ TOPIC_SYSTEM_PATH = "/fhir/CodeSystem/cds-topic"
 APP_LINK_SUMMARY = "Complete the Vertebro assessment before repeating the vertebroplasty"
 APP_LINK_LABEL = "Complete the Vertebro assessment"
 
-# Indicator of a guidance card, by recommendation.
-CRITICAL = frozenset({core.Recommendation.URGENT_REFERRAL, core.Recommendation.CONTRAINDICATED})
+# Indicator of a guidance card, by recommendation: the red flags (R1, R17, R16) and a
+# contraindication are critical; a card whose guidance carries a warning (§5a) is at least
+# "warning", whatever the recommendation.
+CRITICAL = frozenset(
+    {
+        "urgent_referral",
+        "exclude_infection",
+        "manage_infection",
+        "assess_complication",
+        "contraindicated",
+    }
+)
 WARNING = frozenset(
     {
-        core.Recommendation.COMPLETE_WORKUP,
-        core.Recommendation.NOT_INDICATED,
-        core.Recommendation.EVALUATE_NEW_LEVEL,
-        core.Recommendation.CONTINUE_CONSERVATIVE,
+        "complete_workup",
+        "not_indicated",
+        "evaluate_new_level",
+        "continue_conservative",
+        "refer_oncology_mdt",
+        "decide_with_spine_team",
     }
 )
 LEVEL_TEXT = re.compile(r"\s*([TL])\s*([0-9]{1,2})\b", re.IGNORECASE)
-LEVELS = frozenset(core.VertebralLevel.values)
-GENDERS = frozenset(core.Sex.values)
+LEVELS = frozenset(vocabulary.VertebralLevel.values)
+GENDERS = frozenset(vocabulary.Sex.values)
 
 
 class PrefetchMissing(Exception):
@@ -59,10 +72,10 @@ class PrefetchMismatch(Exception):
     """A prefetched resource belongs to another patient than `context.patientId` (412)."""
 
 
-def indicator_for(recommendation: str) -> str:
+def indicator_for(recommendation: str, *, has_warnings: bool = False) -> str:
     if recommendation in CRITICAL:
         return "critical"
-    if recommendation in WARNING:
+    if recommendation in WARNING or has_warnings:
         return "warning"
     return "info"
 
@@ -304,23 +317,30 @@ def _source(public_url: str, url: str | None = None) -> dict:
 def guidance_card(*, guidance: dict, result_url: str, public_url: str, finalized: str) -> dict:
     """The card of a finalized assessment's frozen guidance."""
     recommendation = guidance["recommendation"]
+    labels = rules_versions.vocabulary_of(guidance["rules_version"])
+    warnings = guidance.get("warnings") or []
     lines = [
-        f"**{core.Recommendation(recommendation).label}** (Vertebro rules "
+        f"**{labels.Recommendation(recommendation).label}** (Vertebro rules "
         f"{guidance['rules_version']}, finalized {finalized}).",
-        "",
-        "Reasons:",
     ]
+    if warnings:
+        lines += ["", "Warnings (check these answers):"]
+        lines += [f"- {warning['id']}: {warning['text']}" for warning in warnings]
+    lines += ["", "Reasons:"]
     lines += [f"- {reason['rule']}: {reason['text']}" for reason in guidance["reasons"]]
     if guidance.get("missing"):
         lines += ["", "Missing from the work-up:"]
-        lines += [f"- {core.WorkupItem(item).label}" for item in guidance["missing"]]
+        lines += [f"- {labels.WorkupItem(item).label}" for item in guidance["missing"]]
+    if guidance.get("next_steps"):
+        lines += ["", "Next steps:"]
+        lines += [f"- {step['id']}: {step['text']}" for step in guidance["next_steps"]]
     if guidance.get("notes"):
         lines += ["", "Notes:"]
         lines += [f"- {note['id']}: {note['text']}" for note in guidance["notes"]]
     lines += ["", guidance.get("disclaimer", "")]
     return {
         "summary": guidance["headline"][:SUMMARY_MAX_LENGTH],
-        "indicator": indicator_for(recommendation),
+        "indicator": indicator_for(recommendation, has_warnings=bool(warnings)),
         "detail": "\n".join(lines).strip(),
         "source": _source(public_url, result_url),
         "links": [{"label": "Open the Vertebro result", "url": result_url, "type": "absolute"}],

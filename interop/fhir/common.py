@@ -5,6 +5,8 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from vertebro_rules import inputs
+
 ADMINISTRATIVE_GENDER = "http://hl7.org/fhir/administrative-gender"
 QUESTIONNAIRE_ID = "vertebro-assessment"
 FHIR_JSON = "application/fhir+json"
@@ -46,3 +48,20 @@ def patient_subject(patient_ref: str | None) -> dict | None:
     if not patient_ref:
         return None
     return {"identifier": {"value": patient_ref}, "display": patient_ref}
+
+
+# The FHIR-facing name of each kind of input (by exact class).
+_KIND_NAMES = {
+    inputs.TextInput: "text",
+    inputs.IntegerInput: "integer",
+    inputs.DecimalInput: "decimal",
+    inputs.DateInput: "date",
+    inputs.BooleanInput: "boolean",
+    inputs.ChoiceInput: "choice",
+    inputs.MultipleChoiceInput: "choices",
+}
+
+
+def field_kind(spec) -> str:
+    """The kind of an input field: text, integer, decimal, date, boolean, choice or choices."""
+    return _KIND_NAMES[type(spec)]

@@ -10,9 +10,10 @@ the `workflow-supportingInfo` extension.
 
 from django.utils import timezone
 
+from assessments import rules_versions
 from assessments.models import Assessment
+from vertebro_rules.references import REFERENCES
 
-from .. import core
 from .common import assessment_identifier, code_system, fhir_base, patient_subject
 
 EXT_SUPPORTING_INFO = "http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo"
@@ -20,6 +21,7 @@ EXT_SUPPORTING_INFO = "http://hl7.org/fhir/StructureDefinition/workflow-supporti
 WORKUP_DATA_TYPES = {
     "mri": "ImagingStudy",
     "mri_findings": "DiagnosticReport",
+    "pain_course": "Observation",
     "point_tenderness": "Observation",
     "neuro_exam": "Observation",
     "cement_imaging": "ImagingStudy",
@@ -31,7 +33,7 @@ def module_uri(version: str) -> str:
     return f"{fhir_base()}/rules/{version}"
 
 
-def data_requirement(item: str) -> dict:
+def data_requirement(item: str, rules_version: str) -> dict:
     return {
         "type": WORKUP_DATA_TYPES[item],
         "codeFilter": [
@@ -41,10 +43,36 @@ def data_requirement(item: str) -> dict:
                     {
                         "system": code_system("workup-item"),
                         "code": item,
-                        "display": str(core.WorkupItem(item).label),
+                        "display": str(
+                            rules_versions.vocabulary_of(rules_version).WorkupItem(item).label
+                        ),
                     }
                 ],
             }
+        ],
+    }
+
+
+WARNINGS_OUTCOME_ID = "warnings"
+
+
+def warnings_outcome(warnings: list[dict]) -> dict:
+    """The guidance's warnings (§5a) as an OperationOutcome: one issue each, severity warning,
+    its id coded, its text, and the inputs to check (as QuestionnaireResponse item linkIds)."""
+    return {
+        "resourceType": "OperationOutcome",
+        "id": WARNINGS_OUTCOME_ID,
+        "issue": [
+            {
+                "severity": "warning",
+                "code": "business-rule",
+                "details": {
+                    "coding": [{"system": code_system("warning"), "code": warning["id"]}],
+                    "text": warning["text"],
+                },
+                "expression": list(warning["fields"]),
+            }
+            for warning in warnings
         ],
     }
 
@@ -81,7 +109,11 @@ def build_guidance_response(
                     {
                         "system": code_system("rule"),
                         "code": reason["rule"],
-                        "display": str(core.Recommendation(guidance["recommendation"]).label),
+                        "display": str(
+                            rules_versions.vocabulary_of(guidance["rules_version"])
+                            .Recommendation(guidance["recommendation"])
+                            .label
+                        ),
                     }
                 ],
                 "text": reason["text"],
@@ -95,11 +127,18 @@ def build_guidance_response(
             {"text": guidance["disclaimer"]},
         ],
     }
+    warnings = guidance.get("warnings") or []
+    if warnings:
+        # §5a: the warnings, as the issues of one contained OperationOutcome.
+        resource["contained"] = [warnings_outcome(warnings)]
+        resource["evaluationMessage"] = [{"reference": f"#{WARNINGS_OUTCOME_ID}"}]
     subject = patient_subject(assessment.patient_ref)
     if subject:
         resource["subject"] = subject
     if data_required:
-        resource["dataRequirement"] = [data_requirement(item) for item in guidance["missing"]]
+        resource["dataRequirement"] = [
+            data_requirement(item, guidance["rules_version"]) for item in guidance["missing"]
+        ]
     return resource
 
 
@@ -109,6 +148,4 @@ def references_of(guidance: dict) -> list[tuple[int, str]]:
     if guidance.get("references") is not None:
         return [(reference["id"], reference["text"]) for reference in guidance["references"]]
     cited = {ref for item in (*guidance["reasons"], *guidance["notes"]) for ref in item["refs"]}
-    return [
-        (number, core.REFERENCES[number]) for number in sorted(cited) if number in core.REFERENCES
-    ]
+    return [(number, REFERENCES[number]) for number in sorted(cited) if number in REFERENCES]

@@ -10,8 +10,11 @@ what the web forms enforce.
 
 from functools import lru_cache
 
-from .. import core
-from .common import QUESTIONNAIRE_ID, questionnaire_url, vocabulary_system
+from assessments.questionnaire.steps import STEPS_BY_NUMBER
+from vertebro_rules import inputs
+from vertebro_rules.rules import RULES_VERSION
+
+from .common import QUESTIONNAIRE_ID, field_kind, questionnaire_url, vocabulary_system
 
 EXT_MIN = "http://hl7.org/fhir/StructureDefinition/minValue"
 EXT_MAX = "http://hl7.org/fhir/StructureDefinition/maxValue"
@@ -167,7 +170,7 @@ def answer_coding(spec, code: str) -> dict:
 
 @lru_cache(maxsize=256)
 def _codings(name: str, system: str) -> dict[str, dict]:
-    choices = core.FIELDS_BY_NAME[name].vocabulary
+    choices = inputs.FIELDS_BY_NAME[name].vocabulary
     return {
         code: {"system": system, "code": code, "display": str(label)}
         for code, label in zip(choices.values, choices.labels, strict=True)
@@ -179,8 +182,8 @@ def enable_when(spec) -> list[dict] | None:
     condition = spec.applies_when
     if condition is None:
         return None
-    source = core.FIELDS_BY_NAME[condition.field]
-    if core.field_kind(source) == "choice":
+    source = inputs.FIELDS_BY_NAME[condition.field]
+    if field_kind(source) == "choice":
         answer = {"answerCoding": answer_coding(source, str(condition.value))}
     else:
         answer = {"answerBoolean": bool(condition.value)}
@@ -188,7 +191,7 @@ def enable_when(spec) -> list[dict] | None:
 
 
 def question(spec) -> dict:
-    kind = core.field_kind(spec)
+    kind = field_kind(spec)
     item = {"linkId": spec.name, "text": spec.label, "type": ITEM_TYPES[kind]}
     # A conditional field is required when shown (FHIR: a disabled item is never required).
     if spec.required:
@@ -219,18 +222,18 @@ def question(spec) -> dict:
 
 def build_questionnaire() -> dict:
     """The Questionnaire (JSON) of the current rules version."""
-    return _cached(questionnaire_url(), core.RULES_VERSION)
+    return _cached(questionnaire_url(), RULES_VERSION)
 
 
 @lru_cache(maxsize=4)
 def _cached(url: str, version: str) -> dict:
-    steps = sorted({spec.step for spec in core.FIELDS})
+    steps = sorted({spec.step for spec in inputs.FIELDS})
     groups = [
         {
             "linkId": step_link_id(number),
-            "text": f"Step {number} — {core.step_title(number)}",
+            "text": f"Step {number} — {STEPS_BY_NUMBER[number].title}",
             "type": "group",
-            "item": [question(spec) for spec in core.FIELDS if spec.step == number],
+            "item": [question(spec) for spec in inputs.FIELDS if spec.step == number],
         }
         for number in steps
     ]

@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Assessment
+from vertebro_rules import inputs, validation
+from vertebro_rules.rules import RULES_VERSION
 
-from .. import core
 from .common import (
     assessment_identifier,
+    field_kind,
     patient_subject,
     questionnaire_url,
     vocabulary_system,
@@ -42,7 +44,7 @@ VALUE_KEYS = {
     "choice": "valueCoding",
     "choices": "valueCoding",
 }
-STEP_LINK_IDS = frozenset(step_link_id(spec.step) for spec in core.FIELDS)
+STEP_LINK_IDS = frozenset(step_link_id(spec.step) for spec in inputs.FIELDS)
 
 
 def _blank(value) -> bool:
@@ -67,13 +69,13 @@ def _enabled(spec, values: dict) -> bool:
 @lru_cache(maxsize=1)
 def _layout() -> tuple:
     """Per step, its questions with their kind and answer key (the input definition, once)."""
-    steps = sorted({spec.step for spec in core.FIELDS})
+    steps = sorted({spec.step for spec in inputs.FIELDS})
     return tuple(
         (
             step_link_id(number),
             tuple(
-                (spec, core.field_kind(spec), VALUE_KEYS[core.field_kind(spec)])
-                for spec in core.FIELDS
+                (spec, field_kind(spec), VALUE_KEYS[field_kind(spec)])
+                for spec in inputs.FIELDS
                 if spec.step == number
             ),
         )
@@ -108,7 +110,7 @@ def _instant(moment) -> str:
 
 def export_response(assessment: Assessment) -> dict:
     """The assessment's answers as a QuestionnaireResponse (JSON)."""
-    version = assessment.rules_version or core.RULES_VERSION
+    version = assessment.rules_version or RULES_VERSION
     resource = {
         "resourceType": "QuestionnaireResponse",
         "id": str(assessment.pk),
@@ -131,7 +133,7 @@ def export_response(assessment: Assessment) -> dict:
 # --- Import ---------------------------------------------------------------------------------
 
 
-class ResponseRefused(core.InvalidInput):
+class ResponseRefused(validation.InvalidInput):
     """The response cannot become a draft; `errors` maps each linkId to its messages."""
 
 
@@ -149,7 +151,7 @@ def _walk(items, errors, found, path="item"):
                 errors.setdefault(link_id, []).append("A group holds items, not answers.")
             _walk(item.get("item", []), errors, found, link_id)
             continue
-        if link_id not in core.FIELDS_BY_NAME:
+        if link_id not in inputs.FIELDS_BY_NAME:
             errors.setdefault(link_id, []).append("Unknown question (linkId).")
             continue
         if link_id in found:
@@ -170,7 +172,7 @@ def _typed(spec, answers):
     """The field's value from a question's answers; raise ValueError with the message."""
     if not isinstance(answers, list):
         raise ValueError("Expected a list of answers.")
-    kind = core.field_kind(spec)
+    kind = field_kind(spec)
     key = VALUE_KEYS[kind]
     if not answers:
         return None
@@ -211,7 +213,7 @@ def read_response(resource, *, today: date) -> dict:
     _walk(resource.get("item", []), errors, found)
     values = {}
     for name, answers in found.items():
-        spec = core.FIELDS_BY_NAME[name]
+        spec = inputs.FIELDS_BY_NAME[name]
         try:
             value = _typed(spec, answers)
         except ValueError as error:
@@ -225,7 +227,7 @@ def read_response(resource, *, today: date) -> dict:
         else:
             values[name] = value
     if not errors:
-        for name, messages in core.cross_field_errors(values, today=today).items():
+        for name, messages in validation.cross_field_errors(values, today=today).items():
             errors.setdefault(name, []).extend(messages)
     if errors:
         raise ResponseRefused(errors)

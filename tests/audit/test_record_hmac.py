@@ -27,15 +27,16 @@ CANONICAL = (
     '"display_record":{"answers":[],"format":2,"scenario":"Unrelieved pain"},'
     '"finalized_at":"2026-07-01T14:05:09.123456+00:00","finalized_by":7002,"format":3,'
     '"guidance":{"reasons":[{"refs":[1,2],"rule":"R5"}],"recommendation":"repeat_indicated"},'
-    '"inputs":{"bmd_t_score":"-2.5","contraindications":[],"fluid_at_cement_interface":false,'
-    '"fracture_etiology":"osteoporotic","index_cement_volume_ml":"5",'
-    '"index_procedure_date":"2026-03-02","patient_age":74,"patient_ref":"MRN-Ü-0042",'
+    '"inputs":{"bmd_t_score":"-2.5","complication_assessed":true,"contraindications":[],'
+    '"fluid_at_cement_interface":false,"fracture_etiology":"osteoporotic",'
+    '"index_cement_volume_ml":"5","index_procedure_date":"2026-03-02","infection_signs":false,'
+    '"mri_not_possible":false,"opioid_failure":true,"patient_age":74,"patient_ref":"MRN-Ü-0042",'
     '"prior_vertebral_fractures":1,"sex":"female","treated_level":"L1"},"owner":7001,'
     '"recommendation":"repeat_indicated","rules_version":"2026.3","scenario":"unrelieved_pain",'
     '"status":"final","warning_acknowledgements":null}'
 )
 # HMAC-SHA256(KEY, CANONICAL as UTF-8).
-EXPECTED_MAC = "840ab455a926d3afbe760ed411166a7e8135f4609f85639827d76206b872f738"
+EXPECTED_MAC = "5b5e9967fc034ec741ea0a84ed0094dcaad6d6290a51ea42c874d5e4a347468c"
 CREATED = datetime(2026, 7, 1, 13, 0, tzinfo=UTC)
 
 
@@ -57,6 +58,12 @@ def _vector() -> Assessment:
         prior_vertebral_fractures=1,
         contraindications=[],
         fluid_at_cement_interface=False,
+        # The inputs rules 2026.3 added (vertebral_infection left empty: left out).
+        opioid_failure=True,
+        mri_not_possible=False,
+        infection_signs=False,
+        vertebral_infection=None,
+        complication_assessed=True,
         guidance={
             "recommendation": "repeat_indicated",
             "reasons": [{"rule": "R5", "refs": [1, 2]}],
@@ -115,7 +122,8 @@ def test_every_part_of_the_record_changes_the_mac():
         "recommendation": "refer",
         "scenario": "other",
         "deciding_rule": "R6",
-        "warning_acknowledgements": ["W1"],
+        "warning_acknowledgements": [{"id": "P4", "text": "Read", "acknowledged_by": 7001}],
+        "opioid_failure": False,
     }
     for name, value in changes.items():
         record = _vector()

@@ -116,6 +116,9 @@ def _names_only(output: str, pk, finals) -> None:
         ("recommendation = %s", ["refer"]),
         ("guidance = %s", ['{"recommendation": "refer"}']),
         ("rules_version = %s", ["1999.1"]),
+        ("warning_acknowledgements = %s", ['[{"id": "P4", "acknowledged_by": 99}]']),
+        ("display_record = %s", ['{"recommendation": "Refer"}']),
+        ("finalized_by_id = owner_id + 0, finalized_at = %s", ["2020-01-01 00:00:00+00:00"]),
     ],
 )
 def test_a_raw_sql_update_is_named_by_verify_records(finals, sql_set, params):
@@ -317,7 +320,7 @@ def _run_data_migration(name: str, function: str) -> None:
 
 
 def _as_before_the_keyed_seals() -> None:
-    """The database as it was before 0015: no chain, no key ids, and the unkeyed SHA-256
+    """The database as it was before 0016: no chain, no key ids, and the unkeyed SHA-256
     digests (record format 2) that finalization stored then."""
     RecordChainEntry.objects.all()._raw_delete(connection.alias)
     for record in Assessment.objects.exclude(finalized_at=None):
@@ -327,14 +330,14 @@ def _as_before_the_keyed_seals() -> None:
         )
 
 
-def test_records_digested_by_migrations_0008_and_0011_are_sealed_by_0015(finals):
-    """An upgrade from before digests existed: 0008, 0011 and 0015 in turn, each on the
+def test_records_digested_by_migrations_0008_and_0011_are_sealed_by_0016(finals):
+    """An upgrade from before digests existed: 0008, 0011 and 0016 in turn, each on the
     models of its migration."""
     RecordChainEntry.objects.all()._raw_delete(connection.alias)
     Assessment.objects.update(record_digest="", record_key_id="")
     _run_data_migration("0008_record_digest", "digest_finalized_records")
     _run_data_migration("0011_display_record", "keep_what_2026_1_printed")
-    _run_data_migration("0015_record_seals_and_chain", "seal_and_chain_finalized_records")
+    _run_data_migration("0016_record_seals_and_chain", "seal_and_chain_finalized_records")
     code, output = _verify()
     assert code == 0, output
     assert "3 finalized records and 3 chain entries checked" in output
@@ -345,7 +348,7 @@ def test_the_data_migration_seals_and_chains_records_in_finalization_order(alice
     amendment = assessment_amend(assessment=original, user=alice, reason="wrong level")
     assessment_finalize(assessment=amendment, user=alice)
     _as_before_the_keyed_seals()
-    _run_data_migration("0015_record_seals_and_chain", "seal_and_chain_finalized_records")
+    _run_data_migration("0016_record_seals_and_chain", "seal_and_chain_finalized_records")
     events = list(RecordChainEntry.objects.order_by("seq").values_list("assessment_id", "event"))
     assert events == [
         *[(final.pk, "finalize") for final in finals],
@@ -360,7 +363,7 @@ def test_the_data_migration_seals_and_chains_records_in_finalization_order(alice
 def test_a_record_tampered_with_before_the_seals_stays_a_mismatch(finals):
     _as_before_the_keyed_seals()
     _raw_update("patient_age = %s", [31], finals[0].pk)
-    _run_data_migration("0015_record_seals_and_chain", "seal_and_chain_finalized_records")
+    _run_data_migration("0016_record_seals_and_chain", "seal_and_chain_finalized_records")
     code, output = _verify()
     assert code == 1
     _names_only(output, finals[0].pk, finals)

@@ -10,10 +10,11 @@ from django.utils import timezone
 from assessments.models import Assessment
 from assessments.services import assessment_finalize
 from interop.cds import service
-from interop.core import Recommendation
 from interop.models import CdsCall, LaunchHandle
 from tests.factories import make_assessment
+from vertebro_rules import versions
 from vertebro_rules.dates import in_words
+from vertebro_rules.vocabulary import Recommendation
 
 from .conftest import PUBLIC_URL, bundle, call, hook_request, patient, procedure, service_request
 from .validators import assert_valid_fhir, cds_errors
@@ -209,16 +210,25 @@ def test_every_authenticated_call_is_logged_without_patient_data(client, cds_set
 
 
 def test_indicator_for_every_recommendation():
+    """Red flags (R1, R17, R16) and contraindications are critical; a guidance with a warning
+    (§5a) is never below "warning"."""
     expected = {
         "urgent_referral": "critical",
+        "exclude_infection": "critical",
+        "manage_infection": "critical",
+        "assess_complication": "critical",
         "contraindicated": "critical",
         "complete_workup": "warning",
         "not_indicated": "warning",
         "evaluate_new_level": "warning",
         "continue_conservative": "warning",
+        "refer_oncology_mdt": "warning",
+        "decide_with_spine_team": "warning",
     }
-    for recommendation in Recommendation.values:
+    for recommendation in versions.get("2026.3").vocabulary.Recommendation.values:
         assert service.indicator_for(recommendation) == expected.get(recommendation, "info")
+        with_warning = service.indicator_for(recommendation, has_warnings=True)
+        assert with_warning == expected.get(recommendation, "warning")
 
 
 def test_patient_identifier_prefers_the_configured_system_then_the_mrn():

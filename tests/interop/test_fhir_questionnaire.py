@@ -6,11 +6,13 @@ from datetime import date
 
 import pytest
 
-from interop import core
-from interop.fhir.common import ADMINISTRATIVE_GENDER, questionnaire_url
+from assessments.questionnaire.steps import STEPS_BY_NUMBER
+from interop.fhir.common import ADMINISTRATIVE_GENDER, field_kind, questionnaire_url
 from interop.fhir.questionnaire import build_questionnaire
 from interop.fhir.response import answers_items
 from tests.factories import NO_MRI, valid_inputs
+from vertebro_rules import inputs, validation
+from vertebro_rules.rules import RULES_VERSION
 
 from .fhir_invariants import QUESTIONNAIRE, RESPONSE, broken_invariants, constraint_results
 from .validators import assert_valid_fhir
@@ -52,18 +54,18 @@ def test_url_and_version_are_the_rules_version(questionnaire):
         == "https://vertebro.example.org/fhir/Questionnaire/vertebro-assessment"
     )
     assert questionnaire["url"] == questionnaire_url()
-    assert questionnaire["version"] == core.RULES_VERSION
+    assert questionnaire["version"] == RULES_VERSION
 
 
 def test_one_group_per_step_and_one_question_per_input(questionnaire):
-    steps = sorted({spec.step for spec in core.FIELDS})
+    steps = sorted({spec.step for spec in inputs.FIELDS})
     assert [group["linkId"] for group in questionnaire["item"]] == [f"step-{n}" for n in steps]
     assert all(group["type"] == "group" for group in questionnaire["item"])
     for group, number in zip(questionnaire["item"], steps, strict=True):
         assert [item["linkId"] for item in group["item"]] == [
-            spec.name for spec in core.FIELDS if spec.step == number
+            spec.name for spec in inputs.FIELDS if spec.step == number
         ]
-        assert core.step_title(number) in group["text"]
+        assert STEPS_BY_NUMBER[number].title in group["text"]
 
 
 def test_each_question_follows_its_field(questionnaire):
@@ -77,9 +79,9 @@ def test_each_question_follows_its_field(questionnaire):
         "choice": "choice",
         "choices": "choice",
     }
-    for spec in core.FIELDS:
+    for spec in inputs.FIELDS:
         item = items[spec.name]
-        kind = core.field_kind(spec)
+        kind = field_kind(spec)
         assert item["text"] == spec.label
         assert item["type"] == types[kind]
         assert item.get("repeats", False) == (kind == "choices")
@@ -262,16 +264,18 @@ def test_the_constraint_of_each_rule_fails_on_a_response_breaking_it(questionnai
 @pytest.mark.parametrize("case", sorted(INVALID))
 def test_the_core_refuses_the_same_answers(case):
     overrides, _, field = INVALID[case]
-    assert field in core.cross_field_errors(
+    assert field in validation.cross_field_errors(
         valid_inputs(**overrides), today=date(2026, 11, 25)
     ) or (field == "assessment_date" and overrides["assessment_date"] > date(2026, 11, 25))
 
 
-@pytest.mark.skipif(core.RULES_VERSION < "2026.2", reason="the core enforces these from 2026.2")
+@pytest.mark.skipif(RULES_VERSION < "2026.2", reason="the core enforces these from 2026.2")
 @pytest.mark.parametrize("case", sorted(INVALID_2026_2))
 def test_the_core_refuses_the_2026_2_contradictions_too(case):
     overrides, _, field = INVALID_2026_2[case]
-    assert field in core.cross_field_errors(valid_inputs(**overrides), today=date(2026, 11, 25))
+    assert field in validation.cross_field_errors(
+        valid_inputs(**overrides), today=date(2026, 11, 25)
+    )
 
 
 def test_the_questionnaire_is_served_at_its_canonical_url(client, questionnaire):

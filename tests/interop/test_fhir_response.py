@@ -7,10 +7,10 @@ import pytest
 
 from assessments.models import Assessment
 from assessments.services import assessment_amend, assessment_finalize
-from interop import core
 from interop.fhir.common import questionnaire_url
 from interop.fhir.response import ResponseRefused, export_response, import_response
 from tests.factories import NO_MRI, make_assessment
+from vertebro_rules.rules import RULES_VERSION
 
 from .fhir_invariants import RESPONSE, broken_invariants
 from .validators import assert_valid_fhir
@@ -41,7 +41,7 @@ def test_a_draft_is_in_progress_with_only_its_answers(alice):
     assert_valid_fhir(resource)
     assert broken_invariants(resource, RESPONSE) == []
     assert resource["status"] == "in-progress"
-    assert resource["questionnaire"] == f"{questionnaire_url()}|{core.RULES_VERSION}"
+    assert resource["questionnaire"] == f"{questionnaire_url()}|{RULES_VERSION}"
     assert [item["linkId"] for item in resource["item"][0]["item"]] == [
         "patient_ref",
         "treated_level",

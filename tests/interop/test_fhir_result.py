@@ -9,11 +9,11 @@ from django.utils import timezone
 from assessments.models import Assessment
 from assessments.reports.pdf import pdf_filename
 from assessments.services import assessment_finalize
-from interop import core
 from interop.fhir.bundle import build_bundle
 from interop.fhir.document import build_document_reference
 from interop.fhir.guidance import build_guidance_response
 from tests.factories import NO_MRI, make_assessment
+from vertebro_rules.references import REFERENCES
 
 from .fhir_invariants import RESPONSE, broken_invariants
 from .validators import assert_valid_fhir
@@ -52,7 +52,7 @@ def test_guidance_response_of_a_decided_assessment(final):
     for number in cited:
         text = next(
             (r["text"] for r in guidance.get("references", []) if r["id"] == number),
-            core.REFERENCES[number],
+            REFERENCES[number],
         )
         assert f"Reference {number}: {text}" in notes
 

@@ -1,18 +1,26 @@
-"""The CSV export carries the procedure and follow-ups: still one row per assessment."""
+"""The CSV export carries the procedure and follow-ups: still one row per assessment.
+
+Both ways of exporting (the `export_csv` command and the admin action) pass the outcome
+columns to the export; the command is tested here, the admin action in tests/reports."""
 
 import csv
 import io
 from datetime import date
 
-from assessments.models import Assessment
-from assessments.reports import export
+from django.core.management import call_command
+
+from outcomes.export import CSV_COLUMNS, OUTCOME_COLUMNS
 from tests.outcomes.factories import final_assessment, make_follow_up, make_procedure
 
 
-def _rows():
+def _csv_text() -> str:
     stream = io.StringIO()
-    export.write_csv(Assessment.objects.all(), stream)
-    return list(csv.DictReader(io.StringIO(stream.getvalue())))
+    call_command("export_csv", "-o", "-", stdout=stream, stderr=io.StringIO())
+    return stream.getvalue()
+
+
+def _rows():
+    return list(csv.DictReader(io.StringIO(_csv_text())))
 
 
 def test_one_row_per_assessment_with_its_procedure_and_three_visits(alice):
@@ -41,4 +49,12 @@ def test_one_row_per_assessment_with_its_procedure_and_three_visits(alice):
         "2026-11-20",
     )
     assert row["followup_12m_vas"] == ""
-    assert all(rows["NOTHING"][column] == "" for column in export.COLUMNS[-29:])
+    assert len(OUTCOME_COLUMNS) == 29
+    assert all(rows["NOTHING"][column] == "" for column in OUTCOME_COLUMNS)
+
+
+def test_the_added_columns_come_last_in_the_header(alice):
+    final_assessment(alice, patient_ref="ANY")
+    header = next(csv.reader(io.StringIO(_csv_text())))
+    assert tuple(header[-len(CSV_COLUMNS.names) :]) == CSV_COLUMNS.names
+    assert header[0] == "id"

@@ -5,7 +5,10 @@ import pytest
 from assessments.reports import pdf
 from assessments.reports.display import MARKERS
 from tests.pdf_helpers import ALL_CONTRAINDICATIONS, finalized_assessment
-from vertebro_rules.vocabulary import Recommendation
+from vertebro_rules import versions
+
+# Every recommendation of every rules version (the newest's codes include the earlier ones).
+Recommendation = versions.get(versions.VERSIONS[-1]).vocabulary.Recommendation
 
 CASES = [
     ({}, "repeat_indicated", "summary-proceed", "✔"),

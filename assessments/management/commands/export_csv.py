@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts import security_log
 from assessments.models import Assessment
 from assessments.reports.export import write_csv
-from outcomes.export import outcomes_changed_since
+from outcomes.export import CSV_COLUMNS, outcomes_changed_since
 
 
 def iso_date(raw: str) -> date:
@@ -52,11 +52,11 @@ class Command(BaseCommand):
                 Q(updated__gte=start) | outcomes_changed_since(start)
             )
         if output == "-":
-            count = write_csv(assessments, self.stdout)
+            count = write_csv(assessments, self.stdout, CSV_COLUMNS)
         else:
             try:
                 with open(output, "w", newline="", encoding="utf-8") as stream:
-                    count = write_csv(assessments, stream)
+                    count = write_csv(assessments, stream, CSV_COLUMNS)
             except OSError as error:
                 raise CommandError(
                     f"-o/--output: cannot write {output!r}: {error.strerror}"

@@ -3,11 +3,8 @@
 The names below are what every rules version offers (`vertebro_rules.versions.RulesVersion`).
 """
 
-from collections.abc import Mapping
-from datetime import date
-from typing import Any
-
 from . import vocabulary as vocabulary
+from .guidance import Guidance as Guidance
 from .inputs import FIELDS as FIELDS
 from .inputs import FIELDS_BY_NAME as FIELDS_BY_NAME
 from .inputs import INPUT_FIELD_NAMES as INPUT_FIELD_NAMES
@@ -16,21 +13,18 @@ from .inputs import MRI_ONLY_FIELDS as MRI_ONLY_FIELDS
 from .inputs import Inputs as Inputs
 from .inputs import fields_of_step as fields_of_step
 from .progress import Progress as Progress
+from .progress import RedFlag as RedFlag
 from .progress import progress as progress
 from .references import REFERENCES as REFERENCES
+from .rules import NEXT_STEPS_LINE as NEXT_STEPS_LINE
 from .rules import RULES_VERSION as RULES_VERSION
 from .rules import evaluate as evaluate
 from .validation import cross_field_errors as cross_field_errors
 from .validation import missing_inputs as missing_inputs
+from .validation import red_flag_lines as red_flag_lines
 from .validation import to_inputs as to_inputs
 from .validation import validate_case as validate_case
 from .validation import validate_values as validate_values
 
-# Not every rule, note and text of this version is implemented yet: it is not offered as a
-# default until it is.
-COMPLETE = False
-
-
-def red_flag_lines(values: Mapping[str, Any], *, today: date) -> list[str]:
-    """§8 red-flag lines for a refused case: 2026.2 prints none (they arrive in 2026.3)."""
-    return []
+# Every rule, note, warning, next step and text of this version is implemented.
+COMPLETE = True

@@ -1,4 +1,4 @@
-"""The vocabulary of the specification (docs/specification.md §1, §3, §4).
+"""The vocabulary of rules version 2026.3 (docs/specification.md §1, §3, §4, §6).
 
 Values are the spec's codes (the interface of `evaluate`, the model, the
 forms and every export); labels are the words a clinician reads. Each
@@ -7,22 +7,27 @@ Django side takes `Vocabulary.choices` (value, label pairs) for its fields.
 """
 
 import enum
+from collections.abc import Iterable
+from typing import Self, cast
 
 
 class VocabularyType(enum.EnumType):
     """Class-level views of a vocabulary: its codes and its (code, label) pairs."""
 
+    def _members(cls) -> "list[Vocabulary]":
+        return list(cast("Iterable[Vocabulary]", cls))
+
     @property
     def values(cls) -> list[str]:
-        return [member.value for member in cls]
+        return [str(member.value) for member in cls._members()]
 
     @property
     def labels(cls) -> list[str]:
-        return [member.label for member in cls]
+        return [member.label for member in cls._members()]
 
     @property
     def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.label) for member in cls]
+        return [(str(member.value), member.label) for member in cls._members()]
 
 
 class Vocabulary(enum.StrEnum, metaclass=VocabularyType):
@@ -30,7 +35,7 @@ class Vocabulary(enum.StrEnum, metaclass=VocabularyType):
 
     label: str
 
-    def __new__(cls, value: str, label: str | None = None):
+    def __new__(cls, value: str, label: str | None = None) -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = value if label is None else label
@@ -73,6 +78,10 @@ class FractureEtiology(Vocabulary):
 
 class InitialResponse(Vocabulary):
     NO_RELIEF = "no_relief", "No relief after the index procedure"
+    PARTIAL_RELIEF = (
+        "partial_relief",
+        "Partial relief: the pain at the treated level improved but persists",
+    )
     RELIEF_THEN_RECURRENCE = "relief_then_recurrence", "Relief, then recurrence of pain"
     ONGOING_RELIEF = "ongoing_relief", "Ongoing relief at the treated level"
 
@@ -121,6 +130,13 @@ class NeuroExam(Vocabulary):
     NOT_DOCUMENTED = "not_documented", "Not documented"
 
 
+class VertebralInfection(Vocabulary):
+    NOT_ASSESSED = "not_assessed", "Not assessed"
+    EXCLUDED = "excluded", "Excluded"
+    ACTIVE = "active", "Active"
+    RESOLVED = "resolved", "Resolved"
+
+
 class Contraindication(Vocabulary):
     ACTIVE_INFECTION = "active_infection", "Active infection"
     UNCORRECTABLE_COAGULOPATHY = "uncorrectable_coagulopathy", "Uncorrectable coagulopathy"
@@ -132,42 +148,46 @@ class Contraindication(Vocabulary):
 
 
 class Scenario(Vocabulary):
+    """§3, with the labels the chart prints beside the headline."""
+
     NO_CURRENT_PAIN = "no_current_pain", "No current pain"
     ADJACENT_LEVEL_FRACTURE = "adjacent_level_fracture", "New fracture at an adjacent level"
     NON_ADJACENT_FRACTURE = "non_adjacent_fracture", "New fracture at a non-adjacent level"
-    TREATED_LEVEL_RELIEVED = (
-        "treated_level_relieved",
-        "Treated level still relieved (current pain likely from another source)",
-    )
+    TREATED_LEVEL_RELIEVED = "treated_level_relieved", "Treated level still relieved"
     TOO_EARLY = "too_early", "Too early to judge (before day 4)"
-    IMMEDIATE_FAILURE = (
-        "immediate_failure",
-        "Immediate failure of the index procedure (days 4–32)",
-    )
+    IMMEDIATE_FAILURE = "immediate_failure", "Failure of the index procedure (days 4–32)"
     PERSISTENT_PAIN = (
         "persistent_pain",
-        "Persistent pain after a failed index procedure (beyond day 32)",
+        "Failure of the index procedure, persisting beyond day 32",
     )
-    DELAYED_RECURRENCE = "delayed_recurrence", "Delayed recurrence after relief"
+    DELAYED_RECURRENCE = "delayed_recurrence", "Recurrence after a pain-free interval"
 
 
 class Recommendation(Vocabulary):
+    """§6, with the labels the chart prints beside each value."""
+
     URGENT_REFERRAL = "urgent_referral", "Urgent referral"
-    CONTRAINDICATED = "contraindicated", "Contraindicated"
-    NOT_INDICATED = "not_indicated", "Repeat vertebroplasty not indicated"
+    EXCLUDE_INFECTION = "exclude_infection", "Exclude infection of the treated vertebra"
+    MANAGE_INFECTION = "manage_infection", "Treat the infection of the treated vertebra"
+    ASSESS_COMPLICATION = "assess_complication", "Assess for a procedural complication now"
     REASSESS_LATER = "reassess_later", "Reassess later"
-    EVALUATE_NEW_LEVEL = "evaluate_new_level", "Evaluate the new level"
+    REFER_ONCOLOGY_MDT = "refer_oncology_mdt", "Refer to the spine-oncology MDT"
+    NOT_INDICATED = "not_indicated", "Repeat vertebroplasty not indicated"
+    EVALUATE_NEW_LEVEL = "evaluate_new_level", "Evaluate the new fracture level"
     COMPLETE_WORKUP = "complete_workup", "Complete the work-up"
     CONTINUE_CONSERVATIVE = "continue_conservative", "Continue conservative therapy"
+    DECIDE_WITH_SPINE_TEAM = "decide_with_spine_team", "Decide with the spine team"
+    CONTRAINDICATED = "contraindicated", "Contraindicated"
     REPEAT_INDICATED = "repeat_indicated", "Repeat vertebroplasty indicated"
     REPEAT_MAY_BE_CONSIDERED = "repeat_may_be_considered", "Repeat vertebroplasty may be considered"
 
 
 class WorkupItem(Vocabulary):
-    """Work-up items of R6, in the spec's order."""
+    """Work-up items of §4.1, in the spec's order (R6 prints its own words, with the level)."""
 
     MRI = "mri", "MRI of the spine"
-    MRI_FINDINGS = "mri_findings", "A definite reading of marrow edema and cleft sign on MRI"
+    MRI_FINDINGS = "mri_findings", "A definite, consistent MRI reading"
+    PAIN_COURSE = "pain_course", "Confirmation of the course of pain"
     POINT_TENDERNESS = "point_tenderness", "Examination for point tenderness at the treated level"
-    NEURO_EXAM = "neuro_exam", "Baseline neurological examination"
+    NEURO_EXAM = "neuro_exam", "A neurological examination"
     CEMENT_IMAGING = "cement_imaging", "CT or radiographs of the index cement fill"

@@ -15,7 +15,7 @@ def test_each_follow_up_is_an_observation_of_its_pain_score(client, alice, revie
     make_follow_up(assessment, "1m", seen_on=date(2026, 11, 19), vas=2)
     make_follow_up(assessment, "3m", seen_on=date(2026, 11, 24), vas=4)
     client.force_login(reviewer)
-    response = client.get(reverse("outcomes:follow_up_fhir", args=[assessment.pk]))
+    response = client.get(reverse("interop:follow_up_fhir", args=[assessment.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/fhir+json"
     bundle = response.json()
@@ -39,4 +39,4 @@ def test_each_follow_up_is_an_observation_of_its_pain_score(client, alice, revie
 def test_a_colleague_gets_404(client, alice, bob):
     assessment = final_assessment(alice)
     client.force_login(bob)
-    assert client.get(reverse("outcomes:follow_up_fhir", args=[assessment.pk])).status_code == 404
+    assert client.get(reverse("interop:follow_up_fhir", args=[assessment.pk])).status_code == 404

@@ -55,7 +55,7 @@ def seal_and_chain_finalized_records(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0014_rules_versions'),
+        ('assessments', '0015_rules_2026_3_inputs'),
     ]
 
     operations = [

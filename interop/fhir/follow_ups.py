@@ -2,10 +2,10 @@
 
 from django.utils import timezone
 
-from interop.fhir.common import fhir_base
-from interop.fhir.observation import vas_observation
+from outcomes.models import FollowUp
 
-from .models import FollowUp
+from .common import fhir_base
+from .observation import vas_observation
 
 
 def follow_up_observations(assessment) -> list[dict]:
