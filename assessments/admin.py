@@ -30,6 +30,7 @@ from assessments.audit.access import access_record
 from assessments.models import AccessLogEntry, Assessment, RulesVersionSwitch
 from assessments.questionnaire.steps import STEPS
 from assessments.reports import display, export
+from assessments.roles import is_clinician
 from outcomes.export import CSV_COLUMNS
 from vertebro_lib.codes import is_blank
 from vertebro_lib.people import person_name
@@ -182,7 +183,7 @@ def export_selected_as_csv(modeladmin, request, queryset):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     security_log.event("export", user=request.user, detail="admin CSV export of a selection")
     response = StreamingHttpResponse(
-        export.csv_lines(queryset, CSV_COLUMNS), content_type="text/csv"
+        export.csv_lines(queryset, CSV_COLUMNS), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="assessments-{stamp}.csv"'
     return response
@@ -334,9 +335,9 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
     def headline(self, assessment: Assessment) -> str:
         return (assessment.guidance or {}).get("headline", "")
 
-    @admin.display(description="Record digest (SHA-256)")
+    @admin.display(description="Record seal (HMAC-SHA256)")
     def digest(self, assessment: Assessment) -> str:
-        # The short form, as on the PDF; `manage.py verify_records` checks the full digest.
+        # The short form, as on the PDF; `manage.py verify_records` checks the full seal.
         return integrity.short_digest(assessment.record_digest) or "—"
 
     @admin.display(description="Amended by")
@@ -352,7 +353,7 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
     # superusers manage users, not other clinicians' assessments).
     @staticmethod
     def _is_own_draft(request, obj: Assessment) -> bool:
-        return obj.is_draft and obj.owner_id == request.user.pk
+        return obj.is_draft and obj.owner_id == request.user.pk and is_clinician(request.user)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not self._is_own_draft(request, obj):

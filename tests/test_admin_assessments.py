@@ -203,7 +203,7 @@ def test_the_csv_action_streams_the_selected_assessments(reviewer_client, alice)
     )
     assert response.status_code == 200
     assert response.streaming
-    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"  # a spreadsheet reads UTF-8
     assert "attachment" in response["Content-Disposition"]
     body = b"".join(response.streaming_content).decode()
     assert "MRN-CHOSEN" in body and "MRN-OTHER" not in body

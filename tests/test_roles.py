@@ -70,9 +70,10 @@ def test_a_reviewer_reads_someone_elses_result_but_cannot_edit_or_finalize_it(
     final = assessment_finalize(assessment=make_assessment(alice), user=alice)
     client.force_login(reviewer)
     assert client.get(reverse("assessments:result", args=[final.pk])).status_code == 200
-    assert client.get(reverse("assessments:step", args=[draft.pk, 1])).status_code == 404
-    assert client.post(reverse("assessments:step", args=[draft.pk, 1]), {}).status_code == 404
-    assert client.post(reverse("assessments:finalize", args=[draft.pk])).status_code == 404
+    # Refused for the role (403), whatever the assessment: not a clinician.
+    assert client.get(reverse("assessments:step", args=[draft.pk, 1])).status_code == 403
+    assert client.post(reverse("assessments:step", args=[draft.pk, 1]), {}).status_code == 403
+    assert client.post(reverse("assessments:finalize", args=[draft.pk])).status_code == 403
     draft.refresh_from_db()
     assert draft.status == "draft"
 

@@ -11,7 +11,7 @@ import copy
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -30,6 +30,7 @@ from assessments.models import Assessment
 from assessments.questionnaire import presenters, steps
 from assessments.questionnaire.forms import AmendmentForm, WarningsReadForm, form_for
 from assessments.reports import display
+from assessments.roles import clinician_required
 from assessments.selectors import get_assessment_for_owner, get_assessment_for_viewer
 from vertebro_rules.errors import InvalidInput
 
@@ -84,8 +85,7 @@ def assessment_open(request, assessment_id):
     return redirect("assessments:step", assessment.pk, first_open)
 
 
-@login_required
-@permission_required("assessments.add_assessment", raise_exception=True)  # Clinicians
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def assessment_new(request):
     """Step 1 of a new assessment; the assessment exists once step 1 is valid."""
@@ -98,7 +98,7 @@ def assessment_new(request):
     return _save_step(request, form, None, 1, saved, expected_version=None)
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def assessment_step(request, assessment_id, step):
     if step not in steps.STEPS_BY_NUMBER:
@@ -349,7 +349,7 @@ def assessment_result(request, assessment_id):
     return render(request, "assessments/result.html", context)
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def assessment_finalize(request, assessment_id):
     assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
@@ -390,7 +390,7 @@ def assessment_finalize(request, assessment_id):
     return render(request, "assessments/finalize.html", context, status=status)
 
 
-@login_required
+@clinician_required
 @require_POST
 def assessment_move_rules(request, assessment_id):
     """Move a draft started under an earlier rules version to the active one (its owner's
@@ -424,7 +424,7 @@ def assessment_move_rules(request, assessment_id):
     return redirect("assessments:open", moved.pk)
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def assessment_discard(request, assessment_id):
     """Discard a draft, after a confirmation page; only its owner may, never a final one."""
@@ -448,7 +448,7 @@ def assessment_discard(request, assessment_id):
     return render(request, "assessments/discard.html", {**context, "step_count": len(steps.STEPS)})
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def assessment_amend(request, assessment_id):
     """Start (with a reason) or resume the amendment of a final assessment; only its owner may."""

@@ -5,12 +5,15 @@ no session, no CSRF token; a signed JWT instead (see `security`).
 """
 
 import json
+import logging
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
 import jsonschema
 from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +24,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import security_log
 
-from .. import launch, selectors
+from .. import json_input, launch, selectors
 from ..models import CdsCall
 from . import security, service
+
+logger = logging.getLogger(__name__)
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
@@ -62,21 +67,87 @@ def discovery(request):
     return JsonResponse(service.discovery())
 
 
+def clean_text(value, limit: int) -> str:
+    """A request-supplied text as the call log and the security log can store it: NUL and
+    lone surrogates replaced (PostgreSQL refuses the one, UTF-8 cannot encode the other)."""
+    text = str(value)[:limit]
+    return "".join(
+        "\ufffd" if char == "\x00" or "\ud800" <= char <= "\udfff" else char for char in text
+    )
+
+
+def _count_unauthenticated(request) -> int:
+    """Count a call that was not authenticated, per client address and minute; the count."""
+    address = security_log.client_ip(request) or "unknown"
+    key = f"cds-unauthenticated:{address}:{int(timezone.now().timestamp() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=120)
+        return 1
+
+
+def _unauthenticated_over_limit(request) -> bool:
+    address = security_log.client_ip(request) or "unknown"
+    key = f"cds-unauthenticated:{address}:{int(timezone.now().timestamp() // 60)}"
+    return (cache.get(key) or 0) >= settings.VERTEBRO_CDS_UNAUTHENTICATED_PER_MINUTE
+
+
 @csrf_exempt
 @never_cache
 @require_POST
 def call(request, service_id):
-    record = CdsCall(service=service_id[:64])
-    response = _call(request, service_id, record)
+    """One call of the service. Every refusal is a JSON 4xx with one security-log line.
+
+    Calls that are not authenticated (no valid token from an allowlisted client) leave no
+    row in the call log: they are counted per client address and minute, and past
+    `VERTEBRO_CDS_UNAUTHENTICATED_PER_MINUTE` refused with 429 without being read; only the
+    first of those and every hundredth after is logged.
+    """
+    if _unauthenticated_over_limit(request):
+        count = _count_unauthenticated(request)
+        limit = settings.VERTEBRO_CDS_UNAUTHENTICATED_PER_MINUTE
+        if count == limit + 1 or count % 100 == 0:
+            security_log.event(
+                "cds_rate_limited",
+                detail=f"{count} unauthenticated calls this minute from this address",
+            )
+        response = _problem(429, "Too many unauthenticated calls from this address; wait a minute.")
+        response["Retry-After"] = "60"
+        return response
+    record = CdsCall(service=clean_text(service_id, 64))
+    try:
+        response = _call(request, service_id, record)
+    except DatabaseError:
+        logger.exception("CDS call failed on the database")
+        return _problem(503, "The service is unavailable for a moment; try again.")
+    except Exception:
+        # Never a 500 for what a caller sends: the traceback goes to the error log, the
+        # caller gets a JSON refusal.
+        logger.exception("CDS call could not be processed")
+        response = _problem(400, "The request could not be processed.")
+        record.reason = "request could not be processed"
     record.status = response.status_code
-    record.save()
+    if response.status_code >= 400:
+        security_log.event(
+            "cds_refused",
+            detail=clean_text(f"{response.status_code} {record.reason}", 200),
+        )
+    if record.client:  # authenticated: one row in the call log
+        record.reason = clean_text(record.reason, 200)
+        record.hook = clean_text(record.hook, 64)
+        record.hook_instance = clean_text(record.hook_instance, 64)
+        record.save()
+    else:
+        _count_unauthenticated(request)
     return response
 
 
 def _call(request, service_id: str, record: CdsCall):
     if service_id not in service.SERVICES:
         record.reason = "unknown service"
-        return _problem(404, f"No CDS service {service_id!r}.")
+        return _problem(404, "No such CDS service; the discovery endpoint lists them.")
     limit = settings.VERTEBRO_CDS_MAX_BODY_BYTES
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -98,27 +169,32 @@ def _call(request, service_id: str, record: CdsCall):
         security.remember(caller, now=now)
     except security.Unauthorized as refused:
         record.reason = str(refused)[:200]
-        security_log.event("cds_refused", detail=record.reason)
         response = _problem(401, str(refused))
         response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         return response
     record.client = caller.issuer[:255]
 
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        record.reason = "body is not JSON"
-        return _problem(400, "The request body is not JSON.")
+        payload = json_input.loads(body)
+    except json_input.BadJson as refused:
+        record.reason = f"body refused: {refused}"[:200]
+        return _problem(400, f"The request body was refused. {refused}")
     errors = sorted(request_validator().iter_errors(payload), key=lambda e: list(e.path))
     if errors:
         where = "/".join(str(part) for part in errors[0].path) or "(request)"
         record.reason = f"invalid request at {where}"[:200]
-        return _problem(400, f"Invalid CDS Hooks request at {where}: {errors[0].message}")
+        return _problem(400, f"Invalid CDS Hooks request at {where}: {errors[0].message[:300]}")
     record.hook = str(payload["hook"])[:64]
     record.hook_instance = str(payload["hookInstance"])[:64]
     if payload["hook"] not in service.HOOKS:
         record.reason = "hook not supported"
         return _problem(400, f"This service answers the hooks {', '.join(service.HOOKS)}.")
+
+    try:
+        service.check_prefetch_patient(payload)
+    except service.PrefetchMismatch as mismatch:
+        record.reason = str(mismatch)[:200]
+        return _operation_outcome(412, str(mismatch), "invalid")
 
     try:
         context = service.order_context(

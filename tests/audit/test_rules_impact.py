@@ -206,7 +206,7 @@ def test_the_reviewers_page_offers_the_full_list_as_csv(reviewer_client, departm
     before = database_state()
     response = reviewer_client.get(reverse("assessments:rules_impact"), {"format": "csv"})
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = b"".join(response.streaming_content).decode()
     assert [row["patient_ref"] for row in csv.DictReader(io.StringIO(text))] == [
         "MRN-MILD",
