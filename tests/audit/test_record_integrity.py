@@ -340,7 +340,7 @@ def test_records_digested_by_migrations_0008_and_0011_are_sealed_by_0016(finals)
     Assessment.objects.update(record_digest="", record_key_id="")
     _run_data_migration("0008_record_digest", "digest_finalized_records")
     _run_data_migration("0011_display_record", "keep_what_2026_1_printed")
-    _run_data_migration("0016_record_seals_and_chain", "seal_and_chain_finalized_records")
+    _run_data_migration("0018_record_seals_and_chain", "seal_and_chain_finalized_records")
     code, output = _verify()
     assert code == 0, output
     assert "3 finalized records and 3 chain entries checked" in output
@@ -351,7 +351,7 @@ def test_the_data_migration_seals_and_chains_records_in_finalization_order(alice
     amendment = assessment_amend(assessment=original, user=alice, reason="wrong level")
     assessment_finalize(assessment=amendment, user=alice)
     _as_before_the_keyed_seals()
-    _run_data_migration("0016_record_seals_and_chain", "seal_and_chain_finalized_records")
+    _run_data_migration("0018_record_seals_and_chain", "seal_and_chain_finalized_records")
     events = list(RecordChainEntry.objects.order_by("seq").values_list("assessment_id", "event"))
     assert events == [
         *[(final.pk, "finalize") for final in finals],
@@ -366,7 +366,7 @@ def test_the_data_migration_seals_and_chains_records_in_finalization_order(alice
 def test_a_record_tampered_with_before_the_seals_stays_a_mismatch(finals):
     _as_before_the_keyed_seals()
     _raw_update("patient_age = %s", [31], finals[0].pk)
-    _run_data_migration("0016_record_seals_and_chain", "seal_and_chain_finalized_records")
+    _run_data_migration("0018_record_seals_and_chain", "seal_and_chain_finalized_records")
     code, output = _verify()
     assert code == 1
     _names_only(output, finals[0].pk, finals)

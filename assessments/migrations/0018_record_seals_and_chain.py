@@ -55,7 +55,7 @@ def seal_and_chain_finalized_records(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0015_rules_2026_3_inputs'),
+        ('assessments', '0017_reassesses'),
     ]
 
     operations = [
