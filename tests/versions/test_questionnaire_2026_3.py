@@ -154,7 +154,7 @@ def test_finalizing_needs_each_warning_ticked_and_keeps_who_and_when(signed_in, 
     from datetime import datetime
 
     assert before <= datetime.fromisoformat(ack["acknowledged_at"]) <= before + timedelta(minutes=1)
-    assert integrity.digest_matches(assessment)
+    assert integrity.seal_matches(assessment)
     result = signed_in.get(reverse("assessments:result", args=[assessment.pk])).content.decode()
     assert 'id="warning-P4"' in result
     assert "Read by Alice Tester" in result
@@ -165,7 +165,7 @@ def test_the_acknowledgements_are_covered_by_the_record_digest(alice, signed_in)
     signed_in.post(reverse("assessments:finalize", args=[assessment.pk]), {"read_P4": "on"})
     assessment.refresh_from_db()
     assessment.warning_acknowledgements[0]["acknowledged_by"] = alice.pk + 1
-    assert not integrity.digest_matches(assessment)
+    assert not integrity.seal_matches(assessment)
 
 
 @pytest.fixture
