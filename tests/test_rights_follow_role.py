@@ -39,6 +39,7 @@ def _writes(draft, final, colleague_id):
         ("step page", "get", step_url(draft, 2), None),
         ("finalize", "post", reverse("assessments:finalize", args=[draft.pk]), {}),
         ("discard", "post", reverse("assessments:discard", args=[draft.pk]), {}),
+        ("reassess", "post", reverse("assessments:reassess", args=[final.pk]), {}),
         ("amend", "post", reverse("assessments:amend", args=[final.pk]), {"reason": "typo"}),
         (
             "procedure",

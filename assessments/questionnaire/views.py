@@ -482,11 +482,11 @@ def assessment_amend(request, assessment_id):
     return redirect("assessments:step", amendment.pk, 1)
 
 
-@login_required
+@clinician_required
 @require_POST
 def assessment_reassess(request, assessment_id):
     """Start (or resume) the reassessment of a final assessment at a later visit; only its
-    owner may. The earlier assessment stays final and unchanged."""
+    owner, while a member of the Clinicians group, may. The earlier assessment stays final and unchanged."""
     assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
     try:
         reassessment = services.assessment_reassess(assessment=assessment, user=request.user)
