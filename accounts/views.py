@@ -1,12 +1,18 @@
 """Pages of the sign-in protection: the lockout page django-axes shows, the password change."""
 
+import time
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from accounts import security_log
+from accounts.middleware import LAST_ACTIVITY_KEY
 
 
 def lockout(request, original_response=None, credentials=None):
@@ -65,3 +71,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         security_log.event("password_changed", user=self.request.user)
         return response
+
+
+@login_required
+@require_GET
+def keep_alive(request):
+    """ "Stay signed in" of the idle warning: counts as activity now, and says how many
+    seconds are left until the idle sign-out."""
+    request.session[LAST_ACTIVITY_KEY] = int(time.time())
+    return JsonResponse({"seconds_left": settings.VERTEBRO_SESSION_IDLE_MINUTES * 60})

@@ -29,7 +29,8 @@ from assessments import integrity
 from assessments.audit.access import access_record
 from assessments.models import AccessLogEntry, Assessment, RulesVersionSwitch
 from assessments.questionnaire.steps import STEPS
-from assessments.reports import export
+from assessments.reports import display, export
+from assessments.roles import is_clinician
 from outcomes.export import CSV_COLUMNS
 from vertebro_lib.codes import is_blank
 from vertebro_lib.people import person_name
@@ -182,7 +183,7 @@ def export_selected_as_csv(modeladmin, request, queryset):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     security_log.event("export", user=request.user, detail="admin CSV export of a selection")
     response = StreamingHttpResponse(
-        export.csv_lines(queryset, CSV_COLUMNS), content_type="text/csv"
+        export.csv_lines(queryset, CSV_COLUMNS), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="assessments-{stamp}.csv"'
     return response
@@ -226,7 +227,8 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
     actions = (export_selected_as_csv,)
     fieldsets = (
         ("Record", {"fields": RECORD_FIELDS}),
-        ("Result (frozen at finalization)", {"fields": (*RESULT_FIELDS, "guidance")}),
+        ("Pages of this assessment", {"fields": ("pages",)}),
+        ("Result (frozen at finalization)", {"fields": (*RESULT_FIELDS, "guidance_in_words")}),
         *((step.heading, {"fields": step.fields}) for step in STEPS),
     )
     history_list_display = ("status", "version")
@@ -240,7 +242,7 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
 
     # Finalization, amendment and the record fields only change through the services.
     def get_readonly_fields(self, request, obj=None):
-        fields = (*RECORD_FIELDS, *RESULT_FIELDS, "guidance")
+        fields = (*RECORD_FIELDS, *RESULT_FIELDS, "guidance", "pages", "guidance_in_words")
         if obj is not None and not obj.is_draft:
             return fields + inputs.INPUT_FIELD_NAMES
         return fields
@@ -293,13 +295,49 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
         links = format_html_join(" · ", "{}", ((item,) for item in items if item))
         return format_html('<span class="nowrap">{}</span>', links) if links else EMPTY
 
+    @admin.display(description="Open")
+    def pages(self, assessment: Assessment) -> str:
+        """The result page, the PDF, the history and the access log of this assessment."""
+        if assessment.pk is None:
+            return EMPTY
+        log = reverse("admin:assessments_accesslogentry_changelist")
+        items = [
+            _app_link("assessments:result", assessment, "Result page"),
+            _app_link("assessments:pdf", assessment, "PDF"),
+            format_html(
+                '<a href="{}">History</a>',
+                reverse("admin:assessments_assessment_history", args=[assessment.pk]),
+            ),
+            format_html('<a href="{}?q={}">Access log</a>', log, assessment.patient_ref or ""),
+        ]
+        return format_html_join(" · ", "{}", ((item,) for item in items if item))
+
+    @admin.display(description="Guidance")
+    def guidance_in_words(self, assessment: Assessment) -> str:
+        """The guidance as the result page words it (frozen words for a final assessment)."""
+        if assessment.pk is None:
+            return EMPTY
+        guidance = display.guidance_section(assessment, today=timezone.localdate()).guidance
+        if guidance is None:
+            return "No guidance yet: the assessment is incomplete."
+        parts = [
+            format_html("<p><strong>{}.</strong> {}</p>", guidance.label, guidance.headline),
+            *(format_html("<p>Reason: {}</p>", reason.text) for reason in guidance.reasons),
+            *(format_html("<p>Warning: {}</p>", warning.text) for warning in guidance.warnings),
+            format_html(
+                "<p>Work-up still missing: {}</p>", "; ".join(guidance.missing_workup) or "none"
+            ),
+            format_html("<p>Rules version {}.</p>", guidance.rules_version),
+        ]
+        return format_html_join("", "{}", ((part,) for part in parts))
+
     @admin.display(description="Headline")
     def headline(self, assessment: Assessment) -> str:
         return (assessment.guidance or {}).get("headline", "")
 
-    @admin.display(description="Record digest (SHA-256)")
+    @admin.display(description="Record seal (HMAC-SHA256)")
     def digest(self, assessment: Assessment) -> str:
-        # The short form, as on the PDF; `manage.py verify_records` checks the full digest.
+        # The short form, as on the PDF; `manage.py verify_records` checks the full seal.
         return integrity.short_digest(assessment.record_digest) or "—"
 
     @admin.display(description="Amended by")
@@ -315,7 +353,7 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
     # superusers manage users, not other clinicians' assessments).
     @staticmethod
     def _is_own_draft(request, obj: Assessment) -> bool:
-        return obj.is_draft and obj.owner_id == request.user.pk
+        return obj.is_draft and obj.owner_id == request.user.pk and is_clinician(request.user)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not self._is_own_draft(request, obj):

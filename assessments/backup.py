@@ -70,19 +70,45 @@ def describe_counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{count} {label}" for label, count in counts.items())
 
 
+def _create_private(path: Path) -> None:
+    """Create the empty backup file, readable and writable by its owner only (0600), before
+    anything is written to it: a backup holds patient data. Refuses an existing file."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise BackupError(f"{path} exists already; choose a new file name.") from None
+    except OSError as error:
+        raise BackupError(f"Cannot create {path}: {error.strerror}.") from None
+    try:
+        os.fchmod(descriptor, 0o600)  # whatever the umask
+    finally:
+        os.close(descriptor)
+
+
 def backup(path: Path, alias: str = "default") -> None:
-    """Write a consistent backup of the database to `path` (which must not exist yet)."""
+    """Write a consistent backup of the database to `path` (which must not exist yet), as a
+    file only its owner can read (0600)."""
     path = Path(path)
-    if path.exists():
-        raise BackupError(f"{path} exists already; choose a new file name.")
+    _create_private(path)
+    try:
+        _write_backup(path, alias)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _write_backup(path: Path, alias: str) -> None:
     connection = connections[alias]
     if _is_sqlite(alias):
         connection.ensure_connection()
-        target = sqlite3.connect(path)
         try:
-            connection.connection.backup(target)
-        finally:
-            target.close()
+            target = sqlite3.connect(path)
+            try:
+                connection.connection.backup(target)
+            finally:
+                target.close()
+        except sqlite3.Error as error:
+            raise BackupError(f"SQLite could not write the backup to {path}: {error}.") from None
         return
     env = _postgres_environment(connection.settings_dict)
     _run(["pg_dump", "--format=custom", f"--file={path}"], env)
@@ -91,8 +117,26 @@ def backup(path: Path, alias: str = "default") -> None:
 def _sqlite_has_tables(path: Path) -> bool:
     if not path.exists() or path.stat().st_size == 0:
         return False
-    with sqlite3.connect(path) as database:
-        return database.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] > 0
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as database:
+            return database.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] > 0
+    except sqlite3.Error:
+        return True  # something that is not an empty database: never overwrite it
+
+
+def _sqlite_restore(path: Path, target_path: Path) -> None:
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        # Reading the schema first: a file that is not a database fails here, before the
+        # target is created.
+        source.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        target = sqlite3.connect(target_path)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
 
 
 def restore(path: Path, alias: str = "default") -> None:
@@ -109,13 +153,14 @@ def restore(path: Path, alias: str = "default") -> None:
                 f"{target_path} already holds a database; restore into a new file "
                 "(point DATABASE_URL at it)."
             )
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        target = sqlite3.connect(target_path)
         try:
-            source.backup(target)
-        finally:
-            source.close()
-            target.close()
+            _sqlite_restore(path, target_path)
+        except sqlite3.Error as error:
+            target_path.unlink(missing_ok=True)
+            raise BackupError(
+                f"{path} could not be restored with SQLite ({error}); is it a backup made by "
+                "backup_db on SQLite?"
+            ) from None
         return
     if connection.introspection.table_names():
         raise BackupError(

@@ -272,6 +272,16 @@ class Assessment(models.Model):
     )
     # Why the clinician amended the assessment in `amends` (required to start an amendment).
     amendment_reason = models.TextField("reason for the amendment", blank=True, max_length=500)
+    # A reassessment is a new visit (the MRI came back, the weeks of therapy went by), not a
+    # correction: the earlier assessment stays final and current; both link to each other.
+    reassesses = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reassessments",
+        help_text="The final assessment this one reassesses at a later visit.",
+    )
     # Copied from the frozen guidance at finalization, so that lists filter and export fast.
     scenario = models.CharField(
         max_length=32, choices=vocabulary.Scenario.choices, blank=True, editable=False
@@ -280,9 +290,11 @@ class Assessment(models.Model):
         max_length=32, choices=vocabulary.Recommendation.choices, blank=True, editable=False
     )
     deciding_rule = models.CharField(max_length=4, blank=True, editable=False)
-    # SHA-256 of the canonical JSON of the frozen record (assessments.integrity), set at
-    # finalization; `manage.py verify_records` recomputes it.
+    # The seal: HMAC-SHA256 of the canonical JSON of the frozen record, status included
+    # (assessments.integrity), under the key whose id is beside it; set at finalization and
+    # renewed when the record is superseded. `manage.py verify_records` recomputes it.
     record_digest = models.CharField(max_length=64, blank=True, editable=False)
+    record_key_id = models.CharField(max_length=16, blank=True, editable=False)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -325,12 +337,14 @@ class Assessment(models.Model):
 
     @property
     def is_final(self) -> bool:
-        """Finalized (final or superseded); a discarded draft was never finalized."""
-        return self.status in self.FINALIZED_STATUSES
+        """Finalized (final or superseded); a discarded draft was never finalized. A record
+        finalized once stays final, whatever its status column says now (a database edit
+        setting it back to draft does not make it editable; verify_records names it)."""
+        return self.status in self.FINALIZED_STATUSES or self.finalized_at is not None
 
     @property
     def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
+        return self.status == self.Status.DRAFT and self.finalized_at is None
 
     @property
     def is_current_final(self) -> bool:
@@ -471,3 +485,41 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Access log entries are never deleted.")
+
+
+class RecordChainEntry(models.Model):
+    """One link of the chain of finalizations (assessments.integrity): the seal of a record
+    as it was finalized or superseded, and the previous entry's MAC, under one MAC.
+
+    Only ever added to, like the access log. `assessment_id` is not a foreign key: an entry
+    outlives the deletion of its record's row, which is how that deletion is found.
+    """
+
+    class Event(models.TextChoices):
+        FINALIZE = "finalize", "Finalized"
+        SUPERSEDE = "supersede", "Superseded by its amendment"
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    assessment_id = models.UUIDField(db_index=True)
+    event = models.CharField(max_length=10, choices=Event)
+    record_mac = models.CharField(max_length=64)
+    previous_mac = models.CharField(max_length=64, blank=True)
+    key_id = models.CharField(max_length=16)
+    recorded_at = models.DateTimeField()
+    mac = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = "record chain entry"
+        verbose_name_plural = "record chain"
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.event} {self.assessment_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Record chain entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Record chain entries are never deleted.")

@@ -6,8 +6,12 @@ Migration 0004 creates the groups; `ensure_roles()` puts them back (for
 example after a test flushed the database).
 """
 
+from functools import wraps
+
 from django.apps import apps as django_apps
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.management import create_permissions
+from django.core.exceptions import PermissionDenied
 
 CLINICIANS = "Clinicians"
 REVIEWERS = "Reviewers"
@@ -50,3 +54,31 @@ def ensure_roles(apps=django_apps) -> None:
         if missing:
             raise LookupError(f"Permissions missing for {name}: {', '.join(sorted(missing))}")
         group.permissions.set(permissions)
+
+
+def is_clinician(user) -> bool:
+    """Whether the user is an active member of the Clinicians group now (read once a request).
+
+    Every write — a questionnaire step, finalize, amend, discard, outcomes, delegations,
+    imports, a launch from the electronic record — needs this AND ownership of the assessment
+    or a current delegation: a clinician taken out of the group keeps no write access to
+    their own assessments."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    cached = getattr(user, "_vertebro_is_clinician", None)
+    if cached is None:
+        cached = user.groups.filter(name=CLINICIANS).exists()
+        user._vertebro_is_clinician = cached
+    return cached
+
+
+def clinician_required(view):
+    """View decorator: sign-in required (redirect), then the Clinicians group (else 403)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_clinician(request.user):
+            raise PermissionDenied("Only members of the Clinicians group change assessments.")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts import security_log
 from assessments import integrity, rules_versions
-from assessments.models import Assessment, RulesVersionSwitch
+from assessments.models import Assessment, RecordChainEntry, RulesVersionSwitch
 from assessments.reports import display, frozen
 
 # What happened to the patient after an assessment (the procedure, the follow-ups) belongs to
@@ -91,11 +91,16 @@ def assessment_finalize(
     locked.recommendation = result.recommendation
     locked.deciding_rule = result.reasons[0].rule
     locked.version += 1
-    locked.record_digest = integrity.record_digest(locked)
+    integrity.seal(locked)
     locked._history_user = user
     locked.save()
+    # Chained after the row is written: on SQLite that write holds the database's one
+    # write lock, so no other finalization reads the same chain head.
+    integrity.chain_append(
+        chain_model=RecordChainEntry, assessment=locked, event="finalize", now=now
+    )
     if locked.amends_id:
-        original = _supersede(original_id=locked.amends_id, user=user)
+        original = _supersede(original_id=locked.amends_id, user=user, now=now)
         for transfer in _episode_transfers:
             transfer(original=original, amendment=locked, user=user)
     security_log.event_on_commit("finalize", user=user, assessment_id=locked.pk)
@@ -136,7 +141,11 @@ def assessment_save_step(
         assessment.rules()
         assessment.save()
         return assessment
-    current = Assessment.objects.select_for_update().only("version", "status").get(pk=assessment.pk)
+    current = (
+        Assessment.objects.select_for_update()
+        .only("version", "status", "finalized_at")
+        .get(pk=assessment.pk)
+    )
     if not current.is_draft:
         raise AssessmentNotEditable(
             "This assessment is final." if current.is_final else "This draft was discarded."
@@ -180,12 +189,17 @@ class NotAmendable(Exception):
     """Only a final assessment (not a draft, not one already superseded) can be amended."""
 
 
-def _supersede(*, original_id, user) -> Assessment:
-    """Mark the amended original superseded; its inputs and frozen guidance are not touched."""
+def _supersede(*, original_id, user, now) -> Assessment:
+    """Mark the amended original superseded; its inputs and frozen guidance are not touched.
+    Its seal covers the status, so it is renewed and the supersession chained."""
     original = Assessment.objects.select_for_update().get(pk=original_id)
     original.status = Assessment.Status.SUPERSEDED
+    integrity.seal(original)
     original._history_user = user
-    original.save(update_fields=["status", "updated"])
+    original.save(update_fields=["status", "record_digest", "record_key_id", "updated"])
+    integrity.chain_append(
+        chain_model=RecordChainEntry, assessment=original, event="supersede", now=now
+    )
     return original
 
 
@@ -230,6 +244,49 @@ def assessment_amend(*, assessment: Assessment, user, reason: str = "") -> Asses
         "amend", user=user, assessment_id=amendment.pk, detail=f"amends {original.pk}"
     )
     return amendment
+
+
+class NotReassessable(Exception):
+    """Only the owner of a final assessment reassesses it."""
+
+
+@transaction.atomic
+def assessment_reassess(*, assessment: Assessment, user) -> Assessment:
+    """Start (or resume) a reassessment of a final assessment: a new draft pre-filled from it,
+    for a later visit ("complete the work-up", then the MRI comes back).
+
+    Unlike an amendment, the earlier assessment stays final and current (it was right on its
+    day); the new draft has no assessment date yet (step 2 proposes today) and is linked to
+    it through `reassesses`. A reassessment already in progress is returned, not doubled.
+    """
+    earlier = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if earlier.owner_id != user.pk:
+        raise NotReassessable("Only the clinician who owns an assessment can reassess it.")
+    if not earlier.is_current_final:
+        raise NotReassessable(
+            "Only a final assessment can be reassessed; finish this draft."
+            if not earlier.is_final
+            else "This assessment was amended; reassess its amendment instead."
+        )
+    existing = Assessment.objects.drafts().filter(reassesses=earlier).first()
+    if existing is not None:
+        return existing
+    values = earlier.input_values()
+    values["assessment_date"] = None
+    reassessment = Assessment(
+        owner=user,
+        reassesses=earlier,
+        rules_version=rules_versions.active_version(),
+        **values,
+    )
+    reassessment.contraindications = list(earlier.contraindications or [])
+    reassessment._history_user = user
+    reassessment._change_reason = "Reassessment of a final assessment"
+    reassessment.save()
+    security_log.event_on_commit(
+        "reassess", user=user, assessment_id=reassessment.pk, detail=f"reassesses {earlier.pk}"
+    )
+    return reassessment
 
 
 class NotMovable(Exception):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>/result/", views.assessment_result, name="result"),
     path("assessments/<uuid:assessment_id>/finalize/", views.assessment_finalize, name="finalize"),
     path("assessments/<uuid:assessment_id>/amend/", views.assessment_amend, name="amend"),
+    path("assessments/<uuid:assessment_id>/reassess/", views.assessment_reassess, name="reassess"),
     path("assessments/<uuid:assessment_id>/discard/", views.assessment_discard, name="discard"),
     path(
         "assessments/<uuid:assessment_id>/rules-version/",

@@ -24,6 +24,7 @@ from django.db import connection
 from django.test.utils import override_settings, setup_databases, teardown_databases
 
 from assessments.models import Assessment
+from vertebro_rules import versions
 from vertebro_rules.inputs import FIELDS
 from vertebro_rules.rules import evaluate
 from vertebro_rules.validation import validate_case
@@ -102,10 +103,10 @@ def _fill() -> dict:
     return kinds
 
 
-def _run_report(path: Path) -> float:
+def _run_report(path: Path, *candidate: str) -> float:
     start = time.perf_counter()
     with open(Path(tempfile.gettempdir()) / "rules-impact-summary.txt", "w") as summary:
-        call_command("rules_impact", "--csv", str(path), stdout=summary)
+        call_command("rules_impact", *candidate, "--csv", str(path), stdout=summary)
     return time.perf_counter() - start
 
 
@@ -120,6 +121,9 @@ def run() -> dict:
             path = Path(folder) / "impact.csv"
             seconds = _run_report(path)
             rows = sum(1 for _ in path.open(encoding="utf-8")) - 1
+            newest = versions.VERSIONS[-1]
+            candidate_seconds = _run_report(path, "--candidate", newest)
+            candidate_rows = sum(1 for _ in path.open(encoding="utf-8")) - 1
             tracemalloc.start()
             _run_report(path)
             _, peak = tracemalloc.get_traced_memory()
@@ -132,11 +136,17 @@ def run() -> dict:
             "fill_seconds": round(fill_seconds, 1),
             "csv_rows": rows,
             "seconds": round(seconds, 2),
+            "candidate": {
+                "version": newest,
+                "seconds": round(candidate_seconds, 2),
+                "csv_rows": candidate_rows,
+            },
             "assessments_per_second": round(ASSESSMENTS / seconds),
             "peak_memory_mb": peak_mb,
             "targets": TARGETS,
             "meets_targets": {
                 "seconds": seconds <= TARGETS["seconds"],
+                "candidate_seconds": candidate_seconds <= TARGETS["seconds"],
                 "peak_memory_mb": peak_mb <= TARGETS["peak_memory_mb"],
             },
         }

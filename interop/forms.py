@@ -1,6 +1,6 @@
-import json
-
 from django import forms
+
+from . import json_input
 
 # A response is a few kilobytes; the site's body limit (64 KiB) applies to the upload too.
 MAX_UPLOAD_BYTES = 64 * 1024
@@ -22,7 +22,7 @@ class ImportForm(forms.Form):
                 "a QuestionnaireResponse is a few kilobytes."
             )
         try:
-            self.cleaned_data["resource"] = json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            raise forms.ValidationError("The file is not JSON (UTF-8).") from None
+            self.cleaned_data["resource"] = json_input.loads(upload.read())
+        except json_input.BadJson as refused:
+            raise forms.ValidationError(f"The file was refused. {refused}") from None
         return upload

@@ -3,6 +3,13 @@
 The card's link carries only a random handle; the pre-filled answers stay on
 the server, under the handle's SHA-256. A handle opens one draft, once,
 within `VERTEBRO_CDS_LAUNCH_MINUTES`; then it is gone.
+
+A handle belongs to the clinician who followed the link first (signed in): the
+electronic record names its user in a form Vertebro cannot map to an account
+(`context.userId` is the record's Practitioner), so the first signed-in clinician to
+open the link claims it. Anyone else who opens it afterwards is told there is no such
+link (404), and the attempt is logged (`launch_refused`): a link passed on, or read
+over a shoulder, does not open the patient's details for a second person.
 """
 
 import secrets
@@ -23,6 +30,10 @@ class LaunchUnavailable(Exception):
     """The handle is unknown, already used or expired."""
 
 
+class LaunchNotYours(Exception):
+    """The handle was claimed by another user."""
+
+
 def launch_create(*, prefill: dict, issuer: str, now: datetime) -> str:
     """Store the pre-fill and return the new handle (the only copy of it)."""
     LaunchHandle.objects.filter(expires_at__lt=now).delete()
@@ -36,8 +47,29 @@ def launch_create(*, prefill: dict, issuer: str, now: datetime) -> str:
     return handle
 
 
-def launch_is_open(*, handle: str, now: datetime) -> bool:
-    return LaunchHandle.objects.filter(digest=handle_digest(handle), expires_at__gt=now).exists()
+def _claimed(*, handle: str, user, now: datetime) -> LaunchHandle:
+    """The live handle, claimed for `user` if nobody has; raise if gone or someone else's.
+    Call inside a transaction (the row is locked)."""
+    found = (
+        LaunchHandle.objects.select_for_update()
+        .filter(digest=handle_digest(handle), expires_at__gt=now)
+        .first()
+    )
+    if found is None:
+        raise LaunchUnavailable("This link has expired or was already used.")
+    if found.claimed_by_id is None:
+        found.claimed_by = user
+        found.save(update_fields=["claimed_by"])
+    elif found.claimed_by_id != user.pk:
+        raise LaunchNotYours("This link was opened by another user.")
+    return found
+
+
+@transaction.atomic
+def launch_claim(*, handle: str, user, now: datetime) -> None:
+    """Following the link (before confirming): claim it for `user`; raise LaunchUnavailable or
+    LaunchNotYours."""
+    _claimed(handle=handle, user=user, now=now)
 
 
 def typed_prefill(prefill: dict, *, today) -> dict:
@@ -58,14 +90,9 @@ def typed_prefill(prefill: dict, *, today) -> dict:
 
 @transaction.atomic
 def launch_consume(*, handle: str, user, now: datetime) -> Assessment:
-    """Use the handle: create the user's draft with step 1 pre-filled; the handle is deleted."""
-    found = (
-        LaunchHandle.objects.select_for_update()
-        .filter(digest=handle_digest(handle), expires_at__gt=now)
-        .first()
-    )
-    if found is None:
-        raise LaunchUnavailable("This link has expired or was already used.")
+    """Use the handle: create the user's draft with step 1 pre-filled; the handle is deleted.
+    Raises LaunchUnavailable, or LaunchNotYours when another user claimed it."""
+    found = _claimed(handle=handle, user=user, now=now)
     values = typed_prefill(found.prefill, today=timezone.localdate(now))
     found.delete()
     draft = Assessment(owner=user, **values)

@@ -6,6 +6,7 @@ is deleted as soon as the handle is used or has expired.
 
 import hashlib
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -35,11 +36,23 @@ class SeenToken(models.Model):
 
 
 class LaunchHandle(models.Model):
-    """An opaque, single-use, short-lived handle from an app-link card to a pre-filled draft."""
+    """An opaque, single-use, short-lived handle from an app-link card to a pre-filled draft.
+
+    The first signed-in clinician who follows the link claims it (`claimed_by`); from then on
+    it opens for that clinician only.
+    """
 
     digest = models.CharField(max_length=64, unique=True)
     prefill = models.JSONField(default=dict)
     issuer = models.CharField(max_length=255)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The clinician who followed the link first; only they may use it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
 

@@ -1,7 +1,7 @@
 """Pages of the interoperability layer a clinician opens in the browser."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,8 +9,10 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts import security_log
 from assessments.audit.access import access_record
 from assessments.models import AccessLogEntry
+from assessments.roles import clinician_required
 from assessments.selectors import get_assessment_for_viewer
 from outcomes.selectors import get_assessment_for_reader
 
@@ -28,23 +30,25 @@ GONE = 410
 
 
 @never_cache
-@login_required
-@permission_required("assessments.add_assessment", raise_exception=True)
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def launch_open(request, handle):
     """From an app-link card: confirm, then a new draft with step 1 pre-filled from the record.
 
-    GET only asks (a link preview must not use the handle up); POST uses it.
+    GET only asks (a link preview must not use the handle up) and claims the handle for the
+    signed-in clinician; POST uses it. Another user gets 404 (see `launch`).
     """
     now = timezone.now()
-    if request.method == "GET":
-        if not launch.launch_is_open(handle=handle, now=now):
-            return render(request, "interop/launch_gone.html", status=GONE)
-        return render(request, "interop/launch.html")
     try:
+        if request.method == "GET":
+            launch.launch_claim(handle=handle, user=request.user, now=now)
+            return render(request, "interop/launch.html")
         draft = launch.launch_consume(handle=handle, user=request.user, now=now)
     except launch.LaunchUnavailable:
         return render(request, "interop/launch_gone.html", status=GONE)
+    except launch.LaunchNotYours:
+        security_log.event("launch_refused", user=request.user, detail="claimed by another user")
+        raise Http404("No such link.") from None
     messages.info(
         request,
         "Step 1 holds the answers taken from the electronic record. Check each one, "
@@ -110,8 +114,7 @@ def follow_up_fhir(request, assessment_id):
 
 
 @never_cache
-@login_required
-@permission_required("assessments.add_assessment", raise_exception=True)
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def import_response_page(request):
     """Upload a QuestionnaireResponse: it becomes a new draft of the signed-in clinician."""

@@ -448,22 +448,34 @@ def dashboard(
 
 
 def _feedback(rows: list[dict]) -> list[dict]:
-    """Guidance cards accepted or overridden in the electronic record, repeat vs other."""
+    """Guidance cards accepted or overridden in the electronic record, repeat vs other
+    recommendations, with the override reasons the clinicians gave (most frequent first)."""
+    from collections import Counter
+
     from .audit import REPEAT_RECOMMENDATIONS
 
-    table = {
-        True: {"accepted": 0, "overridden": 0},
-        False: {"accepted": 0, "overridden": 0},
+    table: dict[bool, dict] = {
+        repeat: {"accepted": 0, "overridden": 0, "reasons": Counter()} for repeat in (True, False)
     }
     for row in rows:
         outcome = row.get("outcome")
-        if outcome in ("accepted", "overridden"):
-            table[row.get("recommendation") in REPEAT_RECOMMENDATIONS][outcome] += row.get("n", 0)
+        if outcome not in ("accepted", "overridden"):
+            continue
+        counts = table[row.get("recommendation") in REPEAT_RECOMMENDATIONS]
+        counts[outcome] += row.get("n", 0)
+        if outcome == "overridden":
+            counts["reasons"][row.get("override_reason") or "no reason given"] += row.get("n", 0)
     return [
         {
             "label": "Repeat recommended" if repeat else "Other recommendations",
             "accepted": counts["accepted"],
             "overridden": counts["overridden"],
+            "reasons": "; ".join(
+                f"{reason}: {n}"
+                for reason, n in sorted(
+                    counts["reasons"].items(), key=lambda item: (-item[1], item[0])
+                )
+            ),
         }
         for repeat, counts in table.items()
         if counts["accepted"] or counts["overridden"]

@@ -12,6 +12,7 @@ from django.db.models import Case, DateField, Exists, F, OuterRef, Q, When
 from django.http import Http404
 
 from assessments.models import Assessment
+from assessments.roles import is_clinician
 from assessments.selectors import user_can_review
 
 from . import choices
@@ -51,7 +52,8 @@ def get_assessment_for_reader(*, user, assessment_id) -> tuple[Assessment, bool]
         readable = readable.filter(Q(owner=user) | Q(delegated=True))
     assessment = _get(readable, assessment_id)
     records = assessment.owner_id == user.pk or assessment.delegated
-    return assessment, bool(records and assessment.is_current_final)
+    # Records only while a clinician (rights follow the role).
+    return assessment, bool(records and assessment.is_current_final and is_clinician(user))
 
 
 def get_assessment_for_recorder(*, user, assessment_id) -> Assessment:
@@ -69,7 +71,7 @@ def get_assessment_for_recorder(*, user, assessment_id) -> Assessment:
 
 def may_delegate(*, user, assessment: Assessment) -> bool:
     """Only the assessment's own clinician chooses who else records its outcomes."""
-    return assessment.owner_id == user.pk and assessment.is_current_final
+    return assessment.owner_id == user.pk and assessment.is_current_final and is_clinician(user)
 
 
 @dataclass(frozen=True)

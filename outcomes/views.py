@@ -6,17 +6,21 @@ read (a write is 403); anyone else gets 404.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
     require_POST,
 )
 
+from accounts import security_log
 from assessments.audit.access import access_record
 from assessments.models import AccessLogEntry
+from assessments.roles import clinician_required
 
 from . import choices, presenters, selectors, services
 from .forms import DelegationForm, FollowUpForm, ProcedureForm
@@ -41,7 +45,7 @@ def outcomes_detail(request, assessment_id):
     return render(request, "outcomes/detail.html", context)
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def procedure_edit(request, assessment_id):
     assessment = selectors.get_assessment_for_recorder(
@@ -65,7 +69,7 @@ def procedure_edit(request, assessment_id):
     return _render_form(request, assessment, ProcedureForm(instance=instance), "procedure")
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def follow_up_edit(request, assessment_id, interval):
     if interval not in choices.Interval.values:
@@ -118,7 +122,7 @@ def _render_form(request, assessment, form, kind, *, status=200, interval=None):
     return render(request, "outcomes/form.html", context, status=status)
 
 
-@login_required
+@clinician_required
 @require_POST
 def delegation_add(request, assessment_id):
     assessment = selectors.get_assessment_for_recorder(
@@ -127,13 +131,21 @@ def delegation_add(request, assessment_id):
     if not selectors.may_delegate(user=request.user, assessment=assessment):
         raise Http404("No such assessment.")
     form = DelegationForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and _too_many_unknown_names(request.user):
+        form.add_error(
+            "username",
+            "Too many user names tried that are no active clinician's; ask your colleague for "
+            "their user name and try again in an hour.",
+        )
+    elif form.is_valid():
         try:
             delegation = services.delegation_grant(
                 assessment=assessment, username=form.cleaned_data["username"], user=request.user
             )
         except ValidationError as error:
             form.add_error(None, error)
+            if "username" in error.message_dict:
+                _count_unknown_name(request.user)
         else:
             messages.success(
                 request, f"{delegation.delegate.get_username()} may now record these outcomes."
@@ -148,7 +160,33 @@ def delegation_add(request, assessment_id):
     return render(request, "outcomes/detail.html", context, status=REFUSED_STATUS)
 
 
-@login_required
+# The delegation form answers "No active clinician has this user name" for anything but an
+# active clinician, so it tells whether a name is one. Tries that find no clinician are
+# counted per user and hour: past the limit the form refuses to look names up, and each
+# miss is a security event, so the form cannot serve to list the clinicians.
+UNKNOWN_NAMES_PER_HOUR = 10
+
+
+def _unknown_names_key(user) -> str:
+    return f"delegation-unknown-names:{user.pk}:{int(timezone.now().timestamp() // 3600)}"
+
+
+def _too_many_unknown_names(user) -> bool:
+    return (cache.get(_unknown_names_key(user)) or 0) >= UNKNOWN_NAMES_PER_HOUR
+
+
+def _count_unknown_name(user) -> None:
+    key = _unknown_names_key(user)
+    cache.add(key, 0, timeout=2 * 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=2 * 3600)
+        count = 1
+    security_log.event("delegation_unknown_user", user=user, detail=f"{count} this hour")
+
+
+@clinician_required
 @require_POST
 def delegation_remove(request, assessment_id, user_id):
     assessment = selectors.get_assessment_for_recorder(

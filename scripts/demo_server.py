@@ -8,6 +8,7 @@ free port of 127.0.0.1 and yields its address; everything is removed afterwards.
 
 import contextlib
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -66,7 +67,8 @@ def demo_server(*, production: bool = False):
         if production:
             env.update(
                 DJANGO_DEBUG="0",
-                DJANGO_SECRET_KEY="demo-measurement-" + "x" * 50,
+                DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+                VERTEBRO_RECORD_KEY=secrets.token_urlsafe(50),
                 DJANGO_SECURE_SSL_REDIRECT="0",
                 HOST="127.0.0.1",
                 PORT=str(port),

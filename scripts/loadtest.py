@@ -50,6 +50,7 @@ PYTHON = os.environ.get("PY", str(ROOT / ".venv" / "bin" / "python"))
 HOST = "127.0.0.1"
 PASSWORD = "load-test-" + secrets.token_urlsafe(12)
 SECRET_KEY = secrets.token_urlsafe(50)  # one key for every server: sessions work on each
+RECORD_KEY = secrets.token_urlsafe(50)  # and one record key: records sealed on one verify on all
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION_INPUT = re.compile(r'name="version" value="(\d+)"')
 
@@ -374,6 +375,7 @@ def server_environment(database_url: str, workdir: Path, workers: int, port: int
         "DATABASE_URL": database_url,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": SECRET_KEY,
+        "VERTEBRO_RECORD_KEY": RECORD_KEY,
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DJANGO_BEHIND_TLS_PROXY": "1",
         "VERTEBRO_PROXY_COUNT": "1",

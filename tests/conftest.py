@@ -76,3 +76,10 @@ def superuser(db):
     return get_user_model().objects.create_superuser(
         username="admin", password=PASSWORD, email="admin@example.org"
     )
+
+
+@pytest.fixture
+def rules_2026_2(settings):
+    """The active rules version pinned to 2026.2: for tests of 2026.2 behaviour through the web
+    (its refusals, texts and outcomes), which 2026.3 changes on purpose."""
+    settings.VERTEBRO_RULES_VERSION = "2026.2"

@@ -1,6 +1,7 @@
 """Form posts for the questionnaire's steps, as a browser sends them."""
 
 from datetime import date, timedelta
+from html.parser import HTMLParser
 
 from django.urls import reverse
 from django.utils import timezone
@@ -43,3 +44,46 @@ def step_post(
 
 def step_url(assessment, step: int) -> str:
     return reverse("assessments:step", args=[assessment.pk, step])
+
+
+class _DatePartsFinder(HTMLParser):
+    """The values shown in the day, month and year boxes of one date field."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+        self.parts = {"day": "", "month": "", "year": ""}
+        self._select = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        field = attributes.get("name", "")
+        if tag == "input" and field in (f"{self.name}_day", f"{self.name}_year"):
+            self.parts[field.rsplit("_", 1)[1]] = attributes.get("value") or ""
+        elif tag == "select":
+            self._select = field == f"{self.name}_month"
+        elif tag == "option" and self._select and "selected" in attributes:
+            self.parts["month"] = attributes.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = False
+
+
+def shown_date(response, name: str) -> date | None:
+    """The date a step page shows in the boxes of field `name` (None when they are empty)."""
+    finder = _DatePartsFinder(name)
+    finder.feed(response.content.decode())
+    parts = finder.parts
+    if not all(parts.values()):
+        return None
+    return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+
+
+def date_parts_post(name: str, value: date) -> dict:
+    """A date as the browser sends it: day, month (its number) and year boxes."""
+    return {
+        f"{name}_day": str(value.day),
+        f"{name}_month": str(value.month),
+        f"{name}_year": str(value.year),
+    }

@@ -9,6 +9,9 @@ from assessments.models import Assessment
 from assessments.services import assessment_finalize
 from tests.factories import make_assessment
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 CHANGELIST = reverse("admin:assessments_assessment_changelist")
 
 
@@ -200,7 +203,7 @@ def test_the_csv_action_streams_the_selected_assessments(reviewer_client, alice)
     )
     assert response.status_code == 200
     assert response.streaming
-    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"  # a spreadsheet reads UTF-8
     assert "attachment" in response["Content-Disposition"]
     body = b"".join(response.streaming_content).decode()
     assert "MRN-CHOSEN" in body and "MRN-OTHER" not in body

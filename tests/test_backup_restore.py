@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from assessments import backup
@@ -79,7 +80,8 @@ def test_backup_restore_verify_keeps_every_record_and_count(alice, bob, tmp_path
     assert f"Restored from {archive}: {backup.describe_counts(before)}." in restored.stdout
     verified = _manage(fresh_database, "verify_records")
     assert verified.returncode == 0, verified.stdout + verified.stderr
-    assert "4 finalized records checked, 0 mismatches." in verified.stdout
+    assert "4 finalized records and 5 chain entries checked, 0 mismatches." in verified.stdout
+    assert "Chain head: entry 5 " in verified.stdout
 
 
 @pytest.mark.django_db(transaction=True)
@@ -100,3 +102,37 @@ def test_a_backup_never_overwrites_a_file(tmp_path):
     with pytest.raises(Exception, match="exists already"):
         call_command("backup_db", str(archive))
     assert archive.read_text() == "older backup"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_is_readable_by_its_owner_only(alice, tmp_path):
+    """A backup holds patient data: 0600, whatever the umask (it was 0644)."""
+    make_assessment(alice)
+    archive = tmp_path / "vertebro.backup"
+    old_umask = os.umask(0o022)
+    try:
+        call_command("backup_db", str(archive))
+    finally:
+        os.umask(old_umask)
+    assert archive.stat().st_mode & 0o777 == 0o600
+    assert archive.stat().st_size > 0
+
+
+@pytest.mark.django_db
+def test_a_backup_into_a_missing_folder_is_a_message_not_a_traceback(tmp_path):
+    with pytest.raises(CommandError, match="Cannot create"):
+        call_command("backup_db", str(tmp_path / "missing" / "vertebro.backup"))
+
+
+@pytest.mark.django_db
+def test_restoring_a_file_that_is_no_backup_is_a_message_not_a_traceback(tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite restore reads the file itself; pg_restore says why it refuses")
+    archive = tmp_path / "not-a-backup"
+    archive.write_bytes(b"this is not a database" * 100)
+    target = tmp_path / "restored.sqlite3"
+    result = _manage(f"sqlite:///{target}", "restore_db", str(archive))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "could not be restored with SQLite" in result.stderr
+    assert not target.exists() or target.stat().st_size == 0

@@ -10,6 +10,9 @@ from assessments.services import AssessmentNotEditable, assessment_finalize
 from tests.factories import make_assessment
 from vertebro_rules.validation import InvalidInput
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 NOW = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
 FROZEN_FIELDS = (
     "status",

@@ -19,6 +19,9 @@ from vertebro_rules import inputs, references
 from vertebro_rules.versions.v2026_2 import rules
 from vertebro_rules.vocabulary import Contraindication, Recommendation, Scenario
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 NEW_NOTE = "A note as next year's rules word it."
 NEW_REFERENCE = "A reference as next year's evidence list words it."
 NEW_RECOMMENDATION = "A recommendation label as next year's code words it"
@@ -160,7 +163,7 @@ def finalized_under_2026_1(owner, **inputs) -> Assessment:
     )
     assessment.refresh_from_db()
     Assessment.objects.filter(pk=assessment.pk).update(
-        record_digest=integrity.record_digest(assessment, record_format=1)
+        record_digest=integrity.legacy_record_digest(assessment, record_format=1)
     )
     return assessment
 
@@ -193,15 +196,15 @@ def test_the_migration_renews_a_matching_digest_and_leaves_a_broken_one_broken(a
     intact.refresh_from_db()
     tampered.refresh_from_db()
     assert intact.display_record["recommendation"] == "Contraindicated"
-    assert integrity.digest_matches(intact)
-    assert not integrity.digest_matches(tampered)
+    assert intact.record_digest == integrity.legacy_record_digest(intact, record_format=2)
+    assert tampered.record_digest != integrity.legacy_record_digest(tampered, record_format=2)
 
 
-def test_the_record_digest_covers_the_display_record(alice):
+def test_the_record_seal_covers_the_display_record(alice):
     final = finalized_assessment(alice)
-    assert integrity.digest_matches(final)
+    assert integrity.seal_matches(final)
     record = final.display_record
     record["recommendation"] = "Something else"
     Assessment.objects.filter(pk=final.pk).update(display_record=record)
     final.refresh_from_db()
-    assert not integrity.digest_matches(final)
+    assert not integrity.seal_matches(final)

@@ -12,6 +12,9 @@ from tests.factories import make_assessment, valid_inputs
 from vertebro_rules.rules import evaluate
 from vertebro_rules.validation import to_inputs
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 STEP_1 = {
     "patient_ref": "MRN-0042",

@@ -15,6 +15,9 @@ from assessments.selectors import user_can_review
 from assessments.services import assessment_finalize
 from tests.factories import make_assessment
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 roles_migration = importlib.import_module("assessments.migrations.0004_roles")
 
 
@@ -67,9 +70,10 @@ def test_a_reviewer_reads_someone_elses_result_but_cannot_edit_or_finalize_it(
     final = assessment_finalize(assessment=make_assessment(alice), user=alice)
     client.force_login(reviewer)
     assert client.get(reverse("assessments:result", args=[final.pk])).status_code == 200
-    assert client.get(reverse("assessments:step", args=[draft.pk, 1])).status_code == 404
-    assert client.post(reverse("assessments:step", args=[draft.pk, 1]), {}).status_code == 404
-    assert client.post(reverse("assessments:finalize", args=[draft.pk])).status_code == 404
+    # Refused for the role (403), whatever the assessment: not a clinician.
+    assert client.get(reverse("assessments:step", args=[draft.pk, 1])).status_code == 403
+    assert client.post(reverse("assessments:step", args=[draft.pk, 1]), {}).status_code == 403
+    assert client.post(reverse("assessments:finalize", args=[draft.pk])).status_code == 403
     draft.refresh_from_db()
     assert draft.status == "draft"
 

@@ -123,6 +123,7 @@ def servers(tmp_path):
     env.update(
         DATABASE_URL=_database_url(),
         DJANGO_SECRET_KEY=loadtest.SECRET_KEY,
+        VERTEBRO_RECORD_KEY=loadtest.RECORD_KEY,
         VERTEBRO_PROXY_COUNT="1",
         VERTEBRO_SECURITY_LOG=str(tmp_path / "security.log"),
     )

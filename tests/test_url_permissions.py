@@ -20,32 +20,37 @@ SIGN_IN = 302  # anonymous visitors are sent to the sign-in page
 
 # name: (method, subject, extra kwargs, status for (alice, bob, reviewer, superuser))
 # alice owns the subject; bob is another clinician; the reviewer reads everything, changes
-# nothing; the superuser manages users in the admin and, in the app, is a reviewer.
+# nothing; the superuser manages users in the admin and, in the app, is a reviewer. Every
+# write (and its form) needs the Clinicians group first: anyone else gets 403 for the role,
+# whatever the assessment; a clinician who does not own it gets 404.
 TABLE = {
     "list": ("get", None, {}, (200, 200, 200, 200)),
-    "new": ("get", None, {}, (200, 200, 403, 200)),
+    "new": ("get", None, {}, (200, 200, 403, 403)),
     "open": ("get", "draft", {}, (302, 404, 404, 404)),
-    "step": ("get", "draft", {"step": 1}, (200, 404, 404, 404)),
+    "step": ("get", "draft", {"step": 1}, (200, 404, 403, 403)),
     "review": ("get", "draft", {}, (200, 404, 404, 404)),
-    "finalize": ("get", "draft", {}, (200, 404, 404, 404)),
+    "finalize": ("get", "draft", {}, (200, 404, 403, 403)),
     "result": ("get", "final", {}, (200, 404, 200, 200)),
-    "amend": ("get", "final", {}, (200, 404, 404, 404)),
-    "discard": ("get", "draft", {}, (200, 404, 404, 404)),
+    "amend": ("get", "final", {}, (200, 404, 403, 403)),
+    # A write only (starting a reassessment): a GET is refused; the role is checked first.
+    "reassess": ("get", "final", {}, (405, 405, 403, 403)),
+    "discard": ("get", "draft", {}, (200, 404, 403, 403)),
     "pdf": ("get", "final", {}, (200, 404, 200, 200)),
     "report_preview": ("get", "final", {}, (200, 404, 200, 200)),
     "rules_impact": ("get", None, {}, (403, 403, 200, 200)),
     # A write only (moving a draft to the active rules version): a GET is refused for all.
-    "move_rules": ("get", "draft", {}, (405, 405, 405, 405)),
+    "move_rules": ("get", "draft", {}, (405, 405, 403, 403)),
 }
 
 # Writes the table does not show as GETs: each refused for everyone but the owner.
 WRITES = {
-    "new": ("post", None, {}, (None, None, 403, None)),
-    "step": ("post", "draft", {"step": 1}, (None, 404, 404, 404)),
-    "finalize": ("post", "draft", {}, (None, 404, 404, 404)),
-    "discard": ("post", "draft", {}, (None, 404, 404, 404)),
-    "amend": ("post", "final", {}, (None, 404, 404, 404)),
-    "move_rules": ("post", "draft", {}, (None, 404, 404, 404)),
+    "new": ("post", None, {}, (None, None, 403, 403)),
+    "step": ("post", "draft", {"step": 1}, (None, 404, 403, 403)),
+    "finalize": ("post", "draft", {}, (None, 404, 403, 403)),
+    "discard": ("post", "draft", {}, (None, 404, 403, 403)),
+    "amend": ("post", "final", {}, (None, 404, 403, 403)),
+    "reassess": ("post", "final", {}, (None, 404, 403, 403)),
+    "move_rules": ("post", "draft", {}, (None, 404, 403, 403)),
 }
 
 ADMIN_URLS = {
@@ -216,8 +221,8 @@ INTEROP_TABLE = {
         {"service_id": "vertebro-repeat-vertebroplasty"},
         (401, 401, 401, 401, 401),
     ),
-    "launch": ("get", None, {"handle": "unknown"}, (SIGN_IN, 410, 410, 403, 410)),
-    "import": ("get", None, {}, (SIGN_IN, 200, 200, 403, 200)),
+    "launch": ("get", None, {"handle": "unknown"}, (SIGN_IN, 410, 410, 403, 403)),
+    "import": ("get", None, {}, (SIGN_IN, 200, 200, 403, 403)),
     "questionnaire": ("get", None, {}, (200, 200, 200, 200, 200)),
     "export": ("get", "final", {"kind": "response"}, (SIGN_IN, 200, 404, 200, 200)),
     "follow_up_fhir": ("get", "final", {}, (SIGN_IN, 200, 404, 200, 200)),
@@ -250,29 +255,31 @@ def test_each_persona_gets_the_interop_answer_in_the_table(
 # (namespace, name, subject, extra kwargs): statuses for (alice, bob, reviewer, superuser)
 STATE_TABLE = {
     ("assessments", "open", "discarded", ()): (404, 404, 404, 404),
-    ("assessments", "step", "discarded", (("step", 1),)): (404, 404, 404, 404),
+    ("assessments", "step", "discarded", (("step", 1),)): (404, 404, 403, 403),
     ("assessments", "review", "discarded", ()): (404, 404, 404, 404),
-    ("assessments", "finalize", "discarded", ()): (404, 404, 404, 404),
-    ("assessments", "discard", "discarded", ()): (404, 404, 404, 404),
+    ("assessments", "finalize", "discarded", ()): (404, 404, 403, 403),
+    ("assessments", "discard", "discarded", ()): (404, 404, 403, 403),
     ("assessments", "result", "discarded", ()): (404, 404, 404, 404),
-    ("assessments", "amend", "discarded", ()): (404, 404, 404, 404),
+    ("assessments", "amend", "discarded", ()): (404, 404, 403, 403),
+    ("assessments", "reassess", "discarded", ()): (405, 405, 403, 403),
     ("assessments", "pdf", "discarded", ()): (404, 404, 404, 404),
     ("assessments", "report_preview", "discarded", ()): (404, 404, 404, 404),
     ("outcomes", "detail", "discarded", ()): (404, 404, 404, 404),
-    ("outcomes", "procedure", "discarded", ()): (404, 404, 404, 404),
-    ("outcomes", "follow_up", "discarded", (("interval", "1m"),)): (404, 404, 404, 404),
+    ("outcomes", "procedure", "discarded", ()): (404, 404, 403, 403),
+    ("outcomes", "follow_up", "discarded", (("interval", "1m"),)): (404, 404, 403, 403),
     ("interop", "follow_up_fhir", "discarded", ()): (404, 404, 404, 404),
-    ("outcomes", "delegation_add", "discarded", ()): (404, 404, 404, 404),
-    ("outcomes", "delegation_remove", "discarded", (("user_id", 1),)): (404, 404, 404, 404),
+    ("outcomes", "delegation_add", "discarded", ()): (404, 404, 403, 403),
+    ("outcomes", "delegation_remove", "discarded", (("user_id", 1),)): (404, 404, 403, 403),
     ("interop", "export", "discarded", (("kind", "response"),)): (404, 404, 404, 404),
-    ("assessments", "move_rules", "discarded", ()): (405, 405, 405, 405),
+    ("assessments", "move_rules", "discarded", ()): (405, 405, 403, 403),
     ("assessments", "open", "superseded", ()): (302, 404, 404, 404),
-    ("assessments", "step", "superseded", (("step", 1),)): (302, 404, 404, 404),
+    ("assessments", "step", "superseded", (("step", 1),)): (302, 404, 403, 403),
     ("assessments", "review", "superseded", ()): (302, 404, 404, 404),
-    ("assessments", "finalize", "superseded", ()): (302, 404, 404, 404),
-    ("assessments", "discard", "superseded", ()): (302, 404, 404, 404),
+    ("assessments", "finalize", "superseded", ()): (302, 404, 403, 403),
+    ("assessments", "discard", "superseded", ()): (302, 404, 403, 403),
     ("assessments", "result", "superseded", ()): (200, 404, 200, 200),
-    ("assessments", "amend", "superseded", ()): (302, 404, 404, 404),
+    ("assessments", "amend", "superseded", ()): (302, 404, 403, 403),
+    ("assessments", "reassess", "superseded", ()): (405, 405, 403, 403),
     ("assessments", "pdf", "superseded", ()): (200, 404, 200, 200),
     ("assessments", "report_preview", "superseded", ()): (200, 404, 200, 200),
     ("outcomes", "detail", "superseded", ()): (200, 404, 200, 200),
@@ -282,7 +289,7 @@ STATE_TABLE = {
     ("outcomes", "delegation_add", "superseded", ()): (403, 404, 403, 403),
     ("outcomes", "delegation_remove", "superseded", (("user_id", 1),)): (403, 404, 403, 403),
     ("interop", "export", "superseded", (("kind", "response"),)): (200, 404, 200, 200),
-    ("assessments", "move_rules", "superseded", ()): (405, 405, 405, 405),
+    ("assessments", "move_rules", "superseded", ()): (405, 405, 403, 403),
 }
 
 

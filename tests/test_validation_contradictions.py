@@ -17,6 +17,9 @@ from tests.step_posts import relative_inputs, step_post, step_url
 from vertebro_rules.dates import in_words
 from vertebro_rules.validation import InvalidInput, validate_case
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 # overrides of the factory case, the field refused, words its message must carry
 CONTRADICTIONS = [
     (

@@ -5,6 +5,8 @@ the environment. With no variable set, Vertebro runs for local development on
 a SQLite file in the project folder.
 """
 
+import hashlib
+import hmac
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -12,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from vertebro_site import keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,21 +61,46 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
     )
 
-# The same bar as Django's deployment check (security.W009), enforced: a weak key lets anyone
-# who guesses it forge sessions and password-reset tokens.
-SECRET_KEY_MIN_LENGTH = 50
-SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
-if not DEBUG and (
-    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
-    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
-    or SECRET_KEY.startswith("django-insecure-")
-):
+# Django's deployment check (security.W009) counts length and distinct characters; a key
+# that repeats a piece ("abcde" * 10) passes it. vertebro_site.keys also refuses those: a weak
+# key lets anyone who guesses it forge sessions and password-reset tokens.
+if not DEBUG and (weak_reason := keys.weakness(SECRET_KEY)):
     raise ImproperlyConfigured(
-        f"DJANGO_SECRET_KEY is too weak for DJANGO_DEBUG=0: it needs at least "
-        f"{SECRET_KEY_MIN_LENGTH} characters, {SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them "
-        "different, and no 'django-insecure-' prefix. Set DJANGO_SECRET_KEY to the output of "
+        f"DJANGO_SECRET_KEY is too weak for DJANGO_DEBUG=0: {weak_reason}. It needs at least "
+        f"{keys.MIN_LENGTH} random characters, with no 'django-insecure-' prefix. Set "
+        "DJANGO_SECRET_KEY to the output of "
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
     )
+
+# The key that seals finalized records (assessments.integrity). It must live outside the
+# database and its backups (an environment variable, a secrets manager), or a database
+# administrator could re-seal a record they changed. Without debug it is required; in
+# development and tests a key derived from the secret key is used.
+VERTEBRO_RECORD_KEY = os.environ.get("VERTEBRO_RECORD_KEY", "")
+if not VERTEBRO_RECORD_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_DEBUG is off but VERTEBRO_RECORD_KEY is not set: it seals finalized "
+            "records so that a change made directly in the database shows. Set it to a long "
+            "random value kept outside the database and its backups (for example the output "
+            "of `python -c 'import secrets; print(secrets.token_urlsafe(50))'`), and keep it: "
+            "records sealed with a lost key can no longer be verified."
+        )
+    VERTEBRO_RECORD_KEY = hmac.new(
+        SECRET_KEY.encode(), b"vertebro development record key", hashlib.sha256
+    ).hexdigest()
+elif not DEBUG and (weak_reason := keys.weakness(VERTEBRO_RECORD_KEY)):
+    raise ImproperlyConfigured(
+        f"VERTEBRO_RECORD_KEY is too weak: {weak_reason}. Set it to the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
+if not DEBUG and VERTEBRO_RECORD_KEY == SECRET_KEY:
+    raise ImproperlyConfigured(
+        "VERTEBRO_RECORD_KEY must differ from DJANGO_SECRET_KEY: give each its own random value."
+    )
+# Earlier record keys, comma-separated: records sealed with them still verify (key rotation:
+# the new key goes in VERTEBRO_RECORD_KEY, the one it replaces here).
+VERTEBRO_RECORD_OLD_KEYS = env_list("VERTEBRO_RECORD_OLD_KEYS", [])
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
@@ -99,10 +128,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed (static files are already, by WhiteNoise). BREACH: a page holds a
+    # secret (the CSRF token) beside text an attacker could reflect (the search box). Django
+    # masks the CSRF token afresh in every response, and GZipMiddleware pads each compressed
+    # response with random bytes ("Heal the BREACH"), so response lengths do not reveal it.
+    "django.middleware.gzip.GZipMiddleware",
+    # Outside every middleware that may refuse a request itself (request limits, sessions,
+    # CSRF): their 400 and 403 pages carry the same headers as every other page.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.NoStoreMiddleware",
     "accounts.middleware.RequestLimitsMiddleware",
     "accounts.middleware.RequestContextMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -110,7 +147,6 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -127,6 +163,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.idle_sign_out",
             ],
         },
     },
@@ -218,7 +255,7 @@ if VERTEBRO_PAGE_SIZE not in {"A4", "Letter"}:
 # it until an administrator switches the active version (`manage.py rules_version --activate`,
 # kept in the database and in the security log). Checked against the versions the core has
 # when the assessments app starts.
-VERTEBRO_RULES_VERSION = os.environ.get("VERTEBRO_RULES_VERSION", "2026.2")
+VERTEBRO_RULES_VERSION = os.environ.get("VERTEBRO_RULES_VERSION", "2026.3")
 
 # --- Production hardening (README: "Serving in production") ---------------------------------
 # Every default below is safe for a hospital server once DJANGO_DEBUG=0; with debug on (local
@@ -368,5 +405,8 @@ VERTEBRO_CDS_LAUNCH_MINUTES = env_int("VERTEBRO_CDS_LAUNCH_MINUTES", 10)
 VERTEBRO_CDS_MAX_BODY_BYTES = env_int("VERTEBRO_CDS_MAX_BODY_BYTES", 2 * 1024 * 1024)
 # Browser origins allowed to call the CDS endpoints (CORS); "*" for any. Default: none.
 VERTEBRO_CDS_CORS_ORIGINS = env_list("VERTEBRO_CDS_CORS_ORIGINS", [])
+# Calls without a valid token, per client address and minute, before the service answers 429
+# (they are counted, not written to the call log one row each).
+VERTEBRO_CDS_UNAUTHENTICATED_PER_MINUTE = env_int("VERTEBRO_CDS_UNAUTHENTICATED_PER_MINUTE", 30)
 # Paths whose views check a body limit of their own instead of DATA_UPLOAD_MAX_MEMORY_SIZE.
 VERTEBRO_OWN_BODY_LIMIT_PATHS = ["/cds-services/"]

@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from accounts.views import PasswordChangeView
+from accounts.views import PasswordChangeView, keep_alive
 
 
 class FaviconView(RedirectView):
@@ -30,6 +30,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/keep-alive/", keep_alive, name="keep_alive"),
     path("favicon.ico", FaviconView.as_view()),
     path("", include("interop.urls")),
     path("", include("assessments.urls")),

@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from assessments.models import Assessment
+from assessments.roles import is_clinician
 
 
 @dataclass(frozen=True, slots=True)
 class AmendmentLinks:
     predecessor: Assessment | None  # the assessment this one amends
     successor: Assessment | None  # the amendment of this one (a draft until finalized)
-    can_amend: bool  # the viewer owns this final assessment and no amendment exists yet
+    can_amend: bool  # the viewer, a clinician, owns this final assessment; no amendment yet
 
     @property
     def successor_in_progress(self) -> bool:
@@ -35,6 +36,9 @@ def amendment_links(assessment: Assessment, *, user) -> AmendmentLinks:
         predecessor=predecessor,
         successor=successor,
         can_amend=(
-            assessment.is_current_final and assessment.owner_id == user.pk and successor is None
+            assessment.is_current_final
+            and assessment.owner_id == user.pk
+            and successor is None
+            and is_clinician(user)
         ),
     )

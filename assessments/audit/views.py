@@ -32,7 +32,9 @@ def rules_impact(request):
         impact.finalized_records(rules=rules), summary, today=today, rules=rules
     )
     if request.GET.get("format") == "csv":
-        response = StreamingHttpResponse(impact.csv_lines(rows, summary), content_type="text/csv")
+        response = StreamingHttpResponse(
+            impact.csv_lines(rows, summary), content_type="text/csv; charset=utf-8"
+        )
         filename = f"vertebro-rules-impact-{summary.rules_version}-{today.isoformat()}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

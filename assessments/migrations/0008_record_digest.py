@@ -6,13 +6,13 @@ from django.db import migrations, models
 def digest_finalized_records(apps, schema_editor):
     """Records finalized before digests existed get the digest of what they hold now, in
     record format 1 (what this migration's models hold; 0011 renews it to format 2)."""
-    from assessments.integrity import record_digest
+    from assessments.integrity import legacy_record_digest
 
     Assessment = apps.get_model("assessments", "Assessment")
     finalized = Assessment.objects.exclude(status="draft").filter(record_digest="")
     for assessment in finalized.iterator():
         Assessment.objects.filter(pk=assessment.pk).update(
-            record_digest=record_digest(assessment, record_format=1)
+            record_digest=legacy_record_digest(assessment, record_format=1)
         )
 
 

@@ -226,13 +226,13 @@ def keep_what_2026_1_printed(apps, schema_editor):
     finalized = Assessment.objects.exclude(status="draft").exclude(guidance=None)
     for assessment in finalized.iterator():
         digest_matched = bool(assessment.record_digest) and assessment.record_digest == (
-            integrity.record_digest(assessment, record_format=1)
+            integrity.legacy_record_digest(assessment, record_format=1)
         )
         changes = {}
         if assessment.display_record is None and assessment.rules_version == "2026.1":
             assessment.display_record = changes["display_record"] = record_2026_1(assessment)
         if digest_matched:
-            changes["record_digest"] = integrity.record_digest(assessment)
+            changes["record_digest"] = integrity.legacy_record_digest(assessment, record_format=2)
         if changes:
             Assessment.objects.filter(pk=assessment.pk).update(**changes)
 

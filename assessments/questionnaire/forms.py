@@ -8,6 +8,8 @@ finalization refuse.
 """
 
 import functools
+import re
+from datetime import date
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
@@ -70,6 +72,149 @@ NOT_RECORDED = ("", "Not recorded")
 SELECT_FIELDS = frozenset({"treated_level"})
 
 
+# Minus signs a keyboard or a copy from a letter may give for "-": the minus sign, en and em
+# dashes, and the small and full-width hyphen-minus.
+MINUS_SIGNS = str.maketrans(
+    {"\u2212": "-", "\u2013": "-", "\u2014": "-", "\ufe63": "-", "\uff0d": "-"}
+)
+# A comma followed by exactly three digits ("1,500") is read as a thousands separator by some
+# and as a decimal comma by others: refused, never guessed.
+AMBIGUOUS_COMMA = re.compile(r"^[-+]?\d+,\d{3}$")
+DECIMAL_MARK_MESSAGE = (
+    "Write the number with one decimal mark, a point or a comma (1.5 or 1,5), "
+    "and no thousands separator."
+)
+
+
+def normalise_number(text: str) -> str:
+    """The typed number with "." as its decimal mark, whatever the clinician's habit.
+
+    "1,5" (a decimal comma, as most of Europe writes it) reads as 1.5, never 15; "−2,9"
+    with a typographic minus reads as -2.9. A number whose decimal mark is in doubt
+    ("1,500", "1.234,5", "1,2,3") raises ValidationError saying how to write it.
+    """
+    text = text.strip().translate(MINUS_SIGNS)
+    text = re.sub(r"^([-+])\s+", r"\1", text)  # "- 2.9": a space after the sign
+    if "," not in text:
+        return text
+    if "." in text or text.count(",") > 1 or AMBIGUOUS_COMMA.match(text):
+        raise ValidationError(DECIMAL_MARK_MESSAGE, code="decimal_mark")
+    return text.replace(",", ".")
+
+
+class DecimalTextField(forms.DecimalField):
+    """A decimal typed in a text box (inputmode=decimal), the comma read as a decimal point.
+
+    A number input is not used: an en-US browser drops the comma of "1,5" and sends 15.
+    """
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = normalise_number(value)
+        return super().to_python(value)
+
+
+class IntegerTextField(forms.IntegerField):
+    """A whole number typed in a text box (inputmode=numeric); "2,5" weeks is refused, not 25."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": "Enter a whole number (no decimal mark)."}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().translate(MINUS_SIGNS)
+            if "," in value or "." in value:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+# The months as the app writes them ("3 Jul 2026"); English whatever the browser's locale.
+# (Written out: the calendar module's names follow the process locale.)
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class DatePartsWidget(forms.MultiWidget):
+    """A date as three boxes: day (a number), month (by its name) and year (four digits).
+
+    No order of day and month to guess and no browser date picker whose format follows
+    the browser's locale (mm/dd/yyyy in en-US, dd.mm.yyyy in de-DE). A request that posts
+    the field's own name with an ISO date (scripts, tests, older pages) is read too.
+    """
+
+    def __init__(self, attrs=None):
+        number = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+        widgets = {
+            "day": forms.TextInput(attrs={**number, "maxlength": "2", "size": "2"}),
+            "month": forms.Select(choices=[("", "Month"), *MONTH_CHOICES]),
+            "year": forms.TextInput(attrs={**number, "maxlength": "4", "size": "4"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, date):
+            return [str(value.day), str(value.month), str(value.year)]
+        if isinstance(value, str):
+            try:
+                return self.decompress(date.fromisoformat(value))
+            except ValueError:
+                return [None, None, None]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        if not any(name + suffix in data for suffix in self.widgets_names) and name in data:
+            return self.decompress(data.get(name)) if data.get(name) else [None, None, None]
+        return super().value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+
+MONTH_CHOICES = [(str(number), name) for number, name in enumerate(MONTH_NAMES, start=1)]
+
+
+class DatePartsField(forms.Field):
+    """A date from day, month and year boxes; each wrong part is named, the year has 4 digits."""
+
+    widget = DatePartsWidget
+
+    def to_python(self, value):
+        if isinstance(value, date) or value in self.empty_values:
+            return value or None
+        if isinstance(value, str):
+            value = DatePartsWidget().decompress(value)
+        day, month, year = ((part or "").strip() for part in [*value, "", "", ""][:3])
+        if not (day or month or year):
+            return None
+        problems = []
+        if not day:
+            problems.append("the day")
+        if not month:
+            problems.append("the month")
+        if not year:
+            problems.append("the year")
+        if problems:
+            raise ValidationError(
+                "Enter " + " and ".join(problems) + " as well.", code="incomplete"
+            )
+        if not (day.isascii() and day.isdigit() and 1 <= int(day) <= 31):
+            raise ValidationError("Enter the day as a number from 1 to 31.", code="invalid")
+        if not (month.isascii() and month.isdigit() and 1 <= int(month) <= 12):
+            raise ValidationError("Choose the month from the list.", code="invalid")
+        if not (year.isascii() and year.isdigit() and len(year) == 4):
+            raise ValidationError(
+                "Enter the year with four digits, e.g. 2026 (not 26).", code="invalid"
+            )
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(
+                f"There is no {int(day)} {MONTH_NAMES[int(month) - 1]} {int(year)}.",
+                code="invalid",
+            ) from None
+
+
 def _to_bool(value: str) -> bool:
     return value == YES
 
@@ -114,15 +259,25 @@ def _formfield(db_field, *, fields, **kwargs):
             widget = forms.RadioSelect
         return forms.TypedChoiceField(choices=options, empty_value=None, widget=widget, **common)
     if kind == "DateInput":
-        return db_field.formfield(
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
-        )
-    field = db_field.formfield(**common)
+        return DatePartsField(**common)
+    if kind == "DecimalInput":
+        field = db_field.formfield(form_class=DecimalTextField, **common)
+    elif kind == "IntegerInput":
+        field = db_field.formfield(form_class=IntegerTextField, **common)
+    else:
+        field = db_field.formfield(**common)
     if kind in ("IntegerInput", "DecimalInput"):
-        field.widget.attrs.update({"min": str(spec.minimum), "max": str(spec.maximum)})
-        field.widget.attrs["inputmode"] = "numeric" if kind == "IntegerInput" else "decimal"
-        if kind == "DecimalInput":
-            field.widget.attrs["step"] = "0.1"
+        # Text boxes (see DecimalTextField): the range is checked on the server and said in
+        # the message. A phone's decimal keypad (iOS) has no minus key: a field that takes
+        # negative numbers gets a sign button beside it (static/js/vertebro.js).
+        field.widget.attrs.update(
+            {
+                "inputmode": "numeric" if kind == "IntegerInput" else "decimal",
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        )
+        field.signed = spec.minimum < 0
     if kind == "TextInput":
         field.widget.attrs["autocomplete"] = "off"
     return field
@@ -312,6 +467,11 @@ class StepForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_draft_save:
+            # Leaving the step (Back, a step link, the idle sign-out): what is typed is kept as
+            # a draft, unanswered questions included; a wrong answer is still refused.
+            for field in self.fields.values():
+                field.required = False
         if "assessment_date" in self.fields and self.instance.assessment_date is None:
             self.initial["assessment_date"] = timezone.localdate()
         for name in DATE_WORDS_REFERENCES.keys() & self.fields.keys():
@@ -381,6 +541,11 @@ class StepForm(forms.ModelForm):
         """Show errors raised by the model (or a service) on this form's fields."""
         self.add_error(None, errors)
 
+    @property
+    def is_draft_save(self) -> bool:
+        """A post that leaves the step (it names where to go, field `go`) of a saved draft."""
+        return self.is_bound and bool(self.data.get("go")) and not self.instance._state.adding
+
     # The page carries the assessment's version (a hidden input named "version", outside
     # the form's fields so that no junk in it can become an error the clinician cannot
     # see): a save from a page built on an older version is refused.
@@ -410,7 +575,8 @@ class StepForm(forms.ModelForm):
             if not bound.errors:
                 continue
             multiple = isinstance(
-                bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+                bound.field.widget,
+                forms.RadioSelect | forms.CheckboxSelectMultiple | DatePartsWidget,
             )
             anchor = f"{bound.auto_id}_0" if multiple else bound.auto_id
             for error in bound.errors.as_data():

@@ -15,6 +15,7 @@ from assessments.models import Assessment
 from assessments.questionnaire.steps import STEPS, completed_steps
 from assessments.reports.display import (
     GuidanceDisplay,
+    answer_groups,
     format_answer,
     recommendation_label,
     recommendation_tone,
@@ -78,8 +79,13 @@ def list_rows(assessments) -> list[ListRow]:
 
 
 def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
-    """A plain-text summary of a result for pasting into the patient's electronic record:
-    headline, deciding rule and its reason, missing work-up, notes by id, rules version, date.
+    """A plain-text note of a result for the patient's electronic record, in words only.
+
+    The clinical picture step by step (every answer given, in the words the result page
+    shows: frozen ones for a finalized assessment), the recommendation and its reasons,
+    warnings, missing work-up, next steps, notes, the references as short citations, the
+    rules version, who finalized it, and the decision-support disclaimer. No rule, note or
+    warning codes: the reader of a chart does not have the rules at hand.
     """
     level = f", treated level {assessment.treated_level}" if assessment.treated_level else ""
     assessed = (
@@ -87,22 +93,35 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
         if assessment.assessment_date
         else ""
     )
-    lines = [
-        f"Vertebro guidance for {assessment.patient_ref}{level}{assessed}",
-        f"Recommendation: {guidance.label}. {guidance.headline}",
-    ]
-    for warning in guidance.warnings:
-        lines.append(f"Warning {warning.label}: {warning.text}")
-    if guidance.reasons:
-        deciding = guidance.reasons[0]
-        lines.append(f"Deciding rule {deciding.label}: {deciding.text}")
-    missing = "; ".join(guidance.missing_workup) or "none"
-    lines.append(f"Work-up missing: {missing}")
+    lines = [f"Vertebro guidance for {assessment.patient_ref}{level}{assessed}", ""]
+    lines.append("Clinical picture")
+    for group in answer_groups(assessment):
+        given = [
+            f"{answer.label.rstrip('.')}: {answer.text}"
+            for answer in group.answers
+            if answer.recorded and answer.label != PATIENT_REF_LABEL
+        ]
+        if given:
+            lines.append(f"- {group.title}: " + "; ".join(given) + ".")
+    lines += ["", f"Recommendation: {guidance.label}. {guidance.headline}"]
+    lines += [f"Reason: {reason.text}" for reason in guidance.reasons]
+    lines += [f"Warning: {warning.text}" for warning in guidance.warnings]
+    missing = "; ".join(guidance.missing_workup)
+    lines.append(f"Work-up still missing: {missing}." if missing else "Work-up complete.")
     if guidance.next_steps:
-        lines.append(f"Next steps: {', '.join(step.label for step in guidance.next_steps)}")
+        lines.append(guidance.next_steps_line or "Next steps:")
+        lines += [f"- {step.text}" for step in guidance.next_steps]
     if guidance.reassess_from:
         lines.append(f"Reassess from {date_format(guidance.reassess_from)}.")
-    lines.append(f"Notes: {', '.join(note.label for note in guidance.notes) or 'none'}")
+    if guidance.notes:
+        lines.append("Notes:")
+        lines += [f"- {note.text}" for note in guidance.notes]
+    if guidance.references:
+        lines.append("References:")
+        lines += [
+            f"[{reference.number}] {_short_citation(reference.text)}"
+            for reference in guidance.references
+        ]
     if assessment.amendment_reason:
         lines.append(f"Amendment, reason: {assessment.amendment_reason}")
     if assessment.is_final and assessment.finalized_at:
@@ -110,8 +129,19 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
         status = f"Finalized {finalized} by {person_name(assessment.finalized_by)}"
     else:
         status = "DRAFT, not finalized"
-    lines.append(f"Rules version {guidance.rules_version}. {status}.")
+    lines += ["", f"Rules version {guidance.rules_version}. {status}.", guidance.disclaimer]
     return "\n".join(lines)
+
+
+PATIENT_REF_LABEL = "Patient reference (MRN)"
+
+
+def _short_citation(text: str) -> str:
+    """A reference's title without its figures and source: "Repeat vertebroplasty for
+    unrelieved pain at previously treated levels (immediate failure, …). Source: …" → its
+    words up to the parenthesis."""
+    short = text.split(" (", 1)[0].split(". Source:", 1)[0].strip().rstrip(".")
+    return short + "."
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,16 +8,21 @@ clinician loses nothing that was saved when they moved on.
 
 import copy
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import security_log
 from assessments import services
 from assessments.audit.access import access_record
 from assessments.audit.amendments import amendment_links
@@ -25,9 +30,16 @@ from assessments.models import Assessment
 from assessments.questionnaire import presenters, steps
 from assessments.questionnaire.forms import AmendmentForm, WarningsReadForm, form_for
 from assessments.reports import display
+from assessments.roles import clinician_required
 from assessments.selectors import get_assessment_for_owner, get_assessment_for_viewer
 from vertebro_rules.errors import InvalidInput
 
+# The `go` value of the post the idle sign-out sends (static/js/vertebro.js).
+IDLE_SIGN_OUT = "idle-sign-out"
+LEAVING_REFUSED = (
+    "Nothing was saved and you stayed on this step: correct or clear the answers marked, "
+    "then leave it."
+)
 PAGE_SIZE = 20
 SEARCH_MAX_LENGTH = 64
 FINAL_MESSAGE = "This assessment is final and can no longer be changed."
@@ -73,8 +85,7 @@ def assessment_open(request, assessment_id):
     return redirect("assessments:step", assessment.pk, first_open)
 
 
-@login_required
-@permission_required("assessments.add_assessment", raise_exception=True)  # Clinicians
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def assessment_new(request):
     """Step 1 of a new assessment; the assessment exists once step 1 is valid."""
@@ -87,7 +98,7 @@ def assessment_new(request):
     return _save_step(request, form, None, 1, saved, expected_version=None)
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def assessment_step(request, assessment_id, step):
     if step not in steps.STEPS_BY_NUMBER:
@@ -109,19 +120,31 @@ def assessment_step(request, assessment_id, step):
     if request.method == "GET":
         return _render_step(request, form_class(instance=assessment), assessment, step, saved)
     form = form_class(request.POST, instance=assessment)
+    leaving_to = _leaving_to(request, assessment)
+    if leaving_to == IDLE_SIGN_OUT:
+        return _save_and_sign_out(request, form, assessment, step)
     return _save_step(
-        request, form, assessment, step, saved, expected_version=form.submitted_version()
+        request,
+        form,
+        assessment,
+        step,
+        saved,
+        expected_version=form.submitted_version(),
+        leaving_to=leaving_to,
     )
 
 
-def _save_step(request, form, assessment, step, saved, *, expected_version):
+def _save_step(request, form, assessment, step, saved, *, expected_version, leaving_to=None):
     """The one save flow of a step (step 1 of a new assessment, or any step of a draft).
 
     Valid answers are saved by `services.assessment_save_step`, then the clinician is sent to
-    the step that follows (or the review). Refused answers (400), a stale page (409) or a
-    final assessment get the step page again, or the result, and nothing is saved.
+    the step that follows (or the review), or to `leaving_to` (a link followed with unsaved
+    typing). Refused answers (400), a stale page (409) or a final assessment get the step
+    page again, or the result, and nothing is saved.
     """
     if not form.is_valid():
+        if leaving_to:
+            messages.warning(request, LEAVING_REFUSED)
         return _render_step(request, form, assessment, step, saved, status=REFUSED_STATUS)
     try:
         saved_assessment = services.assessment_save_step(
@@ -139,10 +162,68 @@ def _save_step(request, form, assessment, step, saved, *, expected_version):
         form.add_model_errors(error)
         return _render_step(request, form, assessment, step, saved, status=REFUSED_STATUS)
     messages.success(request, f"Step {step} saved.")
+    if leaving_to:
+        return redirect(leaving_to)
     following = steps.STEPS_BY_NUMBER[step].following(saved_assessment)
     if following is None:
         return redirect("assessments:review", saved_assessment.pk)
     return redirect("assessments:step", saved_assessment.pk, following.number)
+
+
+def _leaving_to(request, assessment) -> str | None:
+    """Where a post that leaves the step goes once its answers are saved as a draft: the
+    `go` field names a page of this site (the Back button, a step link or a menu link, which
+    static/js/vertebro.js turns into a save when something was typed), or IDLE_SIGN_OUT."""
+    go = request.POST.get("go", "")
+    if not go:
+        return None
+    if go == IDLE_SIGN_OUT:
+        return IDLE_SIGN_OUT
+    if go.startswith("/") and url_has_allowed_host_and_scheme(
+        go, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return go
+    return reverse("assessments:open", args=[assessment.pk])
+
+
+def _save_and_sign_out(request, form, assessment, step):
+    """The idle sign-out of a step with unsaved typing: keep every valid answer as a draft,
+    then sign out as the idle timeout would have, and come back to this step after sign-in."""
+    valid = form.is_valid()
+    fields = (
+        form.Meta.fields if valid else tuple(f for f in form.Meta.fields if f not in form.errors)
+    )
+    saved = False
+    if valid or not form.non_field_errors():
+        try:
+            services.assessment_save_step(
+                assessment=form.instance,
+                fields=fields,
+                expected_version=form.submitted_version(),
+                user=request.user,
+            )
+            saved = True
+        except (ValidationError, services.StaleAssessment, services.AssessmentNotEditable):
+            saved = False
+    minutes = settings.VERTEBRO_SESSION_IDLE_MINUTES
+    security_log.event("session_idle_expired", user=request.user)
+    logout(request)
+    if saved and valid:
+        text = "What you had typed on this step was saved as a draft."
+    elif saved:
+        text = (
+            "Your valid answers on this step were saved as a draft; the ones marked wrong "
+            "were not, so check this step."
+        )
+    else:
+        text = (
+            "Your answers on this step could not be saved; the draft keeps what was saved before."
+        )
+    messages.info(
+        request,
+        f"You were signed out after {minutes} minutes without activity. {text} Sign in to continue.",
+    )
+    return redirect_to_login(reverse("assessments:step", args=[assessment.pk, step]))
 
 
 def _saved_state(assessment, step):
@@ -198,6 +279,8 @@ def _render_step(request, form, assessment, step, saved, *, status=200, stale=Fa
         "red_flags": _red_flags(form) if form.is_bound and form.errors else [],
         "action": action,
         "back_url": back_url,
+        # Back saves what was typed as a draft (an existing draft only; a new one has none).
+        "back_saves": assessment is not None,
         "is_last_step": step == steps.STEP_NUMBERS[-1],
         "stale": stale,
     }
@@ -244,6 +327,18 @@ def assessment_result(request, assessment_id):
         "assessment": assessment,
         "is_owner": assessment.owner_id == request.user.pk,
         "links": amendment_links(assessment, user=request.user),
+        # Reassessments at later visits, both ways (not part of the amendment chain).
+        "reassesses": assessment.reassesses,
+        "reassessments": (
+            list(
+                assessment.reassessments.not_discarded()
+                .order_by("created")
+                .only("id", "status", "assessment_date", "created", "reassesses")
+            )
+            if assessment.is_final  # a draft is never reassessed: no query
+            else []
+        ),
+        "can_reassess": assessment.is_current_final and assessment.owner_id == request.user.pk,
         "groups": display.answer_groups(assessment),
         "chart_note": (
             presenters.chart_note(assessment, section.guidance) if section.guidance else ""
@@ -254,7 +349,7 @@ def assessment_result(request, assessment_id):
     return render(request, "assessments/result.html", context)
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def assessment_finalize(request, assessment_id):
     assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
@@ -295,7 +390,7 @@ def assessment_finalize(request, assessment_id):
     return render(request, "assessments/finalize.html", context, status=status)
 
 
-@login_required
+@clinician_required
 @require_POST
 def assessment_move_rules(request, assessment_id):
     """Move a draft started under an earlier rules version to the active one (its owner's
@@ -329,7 +424,7 @@ def assessment_move_rules(request, assessment_id):
     return redirect("assessments:open", moved.pk)
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def assessment_discard(request, assessment_id):
     """Discard a draft, after a confirmation page; only its owner may, never a final one."""
@@ -353,7 +448,7 @@ def assessment_discard(request, assessment_id):
     return render(request, "assessments/discard.html", {**context, "step_count": len(steps.STEPS)})
 
 
-@login_required
+@clinician_required
 @require_http_methods(["GET", "POST"])
 def assessment_amend(request, assessment_id):
     """Start (with a reason) or resume the amendment of a final assessment; only its owner may."""
@@ -385,3 +480,23 @@ def assessment_amend(request, assessment_id):
         "unchanged. Correct what needs correcting, then finalize the amendment.",
     )
     return redirect("assessments:step", amendment.pk, 1)
+
+
+@clinician_required
+@require_POST
+def assessment_reassess(request, assessment_id):
+    """Start (or resume) the reassessment of a final assessment at a later visit; only its
+    owner, while a member of the Clinicians group, may. The earlier assessment stays final and unchanged."""
+    assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
+    try:
+        reassessment = services.assessment_reassess(assessment=assessment, user=request.user)
+    except services.NotReassessable as refusal:
+        messages.warning(request, str(refusal))
+        return redirect("assessments:result", assessment.pk)
+    messages.success(
+        request,
+        "Reassessment started: a new draft pre-filled from the final assessment, which stays "
+        "final and unchanged. Enter today's assessment date and what changed (the MRI, the "
+        "pain, the weeks of therapy), then finalize it.",
+    )
+    return redirect("assessments:open", reassessment.pk)

@@ -16,6 +16,7 @@ level = amber, not indicated = grey, contraindicated or urgent referral = red
 border style) does the same without colour.
 """
 
+import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -65,7 +66,8 @@ class Marker:
     word: str
 
 
-PROCEED = Marker("proceed", "✔", "Repeat procedure is an option")
+# Read above the recommendation ("Indicated", "May be considered"), so no weaker word here.
+PROCEED = Marker("proceed", "✔", "Repeat procedure at this level")
 WAIT = Marker("wait", "◷", "Not yet: more is needed first")
 DECLINE = Marker("decline", "✘", "No repeat procedure at this level")
 URGENT = Marker("urgent", "⚠", "Urgent")
@@ -278,15 +280,17 @@ def format_answer(name: str, value, fields=None) -> str:
     """One answer in words: choice labels, Yes/No, dates, "not recorded" when empty
     (`fields`: the input definitions of the assessment's rules version)."""
     spec = (fields or inputs.FIELDS_BY_NAME)[name]
-    if isinstance(spec, inputs.MultipleChoiceInput) and value == []:
+    # Each rules version defines its own field kinds: ask the kinds of the field's own version.
+    kinds = sys.modules[type(spec).__module__]
+    if isinstance(spec, kinds.MultipleChoiceInput) and value == []:
         return NONE_LISTED
     if is_blank(value):
         return NOT_RECORDED if not spec.required_always else MISSING
-    if isinstance(spec, inputs.BooleanInput):
+    if isinstance(spec, kinds.BooleanInput):
         return "Yes" if value else "No"
-    if isinstance(spec, inputs.MultipleChoiceInput):
+    if isinstance(spec, kinds.MultipleChoiceInput):
         return "; ".join(spec.label_of(item) for item in value)
-    if isinstance(spec, inputs.ChoiceInput):
+    if isinstance(spec, kinds.ChoiceInput):
         return spec.label_of(value)
     if isinstance(value, date):
         return date_format(value)
@@ -349,10 +353,19 @@ def current_answer_groups(assessment: Assessment) -> list[AnswerGroup]:
         answers = []
         for name in edition.fields_of_step(step.number):
             spec = edition.FIELDS_BY_NAME[name]
-            text = format_answer(name, getattr(assessment, name), edition.FIELDS_BY_NAME)
+            value = getattr(assessment, name)
+            text = format_answer(name, value, edition.FIELDS_BY_NAME)
             if name in missing:
                 text = MISSING
-            elif text == NOT_RECORDED and name in not_applicable:
+            elif name in not_applicable and (
+                text == NOT_RECORDED
+                or spec.is_empty(value)
+                or not getattr(spec.applies_when, "refuse_otherwise", True)
+            ):
+                # Also a finding stored as its "absent" meaning (fluid at the interface:
+                # False): without an MRI it was not looked for, so it is not a "No". And an
+                # answer kept but not read where it is not asked (2026.3: the weeks of therapy
+                # with a course of pain other than a recurrence, spec §1) is not printed.
                 text = NOT_APPLICABLE
             answers.append(
                 Answer(

@@ -101,6 +101,6 @@ def pdf_filename(assessment: Assessment) -> str:
     patient = re.sub(r"[^A-Za-z0-9]+", "-", assessment.patient_ref or "").strip("-")[:40]
     day = assessment.assessment_date or assessment.created.date()
     parts = ["vertebro", patient or "assessment", day.isoformat()]
-    if assessment.status == Assessment.Status.DRAFT:
+    if assessment.is_draft:
         parts.append("draft")
     return "-".join(parts) + ".pdf"

@@ -87,3 +87,59 @@ def _select(bound_field, widget, attrs):
         flatatt({**widget.attrs, **attrs}),
         options,
     )
+
+
+@register.filter
+def date_parts(bound_field) -> dict:
+    """The day, month and year boxes of a date (forms.DatePartsWidget), each with its id and
+    rendered control; `attrs` carries the data attributes of the date in words."""
+    widget = bound_field.field.widget
+    css_suffix = " is-invalid" if bound_field.errors else ""
+    value = bound_field.value()
+    if not isinstance(value, list | tuple):
+        value = widget.decompress(value)
+    auto_id = bound_field.auto_id
+    described = " ".join(
+        [f"{auto_id}_words"]
+        + ([f"{auto_id}_error"] if bound_field.errors else [])
+        + ([f"{auto_id}_helptext"] if bound_field.help_text else [])
+    )
+    parts = []
+    for index, (suffix, sub) in enumerate(zip(widget.widgets_names, widget.widgets, strict=True)):
+        part_id = f"{bound_field.auto_id}_{index}"
+        name = bound_field.html_name + suffix
+        attrs = {**sub.attrs, "id": part_id, "class": ""}
+        if bound_field.errors:
+            attrs["aria-invalid"] = "true"
+        if isinstance(sub, Select):
+            attrs["class"] = "form-select" + css_suffix
+            selected = "" if value[index] is None else str(value[index])
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (code, " selected" if code == selected else "", label)
+                    for code, label in sub.choices
+                ),
+            )
+            rendered = format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+        else:
+            attrs["class"] = "form-control" + css_suffix
+            part_value = value[index]
+            rendered = format_html(
+                '<input type="text" name="{}"{}{}>',
+                name,
+                format_html(' value="{}"', part_value) if part_value not in (None, "") else "",
+                flatatt(attrs),
+            )
+        parts.append(
+            {
+                "id": part_id,
+                "label": suffix[1:].capitalize(),
+                "input": rendered,
+                "css": f"date-parts__{suffix[1:]}",
+            }
+        )
+    data = {key: val for key, val in widget.attrs.items() if key.startswith("data-")}
+    data["aria-describedby"] = described
+    return {"parts": parts, "attrs": flatatt(data)}

@@ -107,6 +107,10 @@ class PrefetchMissing(Exception):
         super().__init__(f"Missing prefetch: {', '.join(self.names)}.")
 
 
+class PrefetchMismatch(Exception):
+    """A prefetched resource belongs to another patient than `context.patientId` (412)."""
+
+
 def indicator_for(recommendation: str, *, has_warnings: bool = False) -> str:
     if recommendation in CRITICAL:
         return "critical"
@@ -246,6 +250,54 @@ def _age(birth_date, today: date) -> int | None:
     except ValueError:
         return None
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _id_text(value) -> str:
+    return value[:64] if isinstance(value, str) else "(no id)"
+
+
+def _subject_is(resource: dict, patient_id: str) -> bool:
+    """Whether the resource's subject (or patient) reference names the patient: `Patient/ID`,
+    or an absolute URL ending in it."""
+    for field in ("subject", "patient"):
+        reference = resource.get(field)
+        if isinstance(reference, dict) and isinstance(reference.get("reference"), str):
+            target = reference["reference"]
+            return target == f"Patient/{patient_id}" or target.endswith(f"/Patient/{patient_id}")
+    return False
+
+
+def check_prefetch_patient(request: dict) -> None:
+    """Every prefetched resource must be of `context.patientId`: the Patient itself, and each
+    Procedure of the procedures bundle by its subject. Raises PrefetchMismatch naming the
+    first resource that is not (a resource without a subject is not the patient's either).
+
+    Without this, another patient's Patient would give that patient's guidance card, and
+    another patient's Procedure would count as this patient's index procedure.
+    """
+    context = request.get("context") or {}
+    patient_id = context.get("patientId")
+    prefetch = request.get("prefetch") or {}
+    if not isinstance(patient_id, str) or not prefetch:
+        return
+    patient = prefetch.get("patient")
+    if isinstance(patient, dict) and (
+        patient.get("resourceType") != "Patient" or patient.get("id") != patient_id
+    ):
+        kind = patient.get("resourceType")
+        name = f"{kind if isinstance(kind, str) else 'Resource'}"[:40]
+        raise PrefetchMismatch(
+            f"The prefetched patient ({name}/{_id_text(patient.get('id'))}) is not "
+            "context.patientId."
+        )
+    for index, resource in enumerate(_entries(prefetch.get("procedures"))):
+        if resource.get("resourceType") != "Procedure":
+            continue
+        if not _subject_is(resource, patient_id):
+            raise PrefetchMismatch(
+                f"The prefetched Procedure/{_id_text(resource.get('id'))} (procedures entry "
+                f"{index}) is not of context.patientId."
+            )
 
 
 def order_context(

@@ -5,12 +5,15 @@ no session, no CSRF token; a signed JWT instead (see `security`).
 """
 
 import json
+import logging
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
 import jsonschema
 from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -22,10 +25,12 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import security_log
 from assessments.rules_versions import active_version
 
-from .. import launch, selectors
+from .. import json_input, launch, selectors
 from ..models import CdsCall, CdsCard, CdsFeedback
 from . import feedback, security, service
 from .cors import cds_cors
+
+logger = logging.getLogger(__name__)
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
@@ -65,22 +70,92 @@ def discovery(request):
     return JsonResponse(service.discovery())
 
 
+def clean_text(value, limit: int) -> str:
+    """A request-supplied text as the call log and the security log can store it: NUL and
+    lone surrogates replaced (PostgreSQL refuses the one, UTF-8 cannot encode the other)."""
+    text = str(value)[:limit]
+    return "".join(
+        "\ufffd" if char == "\x00" or "\ud800" <= char <= "\udfff" else char for char in text
+    )
+
+
+def _count_unauthenticated(request) -> int:
+    """Count a call that was not authenticated, per client address and minute; the count."""
+    address = security_log.client_ip(request) or "unknown"
+    key = f"cds-unauthenticated:{address}:{int(timezone.now().timestamp() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=120)
+        return 1
+
+
+def _unauthenticated_over_limit(request) -> bool:
+    address = security_log.client_ip(request) or "unknown"
+    key = f"cds-unauthenticated:{address}:{int(timezone.now().timestamp() // 60)}"
+    return (cache.get(key) or 0) >= settings.VERTEBRO_CDS_UNAUTHENTICATED_PER_MINUTE
+
+
+def _guarded(request, service_id: str, record: CdsCall, handler):
+    """Run one authenticated endpoint (`handler`). Every refusal is a JSON 4xx with one
+    security-log line.
+
+    Calls that are not authenticated (no valid token from an allowlisted client) leave no
+    row in the call log: they are counted per client address and minute, and past
+    `VERTEBRO_CDS_UNAUTHENTICATED_PER_MINUTE` refused with 429 without being read; only the
+    first of those and every hundredth after is logged.
+    """
+    if _unauthenticated_over_limit(request):
+        count = _count_unauthenticated(request)
+        limit = settings.VERTEBRO_CDS_UNAUTHENTICATED_PER_MINUTE
+        if count == limit + 1 or count % 100 == 0:
+            security_log.event(
+                "cds_rate_limited",
+                detail=f"{count} unauthenticated calls this minute from this address",
+            )
+        response = _problem(429, "Too many unauthenticated calls from this address; wait a minute.")
+        response["Retry-After"] = "60"
+        return response
+    try:
+        response = handler(request, service_id, record)
+    except DatabaseError:
+        logger.exception("CDS call failed on the database")
+        return _problem(503, "The service is unavailable for a moment; try again.")
+    except Exception:
+        # Never a 500 for what a caller sends: the traceback goes to the error log, the
+        # caller gets a JSON refusal.
+        logger.exception("CDS call could not be processed")
+        response = _problem(400, "The request could not be processed.")
+        record.reason = "request could not be processed"
+    record.status = response.status_code
+    if response.status_code >= 400:
+        prefix = "feedback " if record.hook == "feedback" else ""
+        security_log.event(
+            "cds_refused",
+            detail=clean_text(f"{prefix}{response.status_code} {record.reason}", 200),
+        )
+    if record.client:  # authenticated: one row in the call log
+        record.reason = clean_text(record.reason, 200)
+        record.hook = clean_text(record.hook, 64)
+        record.hook_instance = clean_text(record.hook_instance, 64)
+        record.save()
+    else:
+        _count_unauthenticated(request)
+    return response
+
+
 @cds_cors
 @csrf_exempt
 @never_cache
 @require_POST
 def call(request, service_id):
-    record = CdsCall(service=service_id[:64])
-    response = _call(request, service_id, record)
-    record.status = response.status_code
-    record.save()
-    return response
+    """One call of the service (see `_guarded` for refusals and the call log)."""
+    return _guarded(request, service_id, CdsCall(service=clean_text(service_id, 64)), _call)
 
 
-def _call(request, service_id: str, record: CdsCall):
-    if service_id not in service.SERVICES:
-        record.reason = "unknown service"
-        return _problem(404, f"No CDS service {service_id!r}.")
+def _read_body(request, record: CdsCall) -> tuple[bytes, JsonResponse | None]:
+    """The body within `VERTEBRO_CDS_MAX_BODY_BYTES`, or a 413 refusal."""
     limit = settings.VERTEBRO_CDS_MAX_BODY_BYTES
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -89,40 +164,62 @@ def _call(request, service_id: str, record: CdsCall):
     body = b"" if declared > limit else request.read(limit + 1)
     if declared > limit or len(body) > limit:
         record.reason = "body too large"
-        return _problem(413, f"The request body is larger than {limit} bytes.")
+        return b"", _problem(413, f"The request body is larger than {limit} bytes.")
+    return body, None
 
-    now = timezone.now()
+
+def _authenticate(request, audience: str, record: CdsCall, now):
+    """The verified caller, or a 401 refusal."""
     try:
         caller = security.verify(
             request.headers.get("Authorization", ""),
-            audience=public_url(f"/cds-services/{service_id}"),
+            audience=audience,
             clients_path=settings.VERTEBRO_CDS_CLIENTS,
             now=now,
         )
         security.remember(caller, now=now)
     except security.Unauthorized as refused:
         record.reason = str(refused)[:200]
-        security_log.event("cds_refused", detail=record.reason)
         response = _problem(401, str(refused))
         response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
-        return response
+        return None, response
     record.client = caller.issuer[:255]
+    return caller, None
+
+
+def _call(request, service_id: str, record: CdsCall):
+    if service_id not in service.SERVICES:
+        record.reason = "unknown service"
+        return _problem(404, "No such CDS service; the discovery endpoint lists them.")
+    body, refusal = _read_body(request, record)
+    if refusal is not None:
+        return refusal
+    now = timezone.now()
+    caller, refusal = _authenticate(request, public_url(f"/cds-services/{service_id}"), record, now)
+    if refusal is not None:
+        return refusal
 
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        record.reason = "body is not JSON"
-        return _problem(400, "The request body is not JSON.")
+        payload = json_input.loads(body)
+    except json_input.BadJson as refused:
+        record.reason = f"body refused: {refused}"[:200]
+        return _problem(400, f"The request body was refused. {refused}")
     errors = sorted(request_validator().iter_errors(payload), key=lambda e: list(e.path))
     if errors:
         where = "/".join(str(part) for part in errors[0].path) or "(request)"
         record.reason = f"invalid request at {where}"[:200]
-        return _problem(400, f"Invalid CDS Hooks request at {where}: {errors[0].message}")
+        return _problem(400, f"Invalid CDS Hooks request at {where}: {errors[0].message[:300]}")
     record.hook = str(payload["hook"])[:64]
     record.hook_instance = str(payload["hookInstance"])[:64]
     if payload["hook"] not in service.HOOKS:
         record.reason = "hook not supported"
         return _problem(400, f"This service answers the hooks {', '.join(service.HOOKS)}.")
+
+    try:
+        service.check_prefetch_patient(payload)
+    except service.PrefetchMismatch as mismatch:
+        record.reason = str(mismatch)[:200]
+        return _operation_outcome(412, str(mismatch), "invalid")
 
     try:
         context = service.order_context(
@@ -212,47 +309,30 @@ def feedback_view(request, service_id):
     """`POST /cds-services/{id}/feedback`: what the clinician did with the cards (CDS Hooks
     2.0.1 § Feedback). Authenticated like a call (the audience is this feedback URL); every
     entry must name a card this service gave this client; all or nothing."""
-    record = CdsCall(service=service_id[:64], hook="feedback")
-    response = _feedback(request, service_id, record)
-    record.status = response.status_code
-    if response.status_code >= 400:
-        detail = f"feedback {response.status_code} {record.reason}"[:200]
-        security_log.event("cds_refused", detail=detail)
-    if record.client:  # authenticated: one row in the call log
-        record.save()
-    return response
+    record = CdsCall(service=clean_text(service_id, 64), hook="feedback")
+    return _guarded(request, service_id, record, _feedback)
 
 
 def _feedback(request, service_id: str, record: CdsCall):
     if service_id not in service.SERVICES:
         record.reason = "unknown service"
         return _problem(404, "No such CDS service; the discovery endpoint lists them.")
-    limit = settings.VERTEBRO_CDS_MAX_BODY_BYTES
-    body = request.read(limit + 1)
-    if len(body) > limit:
-        record.reason = "body too large"
-        return _problem(413, f"The request body is larger than {limit} bytes.")
+    body, refusal = _read_body(request, record)
+    if refusal is not None:
+        return refusal
     now = timezone.now()
+    caller, refusal = _authenticate(
+        request, public_url(f"/cds-services/{service_id}/feedback"), record, now
+    )
+    if refusal is not None:
+        return refusal
     try:
-        caller = security.verify(
-            request.headers.get("Authorization", ""),
-            audience=public_url(f"/cds-services/{service_id}/feedback"),
-            clients_path=settings.VERTEBRO_CDS_CLIENTS,
-            now=now,
-        )
-        security.remember(caller, now=now)
-    except security.Unauthorized as refused:
-        record.reason = str(refused)[:200]
-        response = _problem(401, str(refused))
-        response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
-        return response
-    record.client = caller.issuer[:255]
+        payload = json_input.loads(body)
+    except json_input.BadJson as refused:
+        record.reason = f"body refused: {refused}"[:200]
+        return _problem(400, f"The request body was refused. {refused}")
     try:
-        payload = json.loads(body)
         entries = feedback.parse(payload, reasons=_offered_reasons())
-    except (ValueError, RecursionError):
-        record.reason = "body is not JSON"
-        return _problem(400, "The request body is not JSON.")
     except feedback.FeedbackInvalid as refused:
         record.reason = str(refused)[:200]
         return _problem(400, str(refused))

@@ -22,7 +22,7 @@ def build_document_reference(assessment: Assessment, *, pdf_bytes: bytes | None 
         "id": str(assessment.pk),
         "identifier": [assessment_identifier(assessment.pk)],
         # A superseded summary stays in the chart, replaced by its amendment's.
-        "status": "current" if assessment.status == Assessment.Status.FINAL else "superseded",
+        "status": "current" if assessment.is_current_final else "superseded",
         "docStatus": "final",
         "type": {
             "coding": [

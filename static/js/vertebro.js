@@ -6,12 +6,16 @@
  * - The error summary takes the focus, and its links focus the field they name.
  * - Otherwise a step's form ([data-focus-first]) puts the focus in its first field, so the
  *   keyboard starts where the answers go, not at the top menu.
- * - Beside each date field, the date in words as soon as one is entered ("Tue 10 Mar 2026"),
- *   with the days to the date it is compared with (data-words-reference, an ISO date, and
- *   data-words-reference-label): the same words whatever order the browser's locale
- *   shows the day and month in.
+ * - Under each date (day, month and year boxes, [data-date-parts]), the date in words as soon
+ *   as it is complete ("Tue 10 Mar 2026"), with the days to the date it is compared with
+ *   (data-words-reference, an ISO date, and data-words-reference-label).
+ * - A page's main heading marked [data-focus-on-load] (review) takes the focus, so the keyboard
+ *   starts at the content, not at the top menu.
+ * - A step with typing not yet saved saves it as a draft before a link leaves it, and the
+ *   idle sign-out warns a minute ahead and saves such typing before it signs out.
+ * - A [data-toggle-sign] button changes the sign of the number it names.
  * - A panel marked [data-collapse-narrow] (the guidance so far) starts collapsed on narrow
- *   screens, where it sits below the form; it is open on wide screens, beside the form.
+ *   screens, where it is one line at the top of the step; it is open on wide screens, beside the form.
  * - A [data-copy] button copies the text of the field it names (the result's chart note);
  *   it stays hidden where the page has no script to run it.
  */
@@ -79,16 +83,28 @@
     return date.getUTCDate() === +match[3] ? date : null;
   }
 
-  function dateInWords(input) {
-    var date = parseIsoDate(input.value);
+  function partsToIso(fieldset) {
+    var boxes = fieldset.querySelectorAll("input, select");
+    var day = (boxes[0].value || "").trim();
+    var month = boxes[1].value;
+    var year = (boxes[2].value || "").trim();
+    if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) {
+      return "";
+    }
+    var pad = function (text) { return text.length === 1 ? "0" + text : text; };
+    return year + "-" + pad(month) + "-" + pad(day);
+  }
+
+  function dateInWords(fieldset) {
+    var date = parseIsoDate(partsToIso(fieldset));
     if (!date) {
       return "";
     }
     var words =
       DAYS[date.getUTCDay()] + " " + date.getUTCDate() + " " + MONTHS[date.getUTCMonth()] +
       " " + date.getUTCFullYear();
-    var reference = parseIsoDate(input.dataset.wordsReference);
-    var label = input.dataset.wordsReferenceLabel;
+    var reference = parseIsoDate(fieldset.dataset.wordsReference);
+    var label = fieldset.dataset.wordsReferenceLabel;
     if (reference && label) {
       var days = Math.round((date - reference) / DAY_MS);
       var count = Math.abs(days) + (Math.abs(days) === 1 ? " day " : " days ");
@@ -99,17 +115,39 @@
   }
 
   function showDatesInWords(form) {
-    form.querySelectorAll("input[type=date]").forEach(function (input) {
-      var output = document.getElementById(input.id + "_words");
+    form.querySelectorAll("fieldset[data-date-parts]").forEach(function (fieldset) {
+      var output = document.getElementById(fieldset.id + "_words");
       if (!output) {
         return;
       }
       var update = function () {
-        output.textContent = dateInWords(input);
+        output.textContent = dateInWords(fieldset);
       };
-      input.addEventListener("input", update);
-      input.addEventListener("change", update);
+      fieldset.addEventListener("input", update);
+      fieldset.addEventListener("change", update);
       update();
+    });
+  }
+
+  /* A phone's decimal keypad (iOS) has no minus key: the ± button beside a number that may
+     be negative (the T-score) changes its sign. */
+  function enableSignButtons(form) {
+    form.querySelectorAll("[data-toggle-sign]").forEach(function (button) {
+      var input = document.getElementById(button.dataset.toggleSign);
+      if (!input) {
+        return;
+      }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var value = input.value.trim();
+        if (/^[-\u2212\u2013]/.test(value)) {
+          input.value = value.slice(1);
+        } else {
+          input.value = "-" + value.replace(/^\+/, "");
+        }
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        input.focus();
+      });
     });
   }
 
@@ -146,6 +184,79 @@
     });
   }
 
+  /* Nothing typed is lost by leaving a step: once something was typed (or the page came back
+     with errors), a link followed from the page (Back, a step, the menu) first saves the form
+     as a draft, the link's address in its `go` field; the server then goes there (or, if an
+     answer is wrong, stays with the message). */
+  function saveBeforeLeaving(form) {
+    var go = form.querySelector("[data-leaving-to]");
+    if (!go) {
+      return;
+    }
+    var dirty = form.hasAttribute("data-unsaved");
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("change", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href]");
+      if (!dirty || !link || event.defaultPrevented || event.button !== 0 ||
+          event.ctrlKey || event.metaKey || event.shiftKey || event.altKey ||
+          link.target || link.hasAttribute("download") || link.origin !== window.location.origin ||
+          link.getAttribute("href").charAt(0) === "#") {
+        return;
+      }
+      event.preventDefault();
+      go.value = link.pathname + link.search;
+      dirty = false;
+      form.submit();
+    });
+    form.isDirty = function () { return dirty; };
+  }
+
+  /* The idle sign-out (accounts.middleware): a minute before it, a warning with "Stay signed
+     in"; just before it, a step's unsaved typing is posted as a draft (the server saves it and
+     signs out); otherwise, once it is due, the page reloads to the sign-in page, so that no
+     patient data stays on an unattended screen. */
+  var WARN_BEFORE_S = 60;
+  var SAVE_BEFORE_S = 15;
+
+  function watchIdleSignOut(form) {
+    var body = document.body;
+    var left = parseInt(body.dataset.idleSecondsLeft, 10);
+    var warning = document.getElementById("idle-warning");
+    if (isNaN(left) || !warning) {
+      return;
+    }
+    var timers = [];
+    var schedule = function (seconds) {
+      timers.forEach(clearTimeout);
+      warning.hidden = true;
+      timers = [
+        setTimeout(function () { warning.hidden = false; }, Math.max(seconds - WARN_BEFORE_S, 0) * 1000),
+        setTimeout(function () {
+          var go = form && form.querySelector("[data-leaving-to]");
+          if (go && form.isDirty && form.isDirty()) {
+            go.value = "idle-sign-out";
+            form.submit();
+          }
+        }, Math.max(seconds - SAVE_BEFORE_S, 0) * 1000),
+        setTimeout(function () { window.location.reload(); }, (seconds + 2) * 1000)
+      ];
+    };
+    warning.querySelector("[data-stay-signed-in]").addEventListener("click", function () {
+      fetch(body.dataset.keepAliveUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (data && typeof data.seconds_left === "number") {
+            schedule(data.seconds_left);
+          } else {
+            window.location.reload();
+          }
+        }, function () { window.location.reload(); });
+    });
+    schedule(left);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     collapseOnNarrowScreens();
     focusErrorSummary();
@@ -159,6 +270,13 @@
     }
     if (form) {
       showDatesInWords(form);
+      enableSignButtons(form);
+      saveBeforeLeaving(form);
+    }
+    watchIdleSignOut(form);
+    var heading = document.querySelector("[data-focus-on-load]");
+    if (heading && !document.getElementById("error-summary")) {
+      heading.focus();
     }
     if (form && form.hasAttribute("data-focus-first") && !document.getElementById("error-summary")) {
       focusFirstField(form);

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "VERTEBRO_RECORD_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "vertebro.hospital.example",
 }
 

@@ -18,6 +18,9 @@ from assessments.services import assessment_finalize
 from tests.factories import make_assessment
 from vertebro_rules.dates import in_words
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 
 def guidance_2026_1(recommendation: str, rule: str, notes: list[str], missing=()) -> dict:
     """The guidance JSON as rules 2026.1 froze it (no `references` key)."""
@@ -203,7 +206,7 @@ def test_the_reviewers_page_offers_the_full_list_as_csv(reviewer_client, departm
     before = database_state()
     response = reviewer_client.get(reverse("assessments:rules_impact"), {"format": "csv"})
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = b"".join(response.streaming_content).decode()
     assert [row["patient_ref"] for row in csv.DictReader(io.StringIO(text))] == [
         "MRN-MILD",

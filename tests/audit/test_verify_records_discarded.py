@@ -26,7 +26,7 @@ def test_it_exits_0_with_discarded_drafts_and_checks_only_the_finalized(alice):
         assessment_discard(assessment=make_assessment(alice, patient_ref=ref), user=alice)
     code, output = _verify()
     assert code == 0, output
-    assert "1 finalized records checked, 0 mismatches." in output
+    assert "1 finalized records and 1 chain entries checked, 0 mismatches." in output
     assert "MISMATCH" not in output
 
 
@@ -38,4 +38,4 @@ def test_it_still_names_a_changed_final_record_beside_discarded_drafts(alice):
     assert code == 1
     assert f"MISMATCH {final.pk}" in output
     assert "content changed since finalization" in output
-    assert "1 finalized records checked, 1 mismatches." in output
+    assert "1 finalized records and 1 chain entries checked, 1 mismatches." in output

@@ -12,6 +12,7 @@ from assessments import services
 from interop import launch
 from interop.fhir.response import export_response
 from tests.browser.checks import check_at_every_width, nu_errors
+from tests.browser.dates import date_group
 from tests.conftest import PASSWORD
 from tests.factories import make_assessment
 
@@ -57,7 +58,10 @@ def test_the_launch_link_opens_step_1_pre_filled(checker, live_server, alice, tm
     assert checker.get_by_label("Patient reference (MRN)").input_value() == "MRN-EHR-1"
     assert checker.get_by_label("Age (years)").input_value() == "81"
     assert checker.get_by_label("Treated level").input_value() == "T12"
-    assert checker.get_by_label("Date of the index vertebroplasty").input_value() == "2026-09-14"
+    index_date = date_group(checker, "Date of the index vertebroplasty")
+    assert index_date.get_by_label("Day").input_value() == "14"
+    assert index_date.get_by_label("Month").input_value() == "9"
+    assert index_date.get_by_label("Year").input_value() == "2026"
     response = checker.goto(url)
     assert response.status == 410
     problems += nu_errors(html, tmp_path / "html")

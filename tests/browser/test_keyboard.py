@@ -10,9 +10,42 @@ from playwright.sync_api import expect
 from assessments.models import Assessment
 from tests.conftest import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The questionnaire of rules 2026.2 (weeks of therapy asked for every course of pain).
+pytestmark = [
+    pytest.mark.usefixtures("rules_2026_2"),
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 MAX_TABS = 60
+MAX_KEY_PRESSES = 80
+
+
+class CountingKeyboard:
+    """page.keyboard, counting every key pressed (a typed text counts one per character)."""
+
+    def __init__(self, keyboard):
+        self._keyboard = keyboard
+        self.presses = 0
+
+    def press(self, key: str) -> None:
+        self.presses += 1
+        self._keyboard.press(key)
+
+    def type(self, text: str) -> None:
+        self.presses += len(text)
+        self._keyboard.type(text)
+
+
+class CountingPage:
+    """The page with a counting keyboard; everything else is the page's own."""
+
+    def __init__(self, page):
+        self._page = page
+        self.keyboard = CountingKeyboard(page.keyboard)
+
+    def __getattr__(self, name):
+        return getattr(self._page, name)
 
 
 def _active(page) -> dict:
@@ -53,6 +86,7 @@ def choose(page, field_id: str, label: str) -> None:
 
 
 def test_a_case_walked_by_keyboard_alone(page, live_server, alice, console_errors):
+    page = CountingPage(page)
     index_date = date.today() - timedelta(days=17)
     page.goto(live_server.url + "/")
     # The sign-in form puts the focus in the user name.
@@ -61,6 +95,8 @@ def test_a_case_walked_by_keyboard_alone(page, live_server, alice, console_error
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="My assessments")).to_be_visible()
+    # The case is counted from My assessments: signing in (a long password) is not the case.
+    page.keyboard.presses = 0
 
     tab_to(page, text="New assessment")
     page.keyboard.press("Enter")
@@ -71,7 +107,12 @@ def test_a_case_walked_by_keyboard_alone(page, live_server, alice, console_error
     choose(page, "id_sex", "Female")
     tab_to(page, field_id="id_treated_level")
     page.keyboard.type("L1")
-    type_into(page, "id_index_procedure_date", index_date.strftime("%m%d%Y"))
+    # The date: day, Tab, the month's first letters (the list jumps to it), Tab, the year.
+    type_into(page, "id_index_procedure_date_0", str(index_date.day))
+    page.keyboard.press("Tab")
+    page.keyboard.type(index_date.strftime("%b"))
+    page.keyboard.press("Tab")
+    page.keyboard.type(str(index_date.year))
     choose(page, "id_fracture_etiology", "Osteoporotic")
     type_into(page, "id_index_cement_volume_ml", "4.2")
     type_into(page, "id_prior_vertebral_fractures", "0")
@@ -109,3 +150,6 @@ def test_a_case_walked_by_keyboard_alone(page, live_server, alice, console_error
     assert saved.status == Assessment.Status.FINAL
     assert saved.index_procedure_date == index_date
     assert saved.recommendation
+    # A whole case, from My assessments to the result, in at most 80 key presses.
+    print(f"key presses for the whole case: {page.keyboard.presses}")
+    assert page.keyboard.presses <= MAX_KEY_PRESSES

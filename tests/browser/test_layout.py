@@ -9,7 +9,12 @@ from assessments import services
 from tests.conftest import PASSWORD
 from tests.factories import AFTER_STEP_2, make_assessment
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The questionnaire of rules 2026.2 (weeks of therapy asked for every course of pain).
+pytestmark = [
+    pytest.mark.usefixtures("rules_2026_2"),
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def _sign_in(page, live_server, username="alice"):
@@ -61,7 +66,8 @@ def test_after_a_saved_step_the_focus_is_in_the_first_field(
     expect(page.get_by_label("Patient reference (MRN)")).to_be_focused()
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_text("Step 1 saved.")).to_be_visible()
-    expect(page.get_by_label("Assessment date")).to_be_focused()
+    # The first box of the assessment date (its day).
+    expect(page.locator("#id_assessment_date_0")).to_be_focused()
 
 
 def test_download_pdf_downloads_the_summary(page, live_server, alice, console_errors):
@@ -103,8 +109,8 @@ def test_copy_chart_note_puts_the_note_on_the_clipboard(browser, live_server, al
     context.close()
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-def test_the_guidance_so_far_is_beside_the_form_when_wide_and_collapsed_below_when_narrow(
+@pytest.mark.parametrize("width", [1280, 768, 390])
+def test_the_guidance_so_far_is_beside_the_form_when_wide_and_a_line_above_it_when_narrow(
     page, live_server, alice, console_errors, width
 ):
     draft = make_assessment(alice, **AFTER_STEP_2)
@@ -122,7 +128,9 @@ def test_the_guidance_so_far_is_beside_the_form_when_wide_and_collapsed_below_wh
         expect(panel).to_have_attribute("open", "")
         expect(panel.get_by_text("Still needed")).to_be_visible()
     else:
-        assert box["y"] >= form["y"] + form["height"], "not below the form"
+        # A one-line summary at the top of the step, before the form, opened on demand.
+        assert box["y"] + box["height"] <= form["y"], "not above the form"
+        assert box["height"] < 160
         expect(panel).not_to_have_attribute("open", "")
         expect(panel.get_by_text("Still needed")).to_be_hidden()
         summary.click()

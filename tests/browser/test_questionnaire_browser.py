@@ -8,12 +8,18 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import Assessment
+from tests.browser.dates import date_group, expect_date, fill_date
 from tests.conftest import PASSWORD
 from vertebro_rules.references import REFERENCES
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The questionnaire of rules 2026.2 (weeks of therapy asked for every course of pain).
+pytestmark = [
+    pytest.mark.usefixtures("rules_2026_2"),
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
-INDEX_DATE = (timezone.localdate() - timedelta(days=17)).isoformat()
+INDEX_DATE = timezone.localdate() - timedelta(days=17)
 
 
 def sign_in(page, live_server, username="alice", screenshot=None):
@@ -36,7 +42,7 @@ def fill_step_1(page, patient_ref="MRN-BROWSER"):
     page.get_by_label("Age (years)").fill("70")
     choose(page, "Sex", "Female")
     page.get_by_label("Treated level").select_option("L1")
-    page.get_by_label("Date of the index vertebroplasty").fill(INDEX_DATE)
+    fill_date(page, "Date of the index vertebroplasty", INDEX_DATE)
     choose(page, "Fracture etiology", "Osteoporotic")
     page.get_by_label("Index cement volume (mL)").fill("4.2")
     page.get_by_label("Prior vertebral fractures").fill("0")
@@ -44,7 +50,7 @@ def fill_step_1(page, patient_ref="MRN-BROWSER"):
 
 def fill_step_2(page):
     # The assessment date is today unless changed.
-    expect(page.get_by_label("Assessment date")).to_have_value(timezone.localdate().isoformat())
+    expect_date(page, "Assessment date", timezone.localdate())
     choose(page, "Course of pain after the index procedure", "No relief after the index procedure")
     page.get_by_label("VAS before the index procedure").fill("8")
     page.get_by_label("Current VAS").fill("8")
@@ -156,7 +162,7 @@ def test_a_clinician_leaves_after_step_2_and_resumes_at_step_3(
 
     page.get_by_role("link", name=re.compile("Patient and index procedure")).click()
     expect(page.get_by_label("Patient reference (MRN)")).to_have_value("MRN-RESUME")
-    expect(page.get_by_label("Date of the index vertebroplasty")).to_have_value(INDEX_DATE)
+    expect_date(page, "Date of the index vertebroplasty", INDEX_DATE)
     expect(page.get_by_label("Treated level")).to_have_value("L1")
     page.get_by_role("link", name=re.compile("Pain timeline")).click()
     expect(page.get_by_label("Current VAS")).to_have_value("8")
@@ -180,7 +186,7 @@ def test_conditional_fields_appear_and_disappear(
     fill_step_1(page, patient_ref="MRN-CONDITIONAL")
     save_and_continue(page)
 
-    recurrence = page.get_by_label("Date the pain returned")
+    recurrence = date_group(page, "Date the pain returned")
     expect(recurrence).to_be_hidden()
     choose(page, "Course of pain after the index procedure", "Relief, then recurrence of pain")
     expect(recurrence).to_be_visible()

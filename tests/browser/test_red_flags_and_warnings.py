@@ -43,8 +43,13 @@ def test_a_red_flag_shows_at_the_top_of_the_next_step_once_saved(
     flag = page.locator("#red-flag")
     expect(flag).to_be_visible()
     expect(flag).to_contain_text("Red flag (R16)")
+    # The page opens at the top (no focus jump past the flag to the first field): the flag
+    # starts on the first screen, with its headline.
+    assert page.evaluate("window.scrollY") == 0
     box = flag.bounding_box()
-    assert box["y"] + box["height"] <= HEIGHT, "the red flag is below the fold"
+    assert box["y"] < HEIGHT / 2, "the red flag is not at the top"
+    headline = page.locator("#red-flag-title").bounding_box()
+    assert headline["y"] + headline["height"] <= HEIGHT
     assert box["y"] < page.locator("#step-form").bounding_box()["y"]
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
 

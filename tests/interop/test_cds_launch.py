@@ -1,11 +1,16 @@
 """The app-link card's link: a signed-in clinician opens a pre-filled draft, once, in time."""
 
+import contextlib
+import io
+import json
+import logging
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.utils import timezone
 
+from accounts import security_log
 from assessments.models import Assessment
 from interop.models import LaunchHandle
 
@@ -91,3 +96,49 @@ def test_a_value_the_spec_refuses_is_left_for_the_clinician(client, alice, cds_s
     draft = Assessment.objects.get()
     assert draft.patient_age is None and draft.sex is None
     assert draft.treated_level == "L1"
+
+
+def test_the_link_belongs_to_the_clinician_who_followed_it_first(client, alice, bob, launch_path):
+    """Another clinician who opens it (passed on, or read over a shoulder) gets 404, no draft
+    and no patient detail; the attempt is logged."""
+    client.force_login(alice)
+    assert client.get(launch_path).status_code == 200
+    client.force_login(bob)
+    with assert_logged("launch_refused"):
+        page = client.get(launch_path)
+    assert page.status_code == 404
+    assert b"MRN-0001" not in page.content
+    assert client.post(launch_path).status_code == 404
+    assert not Assessment.objects.filter(owner=bob).exists()
+    client.force_login(alice)
+    assert client.post(launch_path).status_code == 302
+    assert Assessment.objects.get().owner == alice
+
+
+def test_using_the_link_first_claims_it_too(client, alice, bob, launch_path):
+    client.force_login(bob)
+    assert client.post(launch_path).status_code == 302
+    client.force_login(alice)
+    assert client.get(launch_path).status_code == 410  # used up
+
+
+def test_a_clinician_taken_out_of_the_group_cannot_follow_it(client, alice, launch_path):
+    alice.groups.clear()
+    client.force_login(alice)
+    assert client.get(launch_path).status_code == 403
+    assert LaunchHandle.objects.get().claimed_by is None
+
+
+@contextlib.contextmanager
+def assert_logged(event: str):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(security_log.JsonFormatter())
+    logger = logging.getLogger(security_log.LOGGER_NAME)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    events = [json.loads(line)["event"] for line in stream.getvalue().splitlines()]
+    assert events == [event]

@@ -15,7 +15,7 @@ from vertebro_rules.rules import RULES_VERSION
 from .fhir_invariants import RESPONSE, broken_invariants
 from .validators import assert_valid_fhir
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.usefixtures("rules_2026_2"), pytest.mark.django_db]
 
 
 def answer(resource, link_id):

@@ -30,7 +30,13 @@ FOLLOW_UP = {
 
 
 def final_assessment(owner, **overrides):
-    return assessment_finalize(assessment=make_assessment(owner, **overrides), user=owner)
+    """A finalized assessment; its owner ticks each warning of the guidance as read, as the
+    finalize page asks."""
+    draft = make_assessment(owner, **overrides)
+    warnings = draft.evaluate().to_dict().get("warnings", [])
+    return assessment_finalize(
+        assessment=draft, user=owner, acknowledged=[warning["id"] for warning in warnings]
+    )
 
 
 def make_procedure(assessment, **overrides) -> Procedure:

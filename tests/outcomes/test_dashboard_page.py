@@ -9,6 +9,9 @@ from tests.outcomes.audit_data import build
 from tests.outcomes.factories import final_assessment, make_follow_up, make_procedure
 from tests.pdf_helpers import document_text
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 URL = reverse("outcomes:dashboard")
 
 
@@ -137,3 +140,28 @@ def test_the_pdf_has_the_same_figures(client, reviewer, department):
     assert "Outcomes audit" in text
     assert "75% (3 of 4; 95% CI 30% to 95%)" in text
     assert "clinician Alice Tester" in text
+
+
+def test_guidance_feedback_from_the_electronic_record_stands_beside_adherence(
+    client, reviewer, department, monkeypatch
+):
+    from outcomes import audit
+
+    def feedback(audit_filter):
+        return [
+            {"recommendation": "repeat_indicated", "outcome": "accepted", "n": 4},
+            {
+                "recommendation": "repeat_indicated",
+                "outcome": "overridden",
+                "override_reason": "Patient preference",
+                "n": 2,
+            },
+            {"recommendation": "not_indicated", "outcome": "overridden", "n": 1},
+        ]
+
+    monkeypatch.setattr(audit, "_feedback_sources", [feedback])
+    client.force_login(reviewer)
+    page = client.get(URL).content.decode()
+    assert "Repeat recommended: 4 accepted, 2 overridden (why: Patient preference: 2)" in page
+    assert "Other recommendations: 0 accepted, 1 overridden (why: no reason given: 1)" in page
+    assert "No feedback from the electronic record yet" not in page

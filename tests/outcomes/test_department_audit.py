@@ -20,6 +20,9 @@ from outcomes.audit import AuditFilter, audit
 from tests.outcomes.department import NOW, TODAY, build
 from tests.pdf_helpers import document_text
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 Z = 1.959964  # the 0.975 quantile of the standard normal distribution
 # Student t, 0.975 quantile, by degrees of freedom (printed tables).
 T_975 = {1: 12.7062, 2: 4.302653, 3: 3.182446, 4: 2.776445, 5: 2.570582}

@@ -3,12 +3,16 @@
 from datetime import date
 from io import StringIO
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from outcomes.audit import AuditFilter, audit
 from outcomes.models import FollowUp, Procedure
 from outcomes.selectors import follow_ups_due
+
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
 
 
 def _snapshot():

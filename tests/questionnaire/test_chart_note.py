@@ -1,10 +1,11 @@
-"""The result page's chart note: plain text for the electronic record, from the same guidance
-the page shows (headline, deciding rule and reason, missing work-up, notes by id, rules
-version, date)."""
+"""The result page's chart note: plain text for the electronic record, from the same display
+the page shows, in words only: the clinical picture, the recommendation and its reasons,
+missing work-up, notes, short citations, rules version, who finalized it, the disclaimer."""
 
 import html as html_lib
 import re
 
+import pytest
 from django.urls import reverse
 
 from assessments.services import assessment_finalize
@@ -16,7 +17,9 @@ def _note(client, assessment) -> str:
     return html_lib.unescape(re.search(r'id="chart-note"[^>]*>(.*?)</textarea>', page, re.S)[1])
 
 
-def test_the_chart_note_of_a_final_result(client, alice):
+@pytest.mark.parametrize("version", ["2026.2", "2026.3"])
+def test_the_chart_note_of_a_final_result(client, alice, settings, version):
+    settings.VERTEBRO_RULES_VERSION = version
     final = assessment_finalize(
         assessment=make_assessment(alice, patient_ref="MRN-NOTE", **NO_MRI), user=alice
     )
@@ -26,11 +29,37 @@ def test_the_chart_note_of_a_final_result(client, alice):
     deciding = guidance["reasons"][0]
     lines = note.splitlines()
     assert lines[0] == "Vertebro guidance for MRN-NOTE, treated level L1, assessed 18 Oct 2026"
-    assert guidance["headline"] in lines[1]
-    assert f"Deciding rule {deciding['rule']}: {deciding['text']}" in note
-    assert ("Work-up missing: none" in note) == (not guidance["missing"])
-    assert "Notes: " + (", ".join(n["id"] for n in guidance["notes"]) or "none") in note
+    assert any(
+        line.startswith("Recommendation: ") and guidance["headline"] in line for line in lines
+    )
+    assert f"Reason: {deciding['text']}" in note
+    assert ("Work-up complete." in note) == (not guidance["missing"])
+    for item in guidance["notes"]:
+        assert f"- {item['text']}" in note
     assert f"Rules version {guidance['rules_version']}." in note
+    assert lines[-1] == guidance["disclaimer"]
+    # The clinical picture in words: level, index date and volume, pain, MRI, examination.
+    for words in (
+        "Treated level: L1",
+        "Date of the index vertebroplasty: 1 Oct 2026",
+        "Index cement volume (mL): 4.2",
+        "Current VAS:",
+        "VAS before the index procedure: 8",
+        "MRI performed: No",
+        "Point tenderness: Present",
+    ):
+        assert words in note, words
+    if version == "2026.3":
+        # Asked for a recurrence only; the 2 weeks the factory keeps are not printed (spec §1).
+        assert "Weeks of conservative therapy" not in note
+    # Answers in words under every rules version, never stored codes.
+    assert not re.search(r": (True|False|no_relief|female|not_documented|new_deficit)\b", note)
+    # No codes: no rule (R12), note (N3), warning (P4 or W2) or next-step (S22) ids anywhere.
+    assert not re.search(r"\b[RNWPS]\d+\b", note)
+    # Short citations of the references the notes cite, by their evidence-list number.
+    for item in guidance["notes"]:
+        for number in item["refs"]:
+            assert f"[{number}] " in note
     assert re.search(r"Finalized \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d by Alice Tester", note)
 
 

@@ -13,7 +13,7 @@ import pytest
 from tests.factories import NO_MRI, make_assessment
 from tests.step_posts import relative_inputs, step_post, step_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.usefixtures("rules_2026_2"), pytest.mark.django_db]
 
 NO_RECURRENCE = {"initial_response": "no_relief", "recurrence_date": None}
 RECURRENCE = {"initial_response": "relief_then_recurrence"}
@@ -111,7 +111,7 @@ def test_answering_recurrence_without_script_shows_the_date_with_its_message(sig
     assert response.status_code == 400
     assert block_is_hidden(response, "initial_response") is False
     page = response.content.decode()
-    assert 'href="#id_recurrence_date"' in page
+    assert 'href="#id_recurrence_date_0"' in page  # the day box, first of the date
     assert 'id="id_recurrence_date_error"' in page
 
 

@@ -26,6 +26,9 @@ from assessments.models import Assessment
 from tests.factories import make_assessment, valid_inputs
 from vertebro_rules import inputs, validation
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 MAX_EXAMPLES = int(
     os.environ.get("VERTEBRO_FUZZ_EXAMPLES", "1000")
 )  # per endpoint: 5 endpoints, 5,000 posts in all

@@ -96,3 +96,18 @@ def test_each_line_of_an_amendment_chain_links_its_neighbours(signed_in, alice):
     assert f"amends <a {link(first)}, finalized {finalized}</a>" in page
     assert page.count("superseded by") == 1
     assert page.count("amendment in progress") == 1
+
+
+def test_the_last_change_is_a_machine_date_without_microseconds(signed_in, alice):
+    """`<time datetime>` takes at most three decimals of a second (the W3C checker refuses
+    Python's six): whole seconds and the UTC offset."""
+    import re
+
+    from tests.factories import make_assessment as make
+
+    make(alice)
+    page = signed_in.get(reverse("assessments:list")).content.decode()
+    stamps = re.findall(r'<time datetime="([^"]+)"', page)
+    assert stamps
+    for stamp in stamps:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", stamp), stamp

@@ -47,8 +47,11 @@ def test_my_assessments_lists_only_my_own(client, alice, bob, alices):
 def test_a_reviewer_reads_the_result_but_cannot_edit(client, reviewer, alices):
     client.force_login(reviewer)
     assert client.get(reverse("assessments:result", args=[alices.pk])).status_code == 200
-    assert client.get(reverse("assessments:step", args=[alices.pk, 1])).status_code == 404
-    assert client.post(reverse("assessments:finalize", args=[alices.pk])).status_code == 404
+    # Refused for the role (403), as for any id: nothing about the assessment is revealed.
+    assert client.get(reverse("assessments:step", args=[alices.pk, 1])).status_code == 403
+    assert client.post(reverse("assessments:finalize", args=[alices.pk])).status_code == 403
+    missing = "00000000-0000-0000-0000-000000000000"
+    assert client.get(reverse("assessments:step", args=[missing, 1])).status_code == 403
 
 
 def test_a_malformed_id_is_a_404(client, alice):

@@ -15,6 +15,8 @@ from tests.step_posts import relative_inputs, step_post
 SESSION_AND_USER = 2
 # The menu offers "New assessment" only to who may start one: user and group permissions.
 MENU_PERMISSIONS = 2
+# Every write and its form check that the user is in the Clinicians group now.
+CLINICIAN_CHECK = 1
 # A draft's steps and review ask which rules version is active (to offer a draft started under
 # an earlier one the move to it).
 ACTIVE_RULES_VERSION = 1
@@ -62,7 +64,9 @@ def test_a_step_page_costs_one_query_for_the_assessment(
     signed_in, alice, django_assert_num_queries, step
 ):
     assessment = make_assessment(alice, **relative_inputs())
-    with django_assert_num_queries(SESSION_AND_USER + MENU_PERMISSIONS + ACTIVE_RULES_VERSION + 1):
+    with django_assert_num_queries(
+        SESSION_AND_USER + CLINICIAN_CHECK + MENU_PERMISSIONS + ACTIVE_RULES_VERSION + 1
+    ):
         signed_in.get(reverse("assessments:step", args=[assessment.pk, step]))
 
 
@@ -73,7 +77,7 @@ def test_saving_a_step_costs_a_fixed_number_of_queries(
     assessment = make_assessment(alice, **relative_inputs())
     post = step_post(step, version=assessment.version)
     # fetch; savepoint, lock and compare version, update, audit history row, release
-    with django_assert_num_queries(SESSION_AND_USER + 6):
+    with django_assert_num_queries(SESSION_AND_USER + CLINICIAN_CHECK + 6):
         response = signed_in.post(reverse("assessments:step", args=[assessment.pk, step]), post)
     assert response.status_code == 302
 
@@ -94,6 +98,7 @@ def test_the_result_page_costs_a_fixed_number_of_queries(
     if final:
         services.assessment_finalize(assessment=assessment, user=alice)
     # the reviewer permission check (user and group permissions), the assessment,
-    # its amendment chain, the access log entry
-    with django_assert_num_queries(SESSION_AND_USER + 5):
+    # its amendment chain, the access log entry; a final one also its reassessments and
+    # whether its owner is still a clinician (the amend button)
+    with django_assert_num_queries(SESSION_AND_USER + 5 + ((1 + CLINICIAN_CHECK) if final else 0)):
         signed_in.get(reverse("assessments:result", args=[assessment.pk]))

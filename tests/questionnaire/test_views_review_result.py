@@ -11,6 +11,9 @@ from tests.step_posts import relative_inputs
 from vertebro_rules.references import REFERENCES
 from vertebro_rules.vocabulary import Recommendation
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 
 def test_review_groups_every_answer_by_step_in_words_with_edit_links(signed_in, alice):
     assessment = make_assessment(alice, **relative_inputs(sex=None))

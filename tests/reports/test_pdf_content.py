@@ -16,6 +16,9 @@ from tests.pdf_helpers import (
 from vertebro_rules import references, rules
 from vertebro_rules.vocabulary import Recommendation
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 
 @pytest.fixture
 def final(alice):

@@ -11,6 +11,9 @@ from tests.factories import make_assessment
 from tests.pdf_helpers import document_text, finalized_assessment
 from vertebro_rules.references import REFERENCES
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 
 @pytest.fixture
 def final(alice):

@@ -7,6 +7,9 @@ from assessments.reports.display import MARKERS
 from tests.pdf_helpers import ALL_CONTRAINDICATIONS, finalized_assessment
 from vertebro_rules import versions
 
+# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
+pytestmark = pytest.mark.usefixtures("rules_2026_2")
+
 # Every recommendation of every rules version (the newest's codes include the earlier ones).
 Recommendation = versions.get(versions.VERSIONS[-1]).vocabulary.Recommendation
 

@@ -17,6 +17,9 @@ from vertebro_rules.errors import InvalidInput, error_lines
 SPOOL_BYTES = 8 * 1024 * 1024
 MAX_ERROR_LINES = 200
 COPY_CHUNK = 64 * 1024
+# One encoder for every line of a stream (`json.dumps` with options builds a new one per call);
+# the same text as `json.dumps(..., ensure_ascii=False)`.
+ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 class Command(BaseCommand):
@@ -114,7 +117,7 @@ class Command(BaseCommand):
                     errors.extend(error_lines(invalid.errors, prefix=prefix))
                     continue
                 if not errors:
-                    out.write((json.dumps(result.to_dict(), ensure_ascii=False) + "\n").encode())
+                    out.write((ENCODER.encode(result.to_dict()) + "\n").encode())
             if errors:
                 self._refuse(errors, red_flags)
             out.seek(0)

@@ -1,43 +1,58 @@
-"""`python manage.py verify_records` — recompute the digest of every finalized assessment.
+"""`python manage.py verify_records` — check the seal of every record ever finalized, and the
+chain of finalizations (assessments.integrity).
 
-Prints one line per record whose stored digest no longer matches its content (or that has
-none), then a summary; exits 1 when any record fails, 0 when all match.
+Prints one line per problem, naming the record, then a summary and the chain head; exits 1
+when there is a problem, 0 otherwise. Drafts and discarded drafts were never finalized: they
+are not records and are not checked (unless the chain says they were finalized).
 """
 
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 
 from accounts import security_log
 from assessments import integrity
-from assessments.models import Assessment
+from assessments.models import Assessment, RecordChainEntry
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute the SHA-256 digest of every finalized (final or superseded) assessment and "
-        "name each one that no longer matches the digest stored at finalization."
+        "Recompute the HMAC seal of every record ever finalized (whatever its status now), "
+        "check the chain of finalizations, name each record that fails, and print the chain "
+        "head to write down elsewhere."
     )
 
     def handle(self, *args, **options):
-        finalized = (
-            Assessment.objects.finalized().order_by("finalized_at", "pk").iterator(chunk_size=500)
-        )
-        checked = 0
-        failed = []
-        for assessment in finalized:
-            checked += 1
-            if not assessment.record_digest:
-                failed.append((assessment, "no digest stored"))
-            elif not integrity.digest_matches(assessment):
-                failed.append((assessment, "content changed since finalization"))
-        for assessment, why in failed:
-            stamp = assessment.finalized_at.isoformat() if assessment.finalized_at else "?"
-            self.stdout.write(
-                f"MISMATCH {assessment.pk} (finalized {stamp}, stored digest "
-                f"{integrity.short_digest(assessment.record_digest) or '-'}): {why}"
+        # Final or superseded now (finalized()), or ever sealed or finalized, whatever the
+        # status column says now.
+        finalized_ids = (
+            Assessment.objects.finalized()
+            .order_by()
+            .values_list("pk", flat=True)
+            .union(
+                Assessment.objects.filter(~Q(record_digest="") | Q(finalized_at__isnull=False))
+                .order_by()
+                .values_list("pk", flat=True)
             )
-        summary = f"{checked} finalized records checked, {len(failed)} mismatches."
-        security_log.event("verify_records", detail=summary)
-        if failed:
+        )
+        result = integrity.verify(
+            record_model=Assessment,
+            chain_model=RecordChainEntry,
+            finalized_ids=finalized_ids,
+        )
+        for problem in result.problems:
+            self.stdout.write(f"MISMATCH {problem.assessment_id}: {problem.why}")
+        summary = (
+            f"{result.records_checked} finalized records and {result.entries_checked} chain "
+            f"entries checked, {len(result.problems)} mismatches."
+        )
+        head = (
+            f"Chain head: entry {result.head_seq} {result.head_mac}"
+            if result.head_seq
+            else "Chain head: empty (nothing finalized yet)"
+        )
+        self.stdout.write(head)
+        security_log.event("verify_records", detail=f"{summary} {head}")
+        if result.problems:
             self.stderr.write(summary)
             raise SystemExit(1)
         self.stdout.write(summary)

@@ -1,10 +1,10 @@
 """`python manage.py import_fhir FILE --user NAME`: a QuestionnaireResponse becomes a draft."""
 
-import json
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.roles import is_clinician
+from interop import json_input
 from interop.fhir.response import ResponseRefused, import_response
 from vertebro_rules.validation import error_lines
 
@@ -25,18 +25,21 @@ class Command(BaseCommand):
             owner = get_user_model().objects.get(username=user)
         except get_user_model().DoesNotExist:
             raise CommandError(f"No user {user!r}.") from None
-        if not owner.has_perm("assessments.add_assessment"):
-            raise CommandError(f"{user} is not a clinician (cannot create assessments).")
+        if not is_clinician(owner):
+            raise CommandError(
+                f"{user} is not a clinician (not an active member of the Clinicians group; "
+                "cannot create assessments)."
+            )
         try:
             if path == "-":
-                resource = json.load(self.stdin)
+                resource = json_input.loads(self.stdin.read())
             else:
-                with open(path, encoding="utf-8") as handle:
-                    resource = json.load(handle)
+                with open(path, "rb") as handle:
+                    resource = json_input.loads(handle.read())
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
-        except (ValueError, UnicodeDecodeError):
-            raise CommandError(f"{path} is not JSON.") from None
+        except json_input.BadJson as refused:
+            raise CommandError(f"{path} was refused. {refused}") from None
         try:
             draft = import_response(resource, user=owner)
         except ResponseRefused as refused:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("assessments", "0014_rules_versions"),
-        ("interop", "0001_initial"),
+        ("interop", "0002_launch_claimed_by"),
     ]
 
     operations = [
