@@ -55,6 +55,30 @@ class ListRow:
     ready: bool
 
 
+@dataclass(frozen=True, slots=True)
+class FinalRow:
+    """One line of the reviewers' recent final assessments."""
+
+    assessment: Assessment
+    clinician: str
+    recommendation_label: str
+    recommendation_tone: str
+
+
+def final_rows(assessments) -> list[FinalRow]:
+    return [
+        FinalRow(
+            assessment=assessment,
+            clinician=person_name(assessment.owner),
+            recommendation_label=recommendation_label(
+                assessment.recommendation, assessment.rules_version
+            ),
+            recommendation_tone=recommendation_tone(assessment.recommendation),
+        )
+        for assessment in assessments
+    ]
+
+
 def list_rows(assessments) -> list[ListRow]:
     rows = []
     for assessment in assessments:
