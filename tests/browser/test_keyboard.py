@@ -103,6 +103,8 @@ def choose(page, field_id: str, label: str) -> None:
 
 
 def test_a_case_walked_by_keyboard_alone(page, live_server, alice, console_errors):
+    # On a desktop, where review shows the answers beside the guidance and Finalize at the top.
+    page.set_viewport_size({"width": 1280, "height": 900})
     page = CountingPage(page)
     index_date = date.today() - timedelta(days=17)
     page.goto(live_server.url + "/")
