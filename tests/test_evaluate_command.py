@@ -297,3 +297,25 @@ def test_red_flags_of_a_refused_jsonl_line_are_named_by_line(run):
     )
     stderr = assert_refused(run(text, "--jsonl", "--rules-version", "2026.3", stdin=True))
     assert stderr.splitlines()[0] == f"line 2: {RED_FLAG_DEFICIT}"
+
+
+@pytest.mark.parametrize("version", ["2026.2", "2026.3"])
+def test_jsonl_writes_each_result_as_the_json_of_its_dictionary(run, version):
+    """Byte for byte what `json.dumps(..., ensure_ascii=False)` writes, one line a case, under
+    each rules version (2026.3 builds its text directly)."""
+    from datetime import date
+
+    from vertebro_rules import versions
+
+    cases = [json_case(), json_case(vas_current=0), json_case(**RECURRENCE)]
+    error, stdout, _ = run("\n".join(map(json.dumps, cases)), "--jsonl", "--rules-version", version)
+    assert error is None
+    today = date.fromisoformat(TODAY_FOR_FACTORY)
+    assert stdout == "".join(
+        json.dumps(
+            versions.evaluate_case(case, today=today, version=version).to_dict(), ensure_ascii=False
+        )
+        + "\n"
+        for case in cases
+    )
+    assert "“" in stdout or "→" in stdout  # text beyond ASCII is written as it is

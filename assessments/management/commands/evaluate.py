@@ -117,7 +117,7 @@ class Command(BaseCommand):
                     errors.extend(error_lines(invalid.errors, prefix=prefix))
                     continue
                 if not errors:
-                    out.write((ENCODER.encode(result.to_dict()) + "\n").encode())
+                    out.write((_json_text(result) + "\n").encode())
             if errors:
                 self._refuse(errors, red_flags)
             out.seek(0)
@@ -148,6 +148,13 @@ class Command(BaseCommand):
         if len(errors) > MAX_ERROR_LINES:
             self.stderr.write(f"… and {len(errors) - MAX_ERROR_LINES} more.")
         raise CommandError("Invalid input; nothing was written to standard output.", returncode=2)
+
+
+def _json_text(result) -> str:
+    """One result as JSON: the version's own `to_json()` where it has one (the same text as
+    encoding `to_dict()`, built faster), else `to_dict()` encoded."""
+    to_json = getattr(result, "to_json", None)
+    return to_json() if to_json is not None else ENCODER.encode(result.to_dict())
 
 
 def _numbered_lines(source, errors: list[str]) -> Iterator[tuple[int, str]]:
