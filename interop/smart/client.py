@@ -216,19 +216,20 @@ def fhir_read(base: str, path: str, *, token: str, params=None, what: str) -> di
     return _get_json(f"{base}/{path}", what=what, token=token, params=params)
 
 
-def fhir_create(base: str, resource: dict, *, token: str) -> str:
-    """POST the resource to the record; the Location (or id) the record gave it."""
+def fhir_create(base: str, resource: dict, *, token: str, if_none_exist: str = "") -> str:
+    """POST the resource to the record (conditionally, with `if_none_exist`); the Location (or
+    id) the record gave it."""
     kind = resource["resourceType"]
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": FHIR_JSON,
+        "Accept": FHIR_JSON,
+    }
+    if if_none_exist:
+        headers["If-None-Exist"] = if_none_exist
     try:
         response = requests.post(
-            f"{base}/{kind}",
-            json=resource,
-            headers={
-                "Authorization": f"Bearer {token}",
-                "Content-Type": FHIR_JSON,
-                "Accept": FHIR_JSON,
-            },
-            timeout=_timeout(),
+            f"{base}/{kind}", json=resource, headers=headers, timeout=_timeout()
         )
     except requests.RequestException:
         raise RecordError(f"The electronic record did not answer (saving the {kind}).") from None

@@ -3,16 +3,20 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts import security_log
 from assessments.questionnaire.presenters import FROM_RECORD_SESSION_KEY
+from assessments.roles import clinician_required
+from assessments.selectors import get_assessment_for_owner
 
 from . import launch as smart_launch
+from . import write_back
 from .middleware import FRAMED_SESSION_KEY
+from .models import EhrWriteBack
 
 
 def _redirect_uri() -> str:
@@ -57,6 +61,14 @@ def callback(request):
     login(request, launched.user, backend="django.contrib.auth.backends.ModelBackend")
     security_log.event("smart_sign_in", user=launched.user, detail=launched.launch.issuer[:200])
     draft = smart_launch.start_draft(launched=launched)
+    resumed = write_back.resume_with(launched.launch)
+    if resumed:
+        sent = sum(row.status == row.Status.SENT for row in resumed)
+        messages.info(
+            request,
+            f"{sent} of {len(resumed)} finalized assessments waiting for the record were sent "
+            "to it now.",
+        )
     request.session[FRAMED_SESSION_KEY] = True
     request.session[FROM_RECORD_SESSION_KEY] = {str(draft.pk): list(launched.launch.prefilled)}
     if launched.launch.prefilled:
@@ -68,3 +80,22 @@ def callback(request):
     for note in launched.notes:
         messages.warning(request, note)
     return redirect("assessments:step", draft.pk, 1)
+
+
+@never_cache
+@clinician_required
+@require_POST
+def write_back_retry(request, assessment_id):
+    """The owner's "Try again" on the result page of an assessment not yet in the record."""
+    assessment = get_assessment_for_owner(user=request.user, assessment_id=assessment_id)
+    row = get_object_or_404(EhrWriteBack, assessment=assessment)
+    row = write_back.send(row)
+    if row.status == EhrWriteBack.Status.SENT:
+        messages.success(request, "The assessment is now in the electronic record.")
+    else:
+        messages.warning(
+            request,
+            f"The record still did not take it: {row.last_error} The assessment is safe in "
+            "Vertebro.",
+        )
+    return redirect("assessments:result", assessment.pk)

@@ -9,14 +9,14 @@ import requests
 from interop.smart.config import registry
 from interop.smart.models import SmartIdentity
 
-from .ehr import PRACTITIONER, TestEhr
+from .ehr import PRACTITIONER, LoopbackEhr
 
 PUBLIC_URL = "http://testserver"
 
 
 @pytest.fixture(scope="session")
 def _ehr_server():
-    ehr = TestEhr().start()
+    ehr = LoopbackEhr().start()
     yield ehr
     ehr.stop()
 
@@ -25,7 +25,7 @@ def _ehr_server():
 def ehr(_ehr_server, settings, tmp_path, db):
     """The test record, reset for each test, registered as a trusted issuer."""
     ehr = _ehr_server
-    fresh = TestEhr()
+    fresh = LoopbackEhr()
     # Keep the running server and its routes; reset what a test may change.
     ehr.signing_key = fresh.signing_key
     ehr.published_keys = [ehr.signing_key]
@@ -34,6 +34,7 @@ def ehr(_ehr_server, settings, tmp_path, db):
     ehr.resources = fresh.resources
     ehr.created.clear()
     ehr.fail_creates = 0
+    ehr.fail_kinds = set()
     ehr.requests.clear()
     ehr.client.redirect_uris = [f"{PUBLIC_URL}/smart/callback"]
     settings.VERTEBRO_PUBLIC_URL = PUBLIC_URL

@@ -3,7 +3,7 @@ built on Authlib (authorization code, PKCE, client_secret_basic, ID tokens with 
 its JWKS, a small FHIR R4 server (a Patient, Procedures, Observations; creates of
 DocumentReference and QuestionnaireResponse) and a launch page that frames Vertebro.
 
-It is served by werkzeug in a thread (`TestEhr.start()`); tests change its behaviour through
+It is served by werkzeug in a thread (`LoopbackEhr.start()`); tests change its behaviour through
 its attributes (`claims`, `signing_key`, `fail_creates`, `practitioner`, ...).
 """
 
@@ -12,6 +12,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2 import OAuth2Error
@@ -149,7 +150,7 @@ class Code:
         return None
 
 
-class TestEhr:
+class LoopbackEhr:
     def __init__(self):
         self.app = Flask("test_ehr")
         self.server = None
@@ -178,14 +179,17 @@ class TestEhr:
         }
         self.created: list[dict] = []
         self.fail_creates = 0  # the next N creates answer 503
+        self.fail_kinds: set[str] = set()  # creates of these resource types answer 503
         self.requests: list[str] = []
         self._routes()
 
     # --- life cycle ------------------------------------------------------------------------
 
-    def start(self) -> "TestEhr":
+    def start(self, host: str = "127.0.0.1") -> "LoopbackEhr":
+        """Serve on loopback; `host` is the name the record's URLs use (localhost makes it
+        the same site as a live server on localhost)."""
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
-        self.origin = f"http://127.0.0.1:{self.server.server_port}"
+        self.origin = f"http://{host}:{self.server.server_port}"
         self.base = f"{self.origin}/fhir"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -373,10 +377,11 @@ class TestEhr:
             if kind not in ("DocumentReference", "QuestionnaireResponse"):
                 abort(404)
             granted(kind, "c")
-            if ehr.fail_creates > 0:
-                ehr.fail_creates -= 1
+            if ehr.fail_creates > 0 or kind in ehr.fail_kinds:
+                ehr.fail_creates = max(0, ehr.fail_creates - 1)
                 return Response("down for maintenance", status=503)
             resource = request.get_json(force=True)
+            resource["_if_none_exist"] = request.headers.get("If-None-Exist", "")
             resource["id"] = f"{kind.lower()}-{len(ehr.created) + 1}"
             ehr.created.append(resource)
             return fhir(
@@ -387,7 +392,8 @@ class TestEhr:
         def chart():
             # The record's chart page, framing Vertebro's launch URL.
             launch = ehr.new_launch()
-            src = f"{request.args['app']}/smart/launch?iss={ehr.base}&launch={launch}"
+            query = urlencode({"iss": ehr.base, "launch": launch})
+            src = f"{request.args['app']}/smart/launch?{query}"
             html = (
                 "<!DOCTYPE html><html lang='en'><head><title>Test EHR chart</title></head>"
                 "<body><h1>Test EHR: chart of MRN-4711</h1>"
