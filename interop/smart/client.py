@@ -7,15 +7,19 @@ step that failed and never echoes a token.
 """
 
 import secrets
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 import jwt
 import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.requests_client import OAuth2Session
+from authlib.oauth2.rfc7523 import PrivateKeyJWT, private_key_jwt_sign
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from django.conf import settings
+from joserfc.jwk import ECKey, RSAKey
 
 from .config import Issuer
 
@@ -123,6 +127,44 @@ def authorization_request(
     return AuthorizationRequest(url=url, state=state, code_verifier=verifier, nonce=nonce)
 
 
+class SmartPrivateKeyJWT(PrivateKeyJWT):
+    """`private_key_jwt` as SMART App Launch 2.0 asks: RS384 or ES384, the key's `kid` in the
+    header, a fresh `jti` and at most five minutes of life."""
+
+    def __init__(self, *, key, kid: str, alg: str):
+        super().__init__(alg=alg, headers={"kid": kid} if kid else None)
+        self.key = key
+
+    def sign(self, auth, token_endpoint):
+        now = int(time.time())
+        return private_key_jwt_sign(
+            self.key,
+            client_id=auth.client_id,
+            token_endpoint=token_endpoint,
+            alg=self.alg,
+            header=dict(self.headers or {}),
+            claims={"jti": secrets.token_urlsafe(24), "iat": now, "exp": now + 300},
+        )
+
+
+def _private_key(issuer: Issuer):
+    try:
+        pem = Path(issuer.private_key_file).read_bytes()
+    except OSError as error:
+        raise RecordError(
+            f"Vertebro's private key for this record cannot be read ({error.strerror}); an "
+            "administrator must correct private_key_file."
+        ) from None
+    try:
+        key_class = RSAKey if issuer.private_key_alg.startswith("RS") else ECKey
+        return key_class.import_key(pem)
+    except Exception:
+        raise RecordError(
+            "Vertebro's private key for this record is not a PEM key of the configured "
+            "private_key_alg; an administrator must correct it."
+        ) from None
+
+
 def exchange_code(
     *,
     issuer: Issuer,
@@ -139,6 +181,12 @@ def exchange_code(
         token_endpoint_auth_method=issuer.auth_method,
         redirect_uri=redirect_uri,
     )
+    if issuer.auth_method == "private_key_jwt":
+        session.register_client_auth_method(
+            SmartPrivateKeyJWT(
+                key=_private_key(issuer), kid=issuer.private_key_kid, alg=issuer.private_key_alg
+            )
+        )
     try:
         with session:
             token = session.fetch_token(

@@ -10,8 +10,19 @@ sends it) to Vertebro's registration there:
         "token_endpoint_auth_method": "client_secret_basic",
         "write_back": true}}
 
-`token_endpoint_auth_method` is `client_secret_basic` (the default) or `client_secret_post`:
-Vertebro is a confidential client with a shared secret. A launch from any other `iss` is refused
+`token_endpoint_auth_method` is `client_secret_basic` (the default) or `client_secret_post`
+(a shared secret), or `private_key_jwt` (SMART's asymmetric client authentication: no shared
+secret; Vertebro signs a short-lived assertion with its private key, whose public key the
+record holds):
+
+    {"https://ehr.example.org/fhir": {
+        "client_id": "vertebro",
+        "token_endpoint_auth_method": "private_key_jwt",
+        "private_key_file": "/etc/vertebro/smart-key.pem",   # PEM, RSA or EC P-384
+        "private_key_kid": "vertebro-2026",
+        "private_key_alg": "RS384"}}                          # or ES384
+
+A launch from any other `iss` is refused
 before anything is fetched from it: the launch URL is opened by a browser, and an untrusted
 `iss` would otherwise make Vertebro call an address of the caller's choosing.
 """
@@ -24,7 +35,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt")
+# SMART App Launch 2.0 asymmetric client authentication: RS384 or ES384.
+ASSERTION_ALGORITHMS = ("RS384", "ES384")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -38,6 +51,9 @@ class Issuer:
     client_id: str
     auth_method: str = "client_secret_basic"
     client_secret: str = field(default="", repr=False)
+    private_key_file: str = ""
+    private_key_kid: str = ""
+    private_key_alg: str = "RS384"
     write_back: bool = False
 
     @property
@@ -80,13 +96,25 @@ def _issuer(iss: str, entry) -> Issuer:
             f"{iss}: token_endpoint_auth_method must be one of {', '.join(AUTH_METHODS)}."
         )
     secret = entry.get("client_secret", "")
-    if not isinstance(secret, str) or not secret:
+    key_file = entry.get("private_key_file", "")
+    algorithm = entry.get("private_key_alg", "RS384")
+    if method == "private_key_jwt":
+        if not isinstance(key_file, str) or not key_file:
+            raise IssuerConfigError(f"{iss}: private_key_jwt needs private_key_file.")
+        if algorithm not in ASSERTION_ALGORITHMS:
+            raise IssuerConfigError(
+                f"{iss}: private_key_alg must be {' or '.join(ASSERTION_ALGORITHMS)}."
+            )
+    elif not isinstance(secret, str) or not secret:
         raise IssuerConfigError(f"{iss}: {method} needs client_secret.")
     return Issuer(
         iss=iss,
         client_id=client_id,
         auth_method=method,
-        client_secret=secret,
+        client_secret=secret if isinstance(secret, str) else "",
+        private_key_file=key_file,
+        private_key_kid=str(entry.get("private_key_kid", "")),
+        private_key_alg=algorithm,
         write_back=bool(entry.get("write_back", False)),
     )
 

@@ -15,10 +15,10 @@ class SmartIdentity(models.Model):
     """A practitioner of an electronic record, signed in to Vertebro as `user` when the record
     launches Vertebro."""
 
-    issuer = models.URLField(
+    issuer = models.CharField(
         max_length=255, help_text="The record's FHIR base URL (the launch's iss)."
     )
-    fhir_user = models.URLField(
+    fhir_user = models.CharField(
         max_length=500,
         help_text="The practitioner's fhirUser, as an absolute URL "
         "(for example https://ehr.example.org/fhir/Practitioner/123).",
@@ -41,9 +41,9 @@ class SmartIdentity(models.Model):
 class SmartLaunch(models.Model):
     """One launch from the record, signed in as `user`, on the record's patient `patient_id`."""
 
-    issuer = models.URLField(max_length=255)
+    issuer = models.CharField(max_length=255)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    fhir_user = models.URLField(max_length=500)
+    fhir_user = models.CharField(max_length=500)
     patient_id = models.CharField(max_length=64, blank=True)
     assessment = models.ForeignKey(
         "assessments.Assessment",

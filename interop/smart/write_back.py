@@ -81,7 +81,8 @@ def send(row: EhrWriteBack, *, now=None) -> EhrWriteBack:
     """Try the write-back once; the row says how it went (sent, or pending with the reason)."""
     now = now or timezone.now()
     launch = row.launch
-    if row.status == EhrWriteBack.Status.SENT:
+    if row.status != EhrWriteBack.Status.PENDING:
+        # Sent already, or refused for good (no right to write): nothing to try.
         return row
     row.attempts += 1
     row.last_attempt_at = now

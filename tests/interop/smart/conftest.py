@@ -37,6 +37,9 @@ def ehr(_ehr_server, settings, tmp_path, db):
     ehr.fail_kinds = set()
     ehr.requests.clear()
     ehr.client.redirect_uris = [f"{PUBLIC_URL}/smart/callback"]
+    ehr.client.auth_method = "client_secret_basic"
+    ehr.client.public_key = None
+    ehr.assertions.clear()
     settings.VERTEBRO_PUBLIC_URL = PUBLIC_URL
     settings.VERTEBRO_SMART_ISSUERS = ehr.issuers_file(tmp_path / "smart-issuers.json")
     registry._key = None

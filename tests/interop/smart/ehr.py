@@ -17,12 +17,16 @@ from urllib.parse import urlencode
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749.errors import InvalidClientError
+from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, Response, abort, jsonify, request
+from joserfc import jwt as jose_jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 from werkzeug.serving import make_server
 
@@ -92,6 +96,9 @@ class Client:
     client_id: str = CLIENT_ID
     client_secret: str = CLIENT_SECRET
     redirect_uris: list = field(default_factory=list)
+    # "client_secret_basic", or "private_key_jwt" with the client's public key.
+    auth_method: str = "client_secret_basic"
+    public_key: object = None
 
     def get_client_id(self):
         return self.client_id
@@ -109,7 +116,7 @@ class Client:
         return secrets.compare_digest(client_secret, self.client_secret)
 
     def check_endpoint_auth_method(self, method, endpoint):
-        return method == "client_secret_basic"
+        return method == self.auth_method
 
     def check_response_type(self, response_type):
         return response_type == "code"
@@ -181,6 +188,8 @@ class LoopbackEhr:
         self.fail_creates = 0  # the next N creates answer 503
         self.fail_kinds: set[str] = set()  # creates of these resource types answer 503
         self.requests: list[str] = []
+        self.assertions: list[tuple[dict, dict]] = []  # private_key_jwt assertions received
+        self.seen_jti: set[str] = set()
         self._routes()
 
     # --- life cycle ------------------------------------------------------------------------
@@ -225,7 +234,7 @@ class LoopbackEhr:
         ehr = self
 
         class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
-            TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic"]
+            TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "private_key_jwt"]
 
             def save_authorization_code(self, code, request):
                 data = request.payload.data
@@ -277,7 +286,36 @@ class LoopbackEhr:
             token["patient"] = code.patient
             ehr.tokens[token["access_token"]] = {"patient": code.patient, "scope": token["scope"]}
 
+        class PrivateKeyJwtAssertion(JWTBearerClientAssertion):
+            """SMART asymmetric client authentication: RS384 or ES384, jti used once."""
+
+            CLIENT_AUTH_METHOD = "private_key_jwt"
+
+            def get_audiences(self):
+                return [f"{ehr.origin}/token"]
+
+            def resolve_client_public_key(self, client):
+                return client.public_key
+
+            def process_assertion_claims(self, assertion, resolve_key):
+                try:
+                    token = jose_jwt.decode(assertion, resolve_key, algorithms=["RS384", "ES384"])
+                except JoseError as error:
+                    raise InvalidClientError(description=error.description) from error
+                if token.claims.get("exp", 0) - token.claims.get("iat", 0) > 300:
+                    raise InvalidClientError(description="The assertion lives over 5 minutes.")
+                ehr.assertions.append((token.header, token.claims))
+                self.verify_claims(token.claims)
+                return token.claims
+
+            def validate_jti(self, claims, jti):
+                if jti in ehr.seen_jti:
+                    return False
+                ehr.seen_jti.add(jti)
+                return True
+
         server = AuthorizationServer(self.app, query_client=query_client, save_token=save_token)
+        server.register_client_auth_method("private_key_jwt", PrivateKeyJwtAssertion())
         server.register_grant(
             AuthorizationCodeGrant,
             [CodeChallenge(required=True), SmartOpenIDCode(require_nonce=True)],

@@ -168,3 +168,16 @@ def test_a_broken_issuers_file_is_said(client, ehr, settings, tmp_path):
     settings.VERTEBRO_SMART_ISSUERS = str(broken)
     registry._key = None
     assert_refused(launch(client, ehr), 503, "client_secret", "VERTEBRO_SMART_ISSUERS")
+
+
+def test_a_registered_record_that_does_not_answer_is_said(client, ehr, settings, tmp_path):
+    from interop.smart.config import registry
+
+    silent = "http://127.0.0.1:9/fhir"  # the discard port: nothing listens
+    (tmp_path / "silent.json").write_text(
+        '{"' + silent + '": {"client_id": "vertebro", "client_secret": "s"}}'
+    )
+    settings.VERTEBRO_SMART_ISSUERS = str(tmp_path / "silent.json")
+    registry._key = None
+    response = client.get("/smart/launch", {"iss": silent, "launch": "x"})
+    assert_refused(response, 502, "did not answer", "Try again in a moment")

@@ -175,3 +175,16 @@ def test_only_the_owner_may_retry(
     response = client.post(reverse("smart:write_back_retry", args=[launched.assessment.pk]))
     assert response.status_code == 404
     assert ehr.created == []
+
+
+def test_a_write_back_refused_for_good_is_not_tried_again(
+    launched, ehr, alice_linked, client, django_capture_on_commit_callbacks
+):
+    launched.scope = "launch openid fhirUser patient/Patient.rs"
+    launched.save()
+    row = finalize(launched.assessment, alice_linked, django_capture_on_commit_callbacks)
+    client.post(reverse("smart:write_back_retry", args=[launched.assessment.pk]))
+    call_command("smart_write_back", stdout=io.StringIO())
+    row.refresh_from_db()
+    assert row.status == EhrWriteBack.Status.FAILED and row.attempts == 0
+    assert ehr.created == []
