@@ -40,6 +40,10 @@ LIST_DEFERRED = (
     ),
 )
 
+# The answers of a draft that a launch from the electronic record filled in, kept in the
+# session by the launch ({assessment id: [field names]}); the step page marks them.
+FROM_RECORD_SESSION_KEY = "prefilled_from_record"
+
 
 @dataclass(frozen=True, slots=True)
 class ListRow:
