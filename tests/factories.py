@@ -22,8 +22,19 @@ AFTER_STEP_2 = {
     "neuro_exam": None,
 }
 
+# The yes/no questions the questionnaire asks with neither answer chosen in advance
+# (Assessment.unanswered_questions), as a clinician who answers "No" to each records them.
+ANSWERED_NO = {
+    "opioid_failure": False,
+    "mri_not_possible": False,
+    "fluid_at_cement_interface": False,
+    "infection_signs": False,
+    "complication_assessed": False,
+}
+
 __all__ = [
     "AFTER_STEP_2",
+    "ANSWERED_NO",
     "NO_MRI",
     "RECURRENCE",
     "TODAY",
@@ -36,4 +47,6 @@ __all__ = [
 
 
 def make_assessment(owner, **overrides) -> Assessment:
-    return Assessment.objects.create(owner=owner, **valid_inputs(**overrides))
+    """A saved assessment of the factory case; the yes/no questions answered "No" unless
+    `overrides` says otherwise."""
+    return Assessment.objects.create(owner=owner, **valid_inputs(**{**ANSWERED_NO, **overrides}))

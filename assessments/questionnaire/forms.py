@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from assessments import rules_versions
-from assessments.models import Assessment
+from assessments.models import UNANSWERED, Assessment
 
 # Help texts written for the clinician filling the form (what counts as what).
 HELP_TEXTS = {
@@ -232,13 +232,21 @@ def _formfield(db_field, *, fields, **kwargs):
     }
     kind = type(spec).__name__
     if kind == "BooleanInput":
-        if spec.required_always or spec.absent is not None:
-            # A yes/no with no "unknown": required, or meaning "no" when absent.
-            options, empty = YES_NO, spec.absent
-        else:
-            options, empty = YES_NO_UNKNOWN, None
+        if spec.absent is False:
+            # A yes/no the rules read as "no" when absent: asked explicitly, neither answer
+            # chosen in advance, so a skipped question is never filed as a negative finding
+            # (Assessment.unanswered_questions; StepForm.clean requires it where it is asked).
+            return forms.TypedChoiceField(
+                choices=YES_NO,
+                coerce=_to_bool,
+                empty_value=None,
+                widget=forms.RadioSelect,
+                error_messages={"required": UNANSWERED},
+                **{**common, "required": spec.applies_when is None},
+            )
+        options = YES_NO if spec.required_always else YES_NO_UNKNOWN
         return forms.TypedChoiceField(
-            choices=options, coerce=_to_bool, empty_value=empty, widget=forms.RadioSelect, **common
+            choices=options, coerce=_to_bool, empty_value=None, widget=forms.RadioSelect, **common
         )
     if kind == "MultipleChoiceInput":
         return forms.MultipleChoiceField(
@@ -512,8 +520,22 @@ class StepForm(forms.ModelForm):
                 depends = spec.applies_when is not None and spec.applies_when.field in emptied
                 if name in self.edition.MRI_ONLY_FIELDS or depends:
                     emptied.add(name)
-                    cleaned[name] = spec.absent
+                    # Empty, not "no": a finding not looked for (the rules read it as "no").
+                    cleaned[name] = None if spec.absent is False else spec.absent
+        if not self.is_draft_save:
+            self._require_asked_questions(cleaned)
         return cleaned
+
+    def _require_asked_questions(self, cleaned: dict) -> None:
+        """A yes/no question asked on this page (its condition holds on the answers as they
+        will be saved) must be answered: the rules would read an empty answer as "no"."""
+        values = {**self.instance.input_values(), **cleaned}
+        for name in self.Meta.fields:
+            spec = self.edition.FIELDS_BY_NAME[name]
+            if spec.absent is not False or name in self.errors or cleaned.get(name) is not None:
+                continue
+            if spec.applies_when is None or spec.applies_when.holds(values):
+                self.add_error(name, ValidationError(UNANSWERED, code="required"))
 
     def add_error(self, field, error) -> None:
         """Add an error as Django does; errors that name fields of other steps (Model.clean()
