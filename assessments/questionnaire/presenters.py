@@ -21,7 +21,7 @@ from assessments.reports.display import (
     recommendation_tone,
 )
 from vertebro_lib.people import person_name
-from vertebro_rules.vocabulary import Scenario
+from vertebro_rules.vocabulary import Recommendation, Scenario
 
 # What a line of My assessments shows of the assessment it amends and of its amendment
 # (templates/assessments/partials/amendment_chain.html).
@@ -106,8 +106,9 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
     lines += ["", f"Recommendation: {guidance.label}. {guidance.headline}"]
     lines += [f"Reason: {reason.text}" for reason in guidance.reasons]
     lines += [f"Warning: {warning.text}" for warning in guidance.warnings]
-    missing = "; ".join(guidance.missing_workup)
-    lines.append(f"Work-up still missing: {missing}." if missing else "Work-up complete.")
+    workup = workup_line(guidance)
+    if workup:
+        lines.append(workup)
     if guidance.next_steps:
         lines.append(guidance.next_steps_line or "Next steps:")
         lines += [f"- {step.text}" for step in guidance.next_steps]
@@ -134,6 +135,31 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
 
 
 PATIENT_REF_LABEL = "Patient reference (MRN)"
+
+# The recommendations that decide on a repeat procedure at the treated level. Only beside one
+# of them does an empty `missing` list mean the work-up is complete: the other outcomes (urgent
+# referral, infection, complication, oncology, the spine team, a new level, conservative
+# therapy, reassess later) send the patient to more assessment, named in the next steps.
+DECIDES_REPEAT = frozenset(
+    {
+        Recommendation.REPEAT_INDICATED,
+        Recommendation.REPEAT_MAY_BE_CONSIDERED,
+        Recommendation.NOT_INDICATED,
+    }
+)
+FURTHER_ASSESSMENT = "Further assessment needed: see next steps."
+
+
+def workup_line(guidance: GuidanceDisplay) -> str:
+    """The chart's line on the work-up: what is still missing; "Work-up complete." only
+    beside a decision on a repeat procedure; otherwise that more assessment follows (when
+    the next steps say which), or nothing."""
+    missing = "; ".join(guidance.missing_workup)
+    if missing:
+        return f"Work-up still missing: {missing}."
+    if guidance.recommendation in DECIDES_REPEAT:
+        return "Work-up complete."
+    return FURTHER_ASSESSMENT if guidance.next_steps else ""
 
 
 def _short_citation(text: str) -> str:
