@@ -58,10 +58,32 @@ HELP_TEXTS = {
     "prior_cement_leakage": "Cement leakage seen at the index procedure, symptomatic or not.",
     "point_tenderness": "Tenderness on pressing or percussing the spinous process of the "
     "treated vertebra.",
-    "neuro_exam": "Baseline neurological examination of the lower limbs (and trunk for "
-    "thoracic levels).",
+    "neuro_exam": "Neurological examination today (lower limbs, and trunk for thoracic "
+    "levels): it excludes a new deficit and serves as the baseline.",
     "contraindications": "Tick every one that applies; leave all unticked when there is none.",
 }
+
+# Where the form's own help describes the finding in more detail than the rules version's.
+FORM_HELP_FIRST = frozenset(
+    {
+        "index_cement_volume_ml",
+        "cleft_sign",
+        "marrow_edema",
+        "cement_fill",
+        "conservative_therapy_weeks",
+    }
+)
+
+
+def _help_text(spec) -> str:
+    """The help under a question: the words of its rules version where it gives them (2026.3:
+    the definitions of the fracture etiologies, why the VAS before the index procedure is
+    recommended, what the neurological examination is for), else the form's own."""
+    own = getattr(spec, "help_text", "")
+    if spec.name in FORM_HELP_FIRST:
+        return HELP_TEXTS.get(spec.name) or own
+    return own or HELP_TEXTS.get(spec.name, "")
+
 
 YES, NO = "True", "False"
 # Choice values are the str() of the Python value, so a saved answer shows as chosen.
@@ -219,6 +241,22 @@ def _to_bool(value: str) -> bool:
     return value == YES
 
 
+# An example of each decimal answer, for the message that says how to write it.
+DECIMAL_EXAMPLES = {"index_cement_volume_ml": "4.2", "bmd_t_score": "-2.8"}
+
+
+def _decimal_messages(spec) -> dict:
+    """The messages of a decimal answer in the clinician's words (not Django's "Ensure that
+    there are no more than 1 decimal place."): how to write it, and its range."""
+    example = DECIMAL_EXAMPLES.get(spec.name, "1.5")
+    out_of_range = f"Enter a value from {spec.minimum} to {spec.maximum}."
+    return {
+        "max_decimal_places": f"Enter one decimal at most, e.g. {example}.",
+        "max_digits": out_of_range,
+        "max_whole_digits": out_of_range,
+    }
+
+
 def _formfield(db_field, *, fields, **kwargs):
     """The form field of a model field, shaped by its input definition in `fields` (those of
     one rules version)."""
@@ -228,7 +266,7 @@ def _formfield(db_field, *, fields, **kwargs):
     common = {
         "label": spec.label,
         "required": spec.required_always,
-        "help_text": HELP_TEXTS.get(spec.name, ""),
+        "help_text": _help_text(spec),
     }
     kind = type(spec).__name__
     if kind == "BooleanInput":
@@ -269,7 +307,9 @@ def _formfield(db_field, *, fields, **kwargs):
     if kind == "DateInput":
         return DatePartsField(**common)
     if kind == "DecimalInput":
-        field = db_field.formfield(form_class=DecimalTextField, **common)
+        field = db_field.formfield(
+            form_class=DecimalTextField, error_messages=_decimal_messages(spec), **common
+        )
     elif kind == "IntegerInput":
         field = db_field.formfield(form_class=IntegerTextField, **common)
     else:

@@ -4,6 +4,7 @@ The guidance and the answers are shown through the one display model,
 `assessments.reports.display`.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,6 +15,7 @@ from assessments import rules_versions
 from assessments.models import Assessment
 from assessments.questionnaire.steps import STEPS, completed_steps
 from assessments.reports.display import (
+    Cited,
     GuidanceDisplay,
     answer_groups,
     format_answer,
@@ -21,7 +23,7 @@ from assessments.reports.display import (
     recommendation_tone,
 )
 from vertebro_lib.people import person_name
-from vertebro_rules.vocabulary import Recommendation, Scenario
+from vertebro_rules.vocabulary import Recommendation
 
 # What a line of My assessments shows of the assessment it amends and of its amendment
 # (templates/assessments/partials/amendment_chain.html).
@@ -104,19 +106,19 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
         if given:
             lines.append(f"- {group.title}: " + "; ".join(given) + ".")
     lines += ["", f"Recommendation: {guidance.label}. {guidance.headline}"]
-    lines += [f"Reason: {reason.text}" for reason in guidance.reasons]
+    lines += [f"Reason: {reason.text}{_unconfirmed(reason)}" for reason in guidance.reasons]
     lines += [f"Warning: {warning.text}" for warning in guidance.warnings]
     workup = workup_line(guidance)
     if workup:
         lines.append(workup)
     if guidance.next_steps:
         lines.append(guidance.next_steps_line or "Next steps:")
-        lines += [f"- {step.text}" for step in guidance.next_steps]
+        lines += [f"- {step.text}{_unconfirmed(step)}" for step in guidance.next_steps]
     if guidance.reassess_from:
         lines.append(f"Reassess from {date_format(guidance.reassess_from)}.")
     if guidance.notes:
         lines.append("Notes:")
-        lines += [f"- {note.text}" for note in guidance.notes]
+        lines += [f"- {note.text}{_unconfirmed(note)}" for note in guidance.notes]
     if guidance.references:
         lines.append("References:")
         lines += [
@@ -163,11 +165,18 @@ def workup_line(guidance: GuidanceDisplay) -> str:
 
 
 def _short_citation(text: str) -> str:
-    """A reference's title without its figures and source: "Repeat vertebroplasty for
-    unrelieved pain at previously treated levels (immediate failure, …). Source: …" → its
-    words up to the parenthesis."""
-    short = text.split(" (", 1)[0].split(". Source:", 1)[0].strip().rstrip(".")
-    return short + "."
+    """A reference's printed text without the figures in its parentheses: "Risk factors for
+    new fractures after vertebroplasty (1-year fracture-free rate 92.2%). Source not yet
+    confirmed." → "Risk factors for new fractures after vertebroplasty. Source not yet
+    confirmed." Never shorter than its source: the authors, journal and year, or the words
+    that say they are not yet confirmed, stay."""
+    return re.sub(r" \([^()]*\)", "", text).strip()
+
+
+def _unconfirmed(item: Cited) -> str:
+    """After a sentence whose figures rest on a reference not yet confirmed, the mark of it:
+    the chart shows it beside the figure, not only in the list of references."""
+    return f" [{item.unconfirmed_text}]" if item.unconfirmed else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +219,10 @@ def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
     """What the saved answers of a draft already decide and still need."""
     edition = assessment.rules()
     so_far = edition.progress(assessment.input_values(), today=today)
-    scenario = Scenario(so_far.scenario).label if so_far.scenario else ""
+    # The scenario's label in the words of the assessment's own rules version, as the result
+    # prints it (the 2026.2 labels differ from 2026.3's).
+    scenarios = edition.vocabulary.Scenario
+    scenario = scenarios(so_far.scenario).label if so_far.scenario else ""
     timeline = ""
     if so_far.days_since_index is not None:
         timeline = f"Assessed on {_day(so_far.days_since_index)} after the index procedure"

@@ -16,6 +16,7 @@ level = amber, not indicated = grey, contraindicated or urgent referral = red
 border style) does the same without colour.
 """
 
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -66,8 +67,11 @@ class Marker:
     word: str
 
 
-# Read above the recommendation ("Indicated", "May be considered"), so no weaker word here.
+# Read above the recommendation. The tick and "at this level" only above "indicated": above
+# "may be considered" the benefit is not established (the pain generator to confirm, a
+# re-examination, the spine team's decision), and the marker says so.
 PROCEED = Marker("proceed", "✔", "Repeat procedure at this level")
+CONSIDER = Marker("consider", "◇", "Possible, not established: next steps first")
 WAIT = Marker("wait", "◷", "Not yet: more is needed first")
 DECLINE = Marker("decline", "✘", "No repeat procedure at this level")
 URGENT = Marker("urgent", "⚠", "Urgent")
@@ -80,7 +84,7 @@ MARKERS = {
     "refer_oncology_mdt": WAIT,
     "decide_with_spine_team": WAIT,
     Recommendation.REPEAT_INDICATED: PROCEED,
-    Recommendation.REPEAT_MAY_BE_CONSIDERED: PROCEED,
+    Recommendation.REPEAT_MAY_BE_CONSIDERED: CONSIDER,
     Recommendation.REASSESS_LATER: WAIT,
     Recommendation.COMPLETE_WORKUP: WAIT,
     Recommendation.CONTINUE_CONSERVATIVE: WAIT,
@@ -113,21 +117,64 @@ def recommendation_tone(code: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Cited:
-    """A reason or a note: its id (R10, N1), its words and the references it cites."""
+    """A reason or a note: its id (R10, N1), its words and the references it cites;
+    `unconfirmed`: for each cited reference whose source is not yet confirmed, what its
+    printed text says of it ("ref 1: source not yet confirmed")."""
 
     label: str
     text: str
     refs: tuple[int, ...]
+    unconfirmed: tuple[str, ...] = ()
 
     @property
     def refs_text(self) -> str:
         return ", ".join(str(ref) for ref in self.refs)
+
+    @property
+    def unconfirmed_text(self) -> str:
+        return "; ".join(self.unconfirmed)
+
+    @property
+    def citation(self) -> str:
+        """What the page and the PDF print after the text: "[ref 8]", "[refs 1, 3; ref 1:
+        source not yet confirmed]", or nothing when the text cites no reference. The mark of
+        an unconfirmed source stands beside every figure that rests on it, not only in the
+        reference list at the end (spec §7, §9)."""
+        if not self.refs:
+            return ""
+        numbers = f"{'refs' if len(self.refs) > 1 else 'ref'} {self.refs_text}"
+        return f"[{numbers}; {self.unconfirmed_text}]" if self.unconfirmed else f"[{numbers}]"
+
+
+# The sentence of a reference's printed text (§7) that says its source is not yet confirmed:
+# "Source not yet confirmed.", "Authors and journal not yet confirmed.", …
+UNCONFIRMED_SENTENCE = re.compile(r"([A-Z][^.]*\bnot yet confirmed)\.")
 
 
 @dataclass(frozen=True, slots=True)
 class Reference:
     number: int
     text: str
+
+    @property
+    def unconfirmed(self) -> str:
+        """What its printed text says of an unconfirmed source ("source not yet confirmed",
+        "authors and journal not yet confirmed"), or "" when the source is confirmed."""
+        found = UNCONFIRMED_SENTENCE.findall(self.text)
+        if not found:
+            return ""
+        sentence = found[-1]
+        return sentence[0].lower() + sentence[1:]
+
+
+def _cited(label: str, text: str, refs, pending: dict[int, str]) -> Cited:
+    refs = tuple(refs)
+    return Cited(
+        label,
+        text,
+        refs,
+        tuple(f"ref {ref}: {pending[ref]}" for ref in refs if ref in pending),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +219,8 @@ class GuidanceDisplay:
         recommendation = data["recommendation"]
         if record is None:
             record = frozen.words_of(data)
+        references = tuple(Reference(item["id"], item["text"]) for item in record["references"])
+        pending = {ref.number: ref.unconfirmed for ref in references if ref.unconfirmed}
         return cls(
             recommendation=recommendation,
             label=record["recommendation"],
@@ -179,10 +228,12 @@ class GuidanceDisplay:
             marker=MARKERS.get(recommendation, INCOMPLETE),
             headline=data["headline"],
             scenario=record["scenario"],
-            reasons=tuple(Cited(r["rule"], r["text"], tuple(r["refs"])) for r in data["reasons"]),
+            reasons=tuple(
+                _cited(r["rule"], r["text"], r["refs"], pending) for r in data["reasons"]
+            ),
             missing_workup=tuple(record["missing"]),
-            notes=tuple(Cited(n["id"], n["text"], tuple(n["refs"])) for n in data["notes"]),
-            references=tuple(Reference(item["id"], item["text"]) for item in record["references"]),
+            notes=tuple(_cited(n["id"], n["text"], n["refs"], pending) for n in data["notes"]),
+            references=references,
             disclaimer=data["disclaimer"],
             rules_version=data["rules_version"],
             days_since_index=data["days_since_index"],
@@ -196,7 +247,7 @@ class GuidanceDisplay:
                 for item in data.get("warnings", ())
             ),
             next_steps=tuple(
-                Cited(item["id"], item["text"], tuple(item["refs"]))
+                _cited(item["id"], item["text"], item["refs"], pending)
                 for item in data.get("next_steps", ())
             ),
             next_steps_line=record.get("next_steps_line", "") if "next_steps" in data else "",
