@@ -137,6 +137,18 @@ class DecimalTextField(forms.DecimalField):
             value = normalise_number(value)
         return super().to_python(value)
 
+    def run_validators(self, value):
+        # Too many decimals first: Django counts the digits first and would call "-2.85" out
+        # of range (a T-score of two digits at most) rather than say how to write it.
+        if value not in self.empty_values and self.decimal_places is not None:
+            exponent = value.as_tuple().exponent
+            if isinstance(exponent, int) and -exponent > self.decimal_places:
+                message = self.error_messages.get(
+                    "max_decimal_places", f"Enter {self.decimal_places} decimal at most."
+                )
+                raise ValidationError(message, code="max_decimal_places")
+        super().run_validators(value)
+
 
 class IntegerTextField(forms.IntegerField):
     """A whole number typed in a text box (inputmode=numeric); "2,5" weeks is refused, not 25."""

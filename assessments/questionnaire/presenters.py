@@ -19,6 +19,7 @@ from assessments.reports.display import (
     GuidanceDisplay,
     answer_groups,
     format_answer,
+    new_level_lines,
     recommendation_label,
     recommendation_tone,
 )
@@ -99,13 +100,14 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
     lines.append("Clinical picture")
     for group in answer_groups(assessment):
         given = [
-            f"{answer.label.rstrip('.')}: {answer.text}"
+            f"{CHART_LABELS.get(answer.label, answer.label).rstrip('.')}: {answer.text}"
             for answer in group.answers
             if answer.recorded and answer.label != PATIENT_REF_LABEL
         ]
         if given:
             lines.append(f"- {group.title}: " + "; ".join(given) + ".")
     lines += ["", f"Recommendation: {guidance.label}. {guidance.headline}"]
+    lines += list(new_level_lines(assessment, guidance))
     lines += [f"Reason: {reason.text}{_unconfirmed(reason)}" for reason in guidance.reasons]
     lines += [f"Warning: {warning.text}" for warning in guidance.warnings]
     workup = workup_line(guidance)
@@ -137,6 +139,22 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
 
 
 PATIENT_REF_LABEL = "Patient reference (MRN)"
+
+# Short chart labels of the questions whose full wording (the definition the clinician
+# answers on the form) is too long for a line of the chart.
+CHART_LABELS_BY_FIELD = {
+    "opioid_failure": "Opioids cannot be reduced or are not tolerated",
+    "mri_not_possible": "MRI not possible",
+    "infection_signs": "Signs of infection (now or within the last 4 weeks)",
+    "complication_assessed": "Index procedure assessed for a complication since the pain began",
+}
+# By the question's full label, as the answers (frozen ones included) carry it.
+CHART_LABELS = {
+    rules_versions.edition(version).FIELDS_BY_NAME[name].label: short
+    for version in rules_versions.known_versions()
+    for name, short in CHART_LABELS_BY_FIELD.items()
+    if name in rules_versions.edition(version).FIELDS_BY_NAME
+}
 
 # The recommendations that decide on a repeat procedure at the treated level. Only beside one
 # of them does an empty `missing` list mean the work-up is complete: the other outcomes (urgent

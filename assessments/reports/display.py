@@ -74,6 +74,9 @@ PROCEED = Marker("proceed", "✔", "Repeat procedure at this level")
 CONSIDER = Marker("consider", "◇", "Possible, not established: next steps first")
 WAIT = Marker("wait", "◷", "Not yet: more is needed first")
 DECLINE = Marker("decline", "✘", "No repeat procedure at this level")
+# A new fracture at another level: that level is evaluated first; the treated level is not
+# declined by the marker (MRI may also show signs there).
+ELSEWHERE = Marker("elsewhere", "➜", "Another level first: evaluate the new fracture")
 URGENT = Marker("urgent", "⚠", "Urgent")
 INCOMPLETE = Marker("incomplete", "☐", "No guidance yet")
 
@@ -90,7 +93,7 @@ MARKERS = {
     Recommendation.CONTINUE_CONSERVATIVE: WAIT,
     Recommendation.NOT_INDICATED: DECLINE,
     Recommendation.CONTRAINDICATED: DECLINE,
-    Recommendation.EVALUATE_NEW_LEVEL: DECLINE,
+    Recommendation.EVALUATE_NEW_LEVEL: ELSEWHERE,
     Recommendation.URGENT_REFERRAL: URGENT,
 }
 
@@ -281,10 +284,13 @@ class GuidanceSection:
     invalid_inputs: list[str] = field(default_factory=list)
     red_flags: tuple[str, ...] = ()
     acknowledgements: tuple[Acknowledgement, ...] = ()
+    # Beside "evaluate the new fracture level": which levels, and what of the treated one.
+    new_level: tuple[str, ...] = ()
 
     def as_context(self) -> dict:
         return {
             "guidance": self.guidance,
+            "new_level": self.new_level,
             "missing_inputs": self.missing_inputs,
             "invalid_inputs": self.invalid_inputs,
             "red_flags": self.red_flags,
@@ -306,9 +312,11 @@ def acknowledgements_of(assessment: Assessment) -> tuple[Acknowledgement, ...]:
 def guidance_section(assessment: Assessment, *, today: date) -> GuidanceSection:
     """The guidance every page and the PDF show: frozen when final, live for a draft."""
     if assessment.is_final and assessment.guidance:
+        guidance = GuidanceDisplay.from_json(assessment.guidance, assessment.display_record)
         return GuidanceSection(
-            GuidanceDisplay.from_json(assessment.guidance, assessment.display_record),
+            guidance,
             acknowledgements=acknowledgements_of(assessment),
+            new_level=new_level_lines(assessment, guidance),
         )
     fields = assessment.rules().FIELDS_BY_NAME
     missing = assessment.missing_inputs()
@@ -324,7 +332,59 @@ def guidance_section(assessment: Assessment, *, today: date) -> GuidanceSection:
         return GuidanceSection(
             None, invalid_inputs=lines, red_flags=tuple(getattr(invalid, "red_flags", ()))
         )
-    return GuidanceSection(GuidanceDisplay.from_json(assessment.evaluate().to_dict()))
+    guidance = GuidanceDisplay.from_json(assessment.evaluate().to_dict())
+    return GuidanceSection(guidance, new_level=new_level_lines(assessment, guidance))
+
+
+# The vertebrae in order, with the neighbours outside the scope (C7, S1) that can still be the
+# level next to T1 or L5.
+SPINE_LEVELS = ("C7", *(f"T{n}" for n in range(1, 13)), *(f"L{n}" for n in range(1, 6)), "S1")
+
+
+def adjacent_levels(level: str) -> tuple[str, ...]:
+    """The levels next to `level` ("L2" → L1, L3); none for a level not in the list."""
+    if level not in SPINE_LEVELS:
+        return ()
+    index = SPINE_LEVELS.index(level)
+    return tuple(
+        SPINE_LEVELS[other] for other in (index - 1, index + 1) if 0 <= other < len(SPINE_LEVELS)
+    )
+
+
+def new_level_lines(assessment: Assessment, guidance: GuidanceDisplay) -> tuple[str, ...]:
+    """Beside "evaluate the new fracture level" (R5): the levels the new fracture can be at
+    (the form does not ask which: the spec has no such input), that it is to be recorded and
+    evaluated, and what the MRI says of the treated level, so that "decided separately"
+    is not a dead end. Nothing for any other recommendation."""
+    if guidance.recommendation != Recommendation.EVALUATE_NEW_LEVEL:
+        return ()
+    level = assessment.treated_level
+    neighbours = adjacent_levels(level)
+    if assessment.active_fracture_location == "adjacent_level" and neighbours:
+        where = f"at a level adjacent to {level} ({' or '.join(neighbours)})"
+    else:
+        where = f"at a level not adjacent to {level}"
+    first = (
+        f"The active fracture is {where}: record which level in the chart and evaluate it "
+        "for treatment (next steps)."
+    )
+    signs = (
+        assessment.marrow_edema == "present"
+        or assessment.cleft_sign == "present"
+        or assessment.fluid_at_cement_interface is True
+    )
+    if signs:
+        second = (
+            f"MRI also shows signs of activity at {level}: correlate both levels with the "
+            f"examination before deciding on a repeat procedure at {level}."
+        )
+    else:
+        second = (
+            f"A repeat procedure at {level} is not supported by this MRI (no definite sign of "
+            f"activity at {level}); evaluate {level} again if its pain persists once the new "
+            "level is treated."
+        )
+    return (first, second)
 
 
 def format_answer(name: str, value, fields=None) -> str:

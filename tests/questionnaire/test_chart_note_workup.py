@@ -71,3 +71,13 @@ def test_missing_work_up_is_named_whatever_the_recommendation(client, alice):
     assert "Work-up still missing: " in note
     assert COMPLETE not in note
     assert FURTHER not in note
+
+
+def test_the_chart_note_uses_short_labels_for_the_long_questions(client, alice):
+    final = _final(alice, infection_signs=False, complication_assessed=True)
+    client.force_login(alice)
+    note = _note(client, final)
+    assert "Signs of infection (now or within the last 4 weeks): No" in note
+    assert "Index procedure assessed for a complication since the pain began: Yes" in note
+    assert "fever, CRP or ESR raised" not in note
+    assert "for example the new fracture level in Step 3" not in note
