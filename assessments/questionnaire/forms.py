@@ -709,6 +709,12 @@ class AmendmentForm(forms.Form):
         ]
 
 
+def _opening(text: str, words: int = 8) -> str:
+    """The first words of a warning, to name it in a message without its code."""
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
 class WarningsReadForm(forms.Form):
     """Finalizing: one box per warning of the guidance (§5a), each to tick as read."""
 
@@ -717,10 +723,11 @@ class WarningsReadForm(forms.Form):
         self.warnings = tuple(warnings)
         for warning in self.warnings:
             self.fields[f"read_{warning.label}"] = forms.BooleanField(
-                label=f"I have read warning {warning.label}",
+                label="I have read this warning",
                 required=True,
                 error_messages={
-                    "required": f"Tick warning {warning.label} as read before finalizing."
+                    "required": f"Tick the warning “{_opening(warning.text)}” as read before "
+                    "finalizing."
                 },
             )
 
