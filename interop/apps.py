@@ -7,3 +7,11 @@ class InteropConfig(AppConfig):
     name = "interop"
     verbose_name = "Interoperability (FHIR, CDS Hooks)"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The department audit counts the record's feedback on guidance cards beside adherence.
+        from outcomes import audit
+
+        from .feedback_figures import feedback_counts
+
+        audit.register_feedback_source(feedback_counts)

@@ -80,3 +80,75 @@ class CdsCall(models.Model):
     def __str__(self) -> str:
         when = date_format(timezone.localtime(self.called_at), "DATETIME_FORMAT")
         return f"{when} {self.client or '?'} {self.hook} {self.status}"
+
+
+class CdsCard(models.Model):
+    """A card the CDS service returned, kept so that the record's feedback on it can be read.
+
+    No patient data: the card's kind, what it recommended and, for a guidance card, the
+    assessment it showed.
+    """
+
+    class Kind(models.TextChoices):
+        GUIDANCE = "guidance", "guidance"
+        APP_LINK = "app-link", "app link"
+        LEVEL_UNKNOWN = "level-unknown", "level not recognised"
+
+    uuid = models.UUIDField(unique=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    client = models.CharField(max_length=255, help_text="The JWT issuer the card was given to.")
+    service = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16, choices=Kind)
+    recommendation = models.CharField(max_length=32, blank=True)
+    deciding_rule = models.CharField(max_length=4, blank=True)
+    rules_version = models.CharField(max_length=16, blank=True)
+    assessment = models.ForeignKey(
+        "assessments.Assessment", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = "CDS Hooks card"
+
+    def __str__(self) -> str:
+        return f"{self.kind} card {self.uuid}"
+
+
+class CdsFeedback(models.Model):
+    """What the clinician did with a card in the electronic record (CDS Hooks feedback):
+    accepted, or overridden with the reason chosen from the card's `overrideReasons`.
+
+    The card's recommendation, deciding rule and rules version are copied from the card, so
+    that the department audit counts feedback by recommendation in one query.
+    """
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", "accepted"
+        OVERRIDDEN = "overridden", "overridden"
+
+    card = models.ForeignKey(CdsCard, on_delete=models.CASCADE, related_name="feedback")
+    card_uuid = models.UUIDField()
+    service_id = models.CharField(max_length=64)
+    outcome = models.CharField(max_length=10, choices=Outcome)
+    override_reason_code = models.CharField(max_length=64, blank=True)
+    override_reason_display = models.CharField(max_length=200, blank=True)
+    user_comment = models.CharField(max_length=500, blank=True)
+    outcome_timestamp = models.DateTimeField()
+    recommendation = models.CharField(max_length=32, blank=True)
+    deciding_rule = models.CharField(max_length=4, blank=True)
+    rules_version = models.CharField(max_length=16, blank=True)
+    assessment = models.ForeignKey(
+        "assessments.Assessment", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-outcome_timestamp", "-id"]
+        verbose_name = "CDS Hooks feedback"
+        verbose_name_plural = "CDS Hooks feedback"
+        indexes = [
+            models.Index(fields=["recommendation", "outcome"], name="interop_feedback_rec_outcome"),
+            models.Index(fields=["outcome_timestamp"], name="interop_feedback_when"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} {self.card_uuid}"

@@ -14,7 +14,15 @@ def recent_final_assessment(*, patient_ref: str, level: str, since: datetime) ->
             treated_level=level,
             finalized_at__gte=since,
         )
-        .only("id", "guidance", "finalized_at")
+        .only(
+            "id",
+            "guidance",
+            "finalized_at",
+            "index_procedure_date",
+            "recommendation",
+            "deciding_rule",
+            "rules_version",
+        )
         .order_by("-finalized_at")
         .first()
     )

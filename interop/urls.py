@@ -9,6 +9,7 @@ urlpatterns = [
     # CDS Hooks 2.0: no trailing slash, as the specification writes the URLs.
     path("cds-services", cds_views.discovery, name="cds_discovery"),
     path("cds-services/<str:service_id>", cds_views.call, name="cds_service"),
+    path("cds-services/<str:service_id>/feedback", cds_views.feedback_view, name="cds_feedback"),
     path("interop/launch/<str:handle>/", views.launch_open, name="launch"),
     path("interop/import/", views.import_response_page, name="import"),
     path("fhir/Questionnaire/vertebro-assessment", views.questionnaire, name="questionnaire"),

@@ -32,8 +32,8 @@ TABLE = {
     "finalize": ("get", "draft", {}, (200, 404, 403, 403)),
     "result": ("get", "final", {}, (200, 404, 200, 200)),
     "amend": ("get", "final", {}, (200, 404, 403, 403)),
-    # A write only (starting a reassessment): a GET is refused for all.
-    "reassess": ("get", "final", {}, (405, 405, 405, 405)),
+    # A write only (starting a reassessment): a GET is refused; the role is checked first.
+    "reassess": ("get", "final", {}, (405, 405, 403, 403)),
     "discard": ("get", "draft", {}, (200, 404, 403, 403)),
     "pdf": ("get", "final", {}, (200, 404, 200, 200)),
     "report_preview": ("get", "final", {}, (200, 404, 200, 200)),
@@ -49,7 +49,7 @@ WRITES = {
     "finalize": ("post", "draft", {}, (None, 404, 403, 403)),
     "discard": ("post", "draft", {}, (None, 404, 403, 403)),
     "amend": ("post", "final", {}, (None, 404, 403, 403)),
-    "reassess": ("post", "final", {}, (None, 404, 404, 404)),
+    "reassess": ("post", "final", {}, (None, 404, 403, 403)),
     "move_rules": ("post", "draft", {}, (None, 404, 403, 403)),
 }
 
@@ -215,6 +215,12 @@ INTEROP_TABLE = {
         {"service_id": "vertebro-repeat-vertebroplasty"},
         (401, 401, 401, 401, 401),
     ),
+    "cds_feedback": (
+        "post",
+        None,
+        {"service_id": "vertebro-repeat-vertebroplasty"},
+        (401, 401, 401, 401, 401),
+    ),
     "launch": ("get", None, {"handle": "unknown"}, (SIGN_IN, 410, 410, 403, 403)),
     "import": ("get", None, {}, (SIGN_IN, 200, 200, 403, 403)),
     "questionnaire": ("get", None, {}, (200, 200, 200, 200, 200)),
@@ -255,7 +261,7 @@ STATE_TABLE = {
     ("assessments", "discard", "discarded", ()): (404, 404, 403, 403),
     ("assessments", "result", "discarded", ()): (404, 404, 404, 404),
     ("assessments", "amend", "discarded", ()): (404, 404, 403, 403),
-    ("assessments", "reassess", "discarded", ()): (405, 405, 405, 405),
+    ("assessments", "reassess", "discarded", ()): (405, 405, 403, 403),
     ("assessments", "pdf", "discarded", ()): (404, 404, 404, 404),
     ("assessments", "report_preview", "discarded", ()): (404, 404, 404, 404),
     ("outcomes", "detail", "discarded", ()): (404, 404, 404, 404),
@@ -273,7 +279,7 @@ STATE_TABLE = {
     ("assessments", "discard", "superseded", ()): (302, 404, 403, 403),
     ("assessments", "result", "superseded", ()): (200, 404, 200, 200),
     ("assessments", "amend", "superseded", ()): (302, 404, 403, 403),
-    ("assessments", "reassess", "superseded", ()): (405, 405, 405, 405),
+    ("assessments", "reassess", "superseded", ()): (405, 405, 403, 403),
     ("assessments", "pdf", "superseded", ()): (200, 404, 200, 200),
     ("assessments", "report_preview", "superseded", ()): (200, 404, 200, 200),
     ("outcomes", "detail", "superseded", ()): (200, 404, 200, 200),

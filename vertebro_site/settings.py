@@ -403,6 +403,8 @@ VERTEBRO_CDS_RECENT_DAYS = env_int("VERTEBRO_CDS_RECENT_DAYS", 30)
 VERTEBRO_CDS_LAUNCH_MINUTES = env_int("VERTEBRO_CDS_LAUNCH_MINUTES", 10)
 # The CDS endpoint's own body limit: prefetched Bundles are larger than the forms' 64 KiB.
 VERTEBRO_CDS_MAX_BODY_BYTES = env_int("VERTEBRO_CDS_MAX_BODY_BYTES", 2 * 1024 * 1024)
+# Browser origins allowed to call the CDS endpoints (CORS); "*" for any. Default: none.
+VERTEBRO_CDS_CORS_ORIGINS = env_list("VERTEBRO_CDS_CORS_ORIGINS", [])
 # Calls without a valid token, per client address and minute, before the service answers 429
 # (they are counted, not written to the call log one row each).
 VERTEBRO_CDS_UNAUTHENTICATED_PER_MINUTE = env_int("VERTEBRO_CDS_UNAUTHENTICATED_PER_MINUTE", 30)

@@ -4,8 +4,9 @@ Each call carries `Authorization: Bearer <JWT>`, signed with the client's
 private key (ES384 or RS384; `none` and the shared-secret HS* algorithms are
 refused; the key the `kid` names must be of the algorithm's type). The allowlist,
 `VERTEBRO_CDS_CLIENTS`, is a JSON file mapping each trusted issuer (`iss`) to its
-JSON Web Key Set. `iss`, `sub`, `exp`, `iat` and `jti` are required; a token may
-live at most five minutes; and a `jti` is accepted once per issuer, on every app
+JSON Web Key Set. `iss`, `aud`, `exp`, `iat` and `jti` are required, the claims
+CDS Hooks 2.0.1 defines (`sub` is not one of them and is neither required nor read);
+a token may live at most five minutes; and a `jti` is accepted once per issuer, on every app
 instance (the ids seen live in the database).
 
 `aud` (RFC 7519 §4.1.3, CDS Hooks 2.0.1): a string, or an array of strings; it must
@@ -37,7 +38,7 @@ ALGORITHMS = ("ES384", "RS384")
 KEY_TYPES = {"ES384": "EC", "RS384": "RSA"}
 MAX_TOKEN_LENGTH = 8192
 MAX_JTI_LENGTH = 255
-REQUIRED_CLAIMS = ("iss", "sub", "aud", "exp", "iat", "jti")
+REQUIRED_CLAIMS = ("iss", "aud", "exp", "iat", "jti")
 LEEWAY_SECONDS = 30
 MAX_LIFETIME = timedelta(minutes=5)
 
@@ -49,7 +50,6 @@ class Unauthorized(Exception):
 @dataclass(frozen=True, slots=True)
 class Caller:
     issuer: str
-    subject: str
     jti: str
     expires_at: datetime
 
@@ -182,13 +182,7 @@ def verify(authorization: str, *, audience: str, clients_path: str, now: datetim
     ):
         raise Unauthorized("The token lives too long: exp must be at most 5 minutes ahead.")
     expires_at = datetime.fromtimestamp(expires, tz=UTC)
-    subject = claims.get("sub")
-    return Caller(
-        issuer=issuer,
-        subject=subject if isinstance(subject, str) and _text_ok(subject) else "",
-        jti=jti,
-        expires_at=expires_at,
-    )
+    return Caller(issuer=issuer, jti=jti, expires_at=expires_at)
 
 
 def remember(caller: Caller, *, now: datetime) -> None:

@@ -6,6 +6,7 @@ card (if any) to return and builds it.
 """
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,7 +58,45 @@ WARNING = frozenset(
 )
 LEVEL_TEXT = re.compile(r"\s*([TL])\s*([0-9]{1,2})\b", re.IGNORECASE)
 LEVELS = frozenset(vocabulary.VertebralLevel.values)
+SNOMED = "http://snomed.info/sct"
+# SNOMED CT body structures of the vertebrae Vertebro assesses (DICOM CID 7603 "Vertebra").
+SNOMED_LEVELS = {
+    "64864005": "T1",
+    "53733008": "T2",
+    "1626008": "T3",
+    "73071006": "T4",
+    "56401006": "T5",
+    "45296009": "T6",
+    "62487009": "T7",
+    "11068009": "T8",
+    "82687006": "T9",
+    "7610001": "T10",
+    "12989004": "T11",
+    "23215003": "T12",
+    "66794005": "L1",
+    "14293000": "L2",
+    "36470004": "L3",
+    "11994002": "L4",
+    "49668003": "L5",
+}
+# A card's detail stays short; the whole guidance is one link away (the result page).
+DETAIL_MAX_LENGTH = 600
+# The guidance's warnings (answers to check) take at most this much of it.
+WARNINGS_MAX_LENGTH = 220
+OVERRIDE_REASON_PATH = "/fhir/CodeSystem/cds-override-reason"
+# Why a clinician may set a card aside, offered by the record and sent back as feedback.
+OVERRIDE_REASONS = (
+    ("clinical-judgement", "Clinical judgement differs from the guidance"),
+    ("patient-preference", "Patient's informed preference"),
+    ("assessment-out-of-date", "The assessment no longer reflects the patient"),
+    ("wrong-patient-or-level", "The assessment is of another patient or level"),
+)
+LEVEL_UNKNOWN_SUMMARY = "Vertebro cannot read the vertebral level of this vertebroplasty order"
 GENDERS = frozenset(vocabulary.Sex.values)
+
+
+class LevelNotRecognised(Exception):
+    """A vertebroplasty is ordered, or was performed, at a level the service cannot read."""
 
 
 class PrefetchMissing(Exception):
@@ -113,10 +152,14 @@ def _has_code(concept, codes: frozenset[tuple[str, str]]) -> bool:
 
 
 def level_of(resource: dict) -> str | None:
-    """The vertebral level named by a resource's bodySite (a coding's code, or the text)."""
+    """The vertebral level named by a resource's bodySite: a SNOMED CT vertebra, or a
+    coding's code or display, or the text, that starts with the level ("L1", "T12 vertebra")."""
     for site in resource.get("bodySite") or []:
         if not isinstance(site, dict):
             continue
+        for coding in _codings(site):
+            if coding.get("system") == SNOMED and coding.get("code") in SNOMED_LEVELS:
+                return SNOMED_LEVELS[coding["code"]]
         candidates = [coding.get("code") for coding in _codings(site)]
         candidates += [coding.get("display") for coding in _codings(site)]
         candidates.append(site.get("text"))
@@ -260,27 +303,33 @@ def check_prefetch_patient(request: dict) -> None:
 def order_context(
     request: dict, *, codes: frozenset[tuple[str, str]], identifier_system: str, today: date
 ) -> OrderContext | None:
-    """The order's context, or None when no card applies (not a vertebroplasty, no level, or
-    no earlier vertebroplasty at that level). Raises PrefetchMissing."""
+    """The order's context, or None when no card applies (not a vertebroplasty, or no earlier
+    vertebroplasty at that level). Raises PrefetchMissing, and LevelNotRecognised when the
+    order's level, or that of an earlier vertebroplasty, cannot be read (never silence: the
+    level may have been treated before)."""
     order = vertebroplasty_order(request, codes)
     if order is None:
         return None
     level = level_of(order)
     if level is None:
-        return None
+        raise LevelNotRecognised("The ordered vertebroplasty's level is not recognised.")
     prefetch = request.get("prefetch") or {}
     missing = [name for name in NEEDED_PREFETCH if not isinstance(prefetch.get(name), dict)]
     if missing:
         raise PrefetchMissing(missing)
-    earlier = [
-        _performed_date(procedure)
+    performed = [
+        procedure
         for procedure in _entries(prefetch["procedures"])
         if procedure.get("resourceType") == "Procedure"
         and procedure.get("status") == "completed"
         and _has_code(procedure.get("code"), codes)
-        and level_of(procedure) == level
     ]
+    earlier = [_performed_date(p) for p in performed if level_of(p) == level]
     if not earlier:
+        if any(level_of(p) is None for p in performed):
+            raise LevelNotRecognised(
+                f"An earlier vertebroplasty's level is not recognised: it may have been at {level}."
+            )
         return None
     dated = [day for day in earlier if day is not None]
     patient = prefetch["patient"]
@@ -300,66 +349,139 @@ def order_context(
 # --- Cards ---------------------------------------------------------------------------------
 
 
-def _source(public_url: str, url: str | None = None) -> dict:
-    source = {
-        "label": SOURCE_LABEL,
+def _source(public_url: str, rules_version: str) -> dict:
+    """Who gives the card: Vertebro and the rules version it applied (CDS Hooks `Source`).
+
+    `source.url` would name where to learn about the source, not the patient's result:
+    the result page is the card's link."""
+    return {
+        "label": f"{SOURCE_LABEL} (rules {rules_version})",
         "topic": {
             "system": f"{public_url}{TOPIC_SYSTEM_PATH}",
             "code": "repeat-vertebroplasty",
             "display": "Repeat vertebroplasty at a treated level",
         },
     }
-    if url:
-        source["url"] = url
-    return source
 
 
-def guidance_card(*, guidance: dict, result_url: str, public_url: str, finalized: str) -> dict:
-    """The card of a finalized assessment's frozen guidance."""
-    recommendation = guidance["recommendation"]
-    labels = rules_versions.vocabulary_of(guidance["rules_version"])
-    warnings = guidance.get("warnings") or []
-    lines = [
-        f"**{labels.Recommendation(recommendation).label}** (Vertebro rules "
-        f"{guidance['rules_version']}, finalized {finalized}).",
-    ]
-    if warnings:
-        lines += ["", "Warnings (check these answers):"]
-        lines += [f"- {warning['id']}: {warning['text']}" for warning in warnings]
-    lines += ["", "Reasons:"]
-    lines += [f"- {reason['rule']}: {reason['text']}" for reason in guidance["reasons"]]
-    if guidance.get("missing"):
-        lines += ["", "Missing from the work-up:"]
-        lines += [f"- {labels.WorkupItem(item).label}" for item in guidance["missing"]]
-    if guidance.get("next_steps"):
-        lines += ["", "Next steps:"]
-        lines += [f"- {step['id']}: {step['text']}" for step in guidance["next_steps"]]
-    if guidance.get("notes"):
-        lines += ["", "Notes:"]
-        lines += [f"- {note['id']}: {note['text']}" for note in guidance["notes"]]
-    lines += ["", guidance.get("disclaimer", "")]
+def override_reasons(public_url: str) -> list[dict]:
+    system = f"{public_url}{OVERRIDE_REASON_PATH}"
+    return [{"system": system, "code": code, "display": text} for code, text in OVERRIDE_REASONS]
+
+
+def _card(*, summary: str, indicator: str, detail: str, source: dict, links: list) -> dict:
     return {
-        "summary": guidance["headline"][:SUMMARY_MAX_LENGTH],
-        "indicator": indicator_for(recommendation, has_warnings=bool(warnings)),
-        "detail": "\n".join(lines).strip(),
-        "source": _source(public_url, result_url),
-        "links": [{"label": "Open the Vertebro result", "url": result_url, "type": "absolute"}],
+        "uuid": str(uuid.uuid4()),
+        "summary": summary[:SUMMARY_MAX_LENGTH],
+        "indicator": indicator,
+        "detail": detail,
+        "source": source,
+        "links": links,
     }
 
 
-def app_link_card(*, launch_url: str, public_url: str) -> dict:
+def _shorten(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, with an ellipsis if cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return f"{cut}…"
+
+
+def index_date_mismatch(record_date: date | None, assessment_date: date | None) -> str:
+    """The warning when the record's first vertebroplasty at the level and the assessment's
+    index procedure are not the same day ("" when they agree or either is unknown)."""
+    if record_date is None or assessment_date is None or record_date == assessment_date:
+        return ""
+    return (
+        f"The record's vertebroplasty at this level is dated {record_date.isoformat()}, the "
+        f"assessment's index procedure {assessment_date.isoformat()}: check which is right "
+        "before relying on this guidance."
+    )
+
+
+def guidance_card(
+    *,
+    guidance: dict,
+    result_url: str,
+    public_url: str,
+    finalized: str,
+    mismatch: str = "",
+) -> dict:
+    """The card of a finalized assessment's frozen guidance: the headline, the recommendation
+    and its deciding reason in at most DETAIL_MAX_LENGTH characters; the whole guidance (every
+    reason, work-up item, note, reference) is on the result page, the card's link.
+
+    An index-date mismatch between the record and the assessment comes first in the detail
+    and makes the card at least a warning: guidance computed from another index date may
+    not be this patient's."""
+    recommendation = guidance["recommendation"]
+    labels = rules_versions.vocabulary_of(guidance["rules_version"])
+    warnings = guidance.get("warnings") or []
+    head = (
+        f"**{labels.Recommendation(recommendation).label}** (Vertebro rules "
+        f"{guidance['rules_version']}, finalized {finalized})."
+    )
+    tail = "Open the Vertebro result for the full guidance, its notes and references."
+    parts = [f"**Check the dates.** {mismatch}"] if mismatch else []
+    parts.append(head)
+    if warnings:
+        listed = "; ".join(f"{warning['id']}: {warning['text']}" for warning in warnings)
+        parts.append(_shorten(f"**Check these answers.** {listed}", WARNINGS_MAX_LENGTH))
+    if guidance.get("missing"):
+        items = ", ".join(labels.WorkupItem(item).label for item in guidance["missing"])
+        parts.append(f"Missing from the work-up: {items}.")
+    # The deciding reason fills what room is left (the separator before it counts).
+    room = DETAIL_MAX_LENGTH - len("\n\n".join([*parts, tail])) - 2
+    if guidance.get("reasons") and room >= 40:
+        reason = guidance["reasons"][0]
+        parts.append(_shorten(f"{reason['rule']}: {reason['text']}", room))
+    parts.append(tail)
+    detail = "\n\n".join(parts)
+    indicator = indicator_for(recommendation, has_warnings=bool(warnings))
+    if mismatch and indicator == "info":
+        indicator = "warning"
+    card = _card(
+        summary=guidance["headline"],
+        indicator=indicator,
+        detail=_shorten(detail, DETAIL_MAX_LENGTH),
+        source=_source(public_url, guidance["rules_version"]),
+        links=[{"label": "Open the Vertebro result", "url": result_url, "type": "absolute"}],
+    )
+    card["overrideReasons"] = override_reasons(public_url)
+    return card
+
+
+def app_link_card(*, launch_url: str, public_url: str, rules_version: str) -> dict:
     """The card that offers to complete an assessment, through a single-use launch handle."""
-    return {
-        "summary": APP_LINK_SUMMARY,
-        "indicator": "info",
-        "detail": (
+    return _card(
+        summary=APP_LINK_SUMMARY,
+        indicator="info",
+        detail=(
             "Vertebro holds no recent finalized assessment of this patient at this level. "
             "The link opens a new draft with the patient reference, age, sex, treated level and "
             "index procedure date taken from the record; confirm each, then answer the rest."
         ),
-        "source": _source(public_url),
-        "links": [{"label": APP_LINK_LABEL, "url": launch_url, "type": "absolute"}],
-    }
+        source=_source(public_url, rules_version),
+        links=[{"label": APP_LINK_LABEL, "url": launch_url, "type": "absolute"}],
+    )
+
+
+def level_unknown_card(*, reason: str, public_url: str, rules_version: str) -> dict:
+    """Said instead of silence when a vertebroplasty's level cannot be read: Vertebro cannot
+    tell whether the level was treated before."""
+    return _card(
+        summary=LEVEL_UNKNOWN_SUMMARY,
+        indicator="warning",
+        detail=(
+            f"{reason} Vertebro reads the level from `bodySite`: a SNOMED CT vertebra "
+            "(e.g. 66794005 for L1) or a code, display or text starting with the level "
+            '("L1", "T12 vertebra"). If this level was treated before, assess the repeat '
+            "vertebroplasty in Vertebro."
+        ),
+        source=_source(public_url, rules_version),
+        links=[],
+    )
 
 
 def prefill(context: OrderContext) -> dict:

@@ -23,10 +23,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import security_log
+from assessments.rules_versions import active_version
 
 from .. import json_input, launch, selectors
-from ..models import CdsCall
-from . import security, service
+from ..models import CdsCall, CdsCard, CdsFeedback
+from . import feedback, security, service
+from .cors import cds_cors
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,7 @@ def _operation_outcome(status: int, message: str, code: str) -> JsonResponse:
     return JsonResponse(outcome, status=status, content_type="application/fhir+json")
 
 
+@cds_cors
 @require_GET
 def discovery(request):
     return JsonResponse(service.discovery())
@@ -94,11 +97,9 @@ def _unauthenticated_over_limit(request) -> bool:
     return (cache.get(key) or 0) >= settings.VERTEBRO_CDS_UNAUTHENTICATED_PER_MINUTE
 
 
-@csrf_exempt
-@never_cache
-@require_POST
-def call(request, service_id):
-    """One call of the service. Every refusal is a JSON 4xx with one security-log line.
+def _guarded(request, service_id: str, record: CdsCall, handler):
+    """Run one authenticated endpoint (`handler`). Every refusal is a JSON 4xx with one
+    security-log line.
 
     Calls that are not authenticated (no valid token from an allowlisted client) leave no
     row in the call log: they are counted per client address and minute, and past
@@ -116,9 +117,8 @@ def call(request, service_id):
         response = _problem(429, "Too many unauthenticated calls from this address; wait a minute.")
         response["Retry-After"] = "60"
         return response
-    record = CdsCall(service=clean_text(service_id, 64))
     try:
-        response = _call(request, service_id, record)
+        response = handler(request, service_id, record)
     except DatabaseError:
         logger.exception("CDS call failed on the database")
         return _problem(503, "The service is unavailable for a moment; try again.")
@@ -130,9 +130,10 @@ def call(request, service_id):
         record.reason = "request could not be processed"
     record.status = response.status_code
     if response.status_code >= 400:
+        prefix = "feedback " if record.hook == "feedback" else ""
         security_log.event(
             "cds_refused",
-            detail=clean_text(f"{response.status_code} {record.reason}", 200),
+            detail=clean_text(f"{prefix}{response.status_code} {record.reason}", 200),
         )
     if record.client:  # authenticated: one row in the call log
         record.reason = clean_text(record.reason, 200)
@@ -144,10 +145,17 @@ def call(request, service_id):
     return response
 
 
-def _call(request, service_id: str, record: CdsCall):
-    if service_id not in service.SERVICES:
-        record.reason = "unknown service"
-        return _problem(404, "No such CDS service; the discovery endpoint lists them.")
+@cds_cors
+@csrf_exempt
+@never_cache
+@require_POST
+def call(request, service_id):
+    """One call of the service (see `_guarded` for refusals and the call log)."""
+    return _guarded(request, service_id, CdsCall(service=clean_text(service_id, 64)), _call)
+
+
+def _read_body(request, record: CdsCall) -> tuple[bytes, JsonResponse | None]:
+    """The body within `VERTEBRO_CDS_MAX_BODY_BYTES`, or a 413 refusal."""
     limit = settings.VERTEBRO_CDS_MAX_BODY_BYTES
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -156,13 +164,16 @@ def _call(request, service_id: str, record: CdsCall):
     body = b"" if declared > limit else request.read(limit + 1)
     if declared > limit or len(body) > limit:
         record.reason = "body too large"
-        return _problem(413, f"The request body is larger than {limit} bytes.")
+        return b"", _problem(413, f"The request body is larger than {limit} bytes.")
+    return body, None
 
-    now = timezone.now()
+
+def _authenticate(request, audience: str, record: CdsCall, now):
+    """The verified caller, or a 401 refusal."""
     try:
         caller = security.verify(
             request.headers.get("Authorization", ""),
-            audience=public_url(f"/cds-services/{service_id}"),
+            audience=audience,
             clients_path=settings.VERTEBRO_CDS_CLIENTS,
             now=now,
         )
@@ -171,8 +182,22 @@ def _call(request, service_id: str, record: CdsCall):
         record.reason = str(refused)[:200]
         response = _problem(401, str(refused))
         response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
-        return response
+        return None, response
     record.client = caller.issuer[:255]
+    return caller, None
+
+
+def _call(request, service_id: str, record: CdsCall):
+    if service_id not in service.SERVICES:
+        record.reason = "unknown service"
+        return _problem(404, "No such CDS service; the discovery endpoint lists them.")
+    body, refusal = _read_body(request, record)
+    if refusal is not None:
+        return refusal
+    now = timezone.now()
+    caller, refusal = _authenticate(request, public_url(f"/cds-services/{service_id}"), record, now)
+    if refusal is not None:
+        return refusal
 
     try:
         payload = json_input.loads(body)
@@ -208,6 +233,13 @@ def _call(request, service_id: str, record: CdsCall):
         return _operation_outcome(
             412, f"{missing} This service does not query the FHIR server.", "required"
         )
+    except service.LevelNotRecognised as unknown:
+        card = service.level_unknown_card(
+            reason=str(unknown), public_url=public_url(), rules_version=active_version()
+        )
+        _keep_card(card, CdsCard.Kind.LEVEL_UNKNOWN, caller=caller, service_id=service_id)
+        record.card_kinds, record.cards = CdsCard.Kind.LEVEL_UNKNOWN, 1
+        return JsonResponse({"cards": [card]})
 
     cards = []
     if context is not None:
@@ -219,25 +251,122 @@ def _call(request, service_id: str, record: CdsCall):
                 since=now - timedelta(days=settings.VERTEBRO_CDS_RECENT_DAYS),
             )
         if found is not None:
-            cards.append(
-                service.guidance_card(
-                    guidance=found.guidance,
-                    result_url=public_url(reverse("assessments:result", args=[found.pk])),
-                    public_url=public_url(),
-                    finalized=date_format(timezone.localdate(found.finalized_at)),
-                )
+            card = service.guidance_card(
+                guidance=found.guidance,
+                result_url=public_url(reverse("assessments:result", args=[found.pk])),
+                public_url=public_url(),
+                finalized=date_format(timezone.localdate(found.finalized_at)),
+                mismatch=service.index_date_mismatch(
+                    context.index_procedure_date, found.index_procedure_date
+                ),
             )
-            record.card_kinds = "guidance"
+            _keep_card(
+                card, CdsCard.Kind.GUIDANCE, caller=caller, service_id=service_id, assessment=found
+            )
+            record.card_kinds = CdsCard.Kind.GUIDANCE
         else:
             handle = launch.launch_create(
                 prefill=service.prefill(context), issuer=caller.issuer, now=now
             )
-            cards.append(
-                service.app_link_card(
-                    launch_url=public_url(reverse("interop:launch", args=[handle])),
-                    public_url=public_url(),
-                )
+            card = service.app_link_card(
+                launch_url=public_url(reverse("interop:launch", args=[handle])),
+                public_url=public_url(),
+                rules_version=active_version(),
             )
-            record.card_kinds = "app-link"
+            _keep_card(card, CdsCard.Kind.APP_LINK, caller=caller, service_id=service_id)
+            record.card_kinds = CdsCard.Kind.APP_LINK
+        cards.append(card)
     record.cards = len(cards)
     return JsonResponse({"cards": cards})
+
+
+def _keep_card(card: dict, kind: str, *, caller, service_id: str, assessment=None) -> None:
+    """Record the card given, so that feedback on it can be read (no patient data)."""
+    CdsCard.objects.create(
+        uuid=card["uuid"],
+        client=caller.issuer[:255],
+        service=service_id,
+        kind=kind,
+        recommendation=assessment.recommendation if assessment else "",
+        deciding_rule=assessment.deciding_rule if assessment else "",
+        rules_version=assessment.rules_version if assessment else "",
+        assessment=assessment,
+    )
+
+
+def _offered_reasons() -> dict[tuple[str, str], str]:
+    return {
+        (coding["system"], coding["code"]): coding["display"]
+        for coding in service.override_reasons(public_url())
+    }
+
+
+@cds_cors
+@csrf_exempt
+@never_cache
+@require_POST
+def feedback_view(request, service_id):
+    """`POST /cds-services/{id}/feedback`: what the clinician did with the cards (CDS Hooks
+    2.0.1 § Feedback). Authenticated like a call (the audience is this feedback URL); every
+    entry must name a card this service gave this client; all or nothing."""
+    record = CdsCall(service=clean_text(service_id, 64), hook="feedback")
+    return _guarded(request, service_id, record, _feedback)
+
+
+def _feedback(request, service_id: str, record: CdsCall):
+    if service_id not in service.SERVICES:
+        record.reason = "unknown service"
+        return _problem(404, "No such CDS service; the discovery endpoint lists them.")
+    body, refusal = _read_body(request, record)
+    if refusal is not None:
+        return refusal
+    now = timezone.now()
+    caller, refusal = _authenticate(
+        request, public_url(f"/cds-services/{service_id}/feedback"), record, now
+    )
+    if refusal is not None:
+        return refusal
+    try:
+        payload = json_input.loads(body)
+    except json_input.BadJson as refused:
+        record.reason = f"body refused: {refused}"[:200]
+        return _problem(400, f"The request body was refused. {refused}")
+    try:
+        entries = feedback.parse(payload, reasons=_offered_reasons())
+    except feedback.FeedbackInvalid as refused:
+        record.reason = str(refused)[:200]
+        return _problem(400, str(refused))
+    cards = {
+        card.uuid: card
+        for card in CdsCard.objects.filter(
+            uuid__in=[entry.card for entry in entries],
+            client=caller.issuer,
+            service=service_id,
+        )
+    }
+    for index, entry in enumerate(entries):
+        if entry.card not in cards:
+            record.reason = f"feedback[{index}]: unknown card"
+            return _problem(
+                404,
+                f"feedback[{index}].card: this service gave this client no card {entry.card}.",
+            )
+    CdsFeedback.objects.bulk_create(
+        CdsFeedback(
+            card=cards[entry.card],
+            card_uuid=entry.card,
+            service_id=service_id,
+            outcome=entry.outcome,
+            override_reason_code=entry.reason_code,
+            override_reason_display=entry.reason_display,
+            user_comment=entry.comment,
+            outcome_timestamp=entry.timestamp,
+            recommendation=cards[entry.card].recommendation,
+            deciding_rule=cards[entry.card].deciding_rule,
+            rules_version=cards[entry.card].rules_version,
+            assessment_id=cards[entry.card].assessment_id,
+        )
+        for entry in entries
+    )
+    record.cards = len(entries)
+    return JsonResponse({})

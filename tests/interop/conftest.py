@@ -38,11 +38,11 @@ def jwks() -> dict:
 
 
 def token(alg="ES384", *, key=None, kid=None, drop=(), **claims) -> str:
-    """A signed CDS Hooks JWT; claims override the defaults, `drop` removes some."""
+    """A signed CDS Hooks JWT with exactly the claims CDS Hooks 2.0.1 defines; claims override
+    or add to them, `drop` removes some."""
     now = int(time.time())
     payload = {
         "iss": ISSUER,
-        "sub": "ehr-client",
         "aud": SERVICE_URL,
         "iat": now,
         "exp": now + 240,

@@ -99,9 +99,34 @@ def test_unknown_key_id(client, cds_settings):
     refused(call(client, hook_request(), auth=token(key=keys()["ec"], kid="ec-9")), "kid")
 
 
-@pytest.mark.parametrize("claim", ["exp", "iat", "jti", "sub"])
+@pytest.mark.parametrize("claim", ["exp", "iat", "jti", "aud"])
 def test_required_claims(client, cds_settings, claim):
     refused(call(client, hook_request(), auth=token(drop=[claim])), claim)
+
+
+def test_a_token_with_only_the_claims_of_cds_hooks_is_served(client, cds_settings):
+    # CDS Hooks 2.0.1 defines iss, aud, exp, iat, jti (and an optional tenant): no `sub`.
+    only = token()
+    assert set(jwt.decode(only, options={"verify_signature": False})) == {
+        "iss",
+        "aud",
+        "exp",
+        "iat",
+        "jti",
+    }
+    assert call(client, hook_request(), auth=only).status_code == 200
+    # A `sub` or a `tenant` sent anyway does no harm.
+    extra = token(sub="ehr-client", tenant="hospital-a")
+    assert call(client, hook_request(), auth=extra).status_code == 200
+
+
+def test_an_audience_array_that_names_the_endpoint_is_served(client, cds_settings):
+    both = token(aud=["https://other.example.org/cds-services/x", SERVICE_URL])
+    assert call(client, hook_request(), auth=both).status_code == 200
+
+
+def test_an_audience_array_without_the_endpoint_is_refused(client, cds_settings):
+    refused(call(client, hook_request(), auth=token(aud=[f"{SERVICE_URL}-sign", "x"])), "audience")
 
 
 def test_a_replayed_jti_is_refused(client, cds_settings):

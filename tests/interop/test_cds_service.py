@@ -2,7 +2,8 @@
 
 import json
 import re
-from datetime import timedelta
+import uuid
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils import timezone
 from assessments.models import Assessment
 from assessments.services import assessment_finalize
 from interop.cds import service
-from interop.models import CdsCall, LaunchHandle
+from interop.models import CdsCall, CdsCard, LaunchHandle
 from tests.factories import make_assessment
 from vertebro_rules import versions
 from vertebro_rules.dates import in_words
@@ -83,19 +84,72 @@ def test_a_recent_finalized_assessment_gives_a_guidance_card(client, cds_setting
     assert guidance["recommendation"] == Recommendation.REPEAT_INDICATED
     assert card["indicator"] == "info"
     result_url = f"{PUBLIC_URL}/assessments/{finalized.pk}/result/"
-    assert card["source"]["url"] == result_url
-    assert card["source"]["label"] == "Vertebro"
+    # The source names Vertebro and the rules version; the result page is the card's link.
+    assert card["source"]["label"] == f"Vertebro (rules {guidance['rules_version']})"
+    assert "url" not in card["source"]
     assert card["source"]["topic"]["code"] == "repeat-vertebroplasty"
     assert card["links"] == [
         {"label": "Open the Vertebro result", "url": result_url, "type": "absolute"}
     ]
+    # A short detail: the recommendation, the deciding reason, and where the rest is.
+    assert len(card["detail"]) <= service.DETAIL_MAX_LENGTH
     finalized_on = in_words(timezone.localdate(finalized.finalized_at))
-    assert f"rules {guidance['rules_version']}, finalized {finalized_on})." in card["detail"]
-    for reason in guidance["reasons"]:
-        assert reason["text"] in card["detail"]
-    for note in guidance["notes"]:
-        assert note["text"] in card["detail"]
+    assert card["detail"].startswith(
+        f"**{Recommendation(guidance['recommendation']).label}** (Vertebro rules "
+        f"{guidance['rules_version']}, finalized {finalized_on})."
+    )
+    deciding = guidance["reasons"][0]
+    assert f"{deciding['rule']}: {deciding['text'][:60]}" in card["detail"]
+    assert card["detail"].endswith(
+        "Open the Vertebro result for the full guidance, its notes and references."
+    )
     assert not LaunchHandle.objects.exists()
+
+
+def test_every_card_has_its_own_uuid_and_is_kept_for_feedback(client, cds_settings, finalized):
+    [first] = cards_of(call(client, hook_request()))
+    [second] = cards_of(call(client, hook_request()))
+    assert uuid.UUID(first["uuid"]) != uuid.UUID(second["uuid"])
+    kept = CdsCard.objects.get(uuid=first["uuid"])
+    assert (kept.kind, kept.assessment_id, kept.client) == (
+        "guidance",
+        finalized.pk,
+        "https://ehr.example.org",
+    )
+    assert (kept.recommendation, kept.deciding_rule, kept.rules_version) == (
+        finalized.recommendation,
+        finalized.deciding_rule,
+        finalized.rules_version,
+    )
+    # The guidance card offers the reasons to set it aside, in Vertebro's code system.
+    codes = [reason["code"] for reason in first["overrideReasons"]]
+    assert codes == [code for code, _ in service.OVERRIDE_REASONS]
+    assert {reason["system"] for reason in first["overrideReasons"]} == {
+        f"{PUBLIC_URL}/fhir/CodeSystem/cds-override-reason"
+    }
+
+
+def test_a_long_guidance_is_cut_to_the_detail_limit_at_a_word():
+    guidance = {
+        "recommendation": "repeat_indicated",
+        "rules_version": "2026.2",
+        "headline": "Repeat vertebroplasty is indicated at L1.",
+        "reasons": [{"rule": "R10", "text": "word " * 400}],
+        "missing": [],
+    }
+    card = service.guidance_card(
+        guidance=guidance,
+        result_url="https://v.example.org/r/",
+        public_url="https://v.example.org",
+        finalized="1 Dec 2026",
+        mismatch=service.index_date_mismatch(date(2026, 10, 1), date(2026, 10, 2)),
+    )
+    assert len(card["detail"]) <= service.DETAIL_MAX_LENGTH
+    assert card["detail"].startswith("**Check the dates.** The record's vertebroplasty")
+    assert "R10: word word" in card["detail"] and "…" in card["detail"]
+    assert card["detail"].endswith("its notes and references.")
+    # A date mismatch makes an info card a warning.
+    assert card["indicator"] == "warning"
 
 
 def test_a_work_up_card_is_a_warning_listing_the_missing_items(client, cds_settings, alice):

@@ -216,4 +216,4 @@ def test_the_guidance_response_and_the_cds_card_carry_the_warnings(final_with_wa
         finalized="4 Dec 2026",
     )
     assert card["indicator"] == "warning"
-    assert "- P4: " in card["detail"]
+    assert "**Check these answers.** P4: " in card["detail"]
