@@ -86,3 +86,13 @@ def test_nothing_is_added_to_other_recommendations(client, alice):
     client.force_login(alice)
     page = client.get(reverse("assessments:result", args=[final.pk])).content.decode()
     assert "new-level" not in page
+
+
+def test_the_finalize_page_names_the_levels_beside_the_headline(client, alice):
+    draft = make_assessment(alice, **relative_inputs(treated_level="L2", **NO_SIGNS))
+    client.force_login(alice)
+    page = html_lib.unescape(
+        client.get(reverse("assessments:finalize", args=[draft.pk])).content.decode()
+    )
+    assert ADJACENT in page
+    assert NOT_SUPPORTED in page
