@@ -1,6 +1,6 @@
 """Valid inputs and assessments for tests; override any field by keyword."""
 
-from assessments.models import Assessment
+from assessments.models import NEWEST, Assessment
 from tests.rules.cases import (
     NO_MRI,
     RECURRENCE,
@@ -47,6 +47,12 @@ __all__ = [
 
 
 def make_assessment(owner, **overrides) -> Assessment:
-    """A saved assessment of the factory case; the yes/no questions answered "No" unless
-    `overrides` says otherwise."""
-    return Assessment.objects.create(owner=owner, **valid_inputs(**{**ANSWERED_NO, **overrides}))
+    """A saved assessment of the factory case; the yes/no questions that are asked answered
+    "No" unless `overrides` says otherwise, and left empty where they are not asked (as the
+    questionnaire saves them: MRI not possible beside an MRI, fluid without one)."""
+    values = valid_inputs(**{**ANSWERED_NO, **overrides})
+    for name in ANSWERED_NO:
+        condition = NEWEST.FIELDS_BY_NAME[name].applies_when
+        if values[name] is False and condition is not None and not condition.holds(values):
+            values[name] = None
+    return Assessment.objects.create(owner=owner, **values)
