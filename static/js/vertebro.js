@@ -14,10 +14,11 @@
  * - A step with typing not yet saved saves it as a draft before a link leaves it, and the
  *   idle sign-out warns a minute ahead and saves such typing before it signs out.
  * - A [data-toggle-sign] button changes the sign of the number it names.
- * - A panel marked [data-collapse-narrow] (the guidance so far) starts collapsed on narrow
- *   screens, where it is one line at the top of the step; it is open on wide screens, beside the form.
+ * - A panel marked [data-open-wide] (the guidance so far) is sent collapsed, one line at the
+ *   top of the step on narrow screens, and opened on wide screens, beside the form (so that a
+ *   phone's page does not jump when the panel closes after loading).
  * - A [data-copy] button copies the text of the field it names (the result's chart note);
- *   it stays hidden where the page has no script to run it.
+ *   it keeps its place but stays invisible (.needs-script) where the page has no script to run it.
  * - The arrow keys in a group of radio buttons stop at its first and last option instead of
  *   wrapping round (an arrow past "Not recorded" would otherwise choose "Yes"); Home and End
  *   choose the first and the last option.
@@ -161,7 +162,7 @@
       if (!field || !navigator.clipboard) {
         return;
       }
-      button.hidden = false;
+      button.classList.remove("needs-script");
       button.addEventListener("click", function () {
         navigator.clipboard.writeText(field.value).then(
           function () {
@@ -214,12 +215,12 @@
 
   var NARROW = "(max-width: 991.98px)";  /* below Bootstrap's lg breakpoint */
 
-  function collapseOnNarrowScreens() {
-    if (!window.matchMedia(NARROW).matches) {
+  function openOnWideScreens() {
+    if (window.matchMedia(NARROW).matches) {
       return;
     }
-    document.querySelectorAll("details[data-collapse-narrow]").forEach(function (details) {
-      details.open = false;
+    document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
+      details.open = true;
     });
   }
 
@@ -297,7 +298,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    collapseOnNarrowScreens();
+    openOnWideScreens();
     stopRadioWrap(document);
     focusErrorSummary();
     enableCopyButtons();

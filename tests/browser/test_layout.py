@@ -160,3 +160,34 @@ def test_the_guidance_so_far_is_beside_the_form_when_wide_and_a_line_above_it_wh
         expect(panel.get_by_text("Still needed")).to_be_hidden()
         summary.click()
         expect(panel.get_by_text("Still needed")).to_be_visible()
+
+
+LAYOUT_SHIFT = """() => new Promise(done => {
+    let shift = 0;
+    new PerformanceObserver(list => {
+        for (const entry of list.getEntries()) if (!entry.hadRecentInput) shift += entry.value;
+    }).observe({type: "layout-shift", buffered: true});
+    setTimeout(() => done(shift), 300);
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 768, 1280])
+def test_a_step_and_a_result_do_not_jump_after_loading(page, live_server, alice, width):
+    """The guidance so far is sent closed and opened only where it sits beside the form; the
+    Copy button keeps its place before the script shows it: nothing moves once shown."""
+    draft = make_assessment(alice)
+    final = services.assessment_finalize(assessment=make_assessment(alice), user=alice)
+    page.set_viewport_size({"width": width, "height": 844})
+    _sign_in(page, live_server)
+    for url in (
+        reverse("assessments:step", args=[draft.pk, 3]),
+        reverse("assessments:result", args=[final.pk]),
+    ):
+        page.goto(live_server.url + url)
+        assert page.evaluate(LAYOUT_SHIFT) < 0.01, url
+    page.goto(live_server.url + reverse("assessments:step", args=[draft.pk, 3]))
+    panel = page.locator("#guidance-so-far")
+    if width < 992:
+        expect(panel).not_to_have_attribute("open", "")
+    else:
+        expect(panel).to_have_attribute("open", "")
