@@ -20,7 +20,7 @@ from .validators import assert_valid_fhir
 
 @pytest.fixture
 def questionnaire(settings):
-    settings.VERTEBRO_PUBLIC_URL = "https://vertebro.example.org"
+    settings.VERTEBRO_FHIR_CANONICAL_BASE = "https://vertebro.example.org/fhir"
     return build_questionnaire()
 
 
