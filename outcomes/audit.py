@@ -50,7 +50,7 @@ from django.db.models.functions import Cast
 from assessments.models import Assessment, in_audit_q
 from vertebro_rules import vocabulary
 
-from . import choices
+from . import choices, wording
 from .expressions import DaysBetween, YearQuarter
 from .models import FollowUp, Procedure
 from .stats import Mean, Rate, bounded, mean, rate
@@ -172,6 +172,7 @@ class RuleRow:
     recommendation: str
     recommendation_label: str
     rule: str
+    rule_label: str  # why the rule decided, in words (the page prints no rule id)
     total: int
     recorded: int
     performed: int
@@ -517,7 +518,7 @@ def _decision_groups(audit_filter: AuditFilter, today: date):
 
 def _recommendations(result: Audit, totals: Groups, decisions: Groups) -> None:
     """Assessments by recommendation and deciding rule, and what was decided after them."""
-    labels = dict(vocabulary.Recommendation.choices)
+    labels = dict(wording.recommendation_choices())
     counted: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in decisions.rows:
         counted[(row["recommendation"], row["rule"])][row["performed"]] += row["n"]
@@ -530,8 +531,9 @@ def _recommendations(result: Audit, totals: Groups, decisions: Groups) -> None:
         rows.append(
             RuleRow(
                 recommendation=key[0],
-                recommendation_label=labels.get(key[0], key[0]),
+                recommendation_label=wording.recommendation_label(key[0]),
                 rule=key[1],
+                rule_label=wording.rule_words(key[1]),
                 total=total,
                 recorded=sum(counts.values()),
                 performed=counts.get(PERFORMED, 0),
@@ -597,17 +599,17 @@ def _adherence(result: Audit, totals: Groups, decisions: Groups) -> None:
                 follow_ups=rate(seen, due),
             )
         )
-    for key, vocabulary_class, target in (
-        ("etiology", vocabulary.FractureEtiology, result.by_etiology),
-        ("scenario", vocabulary.Scenario, result.by_scenario),
+    for key, codes, label_of, target in (
+        ("etiology", wording.etiology_choices(), wording.etiology_label, result.by_etiology),
+        ("scenario", wording.scenario_choices(), wording.scenario_label, result.by_scenario),
     ):
         decided = decisions.by(key)
-        labels = dict(vocabulary_class.choices)
+        labels = dict(codes)
         for code, code_totals in totals.by(key).items():
             target.append(
                 Split(
                     code,
-                    labels.get(code, code or "—"),
+                    label_of(code),
                     adherence_of(code_totals, decided.get(code, empty)),
                 )
             )
@@ -615,10 +617,24 @@ def _adherence(result: Audit, totals: Groups, decisions: Groups) -> None:
         target.sort(
             key=lambda split: order.index(split.code) if split.code in order else len(order)
         )
-    for period, period_decisions in sorted(decisions.by("period").items()):
-        figures = adherence_of(empty, period_decisions)
+    by_period = decisions.by("period")
+    for period in _every_quarter(by_period):
+        # A quarter without any decision is kept, empty: the run chart shows the gap.
+        figures = adherence_of(empty, by_period.get(period, empty))
         year, quarter = divmod(period, 10)
         result.quarters.append(Quarter(year, quarter, figures.adherence, figures.relief))
+
+
+def _every_quarter(periods) -> list[int]:
+    """Every quarter (year × 10 + quarter) from the first to the last of `periods`."""
+    if not periods:
+        return []
+    first, last = min(periods), max(periods)
+    quarters, (year, quarter) = [], divmod(first, 10)
+    while year * 10 + quarter <= last:
+        quarters.append(year * 10 + quarter)
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return quarters
 
 
 def _vas(figure: Mean) -> Mean:

@@ -276,9 +276,13 @@ def run_chart(quarters: list[Quarter]) -> dict:
         ("relief", "Relief at 1 month", "#b35900", "6 4"),
     ):
         points = []
+        # The line breaks at a quarter without data: one polyline per run of quarters.
+        lines: list[list[str]] = [[]]
         for index, quarter in enumerate(quarters):
             figure = getattr(quarter, key)
             if figure.value is None:
+                if lines[-1]:
+                    lines.append([])
                 continue
             y = _plot_y(figure.value)
             points.append(
@@ -291,6 +295,7 @@ def run_chart(quarters: list[Quarter]) -> dict:
                     "n_y": y - 9 if key == "adherence" else y + 18,
                 }
             )
+            lines[-1].append(f"{x_of(index)},{y}")
         rates = sorted(getattr(q, key).value for q in quarters if getattr(q, key).value is not None)
         median = None
         if rates:
@@ -303,7 +308,7 @@ def run_chart(quarters: list[Quarter]) -> dict:
                 "colour": colour,
                 "dash": dash,
                 "points": points,
-                "line": " ".join(f"{p['x']},{p['y']}" for p in points),
+                "lines": [" ".join(line) for line in lines if len(line) > 1],
                 "median_y": _plot_y(median) if median is not None else None,
                 "median": f"{100 * median:.0f}%" if median is not None else "—",
             }

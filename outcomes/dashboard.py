@@ -15,9 +15,9 @@ from datetime import date, datetime
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from vertebro_rules.references import EVIDENCE
+from assessments.rules_versions import edition, known_versions
 
-from . import charts, published
+from . import charts, published, wording
 from .audit import (
     CASE_LIST_LIMIT,
     PROCEDURE_DATE,
@@ -28,8 +28,25 @@ from .audit import (
 from .clinicians import clinician_labels
 from .stats import MIN_N_TO_COMPARE, Mean, Rate
 
-# The evidence list of the rules (docs/specification.md §7), by its own numbers.
-REFERENCES = {number: reference.text for number, reference in EVIDENCE.items()}
+# The evidence list of the newest rules (docs/specification.md §7), by its own numbers, in its
+# exact printed text: an entry whose source is not confirmed says so.
+REFERENCES: dict[int, str] = dict(edition(known_versions()[-1]).REFERENCES)
+# A published figure whose source is not confirmed is marked beside it, wherever it is printed:
+# the department is compared with a figure nobody can look up yet.
+UNCONFIRMED = "source not yet confirmed"
+INCOMPLETE = "citation not yet complete"
+
+
+def source_status(refs) -> str:
+    """How sure the sources of a published figure are: "" when every one is confirmed."""
+    texts = [REFERENCES.get(ref, "") for ref in refs]
+    if any("source not yet confirmed" in text.lower() or not text for text in texts):
+        return UNCONFIRMED
+    if any("not yet confirmed" in text for text in texts):
+        return INCOMPLETE
+    return ""
+
+
 SMALL_N = f"small n: fewer than {MIN_N_TO_COMPARE} patients"
 EXCLUDED_REASONS = {
     "draft": "drafts, not finalized",
@@ -47,6 +64,10 @@ class FigureRow:
     note: str  # a plain sentence: no data, too few to compare, interval cut at the scale
     small: bool = False  # fewer than MIN_N_TO_COMPARE patients (and at least one)
     apart: str = ""  # the published figure is shown apart: why it is not comparable
+
+    @property
+    def source_status(self) -> str:
+        return source_status(self.published.refs) if self.published else ""
 
 
 def _number(value: float, digits: int) -> str:
@@ -173,14 +194,14 @@ PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 def _cases(result: Audit, labels: dict[int, str]) -> list[CaseRow]:
     # One reverse() for the list: the URL of a result differs only by the assessment's id.
     result_url = reverse("assessments:result", args=[PLACEHOLDER])
-    recommendation = {row.recommendation: row.recommendation_label for row in result.rules}
     return [
         CaseRow(
             case.patient_ref,
             case.treated_level,
             labels.get(case.clinician_id, ""),
             case.assessment_date,
-            f"{recommendation.get(case.recommendation, case.recommendation)} ({case.rule})",
+            f"{wording.recommendation_label(case.recommendation)} "
+            f"({wording.rule_words(case.rule)})",
             case.reasons,
             result_url.replace(PLACEHOLDER, case.assessment_id),
         )

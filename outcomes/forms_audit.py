@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from assessments.roles import CLINICIANS
 from vertebro_rules import vocabulary
 
+from . import wording
 from .audit import ASSESSMENT_DATE, PROCEDURE_DATE, AuditFilter
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -38,12 +39,12 @@ class AuditFilterForm(forms.Form):
     fracture_etiology = forms.ChoiceField(
         label="Etiology",
         required=False,
-        choices=[("", "All etiologies"), *vocabulary.FractureEtiology.choices],
+        choices=[("", "All etiologies"), *wording.etiology_choices()],
     )
     scenario = forms.ChoiceField(
         label="Scenario",
         required=False,
-        choices=[("", "All scenarios"), *vocabulary.Scenario.choices],
+        choices=[("", "All scenarios"), *wording.scenario_choices()],
     )
 
     def __init__(self, *args, viewer=None, named: bool = True, **kwargs):
@@ -109,9 +110,7 @@ class AuditFilterForm(forms.Form):
         if data.get("treated_level"):
             parts.append(f"treated level {data['treated_level']}")
         if data.get("fracture_etiology"):
-            parts.append(
-                f"etiology {vocabulary.FractureEtiology(data['fracture_etiology']).label.lower()}"
-            )
+            parts.append(f"etiology {wording.etiology_label(data['fracture_etiology']).lower()}")
         if data.get("scenario"):
-            parts.append(f"scenario “{vocabulary.Scenario(data['scenario']).label}”")
+            parts.append(f"scenario “{wording.scenario_label(data['scenario'])}”")
         return "; ".join(parts) or "all final assessments"

@@ -48,7 +48,10 @@ def test_the_reviewer_sees_figures_beside_the_published_ones_with_their_series(
     # Adherence 3 of 4 (A4 declined: a refusal, apart), overrides 1 of 2 under R8.
     assert "75% (3 of 4; 95% CI 30% to 95%)" in page
     assert "50% (1 of 2; 95% CI 9% to 91%)" in page
-    assert "R8 (Repeat vertebroplasty not indicated): 1 of 2" in page
+    assert (
+        "Repeat vertebroplasty not indicated (point tenderness absent, under the rules before "
+        "2026.3): 1 of 2" in page
+    )
     # Mean VAS before 6.5 (t interval 1.6 to 11.4, cut at 10), n = 4; the published 8.6.
     assert "6.5 (95% CI 1.6 to 10.0)" in page
     assert "8.6 <span" in page
@@ -120,13 +123,13 @@ def test_the_dashboard_costs_the_same_number_of_queries_for_1_or_12_patients(
         query = {"clinician": alice.pk}
     client.force_login(reviewer)
     client.get(URL)  # the session and user, as on any page
-    # session, user, 2 for its permissions, the clinician choices, the 5 audit queries
+    # session, user, 1 for its permissions, the clinician choices, the 5 audit queries
     with django_assert_num_queries(QUERIES):
         assert client.get(URL, query).status_code == 200
 
 
 # The audit's queries, and one for the electronic record's feedback on guidance cards.
-QUERIES = 11
+QUERIES = 10
 
 
 def test_the_pdf_has_the_same_figures(client, reviewer, department):

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from outcomes.audit import AuditFilter, audit
+from outcomes.charts import run_chart
 from tests.outcomes.department import NOW, TODAY, build
 from tests.pdf_helpers import document_text
 
@@ -252,14 +253,29 @@ def test_splits_by_scenario_and_etiology(figures):
     assert_rate(etiology.figures.adherence, 5, 6)
 
 
+EMPTY_QUARTERS = [(2024, 3), (2024, 4), (2025, 2), (2025, 3), (2025, 4)]
+
+
 def test_run_chart_by_quarter(figures):
     quarters = {(q.year, q.quarter): q for q in figures.quarters}
-    assert list(quarters) == [(2024, 2), (2025, 1), (2026, 1)]
+    # Every quarter from the first to the last; those without a decision are kept, empty.
+    assert list(quarters) == sorted([(2024, 2), (2025, 1), (2026, 1), *EMPTY_QUARTERS])
+    for empty in EMPTY_QUARTERS:
+        assert quarters[empty].adherence.n == 0 and quarters[empty].relief.n == 0
     assert_rate(quarters[(2024, 2)].adherence, 1, 1)
     assert_rate(quarters[(2025, 1)].adherence, 3, 4)
     assert_rate(quarters[(2026, 1)].adherence, 1, 1)
     assert_rate(quarters[(2025, 1)].relief, 2, 4)
     assert_rate(quarters[(2026, 1)].relief, 1, 1)
+
+
+def test_the_run_chart_shows_the_empty_quarters_and_breaks_its_line_there(figures):
+    chart = run_chart(figures.quarters)
+    assert [label["text"] for label in chart["labels"]] == [q.label for q in figures.quarters]
+    adherence = next(series for series in chart["series"] if series["key"] == "adherence")
+    # 2024 Q2, 2025 Q1 and 2026 Q1 each stand between empty quarters: points, no line.
+    assert len(adherence["points"]) == 3
+    assert adherence["lines"] == []
 
 
 def test_per_clinician_figures_for_the_funnel_plots(figures, alice, bob, carol):
