@@ -268,7 +268,13 @@ def _call(request, service_id: str, record: CdsCall):
             record.card_kinds = CdsCard.Kind.GUIDANCE
         else:
             handle = launch.launch_create(
-                prefill=service.prefill(context), issuer=caller.issuer, now=now
+                prefill=service.prefill(context),
+                issuer=caller.issuer,
+                now=now,
+                user=launch.ehr_user(
+                    fhir_server=payload.get("fhirServer") or "",
+                    user_reference=payload["context"].get("userId") or "",
+                ),
             )
             card = service.app_link_card(
                 launch_url=public_url(reverse("interop:launch", args=[handle])),
