@@ -34,7 +34,7 @@ from assessments.roles import is_clinician
 from outcomes.export import CSV_COLUMNS
 from vertebro_lib.codes import is_blank
 from vertebro_lib.people import person_name
-from vertebro_rules import inputs, vocabulary
+from vertebro_rules import vocabulary
 
 RECORD_FIELDS = (
     "owner",
@@ -240,11 +240,22 @@ class AssessmentAdmin(FilterLookupsOnly, SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistory(self.model, historical_record)
 
+    def get_fieldsets(self, request, obj=None):
+        """An assessment shows the questions of its own rules version (a 2026.2 record has
+        no 2026.3 question to show empty); a new one, those of every version."""
+        if obj is None:
+            return self.fieldsets
+        return (
+            *self.fieldsets[:3],
+            *((step.heading, {"fields": step.fields_for(obj)}) for step in STEPS),
+        )
+
     # Finalization, amendment and the record fields only change through the services.
     def get_readonly_fields(self, request, obj=None):
         fields = (*RECORD_FIELDS, *RESULT_FIELDS, "guidance", "pages", "guidance_in_words")
         if obj is not None and not obj.is_draft:
-            return fields + inputs.INPUT_FIELD_NAMES
+            # Every answer of the record's own rules version (2026.3 adds five).
+            return fields + tuple(obj.rules().INPUT_FIELD_NAMES)
         return fields
 
     @admin.display(description="Clinician", ordering="owner__last_name")

@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Assessment
-from vertebro_rules import inputs
 
 from .models import LaunchHandle, handle_digest
 
@@ -72,11 +71,12 @@ def launch_claim(*, handle: str, user, now: datetime) -> None:
     _claimed(handle=handle, user=user, now=now)
 
 
-def typed_prefill(prefill: dict, *, today) -> dict:
-    """The pre-filled answers as the draft's values; any value the spec refuses is left out."""
+def typed_prefill(prefill: dict, *, today, rules) -> dict:
+    """The pre-filled answers as the draft's values, read as the questions of `rules` (the
+    draft's rules version); any value that version refuses is left out."""
     values = {}
     for name, raw in prefill.items():
-        spec = inputs.FIELDS_BY_NAME.get(name)
+        spec = rules.FIELDS_BY_NAME.get(name)
         if spec is None:
             continue
         try:
@@ -93,9 +93,12 @@ def launch_consume(*, handle: str, user, now: datetime) -> Assessment:
     """Use the handle: create the user's draft with step 1 pre-filled; the handle is deleted.
     Raises LaunchUnavailable, or LaunchNotYours when another user claimed it."""
     found = _claimed(handle=handle, user=user, now=now)
-    values = typed_prefill(found.prefill, today=timezone.localdate(now))
+    # A new draft runs under the active rules version: the pre-fill is read as its questions.
+    draft = Assessment(owner=user)
+    values = typed_prefill(found.prefill, today=timezone.localdate(now), rules=draft.rules())
     found.delete()
-    draft = Assessment(owner=user, **values)
+    for name, value in values.items():
+        setattr(draft, name, value)
     return services.assessment_save_step(
         assessment=draft, fields=tuple(values), expected_version=None, user=user
     )

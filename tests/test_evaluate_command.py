@@ -58,7 +58,8 @@ def run(existing, django_assert_num_queries, monkeypatch, tmp_path):
             path.write_bytes(raw)
         out, err = io.StringIO(), io.StringIO()
         error = None
-        with django_assert_num_queries(0):
+        # The active rules version is read when none is named; nothing else.
+        with django_assert_num_queries(0 if "--rules-version" in options else 1):
             try:
                 call_command("evaluate", str(path), *options, stdout=out, stderr=err)
             except CommandError as refused:
@@ -250,12 +251,49 @@ def test_the_rules_version_is_chosen_by_name_and_printed(run):
         assert json.loads(stdout)["rules_version"] == name
 
 
-def test_the_default_rules_version_is_the_active_one(run):
-    from vertebro_rules import versions
+def test_the_default_rules_version_is_the_applications_active_one(run, settings, alice):
+    from assessments.models import RulesVersionSwitch
 
     error, stdout, _ = run(json.dumps(json_case()), default_version=True)
     assert error is None
-    assert json.loads(stdout)["rules_version"] == versions.ACTIVE_DEFAULT == "2026.3"
+    assert json.loads(stdout)["rules_version"] == "2026.3"
+    settings.VERTEBRO_RULES_VERSION = "2026.2"
+    error, stdout, _ = run(json.dumps(json_case()), "--jsonl", default_version=True)
+    assert error is None
+    assert json.loads(stdout)["rules_version"] == "2026.2"
+    # A switch recorded by an administrator is the active version, whatever the setting says.
+    RulesVersionSwitch.objects.create(
+        version="2026.3", previous_version="2026.2", switched_by=alice, reason="Board approval."
+    )
+    error, stdout, _ = run(json.dumps(json_case()), default_version=True)
+    assert error is None
+    assert json.loads(stdout)["rules_version"] == "2026.3"
+
+
+def test_without_a_readable_database_the_setting_names_the_version(settings, tmp_path):
+    """Run where no database is set up: the setting decides, and standard error says so."""
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(json_case()))
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        "VERTEBRO_RULES_VERSION": "2026.2",
+    }
+    process = subprocess.run(
+        [
+            str(PYTHON if PYTHON.exists() else Path(sys.executable)),
+            "manage.py",
+            "evaluate",
+            str(case),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert process.returncode == 0, process.stderr
+    assert json.loads(process.stdout)["rules_version"] == "2026.2"
+    assert b"VERTEBRO_RULES_VERSION = 2026.2" in process.stderr
 
 
 def test_an_unknown_rules_version_is_refused(run):
@@ -297,3 +335,25 @@ def test_red_flags_of_a_refused_jsonl_line_are_named_by_line(run):
     )
     stderr = assert_refused(run(text, "--jsonl", "--rules-version", "2026.3", stdin=True))
     assert stderr.splitlines()[0] == f"line 2: {RED_FLAG_DEFICIT}"
+
+
+@pytest.mark.parametrize("version", ["2026.2", "2026.3"])
+def test_jsonl_writes_each_result_as_the_json_of_its_dictionary(run, version):
+    """Byte for byte what `json.dumps(..., ensure_ascii=False)` writes, one line a case, under
+    each rules version (2026.3 builds its text directly)."""
+    from datetime import date
+
+    from vertebro_rules import versions
+
+    cases = [json_case(), json_case(vas_current=0), json_case(**RECURRENCE)]
+    error, stdout, _ = run("\n".join(map(json.dumps, cases)), "--jsonl", "--rules-version", version)
+    assert error is None
+    today = date.fromisoformat(TODAY_FOR_FACTORY)
+    assert stdout == "".join(
+        json.dumps(
+            versions.evaluate_case(case, today=today, version=version).to_dict(), ensure_ascii=False
+        )
+        + "\n"
+        for case in cases
+    )
+    assert "“" in stdout or "→" in stdout  # text beyond ASCII is written as it is

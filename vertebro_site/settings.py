@@ -213,6 +213,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes checks every sign-in first (lockout), then Django checks the password.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Permissions in one query a request (accounts/backends.py); ModelBackend signs people in.
+    "accounts.backends.ModelPermissionsInOneQuery",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

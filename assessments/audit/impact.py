@@ -19,7 +19,7 @@ written are held, so memory stays flat whatever the number of assessments.
 import csv
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -95,6 +95,21 @@ class Outcome:
     notes: tuple[str, ...]
 
     @classmethod
+    def of_result(cls, result) -> "Outcome":
+        """The outcome of a rules version's `Guidance` (the same as `of(result.to_dict())`,
+        without building the dictionary)."""
+        reasons = result.reasons
+        return cls(
+            recommendation=str(result.recommendation),
+            rule=reasons[0].rule,
+            red_flags=tuple(sorted({reason.rule for reason in reasons} & RED_FLAG_RULES)),
+            warnings=tuple(sorted({item.id for item in getattr(result, "warnings", ())})),
+            next_steps=tuple(sorted({item.id for item in getattr(result, "next_steps", ())})),
+            missing=tuple(sorted({str(item) for item in result.missing})),
+            notes=tuple(sorted({item.id for item in result.notes})),
+        )
+
+    @classmethod
     def of(cls, guidance: dict) -> "Outcome":
         reasons = guidance["reasons"]
         return cls(
@@ -124,6 +139,9 @@ class Row:
     messages: tuple[str, ...] = ()
     procedure: str = ""  # what was decided after the assessment, "" when not recorded
     performed_on: date | None = None
+    # The assessment's result page (`result_link`; given by `impact_rows`, which resolves the
+    # URL once for the whole report).
+    link: str = ""
 
     @property
     def had_procedure(self) -> bool:
@@ -214,9 +232,17 @@ class Row:
     def new_recommendation_label(self) -> str:
         return _recommendation_label(self.new.recommendation) if self.new else ""
 
-    @property
-    def link(self) -> str:
-        return reverse("assessments:result", args=[self.assessment_id])
+
+# The assessment id in the URL resolved once per report; each row's id replaces it.
+_LINK_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+
+
+def result_link_maker() -> Callable[[str], str]:
+    """A function giving an assessment's result page: `reverse()` once for a whole report
+    (resolving it for each of 100,000 rows was a seventh of the report's time)."""
+    template = reverse("assessments:result", args=[_LINK_PLACEHOLDER])
+    head, _, tail = template.rpartition(_LINK_PLACEHOLDER)
+    return lambda assessment_id: f"{head}{assessment_id}{tail}"
 
 
 PROCEDURE_WORDS = {
@@ -289,10 +315,11 @@ def compare(
     and the refusal messages, for one assessment's inputs."""
     rules = rules or candidate_rules()
     old = Outcome.of(old_guidance)
-    values = {
-        name: values[name] if name in values else rules.FIELDS_BY_NAME[name].absent
-        for name in rules.INPUT_FIELD_NAMES
-    }
+    if values.keys() != rules.FIELDS_BY_NAME.keys():
+        values = {
+            name: values[name] if name in values else rules.FIELDS_BY_NAME[name].absent
+            for name in rules.INPUT_FIELD_NAMES
+        }
     try:
         rules.validate_values(values, today=today)
     except InvalidInput as invalid:
@@ -302,7 +329,7 @@ def compare(
             for name, texts in invalid.errors.items()
         )
         return old, None, messages
-    new = Outcome.of(rules.evaluate(rules.to_inputs(values)).to_dict())
+    new = Outcome.of_result(rules.evaluate(rules.to_inputs(values)))
     return old, new, ()
 
 
@@ -330,8 +357,16 @@ def impact_rows(
     """The rows of the report, as the records are read; `summary` counts every record."""
     rules = rules or candidate_rules()
     summary.rules_version = rules.RULES_VERSION
-    names = input_fields(rules)
+    stored = input_fields(rules)
+    # The candidate's inputs the assessments do not store (a new input) are not answered.
+    unstored = {
+        name: rules.FIELDS_BY_NAME[name].absent
+        for name in rules.INPUT_FIELD_NAMES
+        if name not in stored
+    }
     header_size = len(_HEADER_FIELDS)
+    link = result_link_maker()
+    zone = timezone.get_current_timezone()
     for record in records:
         (
             pk,
@@ -346,7 +381,7 @@ def impact_rows(
             performed,
             performed_on,
         ) = record[:header_size]
-        values = dict(zip(names, record[header_size:], strict=True))
+        values = {**dict(zip(stored, record[header_size:], strict=True)), **unstored}
         old, new, messages = compare(values, guidance, today=today, rules=rules)
         row = None
         if new is None or new != old:
@@ -355,13 +390,14 @@ def impact_rows(
                 patient_ref=ref or "",
                 treated_level=level or "",
                 clinician=_clinician(first, last, username),
-                finalized=timezone.localdate(finalized_at) if finalized_at else None,
+                finalized=timezone.localdate(finalized_at, zone) if finalized_at else None,
                 old_rules_version=version or guidance.get("rules_version", ""),
                 old=old,
                 new=new,
                 messages=messages,
                 procedure=performed or "",
                 performed_on=performed_on,
+                link=link(str(pk)),
             )
         summary.add(row, version or guidance.get("rules_version", ""))
         if row is not None:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from assessments import rules_versions
-from vertebro_rules import vocabulary
 
 SERVICE_ID = "vertebro-repeat-vertebroplasty"
 HOOKS = ("order-select", "order-sign")
@@ -57,7 +56,9 @@ WARNING = frozenset(
     }
 )
 LEVEL_TEXT = re.compile(r"\s*([TL])\s*([0-9]{1,2})\b", re.IGNORECASE)
-LEVELS = frozenset(vocabulary.VertebralLevel.values)
+# The codes of the newest rules version include those of every earlier one; the pre-filled
+# answers are checked again as the questions of the draft's own version (interop/launch.py).
+LEVELS = frozenset(rules_versions.newest_vocabulary().VertebralLevel.values)
 SNOMED = "http://snomed.info/sct"
 # SNOMED CT body structures of the vertebrae Vertebro assesses (DICOM CID 7603 "Vertebra").
 SNOMED_LEVELS = {
@@ -92,7 +93,7 @@ OVERRIDE_REASONS = (
     ("wrong-patient-or-level", "The assessment is of another patient or level"),
 )
 LEVEL_UNKNOWN_SUMMARY = "Vertebro cannot read the vertebral level of this vertebroplasty order"
-GENDERS = frozenset(vocabulary.Sex.values)
+GENDERS = frozenset(rules_versions.newest_vocabulary().Sex.values)
 
 
 class LevelNotRecognised(Exception):

@@ -5,8 +5,6 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from vertebro_rules import inputs
-
 ADMINISTRATIVE_GENDER = "http://hl7.org/fhir/administrative-gender"
 QUESTIONNAIRE_ID = "vertebro-assessment"
 FHIR_JSON = "application/fhir+json"
@@ -50,18 +48,28 @@ def patient_subject(patient_ref: str | None) -> dict | None:
     return {"identifier": {"value": patient_ref}, "display": patient_ref}
 
 
-# The FHIR-facing name of each kind of input (by exact class).
+# The FHIR-facing name of each kind of input, by the name of its class: each rules version
+# defines its own kinds, and a narrower kind (2026.3's age or vertebral level) is read as the
+# kind it refines.
 _KIND_NAMES = {
-    inputs.TextInput: "text",
-    inputs.IntegerInput: "integer",
-    inputs.DecimalInput: "decimal",
-    inputs.DateInput: "date",
-    inputs.BooleanInput: "boolean",
-    inputs.ChoiceInput: "choice",
-    inputs.MultipleChoiceInput: "choices",
+    "TextInput": "text",
+    "IntegerInput": "integer",
+    "DecimalInput": "decimal",
+    "DateInput": "date",
+    "BooleanInput": "boolean",
+    "ChoiceInput": "choice",
+    "MultipleChoiceInput": "choices",
 }
 
 
 def field_kind(spec) -> str:
     """The kind of an input field: text, integer, decimal, date, boolean, choice or choices."""
-    return _KIND_NAMES[type(spec)]
+    return _field_kind(type(spec))
+
+
+@lru_cache(maxsize=128)
+def _field_kind(kind: type) -> str:
+    for cls in kind.__mro__:
+        if cls.__name__ in _KIND_NAMES:
+            return _KIND_NAMES[cls.__name__]
+    raise KeyError(f"No FHIR kind for {kind.__name__}.")

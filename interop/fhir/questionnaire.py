@@ -10,9 +10,8 @@ what the web forms enforce.
 
 from functools import lru_cache
 
+from assessments import rules_versions
 from assessments.questionnaire.steps import STEPS_BY_NUMBER
-from vertebro_rules import inputs
-from vertebro_rules.rules import RULES_VERSION
 
 from .common import QUESTIONNAIRE_ID, field_kind, questionnaire_url, vocabulary_system
 
@@ -141,6 +140,26 @@ CONSTRAINTS = {
 }
 
 
+# The refusals 2026.3 turned into warnings (§5a: clinical contradictions are accepted, and the
+# clinician is asked to check them): its Questionnaire does not carry them.
+RETIRED_IN_2026_3 = frozenset(
+    {
+        "none-identified-edema",
+        "none-identified-cleft",
+        "none-identified-fluid",
+        "treated-level-shows-a-sign",
+        "relieved-level-not-active",
+    }
+)
+
+
+def constraints_of(version: str) -> dict[str, tuple[str, str, str]]:
+    """The cross-field rules a version refuses, as `CONSTRAINTS` entries."""
+    if version == "2026.2":
+        return CONSTRAINTS
+    return {key: value for key, value in CONSTRAINTS.items() if key not in RETIRED_IN_2026_3}
+
+
 def _constraint(key: str, location: str, expression: str, human: str) -> dict:
     return {
         "url": EXT_CONSTRAINT,
@@ -165,24 +184,23 @@ def _number_extension(url: str, kind: str, value) -> dict:
 
 def answer_coding(spec, code: str) -> dict:
     """The Coding of an answer: the vocabulary's system, the spec's code, its label."""
-    return dict(_codings(spec.name, vocabulary_system(spec.vocabulary))[code])
+    return dict(_codings(spec.vocabulary, vocabulary_system(spec.vocabulary))[code])
 
 
 @lru_cache(maxsize=256)
-def _codings(name: str, system: str) -> dict[str, dict]:
-    choices = inputs.FIELDS_BY_NAME[name].vocabulary
+def _codings(choices, system: str) -> dict[str, dict]:
     return {
         code: {"system": system, "code": code, "display": str(label)}
         for code, label in zip(choices.values, choices.labels, strict=True)
     }
 
 
-def enable_when(spec) -> list[dict] | None:
+def enable_when(spec, fields_by_name) -> list[dict] | None:
     """The field's `applies_when` as an enableWhen: shown only when the other answer holds."""
     condition = spec.applies_when
     if condition is None:
         return None
-    source = inputs.FIELDS_BY_NAME[condition.field]
+    source = fields_by_name[condition.field]
     if field_kind(source) == "choice":
         answer = {"answerCoding": answer_coding(source, str(condition.value))}
     else:
@@ -190,7 +208,7 @@ def enable_when(spec) -> list[dict] | None:
     return [{"question": condition.field, "operator": "=", **answer}]
 
 
-def question(spec) -> dict:
+def question(spec, fields_by_name) -> dict:
     kind = field_kind(spec)
     item = {"linkId": spec.name, "text": spec.label, "type": ITEM_TYPES[kind]}
     # A conditional field is required when shown (FHIR: a disabled item is never required).
@@ -198,7 +216,7 @@ def question(spec) -> dict:
         item["required"] = True
     if kind == "choices":
         item["repeats"] = True
-    condition = enable_when(spec)
+    condition = enable_when(spec, fields_by_name)
     if condition:
         item["enableWhen"] = condition
     if kind == "text":
@@ -220,20 +238,24 @@ def question(spec) -> dict:
     return item
 
 
-def build_questionnaire() -> dict:
-    """The Questionnaire (JSON) of the current rules version."""
-    return _cached(questionnaire_url(), RULES_VERSION)
+def build_questionnaire(version: str | None = None) -> dict:
+    """The Questionnaire (JSON) of a rules version: by default the active one, whose questions
+    a new draft asks (an imported response becomes such a draft)."""
+    return _cached(questionnaire_url(), version or rules_versions.active_version())
 
 
 @lru_cache(maxsize=4)
 def _cached(url: str, version: str) -> dict:
-    steps = sorted({spec.step for spec in inputs.FIELDS})
+    rules = rules_versions.edition(version)
+    steps = sorted({spec.step for spec in rules.FIELDS})
     groups = [
         {
             "linkId": step_link_id(number),
             "text": f"Step {number} — {STEPS_BY_NUMBER[number].title}",
             "type": "group",
-            "item": [question(spec) for spec in inputs.FIELDS if spec.step == number],
+            "item": [
+                question(spec, rules.FIELDS_BY_NAME) for spec in rules.FIELDS if spec.step == number
+            ],
         }
         for number in steps
     ]
@@ -242,7 +264,7 @@ def _cached(url: str, version: str) -> dict:
         "id": QUESTIONNAIRE_ID,
         "extension": [
             _constraint(key, location, expression, human)
-            for key, (location, expression, human) in CONSTRAINTS.items()
+            for key, (location, expression, human) in constraints_of(version).items()
         ],
         "url": url,
         "version": version,

@@ -2,7 +2,9 @@
 
 Export: draft -> `in-progress`, final -> `completed`, superseded -> `amended`;
 `questionnaire` is the canonical URL with the rules version the answers were
-given under. Import: every answer is read by its linkId, converted to the
+given under, and the answers are the questions of that version. Import: the
+response becomes a new draft, which runs under the active rules version; every
+answer is read by its linkId as a question of that version, converted to the
 field's type, and validated like the web forms (each field, then the
 cross-field rules); any bad answer refuses the whole response, every one named
 by its linkId, and nothing is saved.
@@ -16,12 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import services
+from assessments import rules_versions, services
 from assessments.models import Assessment
 from vertebro_lib.codes import is_blank
 from vertebro_lib.people import person_name
-from vertebro_rules import inputs, validation
-from vertebro_rules.rules import RULES_VERSION
+from vertebro_rules.errors import InvalidInput
 
 from .common import (
     assessment_identifier,
@@ -46,7 +47,11 @@ VALUE_KEYS = {
     "choice": "valueCoding",
     "choices": "valueCoding",
 }
-STEP_LINK_IDS = frozenset(step_link_id(spec.step) for spec in inputs.FIELDS)
+STEP_LINK_IDS = frozenset(
+    step_link_id(spec.step)
+    for version in rules_versions.known_versions()
+    for spec in rules_versions.edition(version).FIELDS
+)
 
 
 def _json_value(spec, kind, value):
@@ -64,16 +69,18 @@ def _enabled(spec, values: dict) -> bool:
     return spec.applies_when is None or spec.applies_when.holds(values)
 
 
-@lru_cache(maxsize=1)
-def _layout() -> tuple:
-    """Per step, its questions with their kind and answer key (the input definition, once)."""
-    steps = sorted({spec.step for spec in inputs.FIELDS})
+@lru_cache(maxsize=4)
+def _layout(version: str) -> tuple:
+    """Per step, a version's questions with their kind and answer key (the input definition,
+    once)."""
+    fields = rules_versions.edition(version).FIELDS
+    steps = sorted({spec.step for spec in fields})
     return tuple(
         (
             step_link_id(number),
             tuple(
                 (spec, field_kind(spec), VALUE_KEYS[field_kind(spec)])
-                for spec in inputs.FIELDS
+                for spec in fields
                 if spec.step == number
             ),
         )
@@ -81,10 +88,13 @@ def _layout() -> tuple:
     )
 
 
-def answers_items(values: dict, *, only_enabled: bool = True) -> list[dict]:
-    """The response's items: one group per step, one item per answered, enabled question."""
+def answers_items(
+    values: dict, *, version: str | None = None, only_enabled: bool = True
+) -> list[dict]:
+    """The response's items: one group per step, one item per answered, enabled question of
+    the rules version (by default the active one)."""
     groups = []
-    for link_id, questions in _layout():
+    for link_id, questions in _layout(version or rules_versions.active_version()):
         items = []
         for spec, kind, key in questions:
             value = values.get(spec.name)
@@ -108,7 +118,7 @@ def _instant(moment) -> str:
 
 def export_response(assessment: Assessment) -> dict:
     """The assessment's answers as a QuestionnaireResponse (JSON)."""
-    version = assessment.rules_version or RULES_VERSION
+    version = assessment.rules_version or assessment.rules().RULES_VERSION
     resource = {
         "resourceType": "QuestionnaireResponse",
         "id": str(assessment.pk),
@@ -122,7 +132,7 @@ def export_response(assessment: Assessment) -> dict:
         resource["subject"] = subject
     owner = assessment.owner
     resource["author"] = {"display": person_name(owner)}
-    items = answers_items(assessment.input_values())
+    items = answers_items(assessment.input_values(), version=version)
     if items:
         resource["item"] = items
     return resource
@@ -131,11 +141,11 @@ def export_response(assessment: Assessment) -> dict:
 # --- Import ---------------------------------------------------------------------------------
 
 
-class ResponseRefused(validation.InvalidInput):
+class ResponseRefused(InvalidInput):
     """The response cannot become a draft; `errors` maps each linkId to its messages."""
 
 
-def _walk(items, errors, found, path="item"):
+def _walk(items, errors, found, fields_by_name, path="item"):
     if not isinstance(items, list):
         errors.setdefault(path, []).append("Expected a list of items.")
         return
@@ -147,9 +157,9 @@ def _walk(items, errors, found, path="item"):
         if link_id in STEP_LINK_IDS:
             if "answer" in item:
                 errors.setdefault(link_id, []).append("A group holds items, not answers.")
-            _walk(item.get("item", []), errors, found, link_id)
+            _walk(item.get("item", []), errors, found, fields_by_name, link_id)
             continue
-        if link_id not in inputs.FIELDS_BY_NAME:
+        if link_id not in fields_by_name:
             errors.setdefault(link_id, []).append("Unknown question (linkId).")
             continue
         if link_id in found:
@@ -195,12 +205,14 @@ def _typed(spec, answers):
     return spec.from_json(raw)
 
 
-def read_response(resource, *, today: date) -> dict:
-    """The typed input values of a QuestionnaireResponse; raise ResponseRefused.
+def read_response(resource, *, today: date, rules=None) -> dict:
+    """The typed input values of a QuestionnaireResponse, as the questions of `rules` (a rules
+    version's core; by default the active version's); raise ResponseRefused.
 
     The same checks as the web forms: each value against its field, then the cross-field
     rules on the answers given (a draft may be incomplete).
     """
+    rules = rules or rules_versions.edition(rules_versions.active_version())
     errors: dict[str, list[str]] = {}
     if not isinstance(resource, dict) or resource.get("resourceType") != "QuestionnaireResponse":
         raise ResponseRefused({"resourceType": ["Expected a QuestionnaireResponse."]})
@@ -208,10 +220,10 @@ def read_response(resource, *, today: date) -> dict:
     if not isinstance(canonical, str) or canonical.split("|", 1)[0] != questionnaire_url():
         errors["questionnaire"] = [f"Expected a response to {questionnaire_url()}."]
     found: dict = {}
-    _walk(resource.get("item", []), errors, found)
+    _walk(resource.get("item", []), errors, found, rules.FIELDS_BY_NAME)
     values = {}
     for name, answers in found.items():
-        spec = inputs.FIELDS_BY_NAME[name]
+        spec = rules.FIELDS_BY_NAME[name]
         try:
             value = _typed(spec, answers)
         except ValueError as error:
@@ -225,7 +237,7 @@ def read_response(resource, *, today: date) -> dict:
         else:
             values[name] = value
     if not errors:
-        for name, messages in validation.cross_field_errors(values, today=today).items():
+        for name, messages in rules.cross_field_errors(values, today=today).items():
             errors.setdefault(name, []).extend(messages)
     if errors:
         raise ResponseRefused(errors)
@@ -234,9 +246,14 @@ def read_response(resource, *, today: date) -> dict:
 
 @transaction.atomic
 def import_response(resource, *, user) -> Assessment:
-    """A new draft of `user` from a QuestionnaireResponse; raise ResponseRefused, save nothing."""
-    values = read_response(resource, today=timezone.localdate())
-    draft = Assessment(owner=user, **values)
+    """A new draft of `user` from a QuestionnaireResponse; raise ResponseRefused, save nothing.
+
+    The draft runs under the active rules version, and the answers are read as its questions.
+    """
+    draft = Assessment(owner=user)
+    values = read_response(resource, today=timezone.localdate(), rules=draft.rules())
+    for name, value in values.items():
+        setattr(draft, name, value)
     if "contraindications" not in values:
         draft.contraindications = []
     try:

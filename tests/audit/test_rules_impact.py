@@ -4,7 +4,10 @@ inputs the current rules refuse, apart; they write nothing."""
 
 import csv
 import io
-from datetime import UTC, datetime
+import random
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -13,10 +16,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.audit.impact import Outcome
 from assessments.models import Assessment
 from assessments.services import assessment_finalize
 from tests.factories import make_assessment
+from vertebro_rules import versions
 from vertebro_rules.dates import in_words
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from cases import random_case, random_case_2026_3
 
 # Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
 pytestmark = pytest.mark.usefixtures("rules_2026_2")
@@ -283,3 +291,20 @@ def test_the_reviewers_page_compares_a_chosen_version(reviewer_client, departmen
     refused = reviewer_client.get(url, {"candidate": "1999.1"})
     assert refused.status_code == 400
     assert "Rules version to compare with: Unknown rules version" in refused.content.decode()
+
+
+@pytest.mark.parametrize("version", ["2026.2", "2026.3"])
+def test_the_outcome_of_a_result_is_the_outcome_of_its_json(version):
+    """The report reads the candidate's result directly (`Outcome.of_result`) and the frozen
+    guidance as JSON (`Outcome.of`): both must read the same outcome from the same guidance."""
+    make = random_case if version == "2026.2" else random_case_2026_3
+    rng = random.Random(18)
+    today = date(2026, 11, 25)
+    seen = set()
+    for _ in range(1500):
+        result = versions.evaluate_case(make(rng, today), today=today, version=version)
+        outcome = Outcome.of_result(result)
+        assert outcome == Outcome.of(result.to_dict())
+        seen.add((outcome.rule, bool(outcome.red_flags), bool(outcome.warnings)))
+    assert len({rule for rule, _, _ in seen}) >= 10
+    assert any(flag for _, flag, _ in seen)

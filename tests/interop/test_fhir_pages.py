@@ -73,7 +73,10 @@ def test_the_import_page_makes_a_draft_of_the_signed_in_clinician(client, final,
     draft = Assessment.objects.get(owner=bob)
     assert response.status_code == 302
     assert response["Location"] == f"/assessments/{draft.pk}/"
-    assert draft.input_values() == final.input_values()
+    # Rules 2026.3 asks the weeks of therapy for a recurrence only: a stored answer it does not
+    # ask is not in the response (§1: kept, never read).
+    assert final.initial_response != "relief_then_recurrence"
+    assert draft.input_values() == {**final.input_values(), "conservative_therapy_weeks": None}
 
 
 def test_the_import_page_names_each_refused_answer_and_saves_nothing(client, final, bob):

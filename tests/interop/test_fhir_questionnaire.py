@@ -20,8 +20,10 @@ from .validators import assert_valid_fhir
 
 @pytest.fixture
 def questionnaire(settings):
+    """The Questionnaire of rules 2026.2, whose constraints these tests hold against the 2026.2
+    core (`vertebro_rules.inputs`, `validation`); 2026.3's is tested in test_fhir_2026_3.py."""
     settings.VERTEBRO_PUBLIC_URL = "https://vertebro.example.org"
-    return build_questionnaire()
+    return build_questionnaire("2026.2")
 
 
 def questions(questionnaire) -> dict:
@@ -148,7 +150,7 @@ def response(values: dict) -> dict:
         "resourceType": "QuestionnaireResponse",
         "questionnaire": questionnaire_url(),
         "status": "completed",
-        "item": answers_items(values, only_enabled=False),
+        "item": answers_items(values, version="2026.2", only_enabled=False),
     }
 
 
@@ -278,8 +280,12 @@ def test_the_core_refuses_the_2026_2_contradictions_too(case):
     )
 
 
-def test_the_questionnaire_is_served_at_its_canonical_url(client, questionnaire):
+def test_the_questionnaire_is_served_at_its_canonical_url(client, questionnaire, db, settings):
+    """The one served is the active rules version's."""
     response = client.get("/fhir/Questionnaire/vertebro-assessment")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/fhir+json"
-    assert response.json() == questionnaire
+    assert response.json() == build_questionnaire("2026.3")
+    assert response.json()["version"] == "2026.3"
+    settings.VERTEBRO_RULES_VERSION = "2026.2"
+    assert client.get("/fhir/Questionnaire/vertebro-assessment").json() == questionnaire

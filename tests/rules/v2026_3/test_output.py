@@ -2,15 +2,19 @@
 and what `missing` keeps, `reassess_from`, the JSON keys in order, the references with their
 printed text, the labels, and properties that hold for every valid case."""
 
+import dataclasses
+import json
 import random
 import re
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.rules.v2026_3.cases import NO_MRI, RECURRENCE, RULES, TODAY, result
+from tests.rules.random_cases_2026_3 import random_valid_cases
+from tests.rules.v2026_3.cases import NO_MRI, RECURRENCE, RULES, TODAY, guidance, result
 from vertebro_rules.versions.v2026_3.vocabulary import Recommendation, Scenario
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
@@ -351,3 +355,41 @@ def test_every_valid_case_evaluates_within_the_contract() -> None:
         assert out["recommendation"] in Recommendation.values
         assert out["scenario"] in Scenario.values
     assert {"R1", "R3", "R4", "R5", "R6", "R16", "R17", "R18"} <= seen_rules
+
+
+def _json_of(guidance: Any) -> str:
+    return json.dumps(guidance.to_dict(), ensure_ascii=False)
+
+
+def test_the_json_text_is_the_json_of_the_dictionary_for_every_kind_of_case() -> None:
+    """`to_json()` (what `evaluate --jsonl` writes) is byte for byte `to_dict()` encoded, over
+    cases that reach every rule, warning, note and next step."""
+    seen = {"rules": set(), "warnings": set(), "notes": set(), "next_steps": set()}
+    for data in random_valid_cases(3000, 18, TODAY - timedelta(days=2)):
+        outcome = RULES.evaluate(RULES.validate_case(data, today=TODAY))
+        assert outcome.to_json() == _json_of(outcome), data
+        seen["rules"].add(outcome.reasons[0].rule)
+        seen["warnings"].update(item.id for item in outcome.warnings)
+        seen["notes"].update(item.id for item in outcome.notes)
+        seen["next_steps"].update(item.id for item in outcome.next_steps)
+    assert len(seen["rules"]) == 22  # R1–R23 without the retired R8
+    assert len(seen["warnings"]) >= 14
+    assert len(seen["notes"]) >= 13
+    assert len(seen["next_steps"]) >= 29
+
+
+def test_the_json_text_escapes_quotes_backslashes_and_control_characters_as_json_does() -> None:
+    base = guidance()
+    odd = 'a "quoted" \\ back\tslash\nline \x01 “curly” é → ≥ 😀'
+    changed = dataclasses.replace(
+        base,
+        headline=odd,
+        missing=(odd, "mri"),
+        reasons=(dataclasses.replace(base.reasons[0], text=odd, refs=(1, 2, 4)),),
+        reassess_from=date(2027, 1, 2),
+        days_since_recurrence=0,
+    )
+    assert changed.to_json() == _json_of(changed)
+    assert json.loads(changed.to_json())["headline"] == odd
+    empty = dataclasses.replace(base, reasons=(), missing=(), warnings=(), next_steps=(), notes=())
+    assert empty.to_json() == _json_of(empty)

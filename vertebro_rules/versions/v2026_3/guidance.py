@@ -4,6 +4,7 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import date
+from json.encoder import encode_basestring as _quote
 from typing import Any
 
 from .references import EVIDENCE, Reference
@@ -24,6 +25,27 @@ def cited(text: str) -> tuple[int, ...]:
     return tuple(sorted(numbers))
 
 
+def _strings_json(strings: tuple[str, ...]) -> str:
+    return f"[{', '.join(map(_quote, strings))}]"
+
+
+def _refs_json(refs: tuple[int, ...]) -> str:
+    return f"[{', '.join(map(str, refs))}]"
+
+
+@functools.lru_cache(maxsize=64)
+def _references_json(numbers: tuple[int, ...]) -> str:
+    """The `references` list of §6 for these reference numbers (few combinations recur)."""
+    return (
+        "["
+        + ", ".join(
+            f'{{"id": {EVIDENCE[number].id}, "text": {_quote(EVIDENCE[number].text)}}}'
+            for number in numbers
+        )
+        + "]"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     """Why the recommendation was made: the deciding rule, its words and the references cited."""
@@ -34,6 +56,12 @@ class Reason:
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "text": self.text, "refs": list(self.refs)}
+
+    def to_json(self) -> str:
+        return (
+            f'{{"rule": {_quote(self.rule)}, "text": {_quote(self.text)}, '
+            f'"refs": {_refs_json(self.refs)}}}'
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +75,12 @@ class Note:
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "text": self.text, "refs": list(self.refs)}
 
+    def to_json(self) -> str:
+        return (
+            f'{{"id": {_quote(self.id)}, "text": {_quote(self.text)}, '
+            f'"refs": {_refs_json(self.refs)}}}'
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class InputWarning:
@@ -59,6 +93,12 @@ class InputWarning:
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "fields": list(self.fields), "text": self.text}
 
+    def to_json(self) -> str:
+        return (
+            f'{{"id": {_quote(self.id)}, "fields": {_strings_json(self.fields)}, '
+            f'"text": {_quote(self.text)}}}'
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class NextStep:
@@ -70,6 +110,12 @@ class NextStep:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "text": self.text, "refs": list(self.refs)}
+
+    def to_json(self) -> str:
+        return (
+            f'{{"id": {_quote(self.id)}, "text": {_quote(self.text)}, '
+            f'"refs": {_refs_json(self.refs)}}}'
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -120,3 +166,35 @@ class Guidance:
             "references": [reference.to_dict() for reference in self.references],
             "disclaimer": self.disclaimer,
         }
+
+    def to_json(self) -> str:
+        """The text of `json.dumps(self.to_dict(), ensure_ascii=False)`, built directly.
+
+        The `evaluate --jsonl` stream writes one of these per case: building the text
+        from its parts skips the dictionaries and the general encoder, and the parts
+        that recur (the references) are encoded once.
+        """
+        return (
+            f'{{"rules_version": {_quote(self.rules_version)}, '
+            f'"scenario": {_quote(self.scenario)}, '
+            f'"recommendation": {_quote(self.recommendation)}, '
+            f'"headline": {_quote(self.headline)}, '
+            f'"reasons": [{", ".join([reason.to_json() for reason in self.reasons])}], '
+            f'"missing": {_strings_json(self.missing)}, '
+            f'"warnings": [{", ".join([warning.to_json() for warning in self.warnings])}], '
+            f'"next_steps": [{", ".join([step.to_json() for step in self.next_steps])}], '
+            f'"reassess_from": {_date_json(self.reassess_from)}, '
+            f'"notes": [{", ".join([note.to_json() for note in self.notes])}], '
+            f'"days_since_index": {int(self.days_since_index)}, '
+            f'"days_since_recurrence": {_integer_json(self.days_since_recurrence)}, '
+            f'"references": {_references_json(self.cited_refs)}, '
+            f'"disclaimer": {_quote(self.disclaimer)}}}'
+        )
+
+
+def _date_json(value: date | None) -> str:
+    return "null" if value is None else f'"{value.isoformat()}"'
+
+
+def _integer_json(value: int | None) -> str:
+    return "null" if value is None else str(int(value))
