@@ -40,6 +40,10 @@ LIST_DEFERRED = (
     ),
 )
 
+# The answers of a draft that a launch from the electronic record filled in, kept in the
+# session by the launch ({assessment id: [field names]}); the step page marks them.
+FROM_RECORD_SESSION_KEY = "prefilled_from_record"
+
 
 @dataclass(frozen=True, slots=True)
 class ListRow:
@@ -68,6 +72,30 @@ def _url_for_each_id(name: str):
     lines reversed 60 URLs): reversed once with a placeholder id, which each id replaces."""
     url = reverse(name, args=[_ID_PLACEHOLDER])
     return lambda assessment_id: url.replace(_ID_PLACEHOLDER, str(assessment_id))
+
+
+@dataclass(frozen=True, slots=True)
+class FinalRow:
+    """One line of the reviewers' recent final assessments."""
+
+    assessment: Assessment
+    clinician: str
+    recommendation_label: str
+    recommendation_tone: str
+
+
+def final_rows(assessments) -> list[FinalRow]:
+    return [
+        FinalRow(
+            assessment=assessment,
+            clinician=person_name(assessment.owner),
+            recommendation_label=recommendation_label(
+                assessment.recommendation, assessment.rules_version
+            ),
+            recommendation_tone=recommendation_tone(assessment.recommendation),
+        )
+        for assessment in assessments
+    ]
 
 
 def list_rows(assessments) -> list[ListRow]:

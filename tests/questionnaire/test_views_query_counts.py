@@ -98,7 +98,8 @@ def test_the_result_page_costs_a_fixed_number_of_queries(
     if final:
         services.assessment_finalize(assessment=assessment, user=alice)
     # the reviewer permission check (the user's permissions, one query), the assessment,
-    # its amendment chain, the access log entry; a final one also its reassessments and
-    # whether its owner is still a clinician (the amend button)
-    with django_assert_num_queries(SESSION_AND_USER + 4 + ((1 + CLINICIAN_CHECK) if final else 0)):
+    # its amendment chain, the access log entry; a final one also its reassessments,
+    # whether its owner is still a clinician (the amend button) and its write-back to the
+    # electronic record (none here)
+    with django_assert_num_queries(SESSION_AND_USER + 4 + ((2 + CLINICIAN_CHECK) if final else 0)):
         signed_in.get(reverse("assessments:result", args=[assessment.pk]))
