@@ -149,6 +149,7 @@ def test_a_case_walked_by_keyboard_alone(page, live_server, alice, console_error
     choose(page, "id_active_fracture_location", "At the treated level")
     choose(page, "id_cleft_sign", "Absent")
     choose(page, "id_marrow_edema", "Present")
+    choose(page, "id_fluid_at_cement_interface", "No")
     choose(page, "id_cement_fill", "Inadequate (incomplete filling or cement missing the fracture)")
     page.keyboard.press("Enter")
 

@@ -3,6 +3,7 @@ questions on the steps the spec names, shown only where they apply; a red flag a
 every step as soon as its answers are saved; the warnings listed above the recommendation and
 each ticked as read before finalizing, kept with who and when."""
 
+import html as html_lib
 from datetime import timedelta
 
 import pytest
@@ -108,7 +109,8 @@ def test_a_red_flag_shows_at_the_top_of_the_next_step_as_soon_as_it_is_saved(sig
     assert response.request["PATH_INFO"] == step_url(assessment, 3)
     assert 'id="red-flag"' in html
     assert html.index('id="red-flag"') < html.index('id="step-form"')
-    assert "Red flag (R16)" in html
+    assert "Red flag: " in html
+    assert "Red flag (R16)" not in html  # no rule code a clinician cannot read
     assert "Assess now for a complication of the vertebroplasty" in html
 
 
@@ -140,7 +142,10 @@ def test_finalizing_needs_each_warning_ticked_and_keeps_who_and_when(signed_in, 
     assert 'name="read_P4"' in page
     refused = signed_in.post(url, {})
     assert refused.status_code == 400
-    assert "Tick warning P4 as read before finalizing." in refused.content.decode()
+    refusal = html_lib.unescape(refused.content.decode())
+    assert "Tick the warning “" in refusal and "” as read before finalizing." in refusal
+    assert "warning P4" not in refusal  # named by its words, not its code
+    assert "I have read this warning:" in page
     assessment.refresh_from_db()
     assert assessment.is_draft
     before = timezone.now()
@@ -204,11 +209,16 @@ def test_the_guidance_response_and_the_cds_card_carry_the_warnings(final_with_wa
     assert issue["severity"] == "warning"
     assert issue["details"]["coding"][0]["code"] == "P4"
     assert issue["details"]["text"] == final_with_warning.guidance["warnings"][0]["text"]
+    from assessments.reports import display
+
     card = service.guidance_card(
-        guidance=final_with_warning.guidance,
+        guidance=display.guidance_section(final_with_warning, today=timezone.localdate()).guidance,
         result_url="https://vertebro.example/result",
-        public_url="https://vertebro.example",
+        canonical_base="https://vertebro.example/fhir",
         finalized="4 Dec 2026",
     )
     assert card["indicator"] == "warning"
-    assert "**Check these answers.** P4: " in card["detail"]
+    warning_text = final_with_warning.guidance["warnings"][0]["text"]
+    # In words: the warning's text without its code.
+    assert f"**Check these answers.** {' '.join(warning_text.split()[:5])}" in card["detail"]
+    assert "P4" not in card["detail"]
