@@ -26,6 +26,19 @@ def register_episode_transfer(transfer: EpisodeTransfer) -> None:
         _episode_transfers.append(transfer)
 
 
+# Apps that act on a finalized assessment (interop writes one started from the electronic
+# record back to it) register here and are called in the finalizing transaction, after the
+# row is saved; what they queue is committed with the finalization or not at all.
+FinalizeListener = Callable[..., None]
+_finalize_listeners: list[FinalizeListener] = []
+
+
+def register_finalize_listener(listener: FinalizeListener) -> None:
+    """`listener(*, assessment, user)` is called when `assessment` is finalized."""
+    if listener not in _finalize_listeners:
+        _finalize_listeners.append(listener)
+
+
 class AssessmentNotEditable(Exception):
     """The assessment is final: it is never changed again."""
 
@@ -103,6 +116,8 @@ def assessment_finalize(
         original = _supersede(original_id=locked.amends_id, user=user, now=now)
         for transfer in _episode_transfers:
             transfer(original=original, amendment=locked, user=user)
+    for listener in _finalize_listeners:
+        listener(assessment=locked, user=user)
     security_log.event_on_commit("finalize", user=user, assessment_id=locked.pk)
     return locked
 

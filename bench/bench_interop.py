@@ -21,6 +21,7 @@ from pathlib import Path
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings, setup_databases, teardown_databases
@@ -29,6 +30,7 @@ from jwt.algorithms import ECAlgorithm
 
 from assessments import services
 from assessments.models import Assessment
+from assessments.roles import CLINICIANS
 from interop.fhir.response import export_response
 
 CALLS = 200
@@ -173,6 +175,7 @@ def _measure(clients_dir: Path) -> dict:
 
     User = get_user_model()
     clinician = User.objects.create_user(username="bench-interop", first_name="Bench")
+    clinician.groups.add(Group.objects.get(name=CLINICIANS))
     final = Assessment.objects.create(owner=clinician, **_case("BENCH-GUIDED"))
     services.assessment_finalize(assessment=final, user=clinician)
 

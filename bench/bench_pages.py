@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
@@ -29,6 +30,7 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Assessment
+from assessments.roles import CLINICIANS
 from vertebro_rules import inputs
 
 RUNS = 30
@@ -172,6 +174,7 @@ def _print_table(figures: dict, ratios: dict) -> None:
 def _measure() -> dict:
     User = get_user_model()
     clinician = User.objects.create_user(username="bench-clinician", first_name="Bench")
+    clinician.groups.add(Group.objects.get(name=CLINICIANS))
     values = _case()
     draft = Assessment.objects.create(owner=clinician, **values)
     final = Assessment.objects.create(owner=clinician, **{**values, "patient_ref": "BENCH-F"})

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "assessments",
     "outcomes",
     "interop",
+    "interop.smart",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +145,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside the record's frame only for its listed origins (VERTEBRO_EHR_FRAME_ORIGINS).
+    "interop.smart.middleware.EhrFrameMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
@@ -213,6 +216,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes checks every sign-in first (lockout), then Django checks the password.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Permissions in one query a request (accounts/backends.py); ModelBackend signs people in.
+    "accounts.backends.ModelPermissionsInOneQuery",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -280,6 +285,23 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+# The electronic records whose pages may frame Vertebro after a SMART launch (origins such as
+# https://ehr.example.org); default none: no page can be framed. A session in a cross-site
+# frame is carried only by cookies marked SameSite=None, which browsers accept only with
+# Secure (HTTPS): set this only where Vertebro is served over HTTPS.
+VERTEBRO_EHR_FRAME_ORIGINS = env_list("VERTEBRO_EHR_FRAME_ORIGINS", [])
+for _origin in VERTEBRO_EHR_FRAME_ORIGINS:
+    if not _origin.startswith(("https://", "http://")) or _origin.count("/") != 2:
+        raise ImproperlyConfigured(
+            f"VERTEBRO_EHR_FRAME_ORIGINS holds {_origin!r}: list origins such as "
+            "https://ehr.example.org (scheme and host, no path), separated by commas."
+        )
+if VERTEBRO_EHR_FRAME_ORIGINS:
+    SESSION_COOKIE_SAMESITE = "None"
+    CSRF_COOKIE_SAMESITE = "None"
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
 
 # A session ends at browser close and after this many minutes without a request
 # (accounts.middleware.IdleTimeoutMiddleware); drafts live in the database, not the session.
@@ -410,3 +432,16 @@ VERTEBRO_CDS_CORS_ORIGINS = env_list("VERTEBRO_CDS_CORS_ORIGINS", [])
 VERTEBRO_CDS_UNAUTHENTICATED_PER_MINUTE = env_int("VERTEBRO_CDS_UNAUTHENTICATED_PER_MINUTE", 30)
 # Paths whose views check a body limit of their own instead of DATA_UPLOAD_MAX_MEMORY_SIZE.
 VERTEBRO_OWN_BODY_LIMIT_PATHS = ["/cds-services/"]
+
+# SMART App Launch 2.0, EHR launch (docs/interoperability.md, "Register Vertebro in an EHR").
+# A JSON file mapping each trusted record's FHIR base URL (the launch's iss) to Vertebro's
+# client registration there (interop/smart/config.py); empty: no record can launch Vertebro.
+VERTEBRO_SMART_ISSUERS = os.environ.get("VERTEBRO_SMART_ISSUERS", "")
+# How long a launch may take between Vertebro's redirect to the record and the record's answer.
+VERTEBRO_SMART_STATE_MINUTES = env_int("VERTEBRO_SMART_STATE_MINUTES", 10)
+# Each call to the record (discovery, token, FHIR) gives up after this many seconds.
+VERTEBRO_SMART_HTTP_TIMEOUT_SECONDS = env_int("VERTEBRO_SMART_HTTP_TIMEOUT_SECONDS", 10)
+# The Observations that hold a DXA T-score, as `system|code` (LOINC: lumbar spine, hip).
+VERTEBRO_SMART_T_SCORE_CODES = env_list(
+    "VERTEBRO_SMART_T_SCORE_CODES", ["http://loinc.org|38267-1", "http://loinc.org|38263-0"]
+)

@@ -33,6 +33,8 @@ urlpatterns = [
     path("accounts/keep-alive/", keep_alive, name="keep_alive"),
     path("favicon.ico", FaviconView.as_view()),
     path("", include("interop.urls")),
+    # SMART App Launch 2.0 (EHR launch): /smart/launch and /smart/callback.
+    path("", include("interop.smart.urls")),
     path("", include("assessments.urls")),
     path("", include("outcomes.urls")),
 ]

@@ -438,6 +438,17 @@ def _layout(step: int, edition) -> Layout:
     )
 
 
+@functools.cache
+def _helper(step: int, edition) -> FormHelper:
+    """The crispy helper of a step under a rules version, built once: rendering only reads
+    it (a posted form that saves and redirects never renders)."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = _layout(step, edition)
+    return helper
+
+
 # A cross-field error about a field of another step is shown on the field of this
 # step that causes it (e.g. a new index date that falls after the saved assessment date).
 RELATED_FIELDS = {
@@ -483,10 +494,7 @@ class StepForm(forms.ModelForm):
                         "data-words-reference-label": label,
                     }
                 )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = _layout(self.step, self.edition)
+        self.helper = _helper(self.step, self.edition)
 
     def _date_words_reference(self, name: str):
         """The saved date the words of field `name` count from, and how they name it.

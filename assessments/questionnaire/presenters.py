@@ -7,6 +7,7 @@ The guidance and the answers are shown through the one display model,
 from dataclasses import dataclass
 from datetime import date
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -39,6 +40,10 @@ LIST_DEFERRED = (
     ),
 )
 
+# The answers of a draft that a launch from the electronic record filled in, kept in the
+# session by the launch ({assessment id: [field names]}); the step page marks them.
+FROM_RECORD_SESSION_KEY = "prefilled_from_record"
+
 
 @dataclass(frozen=True, slots=True)
 class ListRow:
@@ -53,9 +58,26 @@ class ListRow:
     recommendation_tone: str
     progress: str  # a draft's steps done ("3 of 4 steps") or "Ready to finalize"
     ready: bool
+    open_url: str  # where the line leads (the result, the first open step, or the review)
+    pdf_url: str
+    discard_url: str
+
+
+# An id that no assessment has, put in a URL to be replaced by each line's own id.
+_ID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+
+
+def _url_for_each_id(name: str):
+    """`reverse(name, args=[id])` for many ids at the cost of one reverse (a page of 20
+    lines reversed 60 URLs): reversed once with a placeholder id, which each id replaces."""
+    url = reverse(name, args=[_ID_PLACEHOLDER])
+    return lambda assessment_id: url.replace(_ID_PLACEHOLDER, str(assessment_id))
 
 
 def list_rows(assessments) -> list[ListRow]:
+    open_url = _url_for_each_id("assessments:open")
+    pdf_url = _url_for_each_id("assessments:pdf")
+    discard_url = _url_for_each_id("assessments:discard")
     rows = []
     for assessment in assessments:
         code = assessment.recommendation if assessment.is_final else ""
@@ -73,6 +95,9 @@ def list_rows(assessments) -> list[ListRow]:
                 recommendation_tone=recommendation_tone(code),
                 progress="Ready to finalize" if ready else f"{done} of {len(STEPS)} steps",
                 ready=ready,
+                open_url=open_url(assessment.pk),
+                pdf_url=pdf_url(assessment.pk),
+                discard_url=discard_url(assessment.pk),
             )
         )
     return rows

@@ -264,6 +264,16 @@ def _render_step(request, form, assessment, step, saved, *, status=200, stale=Fa
             if step > 1
             else reverse("assessments:list")
         )
+    # Answers a launch from the electronic record filled in (the session says which) are
+    # marked "From the EHR" on the step, for the clinician to check.
+    from_record = (
+        request.session.get(presenters.FROM_RECORD_SESSION_KEY, {}).get(str(assessment.pk), [])
+        if assessment is not None and not form.is_bound
+        else []
+    )
+    for name in from_record:
+        if name in form.fields:
+            form.fields[name].from_record = True
     context = {
         "assessment": assessment,
         "form": form,

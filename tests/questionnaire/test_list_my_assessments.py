@@ -111,3 +111,18 @@ def test_the_last_change_is_a_machine_date_without_microseconds(signed_in, alice
     assert stamps
     for stamp in stamps:
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", stamp), stamp
+
+
+def test_each_line_links_its_own_assessment_its_pdf_and_its_discard(signed_in, alice):
+    """Every line's three links carry that line's id (the list builds them from one reverse)."""
+    draft = make_assessment(alice, patient_ref="MRN-DRAFT")
+    final = make_assessment(alice, patient_ref="MRN-FINAL")
+    services.assessment_finalize(assessment=final, user=alice)
+    page = signed_in.get(reverse("assessments:list")).content.decode()
+    for assessment in (draft, final):
+        assert f'href="{reverse("assessments:open", args=[assessment.pk])}"' in page
+        assert f'href="{reverse("assessments:pdf", args=[assessment.pk])}"' in page
+    # A draft can be discarded from its line; a final assessment cannot.
+    assert f'href="{reverse("assessments:discard", args=[draft.pk])}"' in page
+    assert reverse("assessments:discard", args=[final.pk]) not in page
+    assert "00000000-0000-0000-0000-000000000000" not in page

@@ -13,8 +13,8 @@ from tests.factories import make_assessment
 from tests.step_posts import relative_inputs, step_post
 
 SESSION_AND_USER = 2
-# The menu offers "New assessment" only to who may start one: user and group permissions.
-MENU_PERMISSIONS = 2
+# The menu offers "New assessment" only to who may start one: the permissions, one query.
+MENU_PERMISSIONS = 1
 # Every write and its form check that the user is in the Clinicians group now.
 CLINICIAN_CHECK = 1
 # A draft's steps and review ask which rules version is active (to offer a draft started under
@@ -97,8 +97,9 @@ def test_the_result_page_costs_a_fixed_number_of_queries(
     assessment = make_assessment(alice, **relative_inputs())
     if final:
         services.assessment_finalize(assessment=assessment, user=alice)
-    # the reviewer permission check (user and group permissions), the assessment,
-    # its amendment chain, the access log entry; a final one also its reassessments and
-    # whether its owner is still a clinician (the amend button)
-    with django_assert_num_queries(SESSION_AND_USER + 5 + ((1 + CLINICIAN_CHECK) if final else 0)):
+    # the reviewer permission check (the user's permissions, one query), the assessment,
+    # its amendment chain, the access log entry; a final one also its reassessments,
+    # whether its owner is still a clinician (the amend button) and its write-back to the
+    # electronic record (none here)
+    with django_assert_num_queries(SESSION_AND_USER + 4 + ((2 + CLINICIAN_CHECK) if final else 0)):
         signed_in.get(reverse("assessments:result", args=[assessment.pk]))

@@ -1,0 +1,98 @@
+"""The step forms render as `{% crispy form %}` would render them, byte for byte.
+
+The step page renders its form with `{% step_form form %}` (questionnaire/rendering.py),
+which walks the same layout as crispy-forms at a fraction of the cost. crispy stays the
+reference: for every step under every rules version, empty, answered, refused and with an
+error of no single field, the two give the same HTML.
+"""
+
+import pytest
+from crispy_forms.utils import render_crispy_form
+
+from assessments import rules_versions
+from assessments.models import Assessment
+from assessments.questionnaire.forms import form_for
+from assessments.questionnaire.rendering import render_form
+from tests.factories import NO_MRI, RECURRENCE, make_assessment
+
+VERSIONS = rules_versions.known_versions()
+STEPS = (1, 2, 3, 4)
+
+# Posted answers every step refuses somewhere (a word for a number, an impossible date,
+# an unknown choice), beside valid ones.
+REFUSED_POST = {
+    "patient_age": "seventy",
+    "sex": "female",
+    "index_procedure_date_day": "31",
+    "index_procedure_date_month": "2",
+    "index_procedure_date_year": "2026",
+    "vas_current": "99",
+    "assessment_date_day": "40",
+    "initial_response": "no_relief",
+    "mri_performed": "True",
+    "cleft_sign": "maybe",
+    "cement_fill": "bogus",
+    "neuro_exam": "nope",
+    "contraindications": ["not-a-contraindication"],
+}
+
+
+def _assessment(alice, version, **answers):
+    assessment = make_assessment(alice, **answers)
+    Assessment.objects.filter(pk=assessment.pk).update(rules_version=version)
+    return Assessment.objects.get(pk=assessment.pk)
+
+
+def _same(form):
+    ours = render_form(form)
+    assert ours == render_crispy_form(form)
+    return ours
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize(
+    "answers", [{}, NO_MRI, RECURRENCE], ids=["answered", "no-mri", "recurrence"]
+)
+def test_an_answered_step_renders_as_crispy_does(alice, version, step, answers):
+    assessment = _assessment(alice, version, **answers)
+    html = _same(form_for(step, assessment)(instance=assessment))
+    assert 'name="' in html
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("step", STEPS)
+def test_an_empty_step_renders_as_crispy_does(alice, version, step):
+    assessment = Assessment.objects.create(owner=alice, patient_ref="EMPTY", rules_version=version)
+    _same(form_for(step, assessment)(instance=assessment))
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("step", STEPS)
+def test_a_refused_step_renders_its_messages_as_crispy_does(alice, version, step):
+    assessment = _assessment(alice, version)
+    form = form_for(step, assessment)(REFUSED_POST, instance=assessment)
+    assert not form.is_valid()
+    html = _same(form)
+    assert "invalid-feedback" in html
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_an_error_of_no_single_field_shows_above_the_fields_as_crispy_does(alice, version):
+    assessment = _assessment(alice, version)
+    form = form_for(2, assessment)({}, instance=assessment)
+    form.is_valid()
+    form.add_error(None, "These answers contradict each other.")
+    html = _same(form)
+    assert html.index("These answers contradict each other.") < html.index('name="')
+
+
+def test_the_step_page_carries_the_form_as_rendered(signed_in, alice):
+    """The page shows the whole form, in its layout, inside the step's <form>."""
+    assessment = make_assessment(alice)
+    form = form_for(3, assessment)(instance=assessment)
+    response = signed_in.get(f"/assessments/{assessment.pk}/step/3/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert render_form(form) in page
+    assert page.index('id="step-form"') < page.index(render_form(form))
