@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from assessments import rules_versions
+from vertebro_rules.errors import InvalidInput
 from vertebro_rules.guidance import Guidance
 
 # The columns hold the answers of every rules version: the newest version's input definitions
@@ -117,12 +118,29 @@ def in_audit_q(prefix: str = "") -> models.Q:
 
 
 def _yes_no(name: str) -> dict:
-    """Options of a yes/no input that means "no" when absent (§1): never empty."""
-    return {
-        "default": False,
-        "verbose_name": NEWEST.FIELDS_BY_NAME[name].label,
-        "validators": [SpecValidator(name)],
-    }
+    """Options of a yes/no input that means "no" when absent (§1).
+
+    Nullable: the questionnaire asks it with no answer chosen in advance, so that a question
+    skipped is never recorded as a negative finding (`Assessment.unanswered_questions`);
+    empty where the question is not asked, which the rules read as "no".
+    """
+    return _spec(name)
+
+
+# The message of a yes/no question asked and left unanswered.
+UNANSWERED = "Answer Yes or No: an unanswered question is not recorded as “No”."
+
+
+def _unanswered_questions(edition, values: dict) -> list[str]:
+    """The yes/no inputs of `edition` that mean "no" when absent, are asked given `values`
+    (their condition holds, or they have none), and are empty."""
+    return [
+        spec.name
+        for spec in edition.FIELDS
+        if spec.absent is False
+        and values.get(spec.name) is None
+        and (spec.applies_when is None or spec.applies_when.holds(values))
+    ]
 
 
 class Assessment(models.Model):
@@ -208,11 +226,7 @@ class Assessment(models.Model):
     marrow_edema = models.CharField(
         max_length=14, choices=vocabulary.Finding.choices, **_spec("marrow_edema")
     )
-    fluid_at_cement_interface = models.BooleanField(
-        default=False,
-        verbose_name=_help("fluid_at_cement_interface"),
-        validators=[SpecValidator("fluid_at_cement_interface")],
-    )
+    fluid_at_cement_interface = models.BooleanField(**_yes_no("fluid_at_cement_interface"))
     cement_fill = models.CharField(
         max_length=14, choices=vocabulary.CementFill.choices, **_spec("cement_fill")
     )
@@ -377,11 +391,34 @@ class Assessment(models.Model):
         return memo[key]
 
     def missing_inputs(self) -> list[str]:
-        """Required inputs still empty (including those that another answer makes required)."""
-        return list(self._once("missing", self.rules().missing_inputs))
+        """Required inputs still empty (including those that another answer makes required),
+        and the yes/no questions asked but not yet answered (`unanswered_questions`), in the
+        order of the questionnaire."""
+        missing = set(self._once("missing", self.rules().missing_inputs))
+        missing.update(self.unanswered_questions())
+        return [name for name in self.rules().INPUT_FIELD_NAMES if name in missing]
+
+    def unanswered_questions(self) -> list[str]:
+        """The yes/no questions that are asked (their condition holds) and not answered.
+
+        The spec reads these answers as "no" when absent (§1: signs of infection, fluid at
+        the bone–cement interface, MRI not possible, opioid failure, complication assessed).
+        A question the clinician saw and skipped is not a negative finding, so the
+        questionnaire asks each explicitly, Yes or No with neither chosen in advance, and a
+        draft is complete only once it is answered (the safer reading). Where the question
+        is not asked, the rules keep reading an empty answer as "no".
+        """
+        edition = self.rules()
+        return list(self._once("unanswered", lambda values: _unanswered_questions(edition, values)))
 
     def validate_inputs(self, *, today) -> None:
-        """Check every input against its rules version; raise `InvalidInput` (the core's)."""
+        """Check every input against its rules version; raise `InvalidInput` (the core's).
+
+        A yes/no question asked but not answered is refused as well (`unanswered_questions`).
+        """
+        unanswered = self.unanswered_questions()
+        if unanswered:
+            raise InvalidInput({name: [UNANSWERED] for name in unanswered})
         self.rules().validate_values(self.input_values(), today=today)
 
     def clean(self):

@@ -16,6 +16,28 @@ def assessments_visible_to(user):
     return Assessment.objects.visible_to(user)
 
 
+def recent_finals(*, limit: int):
+    """The latest final assessments of every clinician (not superseded), newest first: what a
+    reviewer looks over. Only what a line shows is read (not the frozen guidance)."""
+    return (
+        Assessment.objects.final()
+        .select_related("owner")
+        .only(
+            "pk",
+            "patient_ref",
+            "treated_level",
+            "recommendation",
+            "rules_version",
+            "status",
+            "finalized_at",
+            "owner__username",
+            "owner__first_name",
+            "owner__last_name",
+        )
+        .order_by("-finalized_at", "-created")[:limit]
+    )
+
+
 def get_assessment_for_owner(*, user, assessment_id) -> Assessment:
     """The user's own assessment, for editing; 404 for anyone else's (not 403: no leak)."""
     try:

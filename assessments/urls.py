@@ -32,5 +32,6 @@ urlpatterns = [
         report_views.report_preview,
         name="report_preview",
     ),
+    path("review/", views.reviewer_home, name="reviewer_home"),
     path("review/rules-impact/", audit_views.rules_impact, name="rules_impact"),
 ]

@@ -45,11 +45,13 @@ def _pages(page, url):
         ("result", result),
         ("print-preview", result.replace("result/", "report/")),
         ("outcomes", result.replace("result/", "outcomes/")),
+        ("password-change", url + "accounts/password_change/"),
     ]
 
 
 def _reviewer_pages(url):
     return [
+        ("reviewer-home", url),
         ("admin-list", url + "admin/assessments/assessment/"),
         ("admin-access-log", url + "admin/assessments/accesslogentry/"),
         ("outcomes-audit", url + "audit/outcomes/"),
@@ -69,15 +71,22 @@ def _shoot(context, pages):
 
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob("*.png"):
-        old.unlink()
     with demo_server() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         clinician = browser.new_context()
         sign_in(clinician, url, "demo")
-        _shoot(clinician, _pages(clinician.new_page(), url))
+        clinician_pages = _pages(clinician.new_page(), url)
         reviewer = browser.new_context()
         sign_in(reviewer, url, "reviewer")
+        # Only this script's own pictures are replaced (the audit's views and PDF pages in the
+        # same folder are made apart).
+        names = {name for name, _ in [*clinician_pages, *_reviewer_pages(url)]}
+        for old in OUT.glob("*.png"):
+            if old.stem.rsplit("-", 1)[-1] in {str(w) for w in WIDTHS} and (
+                old.stem.rsplit("-", 1)[0] in names
+            ):
+                old.unlink()
+        _shoot(clinician, clinician_pages)
         _shoot(reviewer, _reviewer_pages(url))
         browser.close()
 

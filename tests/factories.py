@@ -1,6 +1,6 @@
 """Valid inputs and assessments for tests; override any field by keyword."""
 
-from assessments.models import Assessment
+from assessments.models import NEWEST, Assessment
 from tests.rules.cases import (
     NO_MRI,
     RECURRENCE,
@@ -22,8 +22,19 @@ AFTER_STEP_2 = {
     "neuro_exam": None,
 }
 
+# The yes/no questions the questionnaire asks with neither answer chosen in advance
+# (Assessment.unanswered_questions), as a clinician who answers "No" to each records them.
+ANSWERED_NO = {
+    "opioid_failure": False,
+    "mri_not_possible": False,
+    "fluid_at_cement_interface": False,
+    "infection_signs": False,
+    "complication_assessed": False,
+}
+
 __all__ = [
     "AFTER_STEP_2",
+    "ANSWERED_NO",
     "NO_MRI",
     "RECURRENCE",
     "TODAY",
@@ -36,4 +47,12 @@ __all__ = [
 
 
 def make_assessment(owner, **overrides) -> Assessment:
-    return Assessment.objects.create(owner=owner, **valid_inputs(**overrides))
+    """A saved assessment of the factory case; the yes/no questions that are asked answered
+    "No" unless `overrides` says otherwise, and left empty where they are not asked (as the
+    questionnaire saves them: MRI not possible beside an MRI, fluid without one)."""
+    values = valid_inputs(**{**ANSWERED_NO, **overrides})
+    for name in ANSWERED_NO:
+        condition = NEWEST.FIELDS_BY_NAME[name].applies_when
+        if values[name] is False and condition is not None and not condition.holds(values):
+            values[name] = None
+    return Assessment.objects.create(owner=owner, **values)

@@ -7,14 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import rules_versions
-from tests.factories import valid_inputs
+from tests.factories import ANSWERED_NO, valid_inputs
 
 
 def relative_inputs(**overrides) -> dict:
     """The factories' R10 case with dates counted back from today (never in the future)."""
     today = timezone.localdate()
     dates = {"index_procedure_date": today - timedelta(days=17), "assessment_date": today}
-    return valid_inputs(**{**dates, **overrides})
+    return valid_inputs(**{**ANSWERED_NO, **dates, **overrides})
 
 
 def as_post(value):

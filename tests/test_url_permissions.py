@@ -38,6 +38,7 @@ TABLE = {
     "pdf": ("get", "final", {}, (200, 404, 200, 200)),
     "report_preview": ("get", "final", {}, (200, 404, 200, 200)),
     "rules_impact": ("get", None, {}, (403, 403, 200, 200)),
+    "reviewer_home": ("get", None, {}, (403, 403, 200, 200)),
     # A write only (moving a draft to the active rules version): a GET is refused for all.
     "move_rules": ("get", "draft", {}, (405, 405, 403, 403)),
 }

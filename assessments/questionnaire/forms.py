@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from assessments import rules_versions
-from assessments.models import Assessment
+from assessments.models import UNANSWERED, Assessment
 
 # Help texts written for the clinician filling the form (what counts as what).
 HELP_TEXTS = {
@@ -58,10 +58,32 @@ HELP_TEXTS = {
     "prior_cement_leakage": "Cement leakage seen at the index procedure, symptomatic or not.",
     "point_tenderness": "Tenderness on pressing or percussing the spinous process of the "
     "treated vertebra.",
-    "neuro_exam": "Baseline neurological examination of the lower limbs (and trunk for "
-    "thoracic levels).",
+    "neuro_exam": "Neurological examination today (lower limbs, and trunk for thoracic "
+    "levels): it excludes a new deficit and serves as the baseline.",
     "contraindications": "Tick every one that applies; leave all unticked when there is none.",
 }
+
+# Where the form's own help describes the finding in more detail than the rules version's.
+FORM_HELP_FIRST = frozenset(
+    {
+        "index_cement_volume_ml",
+        "cleft_sign",
+        "marrow_edema",
+        "cement_fill",
+        "conservative_therapy_weeks",
+    }
+)
+
+
+def _help_text(spec) -> str:
+    """The help under a question: the words of its rules version where it gives them (2026.3:
+    the definitions of the fracture etiologies, why the VAS before the index procedure is
+    recommended, what the neurological examination is for), else the form's own."""
+    own = getattr(spec, "help_text", "")
+    if spec.name in FORM_HELP_FIRST:
+        return HELP_TEXTS.get(spec.name) or own
+    return own or HELP_TEXTS.get(spec.name, "")
+
 
 YES, NO = "True", "False"
 # Choice values are the str() of the Python value, so a saved answer shows as chosen.
@@ -114,6 +136,18 @@ class DecimalTextField(forms.DecimalField):
         if isinstance(value, str):
             value = normalise_number(value)
         return super().to_python(value)
+
+    def run_validators(self, value):
+        # Too many decimals first: Django counts the digits first and would call "-2.85" out
+        # of range (a T-score of two digits at most) rather than say how to write it.
+        if value not in self.empty_values and self.decimal_places is not None:
+            exponent = value.as_tuple().exponent
+            if isinstance(exponent, int) and -exponent > self.decimal_places:
+                message = self.error_messages.get(
+                    "max_decimal_places", f"Enter {self.decimal_places} decimal at most."
+                )
+                raise ValidationError(message, code="max_decimal_places")
+        super().run_validators(value)
 
 
 class IntegerTextField(forms.IntegerField):
@@ -219,6 +253,22 @@ def _to_bool(value: str) -> bool:
     return value == YES
 
 
+# An example of each decimal answer, for the message that says how to write it.
+DECIMAL_EXAMPLES = {"index_cement_volume_ml": "4.2", "bmd_t_score": "-2.8"}
+
+
+def _decimal_messages(spec) -> dict:
+    """The messages of a decimal answer in the clinician's words (not Django's "Ensure that
+    there are no more than 1 decimal place."): how to write it, and its range."""
+    example = DECIMAL_EXAMPLES.get(spec.name, "1.5")
+    out_of_range = f"Enter a value from {spec.minimum} to {spec.maximum}."
+    return {
+        "max_decimal_places": f"Enter one decimal at most, e.g. {example}.",
+        "max_digits": out_of_range,
+        "max_whole_digits": out_of_range,
+    }
+
+
 def _formfield(db_field, *, fields, **kwargs):
     """The form field of a model field, shaped by its input definition in `fields` (those of
     one rules version)."""
@@ -228,17 +278,25 @@ def _formfield(db_field, *, fields, **kwargs):
     common = {
         "label": spec.label,
         "required": spec.required_always,
-        "help_text": HELP_TEXTS.get(spec.name, ""),
+        "help_text": _help_text(spec),
     }
     kind = type(spec).__name__
     if kind == "BooleanInput":
-        if spec.required_always or spec.absent is not None:
-            # A yes/no with no "unknown": required, or meaning "no" when absent.
-            options, empty = YES_NO, spec.absent
-        else:
-            options, empty = YES_NO_UNKNOWN, None
+        if spec.absent is False:
+            # A yes/no the rules read as "no" when absent: asked explicitly, neither answer
+            # chosen in advance, so a skipped question is never filed as a negative finding
+            # (Assessment.unanswered_questions; StepForm.clean requires it where it is asked).
+            return forms.TypedChoiceField(
+                choices=YES_NO,
+                coerce=_to_bool,
+                empty_value=None,
+                widget=forms.RadioSelect,
+                error_messages={"required": UNANSWERED},
+                **{**common, "required": spec.applies_when is None},
+            )
+        options = YES_NO if spec.required_always else YES_NO_UNKNOWN
         return forms.TypedChoiceField(
-            choices=options, coerce=_to_bool, empty_value=empty, widget=forms.RadioSelect, **common
+            choices=options, coerce=_to_bool, empty_value=None, widget=forms.RadioSelect, **common
         )
     if kind == "MultipleChoiceInput":
         return forms.MultipleChoiceField(
@@ -261,7 +319,9 @@ def _formfield(db_field, *, fields, **kwargs):
     if kind == "DateInput":
         return DatePartsField(**common)
     if kind == "DecimalInput":
-        field = db_field.formfield(form_class=DecimalTextField, **common)
+        field = db_field.formfield(
+            form_class=DecimalTextField, error_messages=_decimal_messages(spec), **common
+        )
     elif kind == "IntegerInput":
         field = db_field.formfield(form_class=IntegerTextField, **common)
     else:
@@ -520,8 +580,22 @@ class StepForm(forms.ModelForm):
                 depends = spec.applies_when is not None and spec.applies_when.field in emptied
                 if name in self.edition.MRI_ONLY_FIELDS or depends:
                     emptied.add(name)
-                    cleaned[name] = spec.absent
+                    # Empty, not "no": a finding not looked for (the rules read it as "no").
+                    cleaned[name] = None if spec.absent is False else spec.absent
+        if not self.is_draft_save:
+            self._require_asked_questions(cleaned)
         return cleaned
+
+    def _require_asked_questions(self, cleaned: dict) -> None:
+        """A yes/no question asked on this page (its condition holds on the answers as they
+        will be saved) must be answered: the rules would read an empty answer as "no"."""
+        values = {**self.instance.input_values(), **cleaned}
+        for name in self.Meta.fields:
+            spec = self.edition.FIELDS_BY_NAME[name]
+            if spec.absent is not False or name in self.errors or cleaned.get(name) is not None:
+                continue
+            if spec.applies_when is None or spec.applies_when.holds(values):
+                self.add_error(name, ValidationError(UNANSWERED, code="required"))
 
     def add_error(self, field, error) -> None:
         """Add an error as Django does; errors that name fields of other steps (Model.clean()
@@ -643,6 +717,12 @@ class AmendmentForm(forms.Form):
         ]
 
 
+def _opening(text: str, words: int = 8) -> str:
+    """The first words of a warning, to name it in a message without its code."""
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
 class WarningsReadForm(forms.Form):
     """Finalizing: one box per warning of the guidance (§5a), each to tick as read."""
 
@@ -651,10 +731,11 @@ class WarningsReadForm(forms.Form):
         self.warnings = tuple(warnings)
         for warning in self.warnings:
             self.fields[f"read_{warning.label}"] = forms.BooleanField(
-                label=f"I have read warning {warning.label}",
+                label="I have read this warning",
                 required=True,
                 error_messages={
-                    "required": f"Tick warning {warning.label} as read before finalizing."
+                    "required": f"Tick the warning “{_opening(warning.text)}” as read before "
+                    "finalizing."
                 },
             )
 

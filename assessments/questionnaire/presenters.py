@@ -4,6 +4,7 @@ The guidance and the answers are shown through the one display model,
 `assessments.reports.display`.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,14 +16,16 @@ from assessments import rules_versions
 from assessments.models import Assessment
 from assessments.questionnaire.steps import STEPS, completed_steps
 from assessments.reports.display import (
+    Cited,
     GuidanceDisplay,
     answer_groups,
     format_answer,
+    new_level_lines,
     recommendation_label,
     recommendation_tone,
 )
 from vertebro_lib.people import person_name
-from vertebro_rules.vocabulary import Scenario
+from vertebro_rules.vocabulary import Recommendation
 
 # What a line of My assessments shows of the assessment it amends and of its amendment
 # (templates/assessments/partials/amendment_chain.html).
@@ -74,6 +77,30 @@ def _url_for_each_id(name: str):
     return lambda assessment_id: url.replace(_ID_PLACEHOLDER, str(assessment_id))
 
 
+@dataclass(frozen=True, slots=True)
+class FinalRow:
+    """One line of the reviewers' recent final assessments."""
+
+    assessment: Assessment
+    clinician: str
+    recommendation_label: str
+    recommendation_tone: str
+
+
+def final_rows(assessments) -> list[FinalRow]:
+    return [
+        FinalRow(
+            assessment=assessment,
+            clinician=person_name(assessment.owner),
+            recommendation_label=recommendation_label(
+                assessment.recommendation, assessment.rules_version
+            ),
+            recommendation_tone=recommendation_tone(assessment.recommendation),
+        )
+        for assessment in assessments
+    ]
+
+
 def list_rows(assessments) -> list[ListRow]:
     open_url = _url_for_each_id("assessments:open")
     pdf_url = _url_for_each_id("assessments:pdf")
@@ -122,25 +149,27 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
     lines.append("Clinical picture")
     for group in answer_groups(assessment):
         given = [
-            f"{answer.label.rstrip('.')}: {answer.text}"
+            f"{CHART_LABELS.get(answer.label, answer.label).rstrip('.')}: {answer.text}"
             for answer in group.answers
             if answer.recorded and answer.label != PATIENT_REF_LABEL
         ]
         if given:
             lines.append(f"- {group.title}: " + "; ".join(given) + ".")
     lines += ["", f"Recommendation: {guidance.label}. {guidance.headline}"]
-    lines += [f"Reason: {reason.text}" for reason in guidance.reasons]
+    lines += list(new_level_lines(assessment, guidance))
+    lines += [f"Reason: {reason.text}{_unconfirmed(reason)}" for reason in guidance.reasons]
     lines += [f"Warning: {warning.text}" for warning in guidance.warnings]
-    missing = "; ".join(guidance.missing_workup)
-    lines.append(f"Work-up still missing: {missing}." if missing else "Work-up complete.")
+    workup = workup_line(guidance)
+    if workup:
+        lines.append(workup)
     if guidance.next_steps:
         lines.append(guidance.next_steps_line or "Next steps:")
-        lines += [f"- {step.text}" for step in guidance.next_steps]
+        lines += [f"- {step.text}{_unconfirmed(step)}" for step in guidance.next_steps]
     if guidance.reassess_from:
         lines.append(f"Reassess from {date_format(guidance.reassess_from)}.")
     if guidance.notes:
         lines.append("Notes:")
-        lines += [f"- {note.text}" for note in guidance.notes]
+        lines += [f"- {note.text}{_unconfirmed(note)}" for note in guidance.notes]
     if guidance.references:
         lines.append("References:")
         lines += [
@@ -160,13 +189,61 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
 
 PATIENT_REF_LABEL = "Patient reference (MRN)"
 
+# Short chart labels of the questions whose full wording (the definition the clinician
+# answers on the form) is too long for a line of the chart.
+CHART_LABELS_BY_FIELD = {
+    "opioid_failure": "Opioids cannot be reduced or are not tolerated",
+    "mri_not_possible": "MRI not possible",
+    "infection_signs": "Signs of infection (now or within the last 4 weeks)",
+    "complication_assessed": "Index procedure assessed for a complication since the pain began",
+}
+# By the question's full label, as the answers (frozen ones included) carry it.
+CHART_LABELS = {
+    rules_versions.edition(version).FIELDS_BY_NAME[name].label: short
+    for version in rules_versions.known_versions()
+    for name, short in CHART_LABELS_BY_FIELD.items()
+    if name in rules_versions.edition(version).FIELDS_BY_NAME
+}
+
+# The recommendations that decide on a repeat procedure at the treated level. Only beside one
+# of them does an empty `missing` list mean the work-up is complete: the other outcomes (urgent
+# referral, infection, complication, oncology, the spine team, a new level, conservative
+# therapy, reassess later) send the patient to more assessment, named in the next steps.
+DECIDES_REPEAT = frozenset(
+    {
+        Recommendation.REPEAT_INDICATED,
+        Recommendation.REPEAT_MAY_BE_CONSIDERED,
+        Recommendation.NOT_INDICATED,
+    }
+)
+FURTHER_ASSESSMENT = "Further assessment needed: see next steps."
+
+
+def workup_line(guidance: GuidanceDisplay) -> str:
+    """The chart's line on the work-up: what is still missing; "Work-up complete." only
+    beside a decision on a repeat procedure; otherwise that more assessment follows (when
+    the next steps say which), or nothing."""
+    missing = "; ".join(guidance.missing_workup)
+    if missing:
+        return f"Work-up still missing: {missing}."
+    if guidance.recommendation in DECIDES_REPEAT:
+        return "Work-up complete."
+    return FURTHER_ASSESSMENT if guidance.next_steps else ""
+
 
 def _short_citation(text: str) -> str:
-    """A reference's title without its figures and source: "Repeat vertebroplasty for
-    unrelieved pain at previously treated levels (immediate failure, …). Source: …" → its
-    words up to the parenthesis."""
-    short = text.split(" (", 1)[0].split(". Source:", 1)[0].strip().rstrip(".")
-    return short + "."
+    """A reference's printed text without the figures in its parentheses: "Risk factors for
+    new fractures after vertebroplasty (1-year fracture-free rate 92.2%). Source not yet
+    confirmed." → "Risk factors for new fractures after vertebroplasty. Source not yet
+    confirmed." Never shorter than its source: the authors, journal and year, or the words
+    that say they are not yet confirmed, stay."""
+    return re.sub(r" \([^()]*\)", "", text).strip()
+
+
+def _unconfirmed(item: Cited) -> str:
+    """After a sentence whose figures rest on a reference not yet confirmed, the mark of it:
+    the chart shows it beside the figure, not only in the list of references."""
+    return f" [{item.unconfirmed_text}]" if item.unconfirmed else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +286,10 @@ def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
     """What the saved answers of a draft already decide and still need."""
     edition = assessment.rules()
     so_far = edition.progress(assessment.input_values(), today=today)
-    scenario = Scenario(so_far.scenario).label if so_far.scenario else ""
+    # The scenario's label in the words of the assessment's own rules version, as the result
+    # prints it (the 2026.2 labels differ from 2026.3's).
+    scenarios = edition.vocabulary.Scenario
+    scenario = scenarios(so_far.scenario).label if so_far.scenario else ""
     timeline = ""
     if so_far.days_since_index is not None:
         timeline = f"Assessed on {_day(so_far.days_since_index)} after the index procedure"

@@ -7,13 +7,14 @@ clinician loses nothing that was saved when they moved on.
 """
 
 import copy
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,15 +24,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import security_log
-from assessments import services
+from assessments import selectors, services
 from assessments.audit.access import access_record
 from assessments.audit.amendments import amendment_links
 from assessments.models import Assessment
 from assessments.questionnaire import presenters, steps
 from assessments.questionnaire.forms import AmendmentForm, WarningsReadForm, form_for
 from assessments.reports import display
-from assessments.roles import clinician_required
-from assessments.selectors import get_assessment_for_owner, get_assessment_for_viewer
+from assessments.roles import clinician_required, is_clinician
+from assessments.selectors import (
+    get_assessment_for_owner,
+    get_assessment_for_viewer,
+    user_can_review,
+)
 from vertebro_rules.errors import InvalidInput
 
 # The `go` value of the post the idle sign-out sends (static/js/vertebro.js).
@@ -41,6 +46,9 @@ LEAVING_REFUSED = (
     "then leave it."
 )
 PAGE_SIZE = 20
+# The reviewer's home: the latest final assessments, and the finals counted over a month.
+REVIEWER_RECENT_ROWS = 10
+RECENT_DAYS = 30
 SEARCH_MAX_LENGTH = 64
 FINAL_MESSAGE = "This assessment is final and can no longer be changed."
 STALE_STATUS = 409
@@ -51,6 +59,11 @@ GUIDANCE_SO_FAR_FROM_STEP = 2
 @login_required
 @require_GET
 def assessment_list(request):
+    """The start page: a clinician's own assessments; a reviewer's home for a reviewer who
+    does not assess patients (a reviewer who is also a clinician keeps My assessments and
+    reaches the reviewer's home from the menu)."""
+    if user_can_review(request.user) and not is_clinician(request.user):
+        return _reviewer_home(request)
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     assessments = (
         Assessment.objects.owned_by(request.user)
@@ -70,6 +83,29 @@ def assessment_list(request):
         "query": query,
     }
     return render(request, "assessments/list.html", context)
+
+
+@login_required
+@require_GET
+def reviewer_home(request):
+    if not user_can_review(request.user):
+        raise PermissionDenied
+    return _reviewer_home(request)
+
+
+def _reviewer_home(request):
+    """What a reviewer does, one link each, and the latest final assessments of every
+    clinician, each with its result, PDF and admin page."""
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    context = {
+        "rows": presenters.final_rows(selectors.recent_finals(limit=REVIEWER_RECENT_ROWS)),
+        "recent_days": RECENT_DAYS,
+        "finalized_recently": Assessment.objects.finalized()
+        .filter(finalized_at__gte=since)
+        .count(),
+        "drafts_in_progress": Assessment.objects.drafts().count(),
+    }
+    return render(request, "assessments/reviewer_home.html", context)
 
 
 @login_required

@@ -16,6 +16,7 @@ level = amber, not indicated = grey, contraindicated or urgent referral = red
 border style) does the same without colour.
 """
 
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -66,10 +67,16 @@ class Marker:
     word: str
 
 
-# Read above the recommendation ("Indicated", "May be considered"), so no weaker word here.
+# Read above the recommendation. The tick and "at this level" only above "indicated": above
+# "may be considered" the benefit is not established (the pain generator to confirm, a
+# re-examination, the spine team's decision), and the marker says so.
 PROCEED = Marker("proceed", "✔", "Repeat procedure at this level")
+CONSIDER = Marker("consider", "◇", "Possible, not established: next steps first")
 WAIT = Marker("wait", "◷", "Not yet: more is needed first")
 DECLINE = Marker("decline", "✘", "No repeat procedure at this level")
+# A new fracture at another level: that level is evaluated first; the treated level is not
+# declined by the marker (MRI may also show signs there).
+ELSEWHERE = Marker("elsewhere", "➜", "Another level first: evaluate the new fracture")
 URGENT = Marker("urgent", "⚠", "Urgent")
 INCOMPLETE = Marker("incomplete", "☐", "No guidance yet")
 
@@ -80,13 +87,13 @@ MARKERS = {
     "refer_oncology_mdt": WAIT,
     "decide_with_spine_team": WAIT,
     Recommendation.REPEAT_INDICATED: PROCEED,
-    Recommendation.REPEAT_MAY_BE_CONSIDERED: PROCEED,
+    Recommendation.REPEAT_MAY_BE_CONSIDERED: CONSIDER,
     Recommendation.REASSESS_LATER: WAIT,
     Recommendation.COMPLETE_WORKUP: WAIT,
     Recommendation.CONTINUE_CONSERVATIVE: WAIT,
     Recommendation.NOT_INDICATED: DECLINE,
     Recommendation.CONTRAINDICATED: DECLINE,
-    Recommendation.EVALUATE_NEW_LEVEL: DECLINE,
+    Recommendation.EVALUATE_NEW_LEVEL: ELSEWHERE,
     Recommendation.URGENT_REFERRAL: URGENT,
 }
 
@@ -113,21 +120,64 @@ def recommendation_tone(code: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Cited:
-    """A reason or a note: its id (R10, N1), its words and the references it cites."""
+    """A reason or a note: its id (R10, N1), its words and the references it cites;
+    `unconfirmed`: for each cited reference whose source is not yet confirmed, what its
+    printed text says of it ("ref 1: source not yet confirmed")."""
 
     label: str
     text: str
     refs: tuple[int, ...]
+    unconfirmed: tuple[str, ...] = ()
 
     @property
     def refs_text(self) -> str:
         return ", ".join(str(ref) for ref in self.refs)
+
+    @property
+    def unconfirmed_text(self) -> str:
+        return "; ".join(self.unconfirmed)
+
+    @property
+    def citation(self) -> str:
+        """What the page and the PDF print after the text: "[ref 8]", "[refs 1, 3; ref 1:
+        source not yet confirmed]", or nothing when the text cites no reference. The mark of
+        an unconfirmed source stands beside every figure that rests on it, not only in the
+        reference list at the end (spec §7, §9)."""
+        if not self.refs:
+            return ""
+        numbers = f"{'refs' if len(self.refs) > 1 else 'ref'} {self.refs_text}"
+        return f"[{numbers}; {self.unconfirmed_text}]" if self.unconfirmed else f"[{numbers}]"
+
+
+# The sentence of a reference's printed text (§7) that says its source is not yet confirmed:
+# "Source not yet confirmed.", "Authors and journal not yet confirmed.", …
+UNCONFIRMED_SENTENCE = re.compile(r"([A-Z][^.]*\bnot yet confirmed)\.")
 
 
 @dataclass(frozen=True, slots=True)
 class Reference:
     number: int
     text: str
+
+    @property
+    def unconfirmed(self) -> str:
+        """What its printed text says of an unconfirmed source ("source not yet confirmed",
+        "authors and journal not yet confirmed"), or "" when the source is confirmed."""
+        found = UNCONFIRMED_SENTENCE.findall(self.text)
+        if not found:
+            return ""
+        sentence = found[-1]
+        return sentence[0].lower() + sentence[1:]
+
+
+def _cited(label: str, text: str, refs, pending: dict[int, str]) -> Cited:
+    refs = tuple(refs)
+    return Cited(
+        label,
+        text,
+        refs,
+        tuple(f"ref {ref}: {pending[ref]}" for ref in refs if ref in pending),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +222,8 @@ class GuidanceDisplay:
         recommendation = data["recommendation"]
         if record is None:
             record = frozen.words_of(data)
+        references = tuple(Reference(item["id"], item["text"]) for item in record["references"])
+        pending = {ref.number: ref.unconfirmed for ref in references if ref.unconfirmed}
         return cls(
             recommendation=recommendation,
             label=record["recommendation"],
@@ -179,10 +231,12 @@ class GuidanceDisplay:
             marker=MARKERS.get(recommendation, INCOMPLETE),
             headline=data["headline"],
             scenario=record["scenario"],
-            reasons=tuple(Cited(r["rule"], r["text"], tuple(r["refs"])) for r in data["reasons"]),
+            reasons=tuple(
+                _cited(r["rule"], r["text"], r["refs"], pending) for r in data["reasons"]
+            ),
             missing_workup=tuple(record["missing"]),
-            notes=tuple(Cited(n["id"], n["text"], tuple(n["refs"])) for n in data["notes"]),
-            references=tuple(Reference(item["id"], item["text"]) for item in record["references"]),
+            notes=tuple(_cited(n["id"], n["text"], n["refs"], pending) for n in data["notes"]),
+            references=references,
             disclaimer=data["disclaimer"],
             rules_version=data["rules_version"],
             days_since_index=data["days_since_index"],
@@ -196,7 +250,7 @@ class GuidanceDisplay:
                 for item in data.get("warnings", ())
             ),
             next_steps=tuple(
-                Cited(item["id"], item["text"], tuple(item["refs"]))
+                _cited(item["id"], item["text"], item["refs"], pending)
                 for item in data.get("next_steps", ())
             ),
             next_steps_line=record.get("next_steps_line", "") if "next_steps" in data else "",
@@ -230,10 +284,13 @@ class GuidanceSection:
     invalid_inputs: list[str] = field(default_factory=list)
     red_flags: tuple[str, ...] = ()
     acknowledgements: tuple[Acknowledgement, ...] = ()
+    # Beside "evaluate the new fracture level": which levels, and what of the treated one.
+    new_level: tuple[str, ...] = ()
 
     def as_context(self) -> dict:
         return {
             "guidance": self.guidance,
+            "new_level": self.new_level,
             "missing_inputs": self.missing_inputs,
             "invalid_inputs": self.invalid_inputs,
             "red_flags": self.red_flags,
@@ -255,9 +312,11 @@ def acknowledgements_of(assessment: Assessment) -> tuple[Acknowledgement, ...]:
 def guidance_section(assessment: Assessment, *, today: date) -> GuidanceSection:
     """The guidance every page and the PDF show: frozen when final, live for a draft."""
     if assessment.is_final and assessment.guidance:
+        guidance = GuidanceDisplay.from_json(assessment.guidance, assessment.display_record)
         return GuidanceSection(
-            GuidanceDisplay.from_json(assessment.guidance, assessment.display_record),
+            guidance,
             acknowledgements=acknowledgements_of(assessment),
+            new_level=new_level_lines(assessment, guidance),
         )
     fields = assessment.rules().FIELDS_BY_NAME
     missing = assessment.missing_inputs()
@@ -273,7 +332,59 @@ def guidance_section(assessment: Assessment, *, today: date) -> GuidanceSection:
         return GuidanceSection(
             None, invalid_inputs=lines, red_flags=tuple(getattr(invalid, "red_flags", ()))
         )
-    return GuidanceSection(GuidanceDisplay.from_json(assessment.evaluate().to_dict()))
+    guidance = GuidanceDisplay.from_json(assessment.evaluate().to_dict())
+    return GuidanceSection(guidance, new_level=new_level_lines(assessment, guidance))
+
+
+# The vertebrae in order, with the neighbours outside the scope (C7, S1) that can still be the
+# level next to T1 or L5.
+SPINE_LEVELS = ("C7", *(f"T{n}" for n in range(1, 13)), *(f"L{n}" for n in range(1, 6)), "S1")
+
+
+def adjacent_levels(level: str) -> tuple[str, ...]:
+    """The levels next to `level` ("L2" → L1, L3); none for a level not in the list."""
+    if level not in SPINE_LEVELS:
+        return ()
+    index = SPINE_LEVELS.index(level)
+    return tuple(
+        SPINE_LEVELS[other] for other in (index - 1, index + 1) if 0 <= other < len(SPINE_LEVELS)
+    )
+
+
+def new_level_lines(assessment: Assessment, guidance: GuidanceDisplay) -> tuple[str, ...]:
+    """Beside "evaluate the new fracture level" (R5): the levels the new fracture can be at
+    (the form does not ask which: the spec has no such input), that it is to be recorded and
+    evaluated, and what the MRI says of the treated level, so that "decided separately"
+    is not a dead end. Nothing for any other recommendation."""
+    if guidance.recommendation != Recommendation.EVALUATE_NEW_LEVEL:
+        return ()
+    level = assessment.treated_level
+    neighbours = adjacent_levels(level)
+    if assessment.active_fracture_location == "adjacent_level" and neighbours:
+        where = f"at a level adjacent to {level} ({' or '.join(neighbours)})"
+    else:
+        where = f"at a level not adjacent to {level}"
+    first = (
+        f"The active fracture is {where}: record which level in the chart and evaluate it "
+        "for treatment (next steps)."
+    )
+    signs = (
+        assessment.marrow_edema == "present"
+        or assessment.cleft_sign == "present"
+        or assessment.fluid_at_cement_interface is True
+    )
+    if signs:
+        second = (
+            f"MRI also shows signs of activity at {level}: correlate both levels with the "
+            f"examination before deciding on a repeat procedure at {level}."
+        )
+    else:
+        second = (
+            f"A repeat procedure at {level} is not supported by this MRI (no definite sign of "
+            f"activity at {level}); evaluate {level} again if its pain persists once the new "
+            "level is treated."
+        )
+    return (first, second)
 
 
 def format_answer(name: str, value, fields=None) -> str:

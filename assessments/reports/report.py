@@ -58,6 +58,7 @@ class Report:
     # Each warning with who ticked it as read and when ("" for a draft).
     warnings: list[dict] = field(default_factory=list)
     red_flags: tuple[str, ...] = ()
+    new_level: tuple[str, ...] = ()
 
 
 def _local(moment: datetime) -> str:
@@ -109,6 +110,7 @@ def build_report(assessment: Assessment, *, generated_at: datetime | None = None
         input_errors=section.invalid_inputs,
         basis=display.answer_groups(assessment),
         red_flags=section.red_flags,
+        new_level=section.new_level,
     )
     if guidance is not None:
         read = {ack.id: ack for ack in section.acknowledgements}

@@ -154,3 +154,16 @@ def resume_with(launch: SmartLaunch) -> list[EhrWriteBack]:
         row.save(update_fields=["launch"])
         send(row)
     return rows
+
+
+def forget_expired_tokens(*, now=None) -> int:
+    """Blank the tokens of launches whose access token has expired and that no pending
+    write-back waits on: a database copy then holds no usable credential of the record."""
+    now = now or timezone.now()
+    waiting = EhrWriteBack.objects.filter(status=EhrWriteBack.Status.PENDING).values("launch_id")
+    return (
+        SmartLaunch.objects.filter(token_expires_at__lte=now)
+        .exclude(access_token="", refresh_token="")
+        .exclude(pk__in=waiting)
+        .update(access_token="", refresh_token="")
+    )

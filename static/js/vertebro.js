@@ -18,6 +18,9 @@
  *   screens, where it is one line at the top of the step; it is open on wide screens, beside the form.
  * - A [data-copy] button copies the text of the field it names (the result's chart note);
  *   it stays hidden where the page has no script to run it.
+ * - The arrow keys in a group of radio buttons stop at its first and last option instead of
+ *   wrapping round (an arrow past "Not recorded" would otherwise choose "Yes"); Home and End
+ *   choose the first and the last option.
  */
 (function () {
   "use strict";
@@ -173,6 +176,42 @@
     });
   }
 
+  /* Browsers move (and tick) the next radio button of a group on an arrow key and wrap from
+     the last option to the first. A clinician arrowing one step too far would record the
+     opposite answer ("Yes" after "Not recorded"); at either end the arrow does nothing.
+     Home and End go to the first and the last option at once. */
+  var ARROWS_FORWARD = { ArrowDown: true, ArrowRight: true, End: true };
+  var ARROWS_BACK = { ArrowUp: true, ArrowLeft: true, Home: true };
+
+  function stopRadioWrap(root) {
+    root.addEventListener("keydown", function (event) {
+      var radio = event.target;
+      var forward = ARROWS_FORWARD[event.key];
+      if (radio.type !== "radio" || !radio.name || !(forward || ARROWS_BACK[event.key]) ||
+          event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) {
+        return;
+      }
+      var group = Array.prototype.filter.call(
+        (radio.form || document).querySelectorAll('input[type="radio"]'),
+        function (other) { return other.name === radio.name && !other.disabled; }
+      );
+      if (getComputedStyle(radio).direction === "rtl" &&
+          (event.key === "ArrowLeft" || event.key === "ArrowRight")) {
+        forward = !forward;
+      }
+      var end = forward ? group[group.length - 1] : group[0];
+      if (event.key === "Home" || event.key === "End") {
+        event.preventDefault();
+        if (end !== radio || !end.checked) {
+          end.focus();
+          end.click();  /* ticks it, with the input and change events of a choice */
+        }
+      } else if (radio === end) {
+        event.preventDefault();
+      }
+    });
+  }
+
   var NARROW = "(max-width: 991.98px)";  /* below Bootstrap's lg breakpoint */
 
   function collapseOnNarrowScreens() {
@@ -259,6 +298,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     collapseOnNarrowScreens();
+    stopRadioWrap(document);
     focusErrorSummary();
     enableCopyButtons();
     var form = document.getElementById("step-form");

@@ -46,6 +46,9 @@ def test_the_largest_real_step_post_is_accepted_under_the_limit(client, alice):
         {
             "point_tenderness": "present",
             "neuro_exam": "normal",
+            "infection_signs": "False",
+            "vertebral_infection": "not_assessed",
+            "complication_assessed": "False",
             "contraindications": list(Contraindication.values),
             "version": draft.version,
         },

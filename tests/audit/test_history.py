@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from assessments.models import Assessment
 from assessments.services import assessment_amend, assessment_finalize
-from tests.factories import make_assessment, valid_inputs
+from tests.factories import ANSWERED_NO, make_assessment, valid_inputs
 from vertebro_rules import inputs
 
 
@@ -39,7 +39,9 @@ def test_creating_changing_and_finalizing_on_the_web_each_keep_a_row_with_the_cl
     assessment = Assessment.objects.get(owner=alice)
     # Steps 2-4 answered behind the scenes; step 1 is then corrected on the web.
     later_steps = {
-        name: value for name, value in valid_inputs().items() if name not in step_data(1)
+        name: value
+        for name, value in {**ANSWERED_NO, **valid_inputs()}.items()
+        if name not in step_data(1)
     }
     Assessment.objects.filter(pk=assessment.pk).update(**later_steps)
     assessment.refresh_from_db()

@@ -80,6 +80,8 @@ def test_clinician_pages(checker, live_server, alice, tmp_path):
             "Result of an amended assessment": reverse("assessments:result", args=[amended.pk]),
             "Step 1 of an amendment": reverse("assessments:step", args=[amendment.pk, 1]),
             "Print preview": reverse("assessments:report_preview", args=[final.pk]),
+            "Password change": reverse("password_change"),
+            "Password changed": reverse("password_change_done"),
         },
         html,
     )

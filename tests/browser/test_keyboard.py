@@ -74,18 +74,37 @@ def type_into(page, field_id: str, text: str) -> None:
 
 
 def choose(page, field_id: str, label: str) -> None:
-    """Tab into a radio group, then arrow to the option labelled `label` (arrows select)."""
+    """Tab into a radio group, then arrow to the option labelled `label` (arrows select).
+
+    The arrows stop at the group's ends (no wrap round): up when the option is above, Home
+    or End when it is the first or the last and more than one step away."""
     tab_to(page, field_id=field_id)
+    # Where the option is, seen on the screen: above or below the focused one.
+    key = page.evaluate(
+        """label => {
+            const active = document.activeElement;
+            const group = [...active.form.querySelectorAll('input[type=radio]')]
+                .filter(r => r.name === active.name);
+            const target = group.findIndex(r => r.labels[0].innerText.trim() === label);
+            const here = group.indexOf(active);
+            if (Math.abs(target - here) > 1 && target === 0) return "Home";
+            if (Math.abs(target - here) > 1 && target === group.length - 1) return "End";
+            return target < here ? "ArrowUp" : "ArrowDown";
+        }""",
+        label,
+    )
     for _ in range(12):
         if _active(page)["label"].strip() == label:
             if not page.evaluate("document.activeElement.checked"):
                 page.keyboard.press("Space")
             return
-        page.keyboard.press("ArrowDown")
+        page.keyboard.press(key)
     raise AssertionError(f"no option {label!r} in {field_id}")
 
 
 def test_a_case_walked_by_keyboard_alone(page, live_server, alice, console_errors):
+    # On a desktop, where review shows the answers beside the guidance and Finalize at the top.
+    page.set_viewport_size({"width": 1280, "height": 900})
     page = CountingPage(page)
     index_date = date.today() - timedelta(days=17)
     page.goto(live_server.url + "/")
@@ -130,6 +149,7 @@ def test_a_case_walked_by_keyboard_alone(page, live_server, alice, console_error
     choose(page, "id_active_fracture_location", "At the treated level")
     choose(page, "id_cleft_sign", "Absent")
     choose(page, "id_marrow_edema", "Present")
+    choose(page, "id_fluid_at_cement_interface", "No")
     choose(page, "id_cement_fill", "Inadequate (incomplete filling or cement missing the fracture)")
     page.keyboard.press("Enter")
 

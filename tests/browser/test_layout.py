@@ -25,18 +25,41 @@ def _sign_in(page, live_server, username="alice"):
     page.wait_for_load_state("load")
 
 
-@pytest.mark.parametrize("width", [390, 768])
-def test_the_recommendation_comes_before_the_answers_on_review(
+@pytest.mark.parametrize("width", [390, 768, 1280])
+def test_review_shows_the_answers_before_finalize_and_the_recommendation_at_once(
     page, live_server, alice, console_errors, width
 ):
+    """Review asks to check every answer before finalizing: the answers come before any
+    Finalize button; the recommendation is named on the first screen all the same."""
     draft = make_assessment(alice)
     page.set_viewport_size({"width": width, "height": 844})
     _sign_in(page, live_server)
     page.goto(live_server.url + reverse("assessments:review", args=[draft.pk]))
-    recommendation = page.locator("#recommendation-title").bounding_box()
-    first_answers = page.get_by_role("heading", name="1. Patient and index procedure")
-    assert recommendation["y"] + recommendation["height"] <= 844, "below the fold"
-    assert recommendation["y"] < first_answers.bounding_box()["y"]
+    last_answers = page.get_by_role("heading", name="4. Examination")
+    answers_end = last_answers.bounding_box()["y"]
+    finalize = page.get_by_role("link", name="Finalize…")
+    shown = [finalize.nth(i) for i in range(finalize.count()) if finalize.nth(i).is_visible()]
+    assert len(shown) >= 1
+    label = page.locator("#recommendation-title").inner_text()
+    if width < 992:
+        # One Finalize button, after every answer; the recommendation named at the top.
+        assert len(shown) == 1
+        assert shown[0].bounding_box()["y"] > answers_end
+        summary = page.locator(".review-summary")
+        expect(summary).to_be_visible()
+        expect(summary).to_contain_text(label)
+        box = summary.bounding_box()
+        assert box["y"] + box["height"] <= 844, "the recommendation's line is below the fold"
+        assert (
+            box["y"]
+            < page.get_by_role("heading", name="1. Patient and index procedure").bounding_box()["y"]
+        )
+    else:
+        # Wide: the answers beside the guidance, both starting on the first screen.
+        expect(page.locator(".review-summary")).to_be_hidden()
+        first_answers = page.get_by_role("heading", name="1. Patient and index procedure")
+        assert first_answers.bounding_box()["y"] < 844
+        assert page.locator("#recommendation-title").bounding_box()["y"] < 844
 
 
 def test_the_phone_menu_fits_the_screen(page, live_server, alice, console_errors):
@@ -52,8 +75,10 @@ def test_the_phone_menu_fits_the_screen(page, live_server, alice, console_errors
 
 def test_a_reviewer_is_not_offered_new_assessment(page, live_server, reviewer, console_errors):
     _sign_in(page, live_server, "reviewer")
-    expect(page.get_by_role("heading", name="My assessments")).to_be_visible()
+    # The reviewer's home, not an empty My assessments.
+    expect(page.get_by_role("heading", name="Reviewing", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="New assessment")).to_have_count(0)
+    expect(page.get_by_role("link", name="Outcomes audit").first).to_be_visible()
     expect(page.get_by_role("link", name="Review (admin)")).to_be_visible()
 
 

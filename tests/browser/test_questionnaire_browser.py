@@ -62,6 +62,8 @@ def fill_step_3(page):
     choose(page, "Location of the active fracture on MRI", "At the treated level")
     choose(page, "Intravertebral cleft", "Absent")
     choose(page, "Marrow edema", "Present")
+    # Asked with neither answer chosen: a skipped finding is not a "No".
+    choose(page, "Fluid at the bone–cement interface", "No")
     choose(
         page, "Index cement fill", "Inadequate (incomplete filling or cement missing the fracture)"
     )

@@ -50,7 +50,9 @@ def test_after_step_2_the_panel_names_the_scenario_with_its_day_and_what_is_stil
     signed_in, alice
 ):
     text = _panel(signed_in, _draft(alice, 2), 3)
-    assert "Immediate failure of the index procedure (days 4–32), day 17" in text  # summary
+    # The scenario in the words of the result (rules 2026.3's label), in the summary.
+    assert "Failure of the index procedure (days 4–32), day 17" in text
+    assert "Immediate failure" not in text
     assert "Assessed on day 17 after the index procedure." in text
     assert "Unless the MRI shows a new fracture at another level" in text
     assert "Still needed MRI findings, cement fill on CT, examination" in text
@@ -68,7 +70,7 @@ def test_a_recurrence_shows_the_day_the_pain_returned(signed_in, alice):
         conservative_therapy_weeks=8,
     )
     text = _panel(signed_in, draft, 3)
-    assert "Delayed recurrence after relief" in text
+    assert "Recurrence after a pain-free interval" in text
     assert "Assessed on day 172 after the index procedure; the pain returned on day 92." in text
 
 
@@ -92,7 +94,7 @@ def test_the_panel_shows_the_saved_answers_not_those_of_a_refused_post(signed_in
     text = " ".join(
         re.sub(r"<[^>]+>", " ", PANEL.search(response.content.decode()).group()).split()
     )
-    assert "Immediate failure of the index procedure" in text
+    assert "Failure of the index procedure (days 4–32)" in text
     assert "Treated level still relieved" not in text
 
 

@@ -159,7 +159,7 @@ def test_no_mri_with_the_findings_left_empty_is_saved(signed_in, alice):
     saved = Assessment.objects.get(pk=assessment.pk)
     assert saved.mri_performed is False
     assert saved.marrow_edema is None
-    assert saved.fluid_at_cement_interface is False
+    assert saved.fluid_at_cement_interface is None  # not looked for; the rules read "no"
 
 
 @pytest.mark.usefixtures("rules_2026_2")  # a refusal of 2026.2 (2026.3 warns instead)

@@ -40,7 +40,8 @@ def test_it_prints_each_reason_sentence_with_its_references(final, final_text):
     for reason in final.guidance["reasons"]:
         assert reason["rule"] in final_text
         assert reason["text"] in final_text
-        assert "[" + ", ".join(map(str, reason["refs"])) + "]" in final_text
+        numbers = ", ".join(map(str, reason["refs"]))
+        assert f"[ref {numbers}" in final_text or f"[refs {numbers}" in final_text
 
 
 def test_it_prints_the_evidence_entries_the_reasons_and_notes_cite_and_no_others(final, final_text):

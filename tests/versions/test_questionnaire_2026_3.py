@@ -3,6 +3,7 @@ questions on the steps the spec names, shown only where they apply; a red flag a
 every step as soon as its answers are saved; the warnings listed above the recommendation and
 each ticked as read before finalizing, kept with who and when."""
 
+import html as html_lib
 from datetime import timedelta
 
 import pytest
@@ -108,7 +109,8 @@ def test_a_red_flag_shows_at_the_top_of_the_next_step_as_soon_as_it_is_saved(sig
     assert response.request["PATH_INFO"] == step_url(assessment, 3)
     assert 'id="red-flag"' in html
     assert html.index('id="red-flag"') < html.index('id="step-form"')
-    assert "Red flag (R16)" in html
+    assert "Red flag: " in html
+    assert "Red flag (R16)" not in html  # no rule code a clinician cannot read
     assert "Assess now for a complication of the vertebroplasty" in html
 
 
@@ -140,7 +142,10 @@ def test_finalizing_needs_each_warning_ticked_and_keeps_who_and_when(signed_in, 
     assert 'name="read_P4"' in page
     refused = signed_in.post(url, {})
     assert refused.status_code == 400
-    assert "Tick warning P4 as read before finalizing." in refused.content.decode()
+    refusal = html_lib.unescape(refused.content.decode())
+    assert "Tick the warning “" in refusal and "” as read before finalizing." in refusal
+    assert "warning P4" not in refusal  # named by its words, not its code
+    assert "I have read this warning:" in page
     assessment.refresh_from_db()
     assert assessment.is_draft
     before = timezone.now()

@@ -46,7 +46,9 @@ BASE = {
     "conservative_therapy_weeks": 2,
     "mobility": "limited",
     "analgesics": "opioid",
+    "opioid_failure": False,
     "mri_performed": True,
+    "mri_not_possible": False,
     "active_fracture_location": "treated_level",
     "cleft_sign": "absent",
     "cleft_new_since_index": None,
@@ -56,6 +58,8 @@ BASE = {
     "prior_cement_leakage": False,
     "point_tenderness": "present",
     "neuro_exam": "normal",
+    "infection_signs": False,
+    "complication_assessed": False,
     "contraindications": [],
 }
 NO_MRI = {
@@ -63,7 +67,7 @@ NO_MRI = {
     "active_fracture_location": None,
     "cleft_sign": None,
     "marrow_edema": None,
-    "fluid_at_cement_interface": False,
+    "fluid_at_cement_interface": None,
 }
 RECURRENCE = {
     "initial_response": "relief_then_recurrence",

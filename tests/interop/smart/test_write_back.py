@@ -188,3 +188,20 @@ def test_a_write_back_refused_for_good_is_not_tried_again(
     row.refresh_from_db()
     assert row.status == EhrWriteBack.Status.FAILED and row.attempts == 0
     assert ehr.created == []
+
+
+def test_expired_tokens_are_deleted_unless_a_write_back_waits_on_them(
+    launched, ehr, alice_linked, django_capture_on_commit_callbacks
+):
+    launched.token_expires_at = timezone.now() - timedelta(minutes=1)
+    launched.save()
+    finalize(launched.assessment, alice_linked, django_capture_on_commit_callbacks)
+    call_command("smart_write_back", stdout=io.StringIO())
+    launched.refresh_from_db()
+    assert launched.access_token  # the pending write-back still needs a launch's token
+    EhrWriteBack.objects.update(status=EhrWriteBack.Status.SENT)
+    out = io.StringIO()
+    call_command("smart_write_back", stdout=out)
+    launched.refresh_from_db()
+    assert launched.access_token == "" and launched.refresh_token == ""
+    assert "1 expired access tokens of the record deleted" in out.getvalue()

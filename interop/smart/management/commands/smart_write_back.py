@@ -1,5 +1,6 @@
-"""Send the write-backs to the electronic record that are still pending (run it from cron,
-every few minutes): `manage.py smart_write_back`."""
+"""Send the write-backs to the electronic record that are still pending, then delete the
+expired access tokens nothing waits on (run it from cron, every few minutes):
+`manage.py smart_write_back`."""
 
 from django.core.management.base import BaseCommand
 
@@ -19,3 +20,6 @@ class Command(BaseCommand):
                     f"still pending: assessment {row.assessment_id}: {row.last_error}"
                 )
         self.stdout.write(f"{sent} of {len(rows)} pending write-backs sent.")
+        forgotten = write_back.forget_expired_tokens()
+        if forgotten:
+            self.stdout.write(f"{forgotten} expired access tokens of the record deleted.")
