@@ -4,7 +4,10 @@ Runs on a throwaway test database (in-memory SQLite by default, PostgreSQL
 with DATABASE_URL) filled with bulk_create: 100,000 final assessments over
 20 clinicians and five levels, 20,000 of them with a recorded procedure
 (most performed) and their 1-, 3- and 12-month follow-ups. The dashboard
-computes every figure with a fixed number of aggregate queries.
+computes every figure with a fixed number of aggregate queries, and keeps them in the cache
+until a record changes: `dashboard` times the views as a meeting makes them (the figures of a
+filter computed on its first view, read from the cache after), `dashboard_computed` the
+views that compute (the first after a change).
 """
 
 import random
@@ -15,6 +18,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import (
@@ -151,15 +155,21 @@ def _fill():
     return reviewer, clinicians[3]
 
 
-def _time_get(client: Client, url: str, params: dict, runs: int = RUNS) -> dict:
+def _time_get(client: Client, url: str, params: dict, runs: int = RUNS, cold: bool = False) -> dict:
+    """Median time of `runs` views; `cold`: the audit's cache emptied before each one, so
+    every view computes its figures (what the first view after a change costs)."""
     client.get(url, params)  # warm-up
     wall, cpu = [], []
     for _ in range(runs):
+        if cold:
+            cache.clear()
         start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(url, params)
         wall.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
         assert response.status_code == 200, response.status_code
+    if cold:
+        cache.clear()
     with CaptureQueriesContext(connection) as captured:
         client.get(url, params)
     return {
@@ -185,6 +195,14 @@ def _measure(reviewer, clinician) -> dict:
             {"date_basis": "procedure", "date_from": "2024-01-01", "date_to": "2024-12-31"},
         ),
     }
+    # The same views with the figures computed each time (the first view after a change).
+    computed = {
+        "unfiltered": _time_get(client, url, {}, cold=True),
+        "one_clinician": _time_get(client, url, {"clinician": clinician.pk}, cold=True),
+        "one_year": _time_get(
+            client, url, {"date_from": "2024-01-01", "date_to": "2024-12-31"}, cold=True
+        ),
+    }
     colleague = Client(HTTP_HOST="localhost")
     colleague.force_login(clinician)
     dashboard["clinician_view"] = _time_get(colleague, url, {})
@@ -196,6 +214,7 @@ def _measure(reviewer, clinician) -> dict:
         "performed": Procedure.objects.filter(performed="yes").count(),
         "follow_ups": FollowUp.objects.count(),
         "dashboard": dashboard,
+        "dashboard_computed": computed,
         "pdf": pdf,
         "query_count_constant": len(queries) == 1,
         "targets": TARGETS,
@@ -204,6 +223,8 @@ def _measure(reviewer, clinician) -> dict:
             <= TARGETS["dashboard_ms"],
             "pdf_ms": pdf["median_ms"] <= TARGETS["pdf_ms"],
             "query_count_constant": len(queries) == 1,
+            "dashboard_computed_ms": max(v["median_ms"] for v in computed.values())
+            <= TARGETS["dashboard_ms"],
         },
         "database": connection.vendor,
     }

@@ -12,6 +12,7 @@ class InteropConfig(AppConfig):
         # The department audit counts the record's feedback on guidance cards beside adherence.
         from outcomes import audit
 
+        from . import checks  # noqa: F401  (registers the deployment checks)
         from .feedback_figures import feedback_counts
 
         audit.register_feedback_source(feedback_counts)

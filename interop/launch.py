@@ -4,12 +4,14 @@ The card's link carries only a random handle; the pre-filled answers stay on
 the server, under the handle's SHA-256. A handle opens one draft, once,
 within `VERTEBRO_CDS_LAUNCH_MINUTES`; then it is gone.
 
-A handle belongs to the clinician who followed the link first (signed in): the
-electronic record names its user in a form Vertebro cannot map to an account
-(`context.userId` is the record's Practitioner), so the first signed-in clinician to
-open the link claims it. Anyone else who opens it afterwards is told there is no such
-link (404), and the attempt is logged (`launch_refused`): a link passed on, or read
-over a shoulder, does not open the patient's details for a second person.
+A handle belongs to the EHR user of the hook call when Vertebro knows that user: the
+record names its user as `context.userId` ("Practitioner/123") on its FHIR server
+(`fhirServer`), and an identity link (kept by the SMART App Launch, which registers a
+resolver with `register_ehr_user_resolver`) maps it to a Vertebro account; the handle is
+then claimed for that account from the start. Otherwise it belongs to the clinician who
+follows the link first (signed in). Anyone else who opens it is told there is no such
+link (404), and the attempt is logged (`launch_refused`): a link passed on, or read over
+a shoulder, does not open the patient's details for a second person.
 """
 
 import secrets
@@ -24,6 +26,28 @@ from assessments.models import Assessment
 
 from .models import LaunchHandle, handle_digest
 
+# fn(fhir_server, user_reference) -> a Vertebro user or None; registered by the SMART App
+# Launch, which keeps the links between the record's practitioners and Vertebro accounts.
+_ehr_user_resolvers: list = []
+
+
+def register_ehr_user_resolver(fn) -> None:
+    """Register how to find the Vertebro account of the record's user of a hook call."""
+    if fn not in _ehr_user_resolvers:
+        _ehr_user_resolvers.append(fn)
+
+
+def ehr_user(*, fhir_server: str, user_reference: str):
+    """The Vertebro account linked to the record's user (`context.userId`, e.g.
+    "Practitioner/123", on `fhir_server`), or None when no resolver knows it."""
+    if not fhir_server or not user_reference:
+        return None
+    for resolve in _ehr_user_resolvers:
+        user = resolve(fhir_server, user_reference)
+        if user is not None:
+            return user
+    return None
+
 
 class LaunchUnavailable(Exception):
     """The handle is unknown, already used or expired."""
@@ -33,8 +57,9 @@ class LaunchNotYours(Exception):
     """The handle was claimed by another user."""
 
 
-def launch_create(*, prefill: dict, issuer: str, now: datetime) -> str:
-    """Store the pre-fill and return the new handle (the only copy of it)."""
+def launch_create(*, prefill: dict, issuer: str, now: datetime, user=None) -> str:
+    """Store the pre-fill and return the new handle (the only copy of it); with `user` (the
+    record's user's account), the handle is theirs from the start."""
     LaunchHandle.objects.filter(expires_at__lt=now).delete()
     handle = secrets.token_urlsafe(32)
     LaunchHandle.objects.create(
@@ -42,6 +67,7 @@ def launch_create(*, prefill: dict, issuer: str, now: datetime) -> str:
         prefill=prefill,
         issuer=issuer[:255],
         expires_at=now + timedelta(minutes=settings.VERTEBRO_CDS_LAUNCH_MINUTES),
+        claimed_by=user,
     )
     return handle
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("interop/launch/<str:handle>/", views.launch_open, name="launch"),
     path("interop/import/", views.import_response_page, name="import"),
     path("fhir/Questionnaire/vertebro-assessment", views.questionnaire, name="questionnaire"),
+    path("fhir/CodeSystem/<slug:system_id>", views.code_system, name="code_system"),
+    path("fhir/metadata", views.metadata, name="metadata"),
     path(
         "assessments/<uuid:assessment_id>/fhir/<slug:kind>.json",
         views.assessment_export,

@@ -19,6 +19,7 @@ from outcomes.selectors import get_assessment_for_reader
 from . import launch
 from .fhir.bundle import build_bundle
 from .fhir.common import FHIR_JSON
+from .fhir.definitions import build_capability_statement, build_code_system
 from .fhir.document import build_document_reference
 from .fhir.follow_ups import follow_up_bundle
 from .fhir.guidance import build_guidance_response
@@ -60,8 +61,10 @@ def launch_open(request, handle):
 # --- FHIR --------------------------------------------------------------------------------
 
 
-def _fhir_json(resource: dict, *, filename: str | None = None) -> JsonResponse:
-    response = JsonResponse(resource, content_type=FHIR_JSON, json_dumps_params={"indent": 2})
+def _fhir_json(resource: dict, *, filename: str | None = None, status: int = 200) -> JsonResponse:
+    response = JsonResponse(
+        resource, content_type=FHIR_JSON, json_dumps_params={"indent": 2}, status=status
+    )
     if filename:
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=filename
@@ -73,6 +76,33 @@ def _fhir_json(resource: dict, *, filename: str | None = None) -> JsonResponse:
 def questionnaire(request):
     """The Questionnaire at its canonical URL (no patient data: open to the record's tools)."""
     return _fhir_json(build_questionnaire())
+
+
+@require_safe
+def code_system(request, system_id):
+    """A Vertebro CodeSystem at its canonical URL (no patient data: open to the record)."""
+    resource = build_code_system(system_id)
+    if resource is None:
+        return _fhir_json(
+            {
+                "resourceType": "OperationOutcome",
+                "issue": [
+                    {
+                        "severity": "error",
+                        "code": "not-found",
+                        "diagnostics": f"Vertebro has no CodeSystem {system_id[:64]!r}.",
+                    }
+                ],
+            },
+            status=404,
+        )
+    return _fhir_json(resource)
+
+
+@require_safe
+def metadata(request):
+    """The CapabilityStatement of Vertebro's FHIR endpoints."""
+    return _fhir_json(build_capability_statement())
 
 
 EXPORTS = {

@@ -26,7 +26,7 @@ from .audit import (
     Audit,
 )
 from .clinicians import clinician_labels
-from .stats import MIN_N_TO_COMPARE, Mean, Rate
+from .stats import MIN_N_TO_COMPARE, Mean, Rate, rate
 
 # The evidence list of the newest rules (docs/specification.md §7), by its own numbers, in its
 # exact printed text: an entry whose source is not confirmed says so.
@@ -468,39 +468,82 @@ def dashboard(
     }
 
 
-def _feedback(rows: list[dict]) -> list[dict]:
-    """Guidance cards accepted or overridden in the electronic record, repeat vs other
-    recommendations, with the override reasons the clinicians gave (most frequent first)."""
+@dataclass(frozen=True)
+class FeedbackRow:
+    label: str
+    accepted: int
+    overridden: int
+    override_rate: str  # overridden of the cards acted on, with its interval
+    small: bool
+    reasons: str  # the reasons the clinicians gave, most frequent first
+
+
+def _reasons(counter) -> str:
+    return "; ".join(
+        f"{reason}: {n}"
+        for reason, n in sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+    )
+
+
+def _feedback_rows(table: dict, label_of) -> list[FeedbackRow]:
+    rows = []
+    for key, counts in table.items():
+        if not (counts["accepted"] or counts["overridden"]):
+            continue
+        overridden = rate(counts["overridden"], counts["accepted"] + counts["overridden"])
+        rows.append(
+            FeedbackRow(
+                label_of(key),
+                counts["accepted"],
+                counts["overridden"],
+                rate_text(overridden),
+                is_small(overridden),
+                _reasons(counts["reasons"]),
+            )
+        )
+    return rows
+
+
+def _feedback(rows: list[dict]) -> dict:
+    """Guidance cards accepted or overridden in the electronic record: repeat vs other
+    recommendations, and each recommendation in words, with the override reasons the
+    clinicians gave (most frequent first)."""
     from collections import Counter
 
     from .audit import REPEAT_RECOMMENDATIONS
 
-    table: dict[bool, dict] = {
-        repeat: {"accepted": 0, "overridden": 0, "reasons": Counter()} for repeat in (True, False)
-    }
+    def empty() -> dict:
+        return {"accepted": 0, "overridden": 0, "reasons": Counter()}
+
+    by_kind: dict[bool, dict] = {repeat: empty() for repeat in (True, False)}
+    by_recommendation: dict[str, dict] = {}
     for row in rows:
         outcome = row.get("outcome")
         if outcome not in ("accepted", "overridden"):
             continue
-        counts = table[row.get("recommendation") in REPEAT_RECOMMENDATIONS]
-        counts[outcome] += row.get("n", 0)
-        if outcome == "overridden":
-            counts["reasons"][row.get("override_reason") or "no reason given"] += row.get("n", 0)
-    return [
-        {
-            "label": "Repeat recommended" if repeat else "Other recommendations",
-            "accepted": counts["accepted"],
-            "overridden": counts["overridden"],
-            "reasons": "; ".join(
-                f"{reason}: {n}"
-                for reason, n in sorted(
-                    counts["reasons"].items(), key=lambda item: (-item[1], item[0])
-                )
-            ),
-        }
-        for repeat, counts in table.items()
-        if counts["accepted"] or counts["overridden"]
-    ]
+        code = row.get("recommendation") or ""
+        for counts in (
+            by_kind[code in REPEAT_RECOMMENDATIONS],
+            by_recommendation.setdefault(code, empty()),
+        ):
+            counts[outcome] += row.get("n", 0)
+            if outcome == "overridden":
+                reason = row.get("override_reason") or "no reason given"
+                counts["reasons"][reason] += row.get("n", 0)
+    order = [code for code, _ in wording.recommendation_choices()]
+    by_recommendation = dict(
+        sorted(
+            by_recommendation.items(),
+            key=lambda item: order.index(item[0]) if item[0] in order else len(order),
+        )
+    )
+    return {
+        "kinds": _feedback_rows(
+            by_kind,
+            lambda repeat: "Repeat recommended" if repeat else "Other recommendations",
+        ),
+        "recommendations": _feedback_rows(by_recommendation, wording.recommendation_label),
+    }
 
 
 def period_text(value: date | None, default: str) -> str:

@@ -2,8 +2,8 @@
 
 Counts, sums and standard deviations come from the database (see `audit`);
 this module only turns them into intervals: Wilson score intervals for
-proportions (`scipy.stats.binomtest(...).proportion_ci`), which never leave
-0–100%, and Student t intervals for means (`scipy.stats.t.interval`), cut at
+proportions (as `scipy.stats.binomtest(...).proportion_ci`, in closed form), which never
+leave 0–100%, and Student t intervals for means (`scipy.stats.t.interval`), cut at
 the ends of the scale the values are measured on (a VAS mean cannot be below
 0) and marked `clamped` when they were, so the page can say so. Funnel limits
 are the exact binomial limits with Spiegelhalter's interpolation
@@ -14,6 +14,7 @@ not with this module: it takes seconds, and only the audit dashboard needs it.
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 
 CONFIDENCE = 0.95
 # Below this many patients a figure is shown but not compared with a published one
@@ -48,13 +49,23 @@ class Rate:
         return None if self.high is None else 100 * self.high
 
 
+# z of a two-sided 95% interval: the 97.5% quantile of the standard normal distribution.
+Z = NormalDist().inv_cdf(0.5 + 0.5 * CONFIDENCE)
+
+
 def rate(k: int, n: int) -> Rate:
+    """k of n with its Wilson score interval (Newcombe 1998, method 3), in closed form: the
+    same arithmetic as `scipy.stats.binomtest(k, n).proportion_ci(method="wilson")`, written
+    out because the dashboard computes a few hundred of them and SciPy's call costs ~1 ms."""
     if n == 0:
         return Rate(k, n, None, None, None)
-    from scipy import stats
-
-    interval = stats.binomtest(k, n).proportion_ci(confidence_level=CONFIDENCE, method="wilson")
-    return Rate(k, n, k / n, float(interval.low), float(interval.high))
+    p = k / n
+    denominator = 2 * (n + Z**2)
+    centre = (2 * n * p + Z**2) / denominator
+    delta = Z / denominator * math.sqrt(4 * n * p * (1 - p) + Z**2)
+    low = 0.0 if k == 0 else centre - delta
+    high = 1.0 if k == n else centre + delta
+    return Rate(k, n, p, low, high)
 
 
 @dataclass(frozen=True)

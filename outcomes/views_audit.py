@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 from assessments.reports.pdf import html_to_pdf
 from assessments.selectors import user_can_review
 
-from .audit import audit
+from .audit_cache import audit
 from .dashboard import dashboard as display
 from .forms_audit import AuditFilterForm
 
@@ -43,6 +43,7 @@ def _context(request):
         today=timezone.localdate(),
         case_owner_id=None if named else user.pk,
     )
+    context["data_as_of"] = timezone.localtime(result.computed_at)
     context |= display(
         result,
         clinician_names=form.clinician_names,

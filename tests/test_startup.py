@@ -51,7 +51,7 @@ def test_the_check_is_able_to_see_a_heavy_import():
     # The same program, with the PDF and the intervals used, names both libraries.
     used = PROGRAM.replace(
         "heavy = ",
-        "from outcomes.stats import rate; rate(1, 2)\n"
+        "from outcomes.stats import mean; mean(3, 2.0, 5.0)\n"
         "from assessments.reports.pdf import html_to_pdf; html_to_pdf('<p>x</p>')\n"
         "heavy = ",
     )

@@ -225,6 +225,9 @@ INTEROP_TABLE = {
     "launch": ("get", None, {"handle": "unknown"}, (SIGN_IN, 410, 410, 403, 403)),
     "import": ("get", None, {}, (SIGN_IN, 200, 200, 403, 403)),
     "questionnaire": ("get", None, {}, (200, 200, 200, 200, 200)),
+    # Definitions, no patient data: open like the Questionnaire.
+    "code_system": ("get", None, {"system_id": "recommendation"}, (200, 200, 200, 200, 200)),
+    "metadata": ("get", None, {}, (200, 200, 200, 200, 200)),
     "export": ("get", "final", {"kind": "response"}, (SIGN_IN, 200, 404, 200, 200)),
     "follow_up_fhir": ("get", "final", {}, (SIGN_IN, 200, 404, 200, 200)),
 }

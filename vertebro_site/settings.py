@@ -403,6 +403,20 @@ LOGGING = {
 # FHIR R4 and CDS Hooks 2.0 (docs/interoperability.md).
 # The address the electronic record reaches Vertebro at: the JWT audience and the card links.
 VERTEBRO_PUBLIC_URL = os.environ.get("VERTEBRO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The canonical base of Vertebro's FHIR definitions (Questionnaire, code systems, identifier
+# systems): set once, to an address that serves this server's /fhir, and never changed, so
+# exports name the same URLs whatever host served them. Default: the public URL's /fhir.
+VERTEBRO_FHIR_CANONICAL_BASE = os.environ.get(
+    "VERTEBRO_FHIR_CANONICAL_BASE", f"{VERTEBRO_PUBLIC_URL}/fhir"
+).rstrip("/")
+# Bases of earlier exports an import still accepts (comma-separated), for a transition period.
+VERTEBRO_FHIR_FORMER_CANONICAL_BASES = env_list("VERTEBRO_FHIR_FORMER_CANONICAL_BASES", [])
+# The hospital's identifier system of the medical record number (e.g.
+# urn:oid:1.2.36.146.595.217.0.1): the system of the MRN in every export, and the Patient
+# identifier the CDS service reads. Empty: exports carry the MRN typed MR without a system.
+VERTEBRO_MRN_SYSTEM = os.environ.get(
+    "VERTEBRO_MRN_SYSTEM", os.environ.get("VERTEBRO_CDS_PATIENT_IDENTIFIER_SYSTEM", "")
+)
 # A JSON file mapping each trusted CDS client (JWT `iss`) to its JSON Web Key Set.
 VERTEBRO_CDS_CLIENTS = os.environ.get("VERTEBRO_CDS_CLIENTS", "")
 # Orders (and earlier Procedures) that are a vertebroplasty, as `system|code`.
@@ -412,13 +426,11 @@ VERTEBRO_CDS_ORDER_CODES = env_list(
         "http://www.ama-assn.org/go/cpt|22510",
         "http://www.ama-assn.org/go/cpt|22511",
         "http://www.ama-assn.org/go/cpt|22512",
-        f"{VERTEBRO_PUBLIC_URL}/fhir/CodeSystem/procedure|vertebroplasty",
+        f"{VERTEBRO_FHIR_CANONICAL_BASE}/CodeSystem/procedure|vertebroplasty",
     ],
 )
 # The Patient identifier holding the chart reference (MRN); empty: the MR-typed identifier.
-VERTEBRO_CDS_PATIENT_IDENTIFIER_SYSTEM = os.environ.get(
-    "VERTEBRO_CDS_PATIENT_IDENTIFIER_SYSTEM", ""
-)
+VERTEBRO_CDS_PATIENT_IDENTIFIER_SYSTEM = VERTEBRO_MRN_SYSTEM
 # A finalized assessment younger than this is shown as a guidance card.
 VERTEBRO_CDS_RECENT_DAYS = env_int("VERTEBRO_CDS_RECENT_DAYS", 30)
 # How long the link of an app-link card stays usable.

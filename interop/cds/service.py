@@ -12,6 +12,8 @@ from datetime import date
 
 from assessments import rules_versions
 
+from ..wording import without_ref_numbers
+
 SERVICE_ID = "vertebro-repeat-vertebroplasty"
 HOOKS = ("order-select", "order-sign")
 # Service id -> the hook it is registered for.
@@ -29,7 +31,7 @@ PREFETCH = {
 NEEDED_PREFETCH = ("patient", "procedures")
 SUMMARY_MAX_LENGTH = 140
 SOURCE_LABEL = "Vertebro"
-TOPIC_SYSTEM_PATH = "/fhir/CodeSystem/cds-topic"
+TOPIC_SYSTEM_PATH = "/CodeSystem/cds-topic"
 APP_LINK_SUMMARY = "Complete the Vertebro assessment before repeating the vertebroplasty"
 APP_LINK_LABEL = "Complete the Vertebro assessment"
 
@@ -84,7 +86,7 @@ SNOMED_LEVELS = {
 DETAIL_MAX_LENGTH = 600
 # The guidance's warnings (answers to check) take at most this much of it.
 WARNINGS_MAX_LENGTH = 220
-OVERRIDE_REASON_PATH = "/fhir/CodeSystem/cds-override-reason"
+OVERRIDE_REASON_PATH = "/CodeSystem/cds-override-reason"
 # Why a clinician may set a card aside, offered by the record and sent back as feedback.
 OVERRIDE_REASONS = (
     ("clinical-judgement", "Clinical judgement differs from the guidance"),
@@ -350,7 +352,7 @@ def order_context(
 # --- Cards ---------------------------------------------------------------------------------
 
 
-def _source(public_url: str, rules_version: str) -> dict:
+def _source(canonical_base: str, rules_version: str) -> dict:
     """Who gives the card: Vertebro and the rules version it applied (CDS Hooks `Source`).
 
     `source.url` would name where to learn about the source, not the patient's result:
@@ -358,22 +360,22 @@ def _source(public_url: str, rules_version: str) -> dict:
     return {
         "label": f"{SOURCE_LABEL} (rules {rules_version})",
         "topic": {
-            "system": f"{public_url}{TOPIC_SYSTEM_PATH}",
+            "system": f"{canonical_base}{TOPIC_SYSTEM_PATH}",
             "code": "repeat-vertebroplasty",
             "display": "Repeat vertebroplasty at a treated level",
         },
     }
 
 
-def override_reasons(public_url: str) -> list[dict]:
-    system = f"{public_url}{OVERRIDE_REASON_PATH}"
+def override_reasons(canonical_base: str) -> list[dict]:
+    system = f"{canonical_base}{OVERRIDE_REASON_PATH}"
     return [{"system": system, "code": code, "display": text} for code, text in OVERRIDE_REASONS]
 
 
 def _card(*, summary: str, indicator: str, detail: str, source: dict, links: list) -> dict:
     return {
         "uuid": str(uuid.uuid4()),
-        "summary": summary[:SUMMARY_MAX_LENGTH],
+        "summary": _shorten(summary, SUMMARY_MAX_LENGTH),
         "indicator": indicator,
         "detail": detail,
         "source": source,
@@ -403,57 +405,61 @@ def index_date_mismatch(record_date: date | None, assessment_date: date | None) 
 
 def guidance_card(
     *,
-    guidance: dict,
+    guidance,
     result_url: str,
-    public_url: str,
+    canonical_base: str,
     finalized: str,
     mismatch: str = "",
 ) -> dict:
-    """The card of a finalized assessment's frozen guidance: the headline, the recommendation
-    and its deciding reason in at most DETAIL_MAX_LENGTH characters; the whole guidance (every
-    reason, work-up item, note, reference) is on the result page, the card's link.
+    """The card of a finalized assessment's guidance, in words only: `guidance` is the
+    assessment's `GuidanceDisplay` (assessments.reports.display), whose labels are those
+    frozen at finalization. No rule, warning, note or next-step code and no reference number:
+    the reader in the record has neither the rules nor the reference list at hand.
+
+    The detail holds, in at most DETAIL_MAX_LENGTH characters: the recommendation, the
+    warnings (answers to check), the missing work-up, the first next step and the deciding
+    reason, as room allows in that order; the whole guidance (every reason, next step, note,
+    reference) is on the result page, the card's link.
 
     An index-date mismatch between the record and the assessment comes first in the detail
     and makes the card at least a warning: guidance computed from another index date may
     not be this patient's."""
-    recommendation = guidance["recommendation"]
-    labels = rules_versions.vocabulary_of(guidance["rules_version"])
-    warnings = guidance.get("warnings") or []
-    head = (
-        f"**{labels.Recommendation(recommendation).label}** (Vertebro rules "
-        f"{guidance['rules_version']}, finalized {finalized})."
-    )
+    head = f"**{guidance.label}** (Vertebro rules {guidance.rules_version}, finalized {finalized})."
     tail = "Open the Vertebro result for the full guidance, its notes and references."
     parts = [f"**Check the dates.** {mismatch}"] if mismatch else []
     parts.append(head)
-    if warnings:
-        listed = "; ".join(f"{warning['id']}: {warning['text']}" for warning in warnings)
+    if guidance.warnings:
+        listed = " ".join(without_ref_numbers(warning.text) for warning in guidance.warnings)
         parts.append(_shorten(f"**Check these answers.** {listed}", WARNINGS_MAX_LENGTH))
-    if guidance.get("missing"):
-        items = ", ".join(labels.WorkupItem(item).label for item in guidance["missing"])
-        parts.append(f"Missing from the work-up: {items}.")
-    # The deciding reason fills what room is left (the separator before it counts).
-    room = DETAIL_MAX_LENGTH - len("\n\n".join([*parts, tail])) - 2
-    if guidance.get("reasons") and room >= 40:
-        reason = guidance["reasons"][0]
-        parts.append(_shorten(f"{reason['rule']}: {reason['text']}", room))
+    if guidance.missing_workup:
+        parts.append(f"Missing from the work-up: {', '.join(guidance.missing_workup)}.")
+    optional = []
+    if guidance.next_steps:
+        optional.append(f"**Next step.** {without_ref_numbers(guidance.next_steps[0].text)}")
+    if guidance.reasons:
+        optional.append(f"**Why.** {without_ref_numbers(guidance.reasons[0].text)}")
+    for text in optional:
+        # Each fills what room is left (the separator before it counts).
+        room = DETAIL_MAX_LENGTH - len("\n\n".join([*parts, tail])) - 2
+        if room >= 60:
+            parts.append(_shorten(text, room))
     parts.append(tail)
     detail = "\n\n".join(parts)
-    indicator = indicator_for(recommendation, has_warnings=bool(warnings))
+    indicator = indicator_for(guidance.recommendation, has_warnings=bool(guidance.warnings))
     if mismatch and indicator == "info":
         indicator = "warning"
     card = _card(
-        summary=guidance["headline"],
+        summary=_shorten(guidance.headline, SUMMARY_MAX_LENGTH),
         indicator=indicator,
         detail=_shorten(detail, DETAIL_MAX_LENGTH),
-        source=_source(public_url, guidance["rules_version"]),
+        source=_source(canonical_base, guidance.rules_version),
         links=[{"label": "Open the Vertebro result", "url": result_url, "type": "absolute"}],
     )
-    card["overrideReasons"] = override_reasons(public_url)
+    card["overrideReasons"] = override_reasons(canonical_base)
     return card
 
 
-def app_link_card(*, launch_url: str, public_url: str, rules_version: str) -> dict:
+def app_link_card(*, launch_url: str, canonical_base: str, rules_version: str) -> dict:
     """The card that offers to complete an assessment, through a single-use launch handle."""
     return _card(
         summary=APP_LINK_SUMMARY,
@@ -463,12 +469,12 @@ def app_link_card(*, launch_url: str, public_url: str, rules_version: str) -> di
             "The link opens a new draft with the patient reference, age, sex, treated level and "
             "index procedure date taken from the record; confirm each, then answer the rest."
         ),
-        source=_source(public_url, rules_version),
+        source=_source(canonical_base, rules_version),
         links=[{"label": APP_LINK_LABEL, "url": launch_url, "type": "absolute"}],
     )
 
 
-def level_unknown_card(*, reason: str, public_url: str, rules_version: str) -> dict:
+def level_unknown_card(*, reason: str, canonical_base: str, rules_version: str) -> dict:
     """Said instead of silence when a vertebroplasty's level cannot be read: Vertebro cannot
     tell whether the level was treated before."""
     return _card(
@@ -480,7 +486,7 @@ def level_unknown_card(*, reason: str, public_url: str, rules_version: str) -> d
             '("L1", "T12 vertebra"). If this level was treated before, assess the repeat '
             "vertebroplasty in Vertebro."
         ),
-        source=_source(public_url, rules_version),
+        source=_source(canonical_base, rules_version),
         links=[],
     )
 

@@ -23,9 +23,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import security_log
+from assessments.reports.display import guidance_section
 from assessments.rules_versions import active_version
 
 from .. import json_input, launch, selectors
+from ..fhir.common import fhir_base
 from ..models import CdsCall, CdsCard, CdsFeedback
 from . import feedback, security, service
 from .cors import cds_cors
@@ -235,7 +237,7 @@ def _call(request, service_id: str, record: CdsCall):
         )
     except service.LevelNotRecognised as unknown:
         card = service.level_unknown_card(
-            reason=str(unknown), public_url=public_url(), rules_version=active_version()
+            reason=str(unknown), canonical_base=fhir_base(), rules_version=active_version()
         )
         _keep_card(card, CdsCard.Kind.LEVEL_UNKNOWN, caller=caller, service_id=service_id)
         record.card_kinds, record.cards = CdsCard.Kind.LEVEL_UNKNOWN, 1
@@ -252,9 +254,9 @@ def _call(request, service_id: str, record: CdsCall):
             )
         if found is not None:
             card = service.guidance_card(
-                guidance=found.guidance,
+                guidance=guidance_display(found, today=timezone.localdate(now)),
                 result_url=public_url(reverse("assessments:result", args=[found.pk])),
-                public_url=public_url(),
+                canonical_base=fhir_base(),
                 finalized=date_format(timezone.localdate(found.finalized_at)),
                 mismatch=service.index_date_mismatch(
                     context.index_procedure_date, found.index_procedure_date
@@ -266,11 +268,17 @@ def _call(request, service_id: str, record: CdsCall):
             record.card_kinds = CdsCard.Kind.GUIDANCE
         else:
             handle = launch.launch_create(
-                prefill=service.prefill(context), issuer=caller.issuer, now=now
+                prefill=service.prefill(context),
+                issuer=caller.issuer,
+                now=now,
+                user=launch.ehr_user(
+                    fhir_server=payload.get("fhirServer") or "",
+                    user_reference=payload["context"].get("userId") or "",
+                ),
             )
             card = service.app_link_card(
                 launch_url=public_url(reverse("interop:launch", args=[handle])),
-                public_url=public_url(),
+                canonical_base=fhir_base(),
                 rules_version=active_version(),
             )
             _keep_card(card, CdsCard.Kind.APP_LINK, caller=caller, service_id=service_id)
@@ -278,6 +286,11 @@ def _call(request, service_id: str, record: CdsCall):
         cards.append(card)
     record.cards = len(cards)
     return JsonResponse({"cards": cards})
+
+
+def guidance_display(assessment, *, today):
+    """The guidance of a finalized assessment in the words frozen at its finalization."""
+    return guidance_section(assessment, today=today).guidance
 
 
 def _keep_card(card: dict, kind: str, *, caller, service_id: str, assessment=None) -> None:
@@ -297,7 +310,7 @@ def _keep_card(card: dict, kind: str, *, caller, service_id: str, assessment=Non
 def _offered_reasons() -> dict[tuple[str, str], str]:
     return {
         (coding["system"], coding["code"]): coding["display"]
-        for coding in service.override_reasons(public_url())
+        for coding in service.override_reasons(fhir_base())
     }
 
 

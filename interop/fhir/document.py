@@ -10,6 +10,11 @@ from assessments.reports import pdf
 
 from .common import assessment_identifier, code_system, patient_subject
 
+LOINC = "http://loinc.org"
+# LOINC 11488-4 "Consult note": the document a consultant's assessment and recommendation
+# is filed as (document registries and US Core expect a LOINC type).
+DOCUMENT_TYPE = {"system": LOINC, "code": "11488-4", "display": "Consult note"}
+
 
 def build_document_reference(assessment: Assessment, *, pdf_bytes: bytes | None = None) -> dict:
     """The DocumentReference with the PDF inline (base64), its SHA-1 hash and creation time."""
@@ -26,11 +31,12 @@ def build_document_reference(assessment: Assessment, *, pdf_bytes: bytes | None 
         "docStatus": "final",
         "type": {
             "coding": [
+                DOCUMENT_TYPE,
                 {
                     "system": code_system("document-type"),
                     "code": "assessment-summary",
                     "display": "Vertebro assessment summary",
-                }
+                },
             ],
             "text": "Vertebro assessment summary",
         },
@@ -50,6 +56,14 @@ def build_document_reference(assessment: Assessment, *, pdf_bytes: bytes | None 
             }
         ],
     }
+    if assessment.amends_id:
+        # FHIR: the amendment's document replaces the original's, which is `superseded`.
+        resource["relatesTo"] = [
+            {
+                "code": "replaces",
+                "target": {"reference": f"DocumentReference/{assessment.amends_id}"},
+            }
+        ]
     subject = patient_subject(assessment.patient_ref)
     if subject:
         resource["subject"] = subject

@@ -2,8 +2,11 @@
 
 Status `success`, or `data-required` when the work-up is incomplete (R6), with
 one `dataRequirement` per missing item. The reasons are `reasonCode` (the rule
-id as a code, its sentence as text), the notes and the cited references are
-`note`s. The response it answers is named by `requestIdentifier` (the
+id as a code of Vertebro's rule code system, its sentence as text), the headline, the
+recommendation, the notes, the cited references and the disclaimer are `note`s. Every text
+is in words, as frozen at finalization (`display_record`): the labels of the day, no code
+before a sentence, no pointer to a note by its code; references keep their numbers, which
+the "Reference N" notes resolve. The response it answers is named by `requestIdentifier` (the
 assessment's identifier, also on the QuestionnaireResponse) and referenced by
 the `workflow-supportingInfo` extension.
 """
@@ -12,9 +15,18 @@ from django.utils import timezone
 
 from assessments import rules_versions
 from assessments.models import Assessment
+from assessments.reports import frozen
+from vertebro_lib.codes import label
 from vertebro_rules.references import REFERENCES
 
-from .common import assessment_identifier, code_system, fhir_base, patient_subject
+from ..wording import without_code_pointers
+from .common import (
+    amendment_extensions,
+    assessment_identifier,
+    code_system,
+    fhir_base,
+    patient_subject,
+)
 
 EXT_SUPPORTING_INFO = "http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo"
 # What kind of record answers each work-up item.
@@ -33,7 +45,10 @@ def module_uri(version: str) -> str:
     return f"{fhir_base()}/rules/{version}"
 
 
-def data_requirement(item: str, rules_version: str) -> dict:
+def data_requirement(item: str, rules_version: str, display: str = "") -> dict:
+    """What answers a missing work-up item; `display` is its label as frozen (else the label
+    of its rules version)."""
+    display = display or label(rules_versions.vocabulary_of(rules_version).WorkupItem, item)
     return {
         "type": WORKUP_DATA_TYPES[item],
         "codeFilter": [
@@ -43,9 +58,7 @@ def data_requirement(item: str, rules_version: str) -> dict:
                     {
                         "system": code_system("workup-item"),
                         "code": item,
-                        "display": str(
-                            rules_versions.vocabulary_of(rules_version).WorkupItem(item).label
-                        ),
+                        "display": display,
                     }
                 ],
             }
@@ -68,7 +81,7 @@ def warnings_outcome(warnings: list[dict]) -> dict:
                 "code": "business-rule",
                 "details": {
                     "coding": [{"system": code_system("warning"), "code": warning["id"]}],
-                    "text": warning["text"],
+                    "text": without_code_pointers(warning["text"]),
                 },
                 "expression": list(warning["fields"]),
             }
@@ -85,6 +98,7 @@ def build_guidance_response(
     if not assessment.is_final or not guidance:
         raise ValueError("Only a finalized assessment has a GuidanceResponse.")
     data_required = guidance["recommendation"] == DATA_REQUIRED
+    words = assessment.display_record or frozen.words_of(guidance)
     resource = {
         "resourceType": "GuidanceResponse",
         "id": str(assessment.pk),
@@ -103,30 +117,28 @@ def build_guidance_response(
         "occurrenceDateTime": timezone.localtime(assessment.finalized_at).isoformat(
             timespec="seconds"
         ),
+        # The rule is coded without a display: a rule has no name apart from its sentence,
+        # which is the text (the recommendation's label is not the rule's display).
         "reasonCode": [
             {
-                "coding": [
-                    {
-                        "system": code_system("rule"),
-                        "code": reason["rule"],
-                        "display": str(
-                            rules_versions.vocabulary_of(guidance["rules_version"])
-                            .Recommendation(guidance["recommendation"])
-                            .label
-                        ),
-                    }
-                ],
-                "text": reason["text"],
+                "coding": [{"system": code_system("rule"), "code": reason["rule"]}],
+                "text": without_code_pointers(reason["text"]),
             }
             for reason in guidance["reasons"]
         ],
         "note": [
             {"text": guidance["headline"]},
-            *({"text": f"{note['id']}: {note['text']}"} for note in guidance["notes"]),
+            {"text": f"Recommendation: {words['recommendation']}."},
+            *(
+                {"text": f"Next step: {without_code_pointers(step['text'])}"}
+                for step in guidance.get("next_steps", ())
+            ),
+            *({"text": without_code_pointers(note["text"])} for note in guidance["notes"]),
             *({"text": f"Reference {number}: {text}"} for number, text in references_of(guidance)),
             {"text": guidance["disclaimer"]},
         ],
     }
+    resource["extension"] += amendment_extensions(assessment, "GuidanceResponse")
     warnings = guidance.get("warnings") or []
     if warnings:
         # §5a: the warnings, as the issues of one contained OperationOutcome.
@@ -136,8 +148,10 @@ def build_guidance_response(
     if subject:
         resource["subject"] = subject
     if data_required:
+        displays = dict(zip(guidance["missing"], words.get("missing", ()), strict=False))
         resource["dataRequirement"] = [
-            data_requirement(item, guidance["rules_version"]) for item in guidance["missing"]
+            data_requirement(item, guidance["rules_version"], displays.get(item, ""))
+            for item in guidance["missing"]
         ]
     return resource
 

@@ -1,6 +1,9 @@
 """QuestionnaireResponse out (an assessment's answers) and in (a new draft).
 
-Export: draft -> `in-progress`, final -> `completed`, superseded -> `amended`;
+Export: draft -> `in-progress`, final -> `completed`; a finalized amendment -> `amended`
+(FHIR: "changed after having been completed"), linked to the original it replaces by the
+`replaces` extension; the superseded original stays `completed` (its answers are what was
+given on the day), linked to its amendment by `replaced-by`;
 `questionnaire` is the canonical URL with the rules version the answers were
 given under, and the answers are the questions of that version. Import: the
 response becomes a new draft, which runs under the active rules version; every
@@ -25,6 +28,8 @@ from vertebro_lib.people import person_name
 from vertebro_rules.errors import InvalidInput
 
 from .common import (
+    accepted_bases,
+    amendment_extensions,
     assessment_identifier,
     field_kind,
     patient_subject,
@@ -33,11 +38,14 @@ from .common import (
 )
 from .questionnaire import answer_coding, step_link_id
 
-STATUS = {
-    Assessment.Status.DRAFT: "in-progress",
-    Assessment.Status.FINAL: "completed",
-    Assessment.Status.SUPERSEDED: "amended",
-}
+
+def response_status(assessment: Assessment) -> str:
+    """The QuestionnaireResponse status of an assessment (see the module's docstring)."""
+    if not assessment.is_final:
+        return "in-progress"
+    return "amended" if assessment.amends_id else "completed"
+
+
 VALUE_KEYS = {
     "text": "valueString",
     "integer": "valueInteger",
@@ -124,9 +132,12 @@ def export_response(assessment: Assessment) -> dict:
         "id": str(assessment.pk),
         "identifier": assessment_identifier(assessment.pk),
         "questionnaire": f"{questionnaire_url()}|{version}",
-        "status": STATUS[assessment.status],
+        "status": response_status(assessment),
         "authored": _instant(assessment.finalized_at or assessment.updated),
     }
+    links = amendment_extensions(assessment, "QuestionnaireResponse")
+    if links:
+        resource["extension"] = links
     subject = patient_subject(assessment.patient_ref)
     if subject:
         resource["subject"] = subject
@@ -168,11 +179,13 @@ def _walk(items, errors, found, fields_by_name, path="item"):
         found[link_id] = item.get("answer", [])
 
 
-def _coding_code(spec, raw, system):
+def _coding_code(spec, raw, systems: tuple[str, ...]):
+    """The code of an answer's Coding, of the vocabulary's system under the canonical base or
+    an earlier export's base (the first of `systems` is the canonical one, named if refused)."""
     if not isinstance(raw, dict) or not isinstance(raw.get("code"), str):
         raise ValueError("Expected a Coding with a code.")
-    if raw.get("system") != system:
-        raise ValueError(f"Expected a code of {system}.")
+    if raw.get("system") not in systems:
+        raise ValueError(f"Expected a code of {systems[0]}.")
     return raw["code"]
 
 
@@ -196,8 +209,10 @@ def _typed(spec, answers):
             raise ValueError(f"Expected an answer of type {key}.")
         raws.append(answer[key])
     if kind in ("choice", "choices"):
-        system = vocabulary_system(spec.vocabulary)
-        codes = [_coding_code(spec, raw, system) for raw in raws]
+        systems = tuple(
+            dict.fromkeys(vocabulary_system(spec.vocabulary, base) for base in accepted_bases())
+        )
+        codes = [_coding_code(spec, raw, systems) for raw in raws]
         return spec.from_json(codes if kind == "choices" else codes[0])
     raw = raws[0]
     if kind == "decimal" and isinstance(raw, float):
@@ -217,7 +232,8 @@ def read_response(resource, *, today: date, rules=None) -> dict:
     if not isinstance(resource, dict) or resource.get("resourceType") != "QuestionnaireResponse":
         raise ResponseRefused({"resourceType": ["Expected a QuestionnaireResponse."]})
     canonical = resource.get("questionnaire")
-    if not isinstance(canonical, str) or canonical.split("|", 1)[0] != questionnaire_url():
+    known = {questionnaire_url(base) for base in accepted_bases()}
+    if not isinstance(canonical, str) or canonical.split("|", 1)[0] not in known:
         errors["questionnaire"] = [f"Expected a response to {questionnaire_url()}."]
     found: dict = {}
     _walk(resource.get("item", []), errors, found, rules.FIELDS_BY_NAME)

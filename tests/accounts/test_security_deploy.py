@@ -19,6 +19,9 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "VERTEBRO_RECORD_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "vertebro.hospital.example",
+    # What exports and the electronic record need to know (interop.W001, interop.W002).
+    "VERTEBRO_PUBLIC_URL": "https://vertebro.hospital.example",
+    "VERTEBRO_MRN_SYSTEM": "urn:oid:1.2.36.146.595.217.0.1",
 }
 
 

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "vertebro.hospital.example"}
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_ALLOWED_HOSTS": "vertebro.hospital.example",
+    # What exports and the electronic record need to know (interop.W001, interop.W002).
+    "VERTEBRO_PUBLIC_URL": "https://vertebro.hospital.example",
+    "VERTEBRO_MRN_SYSTEM": "urn:oid:1.2.36.146.595.217.0.1",
+}
 
 
 def _environment(tmp_path, secret_key: str) -> dict:

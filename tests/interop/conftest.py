@@ -62,6 +62,7 @@ def cds_settings(settings, tmp_path):
     clients = tmp_path / "cds-clients.json"
     clients.write_text(json.dumps({ISSUER: jwks()}))
     settings.VERTEBRO_PUBLIC_URL = PUBLIC_URL
+    settings.VERTEBRO_FHIR_CANONICAL_BASE = f"{PUBLIC_URL}/fhir"
     settings.VERTEBRO_CDS_CLIENTS = str(clients)
     settings.ALLOWED_HOSTS = ["testserver", "vertebro.example.org"]
     return settings

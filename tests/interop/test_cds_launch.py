@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts import security_log
 from assessments.models import Assessment
+from interop import launch
 from interop.models import LaunchHandle
 
 from .conftest import PUBLIC_URL, call, hook_request
@@ -142,3 +143,38 @@ def assert_logged(event: str):
         logger.removeHandler(handler)
     events = [json.loads(line)["event"] for line in stream.getvalue().splitlines()]
     assert events == [event]
+
+
+# --- The record's user of the hook call -------------------------------------------------------
+
+
+@pytest.fixture
+def identity_links(monkeypatch):
+    """Identity links as the SMART App Launch keeps them: (fhirServer, userId) -> account."""
+    links: dict = {}
+    monkeypatch.setattr(launch, "_ehr_user_resolvers", [])
+    launch.register_ehr_user_resolver(lambda server, reference: links.get((server, reference)))
+    return links
+
+
+def test_a_link_belongs_to_the_records_user_when_their_account_is_known(
+    client, cds_settings, alice, bob, identity_links
+):
+    identity_links[("https://ehr.example.org/fhir", "Practitioner/pr-1")] = alice
+    url = call(client, hook_request()).json()["cards"][0]["links"][0]["url"]
+    path = url.removeprefix(PUBLIC_URL)
+    assert LaunchHandle.objects.get().claimed_by == alice
+    # Another clinician who signs in first does not get the patient's draft.
+    client.force_login(bob)
+    assert client.get(path).status_code == 404
+    assert client.post(path).status_code == 404
+    assert not Assessment.objects.exists()
+    client.force_login(alice)
+    assert client.post(path).status_code == 302
+    assert Assessment.objects.get().owner == alice
+
+
+def test_a_user_of_another_record_is_not_matched(client, cds_settings, bob, identity_links):
+    identity_links[("https://other-ehr.example.org/fhir", "Practitioner/pr-1")] = bob
+    call(client, hook_request())
+    assert LaunchHandle.objects.get().claimed_by is None  # the first signed-in user claims it

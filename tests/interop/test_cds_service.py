@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Assessment
+from assessments.reports.display import GuidanceDisplay
 from assessments.services import assessment_finalize
 from interop.cds import service
 from interop.models import CdsCall, CdsCard, LaunchHandle
@@ -99,7 +100,8 @@ def test_a_recent_finalized_assessment_gives_a_guidance_card(client, cds_setting
         f"{guidance['rules_version']}, finalized {finalized_on})."
     )
     deciding = guidance["reasons"][0]
-    assert f"{deciding['rule']}: {deciding['text'][:60]}" in card["detail"]
+    assert f"**Why.** {service.without_ref_numbers(deciding['text'])[:40]}" in card["detail"]
+    assert deciding["rule"] not in card["detail"]  # words, not the rule's code
     assert card["detail"].endswith(
         "Open the Vertebro result for the full guidance, its notes and references."
     )
@@ -130,23 +132,32 @@ def test_every_card_has_its_own_uuid_and_is_kept_for_feedback(client, cds_settin
 
 
 def test_a_long_guidance_is_cut_to_the_detail_limit_at_a_word():
-    guidance = {
-        "recommendation": "repeat_indicated",
-        "rules_version": "2026.2",
-        "headline": "Repeat vertebroplasty is indicated at L1.",
-        "reasons": [{"rule": "R10", "text": "word " * 400}],
-        "missing": [],
-    }
+    guidance = GuidanceDisplay.from_json(
+        {
+            "recommendation": "repeat_indicated",
+            "rules_version": "2026.2",
+            "scenario": "relief_then_recurrence",
+            "headline": "Repeat vertebroplasty is indicated at L1.",
+            "reasons": [{"rule": "R10", "text": "word " * 400, "refs": []}],
+            "missing": [],
+            "notes": [],
+            "references": [],
+            "disclaimer": "",
+            "days_since_index": 200,
+            "days_since_recurrence": 20,
+        }
+    )
     card = service.guidance_card(
         guidance=guidance,
         result_url="https://v.example.org/r/",
-        public_url="https://v.example.org",
+        canonical_base="https://v.example.org/fhir",
         finalized="1 Dec 2026",
         mismatch=service.index_date_mismatch(date(2026, 10, 1), date(2026, 10, 2)),
     )
     assert len(card["detail"]) <= service.DETAIL_MAX_LENGTH
     assert card["detail"].startswith("**Check the dates.** The record's vertebroplasty")
-    assert "R10: word word" in card["detail"] and "…" in card["detail"]
+    assert "**Why.** word word" in card["detail"] and "…" in card["detail"]
+    assert "R10" not in card["detail"]
     assert card["detail"].endswith("its notes and references.")
     # A date mismatch makes an info card a warning.
     assert card["indicator"] == "warning"

@@ -22,7 +22,7 @@ from .validators import assert_valid_fhir
 def questionnaire(settings):
     """The Questionnaire of rules 2026.2, whose constraints these tests hold against the 2026.2
     core (`vertebro_rules.inputs`, `validation`); 2026.3's is tested in test_fhir_2026_3.py."""
-    settings.VERTEBRO_PUBLIC_URL = "https://vertebro.example.org"
+    settings.VERTEBRO_FHIR_CANONICAL_BASE = "https://vertebro.example.org/fhir"
     return build_questionnaire("2026.2")
 
 

@@ -49,7 +49,7 @@ def test_a_draft_is_in_progress_with_only_its_answers(alice):
     assert resource["subject"]["identifier"]["value"] == "MRN-7"
 
 
-def test_final_is_completed_and_superseded_is_amended(alice):
+def test_final_is_completed_and_its_amendment_is_amended(alice):
     final = assessment_finalize(assessment=make_assessment(alice), user=alice)
     resource = export_response(final)
     assert_valid_fhir(resource)
@@ -60,9 +60,13 @@ def test_final_is_completed_and_superseded_is_amended(alice):
     assert answer(resource, "mri_performed") == [{"valueBoolean": True}]
     assert answer(resource, "sex")[0]["valueCoding"]["code"] == "female"
     amendment = assessment_amend(assessment=final, user=alice)
-    assessment_finalize(assessment=amendment, user=alice)
+    assert export_response(amendment)["status"] == "in-progress"
+    amendment = assessment_finalize(assessment=amendment, user=alice)
     final.refresh_from_db()
-    assert export_response(final)["status"] == "amended"
+    # FHIR: "amended" is a response changed after it was completed, i.e. the amendment; the
+    # superseded original keeps the answers given on the day, and says what replaced it.
+    assert export_response(final)["status"] == "completed"
+    assert export_response(amendment)["status"] == "amended"
 
 
 def test_contraindications_are_one_answer_each(alice):

@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import re
 
 import pytest
 from django.utils import timezone
@@ -12,6 +13,7 @@ from assessments.services import assessment_finalize
 from interop.fhir.bundle import build_bundle
 from interop.fhir.document import build_document_reference
 from interop.fhir.guidance import build_guidance_response
+from interop.wording import without_code_pointers
 from tests.factories import NO_MRI, make_assessment
 from vertebro_rules.references import REFERENCES
 
@@ -42,11 +44,20 @@ def test_guidance_response_of_a_decided_assessment(final):
     assert [r["coding"][0]["code"] for r in resource["reasonCode"]] == [
         reason["rule"] for reason in guidance["reasons"]
     ]
-    assert [r["text"] for r in resource["reasonCode"]] == [r["text"] for r in guidance["reasons"]]
+    # The rule's code has no display: the recommendation's label is not the rule's name.
+    assert all("display" not in r["coding"][0] for r in resource["reasonCode"])
+    assert [r["text"] for r in resource["reasonCode"]] == [
+        without_code_pointers(r["text"]) for r in guidance["reasons"]
+    ]
     notes = [note["text"] for note in resource["note"]]
     assert notes[0] == guidance["headline"]
+    assert notes[1] == f"Recommendation: {final.display_record['recommendation']}."
     for note in guidance["notes"]:
-        assert f"{note['id']}: {note['text']}" in notes
+        assert without_code_pointers(note["text"]) in notes
+    for step in guidance["next_steps"]:
+        assert f"Next step: {without_code_pointers(step['text'])}" in notes
+    # In words: no sentence begins with a rule, note, warning or next-step code.
+    assert not any(re.match(r"[RNPS]\d+:", text) for text in notes)
     cited = {ref for item in (*guidance["reasons"], *guidance["notes"]) for ref in item["refs"]}
     assert cited
     for number in cited:
@@ -62,6 +73,27 @@ def test_references_frozen_in_the_guidance_are_used_as_frozen(final):
     notes = [note["text"] for note in build_guidance_response(final)["note"]]
     assert "Reference 1: As frozen." in notes
     assert not any(text.startswith("Reference 2:") for text in notes)
+
+
+def test_the_words_are_those_frozen_at_finalization(final):
+    record = {**final.display_record, "recommendation": "Indicated (as worded on the day)"}
+    record["missing"] = []
+    Assessment.objects.filter(pk=final.pk).update(display_record=record)
+    final.refresh_from_db()
+    notes = [note["text"] for note in build_guidance_response(final)["note"]]
+    assert "Recommendation: Indicated (as worded on the day)." in notes
+
+
+def test_a_missing_item_is_named_as_frozen(alice):
+    final = assessment_finalize(
+        assessment=make_assessment(alice, **NO_MRI, point_tenderness="not_examined"), user=alice
+    )
+    record = {**final.display_record, "missing": ["MRI (as worded)", "Tenderness (as worded)"]}
+    Assessment.objects.filter(pk=final.pk).update(display_record=record)
+    final.refresh_from_db()
+    requirements = build_guidance_response(final)["dataRequirement"]
+    displays = [req["codeFilter"][0]["code"][0]["display"] for req in requirements]
+    assert displays == ["MRI (as worded)", "Tenderness (as worded)"]
 
 
 def test_an_incomplete_work_up_is_data_required_one_requirement_per_item(alice):

@@ -209,11 +209,16 @@ def test_the_guidance_response_and_the_cds_card_carry_the_warnings(final_with_wa
     assert issue["severity"] == "warning"
     assert issue["details"]["coding"][0]["code"] == "P4"
     assert issue["details"]["text"] == final_with_warning.guidance["warnings"][0]["text"]
+    from assessments.reports import display
+
     card = service.guidance_card(
-        guidance=final_with_warning.guidance,
+        guidance=display.guidance_section(final_with_warning, today=timezone.localdate()).guidance,
         result_url="https://vertebro.example/result",
-        public_url="https://vertebro.example",
+        canonical_base="https://vertebro.example/fhir",
         finalized="4 Dec 2026",
     )
     assert card["indicator"] == "warning"
-    assert "**Check these answers.** P4: " in card["detail"]
+    warning_text = final_with_warning.guidance["warnings"][0]["text"]
+    # In words: the warning's text without its code.
+    assert f"**Check these answers.** {' '.join(warning_text.split()[:5])}" in card["detail"]
+    assert "P4" not in card["detail"]
