@@ -31,7 +31,6 @@ from django.utils import timezone
 from assessments import services
 from assessments.models import Assessment
 from assessments.roles import CLINICIANS
-from vertebro_rules import inputs
 
 RUNS = 30
 LIST_ROWS = 20
@@ -76,13 +75,17 @@ def _case() -> dict:
         "cement_fill": "inadequate",
         "point_tenderness": "present",
         "neuro_exam": "normal",
+        # Yes/no questions asked with neither answer chosen: answered "No".
+        "infection_signs": False,
+        "complication_assessed": False,
         "contraindications": [],
     }
 
 
-def _post_body(step: int, values: dict, version: int) -> dict:
+def _post_body(step: int, values: dict, version: int, assessment: Assessment) -> dict:
     body = {"version": str(version)}
-    for name in inputs.fields_of_step(step):
+    # The fields this step asks under the assessment's rules version.
+    for name in assessment.rules().fields_of_step(step):
         value = values.get(name)
         if value is None or value == []:
             continue
@@ -114,7 +117,7 @@ def _getter(client: Client, url: str):
 def _poster(client: Client, url: str, step: int, assessment: Assessment, values: dict):
     def request() -> None:
         version = Assessment.objects.values_list("version", flat=True).get(pk=assessment.pk)
-        body = _post_body(step, values, version)
+        body = _post_body(step, values, version, assessment)
         start, start_cpu = time.perf_counter(), time.process_time()
         response = client.post(url, body)
         request.elapsed = (time.perf_counter() - start, time.process_time() - start_cpu)

@@ -9,9 +9,6 @@ from assessments.models import Assessment
 from assessments.services import assessment_finalize
 from tests.factories import make_assessment
 
-# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
-pytestmark = pytest.mark.usefixtures("rules_2026_2")
-
 CHANGELIST = reverse("admin:assessments_assessment_changelist")
 
 
@@ -59,6 +56,7 @@ def listed(client, **params) -> set[str]:
     return {row.patient_ref for row in response.context["cl"].result_list}
 
 
+@pytest.mark.usefixtures("rules_2026_2")  # expects the outcomes of 2026.2
 def test_it_filters_by_recommendation_scenario_status_level_etiology_and_clinician(
     reviewer_client, alice, bob
 ):

@@ -10,9 +10,6 @@ from assessments.services import AssessmentNotEditable, assessment_finalize
 from tests.factories import make_assessment
 from vertebro_rules.validation import InvalidInput
 
-# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
-pytestmark = pytest.mark.usefixtures("rules_2026_2")
-
 NOW = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
 FROZEN_FIELDS = (
     "status",
@@ -29,6 +26,7 @@ def frozen_state(assessment: Assessment) -> dict:
     return {name: getattr(assessment, name) for name in FROZEN_FIELDS}
 
 
+@pytest.mark.usefixtures("rules_2026_2")  # expects the version and outcome of 2026.2
 @time_machine.travel(NOW, tick=False)
 def test_finalizing_freezes_the_guidance_and_who_finalized_it_when(alice):
     assessment = make_assessment(alice)
@@ -61,6 +59,7 @@ def test_an_incomplete_draft_is_refused_naming_the_missing_fields_and_left_uncha
     assert before["guidance"] is None
 
 
+@pytest.mark.usefixtures("rules_2026_2")  # a refusal of 2026.2 (2026.3 warns instead)
 @time_machine.travel(NOW, tick=False)
 def test_an_invalid_draft_is_refused_naming_the_bad_fields_and_left_unchanged(alice):
     # Drafts are saved step by step, so a contradiction across steps can reach finalization.

@@ -19,9 +19,6 @@ from vertebro_rules import inputs, references
 from vertebro_rules.versions.v2026_2 import rules
 from vertebro_rules.vocabulary import Contraindication, Recommendation, Scenario
 
-# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
-pytestmark = pytest.mark.usefixtures("rules_2026_2")
-
 NEW_NOTE = "A note as next year's rules word it."
 NEW_REFERENCE = "A reference as next year's evidence list words it."
 NEW_RECOMMENDATION = "A recommendation label as next year's code words it"
@@ -63,6 +60,7 @@ def texts_rewritten(monkeypatch):
 NEW_WORDS = (NEW_NOTE, NEW_REFERENCE, NEW_RECOMMENDATION, NEW_SCENARIO, NEW_QUESTION)
 
 
+@pytest.mark.usefixtures("rules_2026_2")  # rewords the texts of 2026.2
 def test_a_finalized_report_prints_the_words_of_the_day_after_the_code_changes(alice, request):
     final = finalized_assessment(alice)
     note_then = final.guidance["notes"][0]["text"]
@@ -102,6 +100,7 @@ def test_the_answers_of_a_finalized_report_keep_their_labels(alice, request):
     assert NEW_ANSWER not in text
 
 
+@pytest.mark.usefixtures("rules_2026_2")  # rewords the texts of 2026.2
 def test_a_draft_report_follows_the_current_code(alice, texts_rewritten):
     draft = make_assessment(alice)
     text = document_text(pdf.assessment_pdf(draft))

@@ -15,9 +15,6 @@ from assessments.selectors import user_can_review
 from assessments.services import assessment_finalize
 from tests.factories import make_assessment
 
-# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
-pytestmark = pytest.mark.usefixtures("rules_2026_2")
-
 roles_migration = importlib.import_module("assessments.migrations.0004_roles")
 
 

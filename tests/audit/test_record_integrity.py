@@ -22,9 +22,6 @@ from assessments.services import (
 )
 from tests.factories import make_assessment
 
-# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
-pytestmark = pytest.mark.usefixtures("rules_2026_2")
-
 
 def _verify() -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
@@ -333,6 +330,7 @@ def _as_before_the_keyed_seals() -> None:
         )
 
 
+@pytest.mark.usefixtures("rules_2026_2")  # records finalized before 2026.3
 def test_records_digested_by_migrations_0008_and_0011_are_sealed_by_0016(finals):
     """An upgrade from before digests existed: 0008, 0011 and 0016 in turn, each on the
     models of its migration."""

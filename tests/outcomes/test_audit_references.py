@@ -9,9 +9,6 @@ from django.urls import reverse
 from tests.outcomes.audit_data import build
 from tests.pdf_helpers import document_text
 
-# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
-pytestmark = pytest.mark.usefixtures("rules_2026_2")
-
 
 @pytest.fixture
 def department(alice, bob):

@@ -9,9 +9,6 @@ from tests.outcomes.audit_data import build
 from tests.outcomes.factories import final_assessment, make_follow_up, make_procedure
 from tests.pdf_helpers import document_text
 
-# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
-pytestmark = pytest.mark.usefixtures("rules_2026_2")
-
 URL = reverse("outcomes:dashboard")
 
 
@@ -38,6 +35,7 @@ def test_a_user_with_neither_role_is_refused(client, db):
     assert client.get(reverse("outcomes:dashboard_pdf")).status_code == 403
 
 
+@pytest.mark.usefixtures("rules_2026_2")  # expects the outcomes of 2026.2
 def test_the_reviewer_sees_figures_beside_the_published_ones_with_their_series(
     client, reviewer, department
 ):

@@ -21,9 +21,6 @@ from outcomes.charts import run_chart
 from tests.outcomes.department import NOW, TODAY, build
 from tests.pdf_helpers import document_text
 
-# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
-pytestmark = pytest.mark.usefixtures("rules_2026_2")
-
 Z = 1.959964  # the 0.975 quantile of the standard normal distribution
 # Student t, 0.975 quantile, by degrees of freedom (printed tables).
 T_975 = {1: 12.7062, 2: 4.302653, 3: 3.182446, 4: 2.776445, 5: 2.570582}
@@ -139,6 +136,7 @@ def test_the_population_and_what_is_left_out(figures):
     assert figures.excluded == {"draft": 1, "discarded": 1, "superseded": 1}
 
 
+@pytest.mark.usefixtures("rules_2026_2")  # expects the outcomes and rule ids of 2026.2
 def test_recommendations_by_kind_and_deciding_rule(figures):
     rows = {(r.recommendation, r.rule): r for r in figures.rules}
     assert set(rows) == {
@@ -163,6 +161,7 @@ def test_recommendations_by_kind_and_deciding_rule(figures):
     assert (r1.total, r1.recorded) == (1, 0)
 
 
+@pytest.mark.usefixtures("rules_2026_2")  # expects the rule ids of 2026.2 (R8)
 def test_adherence_leaves_refusals_apart(figures):
     # After a repeat recommendation: 8 decisions (A1–A5, D1–D3); 2 declined (A4, D3);
     # performed A1 A2 A3 D1 D2: 5 of 6. A5 was not offered: the clinician's non-adherence.

@@ -11,9 +11,6 @@ from outcomes.audit import AuditFilter, audit
 from outcomes.models import FollowUp, Procedure
 from outcomes.selectors import follow_ups_due
 
-# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
-pytestmark = pytest.mark.usefixtures("rules_2026_2")
-
 
 def _snapshot():
     return (
@@ -24,6 +21,7 @@ def _snapshot():
     )
 
 
+@pytest.mark.usefixtures("rules_2026_2")  # expects the outcomes of 2026.2
 def test_seed_demo_records_outcomes_for_a_few_dozen_patients_once(db):
     call_command("seed_demo", stdout=StringIO())
     first = _snapshot()

@@ -96,3 +96,38 @@ def test_the_step_page_carries_the_form_as_rendered(signed_in, alice):
     page = response.content.decode()
     assert render_form(form) in page
     assert page.index('id="step-form"') < page.index(render_form(form))
+
+
+def _choice_fields(form):
+    return [
+        form[name]
+        for name, field in form.fields.items()
+        if hasattr(field.widget, "optgroups") and field.widget.input_type in ("radio", "checkbox")
+    ]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize("posted", [False, True], ids=["saved", "refused"])
+def test_each_option_input_is_what_django_s_optgroups_give(alice, version, step, posted):
+    """The radio and checkbox inputs are written straight into strings; Django's optgroups
+    and flatatt (the path grouped choices still take) give the very same inputs."""
+    from assessments.templatetags.vertebro_forms import _grouped_choice_options, choice_options
+
+    assessment = _assessment(alice, version, contraindications=["cement_allergy"])
+    form_class = form_for(step, assessment)
+    form = (
+        form_class(REFUSED_POST, instance=assessment) if posted else form_class(instance=assessment)
+    )
+    form.is_valid()
+    fields = _choice_fields(form)
+    assert fields
+    for field in fields:
+        widget = field.field.widget
+        attrs = field.build_widget_attrs({"id": field.auto_id})
+        values = widget.format_value(field.value())
+        css = "form-check-input is-invalid" if field.errors else "form-check-input"
+        reference = _grouped_choice_options(field, widget, attrs, values, css)
+        assert choice_options(field) == reference
+    if not posted:  # the saved answers are ticked
+        assert any(" checked" in option["input"] for f in fields for option in choice_options(f))

@@ -11,9 +11,6 @@ from assessments.questionnaire.steps import STEPS_BY_NUMBER
 from tests.factories import make_assessment
 from tests.step_posts import relative_inputs, shown_date, step_post, step_url
 
-# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
-pytestmark = pytest.mark.usefixtures("rules_2026_2")
-
 STEPS_AFTER = {1: 2, 2: 3, 3: 4}
 
 
@@ -165,6 +162,7 @@ def test_no_mri_with_the_findings_left_empty_is_saved(signed_in, alice):
     assert saved.fluid_at_cement_interface is None  # not looked for; the rules read "no"
 
 
+@pytest.mark.usefixtures("rules_2026_2")  # a refusal of 2026.2 (2026.3 warns instead)
 def test_edema_contradicting_no_active_fracture_is_shown_on_marrow_edema(signed_in, alice):
     assessment = make_assessment(alice, **relative_inputs())
     post = step_post(3, version=assessment.version, active_fracture_location="none_identified")

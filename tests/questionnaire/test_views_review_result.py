@@ -11,9 +11,6 @@ from tests.step_posts import relative_inputs
 from vertebro_rules.references import REFERENCES
 from vertebro_rules.vocabulary import Recommendation
 
-# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
-pytestmark = pytest.mark.usefixtures("rules_2026_2")
-
 
 def test_review_groups_every_answer_by_step_in_words_with_edit_links(signed_in, alice):
     assessment = make_assessment(alice, **relative_inputs(sex=None))
@@ -53,6 +50,7 @@ def test_review_of_an_incomplete_draft_lists_the_missing_inputs(signed_in, alice
     assert reverse("assessments:finalize", args=[assessment.pk]) not in response.content.decode()
 
 
+@pytest.mark.usefixtures("rules_2026_2")  # expects the text of 2026.2
 def test_the_result_card_shows_the_recommendation_reason_and_references(signed_in, alice):
     assessment = make_assessment(alice, **relative_inputs())
     response = signed_in.get(reverse("assessments:result", args=[assessment.pk]))
@@ -83,6 +81,7 @@ def test_each_recommendation_has_the_colour_of_its_class(code, tone):
     assert display.recommendation_tone(code) == tone
 
 
+@pytest.mark.usefixtures("rules_2026_2")  # expects the work-up labels of 2026.2
 def test_missing_work_up_is_a_checklist(signed_in, alice):
     assessment = make_assessment(
         alice,

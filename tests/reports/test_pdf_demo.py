@@ -2,15 +2,11 @@
 
 import io
 
-import pytest
 from django.core.management import call_command
 
 from assessments.models import Assessment
 from assessments.reports import pdf
 from tests.pdf_helpers import pages_text
-
-# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
-pytestmark = pytest.mark.usefixtures("rules_2026_2")
 
 
 def test_every_demo_assessment_prints_with_its_patient_on_every_page(db):

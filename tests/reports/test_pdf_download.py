@@ -11,9 +11,6 @@ from tests.factories import make_assessment
 from tests.pdf_helpers import document_text, finalized_assessment
 from vertebro_rules.references import REFERENCES
 
-# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
-pytestmark = pytest.mark.usefixtures("rules_2026_2")
-
 
 @pytest.fixture
 def final(alice):
@@ -88,6 +85,7 @@ def test_a_post_is_refused(client, alice, final):
     assert client.post(pdf_url(final)).status_code == 405
 
 
+@pytest.mark.usefixtures("rules_2026_2")  # expects the text of 2026.2
 def test_the_preview_is_the_report_as_html_without_inline_script_or_style(client, alice, final):
     client.force_login(alice)
     response = client.get(preview_url(final))

@@ -11,9 +11,6 @@ from django.urls import reverse
 from assessments.models import Assessment
 from tests.pdf_helpers import finalized_assessment, pages_text
 
-# Tests of rules 2026.2 behaviour through the web (2026.3 changes it on purpose).
-pytestmark = pytest.mark.usefixtures("rules_2026_2")
-
 PRINTED_AT = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
