@@ -189,23 +189,32 @@ def _authenticate(request, audience: str, record: CdsCall, now):
     return caller, None
 
 
-def _call(request, service_id: str, record: CdsCall):
+def _admit(request, service_id: str, record: CdsCall, path: str, now):
+    """A known service, a body within the limits, a caller authenticated for `path` (the
+    audience), and the body parsed: `(caller, payload, None)`, else `(None, None, refusal)`."""
     if service_id not in service.SERVICES:
         record.reason = "unknown service"
-        return _problem(404, "No such CDS service; the discovery endpoint lists them.")
+        return None, None, _problem(404, "No such CDS service; the discovery endpoint lists them.")
     body, refusal = _read_body(request, record)
     if refusal is not None:
-        return refusal
-    now = timezone.now()
-    caller, refusal = _authenticate(request, public_url(f"/cds-services/{service_id}"), record, now)
+        return None, None, refusal
+    caller, refusal = _authenticate(request, public_url(path), record, now)
     if refusal is not None:
-        return refusal
-
+        return None, None, refusal
     try:
-        payload = json_input.loads(body)
+        return caller, json_input.loads(body), None
     except json_input.BadJson as refused:
         record.reason = f"body refused: {refused}"[:200]
-        return _problem(400, f"The request body was refused. {refused}")
+        return None, None, _problem(400, f"The request body was refused. {refused}")
+
+
+def _call(request, service_id: str, record: CdsCall):
+    now = timezone.now()
+    caller, payload, refusal = _admit(
+        request, service_id, record, f"/cds-services/{service_id}", now
+    )
+    if refusal is not None:
+        return refusal
     errors = sorted(request_validator().iter_errors(payload), key=lambda e: list(e.path))
     if errors:
         where = "/".join(str(part) for part in errors[0].path) or "(request)"
@@ -327,23 +336,11 @@ def feedback_view(request, service_id):
 
 
 def _feedback(request, service_id: str, record: CdsCall):
-    if service_id not in service.SERVICES:
-        record.reason = "unknown service"
-        return _problem(404, "No such CDS service; the discovery endpoint lists them.")
-    body, refusal = _read_body(request, record)
-    if refusal is not None:
-        return refusal
-    now = timezone.now()
-    caller, refusal = _authenticate(
-        request, public_url(f"/cds-services/{service_id}/feedback"), record, now
+    caller, payload, refusal = _admit(
+        request, service_id, record, f"/cds-services/{service_id}/feedback", timezone.now()
     )
     if refusal is not None:
         return refusal
-    try:
-        payload = json_input.loads(body)
-    except json_input.BadJson as refused:
-        record.reason = f"body refused: {refused}"[:200]
-        return _problem(400, f"The request body was refused. {refused}")
     try:
         entries = feedback.parse(payload, reasons=_offered_reasons())
     except feedback.FeedbackInvalid as refused:
