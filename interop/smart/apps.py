@@ -12,7 +12,11 @@ class SmartConfig(AppConfig):
     def ready(self) -> None:
         # A finalized assessment started from the record is written back to it.
         from assessments import services
+        from interop import launch
 
+        from .identity import linked_user
         from .write_back import queue_write_back
 
         services.register_finalize_listener(queue_write_back)
+        # The record's user of a CDS hook call, linked here, owns the app-link card's handle.
+        launch.register_ehr_user_resolver(linked_user)

@@ -178,3 +178,20 @@ def test_a_user_of_another_record_is_not_matched(client, cds_settings, bob, iden
     identity_links[("https://other-ehr.example.org/fhir", "Practitioner/pr-1")] = bob
     call(client, hook_request())
     assert LaunchHandle.objects.get().claimed_by is None  # the first signed-in user claims it
+
+
+def test_the_practitioner_linked_for_smart_launches_owns_the_cards_link(
+    client, cds_settings, alice, bob
+):
+    """The links an administrator keeps for SMART App Launch name the hook call's user too."""
+    from interop.smart.models import SmartIdentity
+
+    SmartIdentity.objects.create(
+        issuer="https://ehr.example.org/fhir",
+        fhir_user="https://ehr.example.org/fhir/Practitioner/pr-1",
+        user=alice,
+    )
+    url = call(client, hook_request()).json()["cards"][0]["links"][0]["url"]
+    assert LaunchHandle.objects.get().claimed_by == alice
+    client.force_login(bob)
+    assert client.post(url.removeprefix(PUBLIC_URL)).status_code == 404
