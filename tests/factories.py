@@ -39,6 +39,7 @@ __all__ = [
     "RECURRENCE",
     "TODAY",
     "VALID_INPUTS",
+    "answered_inputs",
     "guidance_for",
     "json_case",
     "make_assessment",
@@ -46,13 +47,18 @@ __all__ = [
 ]
 
 
-def make_assessment(owner, **overrides) -> Assessment:
-    """A saved assessment of the factory case; the yes/no questions that are asked answered
-    "No" unless `overrides` says otherwise, and left empty where they are not asked (as the
-    questionnaire saves them: MRI not possible beside an MRI, fluid without one)."""
+def answered_inputs(**overrides) -> dict:
+    """The factory case's answers as the questionnaire saves them: the yes/no questions that
+    are asked answered "No" unless `overrides` says otherwise, and left empty where they are
+    not asked (MRI not possible beside an MRI, fluid without one)."""
     values = valid_inputs(**{**ANSWERED_NO, **overrides})
     for name in ANSWERED_NO:
         condition = NEWEST.FIELDS_BY_NAME[name].applies_when
         if values[name] is False and condition is not None and not condition.holds(values):
             values[name] = None
-    return Assessment.objects.create(owner=owner, **values)
+    return values
+
+
+def make_assessment(owner, **overrides) -> Assessment:
+    """A saved assessment of the factory case (`answered_inputs`)."""
+    return Assessment.objects.create(owner=owner, **answered_inputs(**overrides))

@@ -8,7 +8,7 @@ from django.urls import reverse
 from assessments.models import Assessment
 from interop.smart.config import registry
 from interop.smart.models import SmartIdentity
-from tests.factories import valid_inputs
+from tests.factories import answered_inputs
 from tests.interop.smart.ehr import PRACTITIONER, LoopbackEhr
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,7 +52,7 @@ def test_from_the_records_chart_to_a_written_back_assessment(page, live_server, 
     assert frame.locator(".from-record").count() == 6
     draft = Assessment.objects.get(owner=alice)
     # Steps 2 to 4 are the questionnaire's own (tested elsewhere): answered here directly.
-    inputs = valid_inputs()
+    inputs = answered_inputs()
     for name in (
         "patient_ref",
         "patient_age",
