@@ -7,7 +7,6 @@ stale save is covered by tests/questionnaire/test_views_stale_version.py on both
 """
 
 import threading
-from datetime import date
 from functools import partial
 
 import pytest
@@ -16,8 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Assessment
-from tests.factories import make_assessment, valid_inputs
-from vertebro_rules import inputs
+from tests.factories import make_assessment
+from tests.step_posts import step_post
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -56,13 +55,7 @@ def _at_once(*requests):
 
 
 def _step_2_post(version: int, vas_current: int) -> dict:
-    values = valid_inputs(vas_current=vas_current)
-    post = {
-        name: values[name].isoformat() if isinstance(values[name], date) else values[name]
-        for name in inputs.fields_of_step(2)
-        if values[name] is not None
-    }
-    return {**post, "version": version}
+    return step_post(2, version=version, vas_current=vas_current)
 
 
 def _tab(user) -> Client:
