@@ -62,8 +62,12 @@ def active_version() -> str:
     """The version new drafts start under: the last recorded switch, else the setting."""
     from assessments.models import RulesVersionSwitch
 
-    latest = RulesVersionSwitch.objects.order_by("-switched_at", "-pk").first()
-    return latest.version if latest is not None else settings.VERTEBRO_RULES_VERSION
+    latest = (
+        RulesVersionSwitch.objects.order_by("-switched_at", "-pk")
+        .values_list("version", flat=True)
+        .first()
+    )
+    return latest if latest is not None else settings.VERTEBRO_RULES_VERSION
 
 
 @dataclass(frozen=True, slots=True)

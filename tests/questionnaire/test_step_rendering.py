@@ -1,9 +1,11 @@
 """The step forms render as `{% crispy form %}` would render them, byte for byte.
 
 The step page renders its form with `{% step_form form %}` (questionnaire/rendering.py),
-which walks the same layout as crispy-forms at a fraction of the cost. crispy stays the
-reference: for every step under every rules version, empty, answered, refused and with an
-error of no single field, the two give the same HTML.
+which compiles each step's layout once into static HTML and fills only the answers, marks
+and messages per request. crispy stays the reference: for every step under every rules
+version, empty, answered, refused (words for numbers, impossible dates, unknown choices, a
+signed number, boxes ticked), unanswered, saved as a draft on leaving, marked "From the EHR"
+and with an error of no single field, the two give the same HTML.
 """
 
 import pytest
@@ -131,3 +133,82 @@ def test_each_option_input_is_what_django_s_optgroups_give(alice, version, step,
         assert choice_options(field) == reference
     if not posted:  # the saved answers are ticked
         assert any(" checked" in option["input"] for f in fields for option in choice_options(f))
+
+
+# Posted answers that reach the slots the other states leave empty: a signed number refused
+# (its message under the sign button), a date refused part by part, two boxes ticked.
+MORE_REFUSED_POST = {
+    "bmd_t_score": "-2,85",
+    "index_cement_volume_ml": "1,500",
+    "prior_vertebral_fractures": "2.5",
+    "treated_level": "C1",
+    "index_procedure_date_day": "",
+    "index_procedure_date_month": "13",
+    "index_procedure_date_year": "26",
+    "recurrence_date_day": "3",
+    "conservative_therapy_weeks": "-1",
+    "mri_performed": "False",
+    "cement_fill": "adequate",
+    "contraindications": ["cement_allergy", "canal_compromise", "<script>"],
+    "patient_ref": '<b>"R&D"</b>',
+}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("step", STEPS)
+def test_answers_marked_from_the_record_render_as_crispy_does(alice, version, step):
+    """Every question of the step marked "From the EHR" (a launch from the record filled it)."""
+    assessment = _assessment(
+        alice, version, contraindications=["cement_allergy", "canal_compromise"]
+    )
+    form = form_for(step, assessment)(instance=assessment)
+    for field in form.fields.values():
+        field.from_record = True
+    assert "From the EHR" in _same(form)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("step", STEPS)
+def test_more_refused_answers_render_as_crispy_does(alice, version, step):
+    assessment = _assessment(alice, version, **RECURRENCE)
+    form = form_for(step, assessment)(MORE_REFUSED_POST, instance=assessment)
+    form.is_valid()
+    html = _same(form)
+    assert "<script>" not in html and "<b>" not in html
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("step", STEPS)
+def test_a_step_left_unanswered_renders_as_crispy_does(alice, version, step):
+    """Saved empty and posted empty: every question that is asked and not answered says so."""
+    assessment = Assessment.objects.create(owner=alice, patient_ref="EMPTY", rules_version=version)
+    form = form_for(step, assessment)({"version": "1"}, instance=assessment)
+    assert not form.is_valid()
+    _same(form)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("step", STEPS)
+def test_a_draft_save_that_requires_nothing_renders_as_crispy_does(alice, version, step):
+    """Leaving the step (`go`): no question is marked required, a wrong answer still is."""
+    assessment = _assessment(alice, version)
+    post = {**REFUSED_POST, "go": "/assessments/"}
+    form = form_for(step, assessment)(post, instance=assessment)
+    assert form.is_draft_save
+    form.is_valid()
+    html = _same(form)
+    assert "requiredField" not in html
+
+
+def test_a_field_s_markup_is_compiled_once_per_step_and_rules_version(alice):
+    """The static HTML of a step is built once: a second form of the same step and version
+    reuses it, whatever its answers."""
+    from assessments.questionnaire.rendering import compile_form
+
+    first = _assessment(alice, VERSIONS[-1])
+    second = _assessment(alice, VERSIONS[-1], **NO_MRI)
+    compile_form.cache_clear()
+    for assessment in (first, second):
+        render_form(form_for(3, assessment)(instance=assessment))
+    assert compile_form.cache_info().misses == 1
+    assert compile_form.cache_info().hits == 1

@@ -103,3 +103,33 @@ def test_the_result_page_costs_a_fixed_number_of_queries(
     # electronic record (none here)
     with django_assert_num_queries(SESSION_AND_USER + 4 + ((2 + CLINICIAN_CHECK) if final else 0)):
         signed_in.get(reverse("assessments:result", args=[assessment.pk]))
+
+
+def test_a_new_assessment_s_step_1_costs_a_fixed_number_of_queries(
+    signed_in, alice, django_assert_num_queries
+):
+    with django_assert_num_queries(
+        SESSION_AND_USER + CLINICIAN_CHECK + MENU_PERMISSIONS + ACTIVE_RULES_VERSION
+    ):
+        response = signed_in.get(reverse("assessments:new"))
+    assert response.status_code == 200
+    post = step_post(1)
+    # the active rules version (the new draft's), savepoint, insert, audit history row, release
+    with django_assert_num_queries(SESSION_AND_USER + CLINICIAN_CHECK + ACTIVE_RULES_VERSION + 4):
+        response = signed_in.post(reverse("assessments:new"), post)
+    assert response.status_code == 302
+    assert alice.assessments.count() == 1
+
+
+@pytest.mark.parametrize("step", [2, 4])
+def test_a_refused_step_costs_no_more_than_the_step_page(
+    signed_in, alice, django_assert_num_queries, step
+):
+    """Answers refused: nothing is written, and the page shown again reads what a GET reads."""
+    assessment = make_assessment(alice, **relative_inputs())
+    post = step_post(step, version=assessment.version, vas_current=11, neuro_exam="nope")
+    with django_assert_num_queries(
+        SESSION_AND_USER + CLINICIAN_CHECK + MENU_PERMISSIONS + ACTIVE_RULES_VERSION + 1
+    ):
+        response = signed_in.post(reverse("assessments:step", args=[assessment.pk, step]), post)
+    assert response.status_code == 400
