@@ -55,9 +55,10 @@ def _spec(name: str) -> dict:
 REVIEW_PERMISSION = "assessments.review_assessment"
 
 
-def _hashable(values: dict) -> dict:
-    """`values` with its lists (multiple choices) as tuples, to key a memo."""
-    return {name: tuple(v) if isinstance(v, list) else v for name, v in values.items()}
+def _hashable(values: dict) -> tuple:
+    """The values of `values` in its order, its lists (multiple choices) as tuples, to key a
+    memo."""
+    return tuple(tuple(v) if isinstance(v, list) else v for v in values.values())
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -384,7 +385,9 @@ class Assessment(models.Model):
         answered from the memo.
         """
         values = self.input_values()
-        key = (question, self.rules_version, *sorted(_hashable(values).items()))
+        # The values come in the rules version's fixed order of its inputs: with the version
+        # in the key, the values alone say which answers they are.
+        key = (question, self.rules_version, *_hashable(values))
         memo = self.__dict__.setdefault("_core_answers", {})
         if key not in memo:
             memo[key] = answer(values)

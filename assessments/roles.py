@@ -13,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.management import create_permissions
 from django.core.exceptions import PermissionDenied
 
+from accounts.backends import group_names
+
 CLINICIANS = "Clinicians"
 REVIEWERS = "Reviewers"
 
@@ -63,13 +65,7 @@ def is_clinician(user) -> bool:
     imports, a launch from the electronic record — needs this AND ownership of the assessment
     or a current delegation: a clinician taken out of the group keeps no write access to
     their own assessments."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    cached = getattr(user, "_vertebro_is_clinician", None)
-    if cached is None:
-        cached = user.groups.filter(name=CLINICIANS).exists()
-        user._vertebro_is_clinician = cached
-    return cached
+    return user.is_authenticated and user.is_active and CLINICIANS in group_names(user)
 
 
 def clinician_required(view):

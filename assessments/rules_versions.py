@@ -15,9 +15,11 @@ assessment keeps, and prints, what its version decided on the day.
 its `evaluate` and its guidance so far.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 
 from vertebro_rules import versions as core_versions
 
@@ -60,14 +62,29 @@ def newest_vocabulary():
 
 def active_version() -> str:
     """The version new drafts start under: the last recorded switch, else the setting."""
+    with connection.cursor() as cursor:
+        cursor.execute(_last_switch_sql())
+        latest = cursor.fetchone()
+    return latest[0] if latest is not None else settings.VERTEBRO_RULES_VERSION
+
+
+@functools.cache
+def _last_switch_sql() -> str:
+    """The version of the last switch (the latest `switched_at`, then the highest id).
+
+    Plain SQL written once per process from the model's own table and column names: every
+    step and review page asks it, and building it through the ORM each time cost more than
+    running it.
+    """
     from assessments.models import RulesVersionSwitch
 
-    latest = (
-        RulesVersionSwitch.objects.order_by("-switched_at", "-pk")
-        .values_list("version", flat=True)
-        .first()
+    q = connection.ops.quote_name
+    meta = RulesVersionSwitch._meta
+    return (
+        f"SELECT {q(meta.get_field('version').column)} FROM {q(meta.db_table)}"
+        f" ORDER BY {q(meta.get_field('switched_at').column)} DESC, {q(meta.pk.column)} DESC"
+        " LIMIT 1"
     )
-    return latest if latest is not None else settings.VERTEBRO_RULES_VERSION
 
 
 @dataclass(frozen=True, slots=True)

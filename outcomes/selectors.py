@@ -6,9 +6,11 @@ read; anyone else gets a 404 (not a 403: the assessment's existence is not leake
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, DateField, Exists, F, OuterRef, Q, When
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from assessments.models import Assessment
@@ -16,17 +18,11 @@ from assessments.roles import is_clinician
 from assessments.selectors import user_can_review
 
 from . import choices
-from .models import Delegation, FollowUp, due_date
+from .models import Delegation, FollowUp, Procedure, due_date
 
 # "Follow-ups due" lists what falls due within this many days, and everything overdue.
 DUE_WINDOW_DAYS = 14
 DUE_LIST_LIMIT = 50
-
-
-def _recordable(user):
-    """Final assessments the user records outcomes of: their own and those delegated to them."""
-    delegated = Delegation.objects.filter(assessment=OuterRef("pk"), delegate=user)
-    return Assessment.objects.final().filter(Q(owner=user) | Q(Exists(delegated)))
 
 
 def _get(queryset, assessment_id) -> Assessment:
@@ -86,43 +82,75 @@ class DueFollowUp:
 def follow_ups_due(*, user, today: date, window_days: int = DUE_WINDOW_DAYS) -> list[DueFollowUp]:
     """Follow-ups not yet recorded that fall due by `today + window_days` (overdue first).
 
-    One query: the user's recordable assessments with a recorded procedure,
-    each with its base date (procedure or assessment) and which visits exist.
+    One query (`_FOLLOW_UPS_DUE_SQL`): the final assessments the user records outcomes of
+    (their own and those delegated to them) with a recorded procedure and a
+    visit not yet recorded, whose earliest visit falls due by the horizon, earliest base date
+    (the procedure's date when performed, else the assessment's) first.
     """
     horizon = today + timedelta(days=window_days)
     first_due = min(choices.INTERVAL_DAYS.values())
-    recorded = {
-        interval: Exists(FollowUp.objects.filter(assessment=OuterRef("pk"), interval=interval))
-        for interval in choices.Interval.values
-    }
-    candidates = (
-        _recordable(user)
-        .filter(procedure__isnull=False)
-        .annotate(
-            base_date=Case(
-                When(
-                    procedure__performed=choices.Performed.YES,
-                    procedure__performed_on__isnull=False,
-                    then=F("procedure__performed_on"),
-                ),
-                default=F("assessment_date"),
-                output_field=DateField(),
-            ),
-            **{f"has_{interval}": exists for interval, exists in recorded.items()},
-        )
-        .filter(base_date__lte=horizon - timedelta(days=first_due))
-        .exclude(**{f"has_{interval}": True for interval in choices.Interval.values})
-        .only("id", "patient_ref", "treated_level", "assessment_date")
-        .order_by("base_date", "id")[:DUE_LIST_LIMIT]
-    )
+    intervals = choices.Interval.values
+    params = [
+        *intervals,
+        Assessment.Status.FINAL,
+        user.pk,
+        user.pk,
+        choices.Performed.YES,
+        horizon - timedelta(days=first_due),
+        *intervals,
+        choices.Performed.YES,
+        DUE_LIST_LIMIT,
+    ]
     due = []
-    for assessment in candidates:
+    for assessment in Assessment.objects.raw(_follow_ups_due_sql(), params):
+        performed = assessment.performed == choices.Performed.YES and assessment.performed_on
+        base = assessment.performed_on if performed else assessment.assessment_date
         for interval in choices.Interval:
-            when = due_date(assessment.base_date, interval)
+            when = due_date(base, interval)
             if not getattr(assessment, f"has_{interval.value}") and when <= horizon:
                 due.append(
                     DueFollowUp(assessment, interval.value, interval.label, when, when < today)
                 )
     return sorted(
         due, key=lambda item: (item.due, item.assessment.patient_ref or "", str(item.assessment.pk))
+    )
+
+
+@cache
+def _follow_ups_due_sql() -> str:
+    """The query of `follow_ups_due`, written once per process from the models' own table and
+    column names: the start page runs it at every request, and building it through the ORM
+    (three EXISTS, a CASE and the delegation test) cost several times running it. Its
+    parameters, in order: the interval codes, the final status, the user's id twice, the
+    performed code, the latest base date, the interval codes, the performed code, the limit."""
+    q = connection.ops.quote_name
+    a, p, f, d = Assessment._meta, Procedure._meta, FollowUp._meta, Delegation._meta
+
+    def column(meta, name):
+        return q(meta.get_field(name).column)
+
+    def recorded(alias: str = "") -> str:
+        return (
+            f"EXISTS (SELECT 1 FROM {q(f.db_table)} f WHERE f.{column(f, 'assessment')} = "
+            f"a.{q(a.pk.column)} AND f.{column(f, 'interval')} = %s){alias}"
+        )
+
+    intervals = choices.Interval.values
+    base_date = (
+        f"CASE WHEN p.{column(p, 'performed')} = %s AND p.{column(p, 'performed_on')} IS NOT NULL"
+        f" THEN p.{column(p, 'performed_on')} ELSE a.{column(a, 'assessment_date')} END"
+    )
+    return (
+        f"SELECT a.{q(a.pk.column)}, a.{column(a, 'patient_ref')}, a.{column(a, 'treated_level')},"
+        f" a.{column(a, 'assessment_date')}, p.{column(p, 'performed')},"
+        f" p.{column(p, 'performed_on')}, "
+        + ", ".join(recorded(f" AS {q('has_' + interval)}") for interval in intervals)
+        + f" FROM {q(a.db_table)} a JOIN {q(p.db_table)} p"
+        f" ON p.{column(p, 'assessment')} = a.{q(a.pk.column)}"
+        f" WHERE a.{column(a, 'status')} = %s AND (a.{column(a, 'owner')} = %s OR EXISTS"
+        f" (SELECT 1 FROM {q(d.db_table)} d WHERE d.{column(d, 'assessment')} ="
+        f" a.{q(a.pk.column)} AND d.{column(d, 'delegate')} = %s))"
+        f" AND {base_date} <= %s"
+        f" AND NOT ({' AND '.join(recorded() for _ in intervals)})"
+        f" ORDER BY {base_date}, a.{q(a.pk.column)} LIMIT %s"
     )

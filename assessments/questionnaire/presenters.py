@@ -28,13 +28,22 @@ from vertebro_lib.people import person_name
 from vertebro_rules.vocabulary import Recommendation
 
 # What a line of My assessments shows of the assessment it amends and of its amendment
-# (templates/assessments/partials/amendment_chain.html).
+# (assessments/questionnaire/list_rows_html.py).
 CHAIN_FIELDS = frozenset({"id", "status", "patient_ref", "finalized_at", "amends"})
 # The columns My assessments does not read: each row's frozen guidance and words (large
-# JSON), and all but CHAIN_FIELDS of the assessments in its amendment chain.
+# JSON), its record-keeping columns, and all but CHAIN_FIELDS of the assessments in its
+# amendment chain (a line reads its answers, for the steps done, and what it shows).
 LIST_DEFERRED = (
     "guidance",
     "display_record",
+    "warning_acknowledgements",
+    "amendment_reason",
+    "record_digest",
+    "record_key_id",
+    "finalized_by",
+    "deciding_rule",
+    "scenario",
+    "created",
     *(
         f"{relation}__{field.name}"
         for relation in ("amends", "amendment")
@@ -70,7 +79,7 @@ class ListRow:
 _ID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
 
-def _url_for_each_id(name: str):
+def url_for_each_id(name: str):
     """`reverse(name, args=[id])` for many ids at the cost of one reverse (a page of 20
     lines reversed 60 URLs): reversed once with a placeholder id, which each id replaces."""
     url = reverse(name, args=[_ID_PLACEHOLDER])
@@ -102,9 +111,9 @@ def final_rows(assessments) -> list[FinalRow]:
 
 
 def list_rows(assessments) -> list[ListRow]:
-    open_url = _url_for_each_id("assessments:open")
-    pdf_url = _url_for_each_id("assessments:pdf")
-    discard_url = _url_for_each_id("assessments:discard")
+    open_url = url_for_each_id("assessments:open")
+    pdf_url = url_for_each_id("assessments:pdf")
+    discard_url = url_for_each_id("assessments:discard")
     rows = []
     for assessment in assessments:
         code = assessment.recommendation if assessment.is_final else ""

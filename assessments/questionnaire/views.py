@@ -15,7 +15,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +27,7 @@ from assessments import selectors, services
 from assessments.audit.access import access_record
 from assessments.audit.amendments import amendment_links
 from assessments.models import Assessment
-from assessments.questionnaire import presenters, steps
+from assessments.questionnaire import list_rows_html, presenters, steps
 from assessments.questionnaire.forms import AmendmentForm, WarningsReadForm, form_for
 from assessments.reports import display
 from assessments.roles import clinician_required, is_clinician
@@ -37,6 +36,7 @@ from assessments.selectors import (
     get_assessment_for_viewer,
     user_can_review,
 )
+from vertebro_lib.pages import page_of
 from vertebro_rules.errors import InvalidInput
 
 # The `go` value of the post the idle sign-out sends (static/js/vertebro.js).
@@ -74,12 +74,12 @@ def assessment_list(request):
     )
     if query:
         assessments = assessments.filter(patient_ref__icontains=query)
-    page = Paginator(assessments.order_by("-updated", "-created"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(assessments.order_by("-updated", "-created"), PAGE_SIZE, request.GET.get("page"))
+    rows = presenters.list_rows(page)
     context = {
         "page": page,
-        "rows": presenters.list_rows(page),
+        "rows": rows,
+        "rows_html": list_rows_html.rows_html(rows),
         "query": query,
     }
     return render(request, "assessments/list.html", context)

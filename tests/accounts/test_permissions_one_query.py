@@ -6,8 +6,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from accounts.backends import ModelPermissionsInOneQuery
-from assessments.roles import CLINICIANS
+from accounts.backends import ModelPermissionsInOneQuery, group_names
+from assessments.roles import CLINICIANS, REVIEWERS, is_clinician
 
 ADD = "assessments.add_assessment"
 REVIEW = "assessments.review_assessment"
@@ -40,6 +40,7 @@ def test_every_question_of_a_request_costs_one_query(alice, django_assert_num_qu
         assert user.has_module_perms("assessments")
         assert not user.has_module_perms("auth")
         assert ADD in user.get_all_permissions()
+        assert is_clinician(user)
 
 
 def test_a_permission_given_to_the_user_directly_counts(db):
@@ -75,6 +76,26 @@ def test_the_same_permissions_as_django_reads(request, db, who):
     ours = ModelPermissionsInOneQuery().permissions_of(_fresh(user))
     assert ours == ModelBackend().get_all_permissions(_fresh(user))
     assert bool(ours) is (who != "nobody")
+    assert group_names(_fresh(user)) == set(user.groups.values_list("name", flat=True))
+
+
+def test_the_role_checks_read_the_groups_of_the_user_and_of_nobody_else(alice, reviewer):
+    assert group_names(_fresh(alice)) == {CLINICIANS}
+    assert group_names(_fresh(reviewer)) == {REVIEWERS}
+    assert is_clinician(_fresh(alice))
+    assert not is_clinician(_fresh(reviewer))
+    both = get_user_model().objects.create_user(username="both")
+    both.groups.add(*Group.objects.filter(name__in=[CLINICIANS, REVIEWERS]))
+    both.user_permissions.add(Permission.objects.get(codename="view_accesslogentry"))
+    assert group_names(_fresh(both)) == {CLINICIANS, REVIEWERS}
+    assert is_clinician(_fresh(both))
+
+
+def test_a_clinician_taken_out_of_the_group_is_no_clinician_at_the_next_request(alice):
+    assert is_clinician(_fresh(alice))
+    alice.groups.remove(Group.objects.get(name=CLINICIANS))
+    assert not is_clinician(_fresh(alice))
+    assert group_names(_fresh(alice)) == frozenset()
 
 
 def test_a_session_opened_by_django_s_backend_stays_signed_in(client, alice):

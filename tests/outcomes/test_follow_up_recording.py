@@ -118,6 +118,31 @@ def test_follow_ups_due_lists_overdue_and_upcoming_visits_not_yet_recorded(alice
     ]
 
 
+def test_follow_ups_due_lists_a_delegate_s_and_no_draft_discarded_or_superseded_one(alice, bob):
+    from assessments import services
+    from outcomes.models import Delegation
+
+    delegated = final_assessment(alice, patient_ref="DELEGATED")
+    make_procedure(delegated)
+    Delegation.objects.create(assessment=delegated, delegate=bob, granted_by=alice)
+    mine = final_assessment(bob, patient_ref="BOBS")
+    make_procedure(mine)
+    amended = final_assessment(bob, patient_ref="AMENDED")
+    make_procedure(amended)
+    services.assessment_amend(assessment=amended, user=bob, reason="level")
+    due = follow_ups_due(user=bob, today=date(2026, 11, 25))
+    assert sorted({d.assessment.patient_ref for d in due}) == ["AMENDED", "BOBS", "DELEGATED"]
+    # The amendment is a draft: the visits stay on the final record until it is finalized.
+    assert {d.assessment.status for d in due} == {"final"}
+    assert [
+        d.assessment.patient_ref for d in follow_ups_due(user=alice, today=date(2026, 11, 25))
+    ] == ["DELEGATED"]
+    Delegation.objects.all().delete()
+    assert "DELEGATED" not in {
+        d.assessment.patient_ref for d in follow_ups_due(user=bob, today=date(2026, 11, 25))
+    }
+
+
 def test_my_assessments_shows_the_follow_ups_due(client, alice):
     assessment = final_assessment(alice, patient_ref="DUE-SOON")
     make_procedure(assessment)

@@ -53,6 +53,31 @@ def test_without_a_switch_the_setting_names_the_active_version(db, settings):
     assert rules_versions.active_version() == NEW
 
 
+def test_the_last_switch_names_the_active_version(superuser, old_active):
+    """The latest switch by its time, and of two at the same instant the one recorded last
+    (whatever order the rows were written in)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+
+    def switch(version, at):
+        RulesVersionSwitch.objects.create(
+            version=version,
+            previous_version=OLD,
+            switched_by=superuser,
+            switched_at=at,
+            reason="test",
+        )
+
+    switch(NEW, now)
+    switch(OLD, now - timedelta(days=1))  # written later, but switched earlier
+    assert rules_versions.active_version() == NEW
+    switch(OLD, now)  # the same instant, recorded after
+    assert rules_versions.active_version() == OLD
+
+
 def test_a_draft_started_on_the_web_records_the_active_version(signed_in, old_active):
     response = signed_in.post(reverse("assessments:new"), step_post(1))
     assert response.status_code == 302

@@ -1,0 +1,21 @@
+"""A page of a list, counted only when there is more than one page.
+
+Django's `Paginator` counts the rows (one query) before it reads a page (a second). Most
+lists fit on their first page: reading one row more than a page holds tells whether there is
+a second, so a first page is one query, and a longer list still two (the count and the page,
+as before), never three.
+"""
+
+from django.core.paginator import Page, Paginator
+
+
+def page_of(queryset, per_page: int, number: object) -> Page:
+    """The page `number` of `queryset` (`Paginator.get_page`'s reading of the number: the
+    first page for a missing or invalid one, the last for one past the end)."""
+    paginator = Paginator(queryset, per_page)
+    if number not in (None, "", "1", 1):
+        return paginator.get_page(number)
+    rows = list(queryset[: per_page + 1])
+    if len(rows) <= per_page:
+        paginator.count = len(rows)  # the whole list is on this page: no count to ask
+    return Page(rows[:per_page], 1, paginator)
