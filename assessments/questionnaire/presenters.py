@@ -232,9 +232,12 @@ CHART_LABELS = {
 }
 
 # The recommendations that decide on a repeat procedure at the treated level. Only beside one
-# of them does an empty `missing` list mean the work-up is complete: the other outcomes (urgent
-# referral, infection, complication, oncology, the spine team, a new level, conservative
-# therapy, reassess later) send the patient to more assessment, named in the next steps.
+# of them does the chart say that the work-up is recorded, and only when the deciding rule is
+# one the rules reach with no work-up item missing (`WORKUP_COMPLETE_RULES`: an earlier rule,
+# such as "no current pain", decides before the work-up is looked at, and its empty `missing`
+# list says nothing). The other outcomes (urgent referral, infection, complication, oncology,
+# the spine team, a new level, conservative therapy, reassess later) send the patient to more
+# assessment, named in the next steps.
 DECIDES_REPEAT = frozenset(
     {
         Recommendation.REPEAT_INDICATED,
@@ -242,18 +245,38 @@ DECIDES_REPEAT = frozenset(
         Recommendation.NOT_INDICATED,
     }
 )
+WORKUP_RECORDED = "Work-up: every item the rules ask for before deciding is recorded."
+# "May be considered" is not a decision the work-up settles: the line says so, so that it
+# cannot be read as "complete, go ahead".
+STILL_TO_DECIDE = "Whether to repeat the procedure is still to be decided: see the reason above."
+STILL_TO_DECIDE_WITH_STEPS = (
+    "Whether to repeat the procedure is still to be decided: see the reason above and the "
+    "next steps."
+)
 FURTHER_ASSESSMENT = "Further assessment needed: see next steps."
 
 
+def _workup_complete(guidance: GuidanceDisplay) -> bool:
+    """Whether the deciding rule is reached only with no work-up item missing."""
+    if not guidance.reasons or guidance.rules_version not in rules_versions.known_versions():
+        return False
+    edition = rules_versions.edition(guidance.rules_version)
+    return guidance.reasons[0].label in getattr(edition, "WORKUP_COMPLETE_RULES", frozenset())
+
+
 def workup_line(guidance: GuidanceDisplay) -> str:
-    """The chart's line on the work-up: what is still missing; "Work-up complete." only
-    beside a decision on a repeat procedure; otherwise that more assessment follows (when
-    the next steps say which), or nothing."""
+    """The chart's line on the work-up, saying exactly what is known: what is still missing;
+    that every work-up item is recorded, only beside a decision on a repeat procedure reached
+    with nothing missing (with "may be considered": that the decision is still to be made);
+    otherwise that more assessment follows (when the next steps say which), or nothing."""
     missing = "; ".join(guidance.missing_workup)
     if missing:
         return f"Work-up still missing: {missing}."
-    if guidance.recommendation in DECIDES_REPEAT:
-        return "Work-up complete."
+    if guidance.recommendation in DECIDES_REPEAT and _workup_complete(guidance):
+        if guidance.recommendation == Recommendation.REPEAT_MAY_BE_CONSIDERED:
+            still = STILL_TO_DECIDE_WITH_STEPS if guidance.next_steps else STILL_TO_DECIDE
+            return f"{WORKUP_RECORDED} {still}"
+        return WORKUP_RECORDED
     return FURTHER_ASSESSMENT if guidance.next_steps else ""
 
 
@@ -287,7 +310,6 @@ class GuidanceSoFar:
     caveat: str
     still_needed: str
     guidance: GuidanceDisplay | None
-    deciding_rule: str
     invalid: str
     rules_version: str
     # §6: a red flag shown at once, whatever is still missing (rules 2026.3 on).
@@ -354,7 +376,6 @@ def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
         caveat=caveat,
         still_needed=", ".join(so_far.still_needed),
         guidance=guidance,
-        deciding_rule=guidance.reasons[0].label if guidance and guidance.reasons else "",
         invalid=", ".join(
             edition.FIELDS_BY_NAME[name].label
             for name in so_far.invalid

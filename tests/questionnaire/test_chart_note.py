@@ -33,7 +33,7 @@ def test_the_chart_note_of_a_final_result(client, alice, settings, version):
         line.startswith("Recommendation: ") and guidance["headline"] in line for line in lines
     )
     assert f"Reason: {deciding['text']}" in note
-    assert ("Work-up complete." in note) == (not guidance["missing"])
+    assert bool(guidance["missing"]) == ("Work-up still missing: " in note)
     for item in guidance["notes"]:
         assert f"- {item['text']}" in note
     assert f"Rules version {guidance['rules_version']}." in note
