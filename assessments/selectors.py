@@ -56,12 +56,22 @@ def get_assessment_for_owner(*, user, assessment_id) -> Assessment:
 
 
 def get_assessment_for_viewer(*, user, assessment_id) -> Assessment:
-    """An assessment the user may read (owner or reviewer); 404 otherwise."""
+    """An assessment the user may read (owner or reviewer); 404 otherwise.
+
+    The same rows as `Assessment.objects.visible_to(user)` (every one but a discarded draft
+    for a reviewer, the user's own otherwise), read by primary key alone and checked here,
+    as `get_assessment_for_owner` does.
+    """
+    if not user.is_authenticated:
+        raise Http404("No such assessment.")
     try:
-        return (
-            assessments_visible_to(user)
-            .select_related("owner", "finalized_by")
-            .get(pk=assessment_id)
+        assessment = Assessment.objects.select_related("owner", "finalized_by").get(
+            pk=assessment_id
         )
     except (Assessment.DoesNotExist, ValueError, ValidationError) as error:
         raise Http404("No such assessment.") from error
+    if assessment.status == Assessment.Status.DISCARDED or (
+        assessment.owner_id != user.pk and not user_can_review(user)
+    ):
+        raise Http404("No such assessment.")
+    return assessment
