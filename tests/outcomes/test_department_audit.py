@@ -439,6 +439,12 @@ def test_published_figures_stand_beside_the_same_population_or_apart(reviewer_pa
     assert "Not compared: the series report complete or partial relief" in reviewer_page
     assert "7.8% is the rate within a year after an initial vertebroplasty" in reviewer_page
     assert "the published 13–22% counts asymptomatic leaks only" in reviewer_page
+    # The published new-fracture figures (58.8–63.8% adjacent, 72 and 287 days) are of
+    # fractures after a first vertebroplasty: beside the department's repeat procedures they
+    # are shown apart (the share, both delays and the chart's adjacent share), never compared.
+    apart = "Not compared: the published figures are of new fractures after a first vertebroplasty"
+    assert reviewer_page.count(apart) == 3
+    assert "as the published series count from theirs" not in reviewer_page
 
 
 def test_the_reviewer_sees_names_and_every_case(reviewer_page, department):
