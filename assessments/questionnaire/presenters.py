@@ -24,6 +24,7 @@ from assessments.reports.display import (
     recommendation_label,
     recommendation_tone,
 )
+from vertebro_lib.codes import without_code_pointers
 from vertebro_lib.people import person_name
 from vertebro_rules.vocabulary import Recommendation
 
@@ -146,7 +147,8 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
     shows: frozen ones for a finalized assessment), the recommendation and its reasons,
     warnings, missing work-up, next steps, notes, the references as short citations, the
     rules version, who finalized it, and the decision-support disclaimer. No rule, note or
-    warning codes: the reader of a chart does not have the rules at hand.
+    warning codes, nor the sentences' pointers to them ("see note N11"): the reader of a
+    chart does not have the rules at hand. A superseded assessment's note says so first.
     """
     level = f", treated level {assessment.treated_level}" if assessment.treated_level else ""
     assessed = (
@@ -155,6 +157,9 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
         else ""
     )
     lines = [f"Vertebro guidance for {assessment.patient_ref}{level}{assessed}", ""]
+    if assessment.status == Assessment.Status.SUPERSEDED:
+        # Its amendment replaced it: a copy of this note would file the wrong guidance.
+        lines[1:1] = [SUPERSEDED_NOTE]
     lines.append("Clinical picture")
     for group in answer_groups(assessment):
         given = [
@@ -166,19 +171,27 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
             lines.append(f"- {group.title}: " + "; ".join(given) + ".")
     lines += ["", f"Recommendation: {guidance.label}. {guidance.headline}"]
     lines += list(new_level_lines(assessment, guidance))
-    lines += [f"Reason: {reason.text}{_unconfirmed(reason)}" for reason in guidance.reasons]
-    lines += [f"Warning: {warning.text}" for warning in guidance.warnings]
+    lines += [
+        f"Reason: {without_code_pointers(reason.text)}{_unconfirmed(reason)}"
+        for reason in guidance.reasons
+    ]
+    lines += [f"Warning: {without_code_pointers(warning.text)}" for warning in guidance.warnings]
     workup = workup_line(guidance)
     if workup:
         lines.append(workup)
     if guidance.next_steps:
         lines.append(guidance.next_steps_line or "Next steps:")
-        lines += [f"- {step.text}{_unconfirmed(step)}" for step in guidance.next_steps]
+        lines += [
+            f"- {without_code_pointers(step.text)}{_unconfirmed(step)}"
+            for step in guidance.next_steps
+        ]
     if guidance.reassess_from:
         lines.append(f"Reassess from {date_format(guidance.reassess_from)}.")
     if guidance.notes:
         lines.append("Notes:")
-        lines += [f"- {note.text}{_unconfirmed(note)}" for note in guidance.notes]
+        lines += [
+            f"- {without_code_pointers(note.text)}{_unconfirmed(note)}" for note in guidance.notes
+        ]
     if guidance.references:
         lines.append("References:")
         lines += [
@@ -197,6 +210,10 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
 
 
 PATIENT_REF_LABEL = "Patient reference (MRN)"
+SUPERSEDED_NOTE = (
+    "SUPERSEDED: this assessment was replaced by an amendment. Do not file this note; copy "
+    "the amendment's."
+)
 
 # Short chart labels of the questions whose full wording (the definition the clinician
 # answers on the form) is too long for a line of the chart.
