@@ -148,6 +148,7 @@ def test_without_the_right_to_write_nothing_is_sent_and_the_page_says_why(
     # Refused for good: not "waiting", and the clinician is told what to do meanwhile.
     assert b"Not sent to the electronic record." in html
     assert b"copy the chart note into the record" in html
+    assert b"tell your Vertebro administrator" in html  # nobody else is told
     assert b"is waiting" not in html
 
 
