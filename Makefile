@@ -7,7 +7,7 @@ PORT ?= 8000
 LOCK_FLAGS = --quiet --generate-hashes --universal --python-version 3.11 \
 	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 
-.PHONY: run test serve bench lint format screenshots lock
+.PHONY: run test serve bench lint format screenshots lighthouse lock
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	bash scripts/venv.sh "$(PYTHON)" "$(VENV)"
@@ -36,6 +36,11 @@ bench: $(VENV)/.installed
 ## make screenshots: docs/screenshots/, each page at 1280, 768 and 390 px (demo data, Chromium).
 screenshots: $(VENV)/.installed
 	$(PY) scripts/screenshots.py
+
+## make lighthouse: Lighthouse 13 (npm, mobile emulation, Debian's Chromium) on My assessments, a
+## step, review and a result, served by the production server of make serve; one JSON object.
+lighthouse: $(VENV)/.installed
+	$(PY) scripts/lighthouse.py
 
 ## make lint: the static quality gates of make test (ruff, import layers, mypy), alone.
 lint: $(VENV)/.installed

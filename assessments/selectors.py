@@ -29,6 +29,8 @@ def recent_finals(*, limit: int):
             "recommendation",
             "rules_version",
             "status",
+            "assessment_date",
+            "amends",
             "finalized_at",
             "owner__username",
             "owner__first_name",

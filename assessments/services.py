@@ -265,6 +265,30 @@ class NotReassessable(Exception):
     """Only the owner of a final assessment reassesses it."""
 
 
+# The answers a reassessment asks again rather than copies: the findings of the day of the
+# visit, and the MRI reading (the record keeps no date of the MRI, so an earlier reading
+# carried over could be taken for a new one).
+ASKED_AGAIN = (
+    "vas_current",
+    "conservative_therapy_weeks",
+    "mobility",
+    "analgesics",
+    "opioid_failure",
+    "point_tenderness",
+    "neuro_exam",
+    "infection_signs",
+    "vertebral_infection",
+    "complication_assessed",
+    "contraindications",
+    "mri_performed",
+    "active_fracture_location",
+    "cleft_sign",
+    "cleft_new_since_index",
+    "marrow_edema",
+    "fluid_at_cement_interface",
+)
+
+
 @transaction.atomic
 def assessment_reassess(*, assessment: Assessment, user) -> Assessment:
     """Start (or resume) a reassessment of a final assessment: a new draft pre-filled from it,
@@ -273,6 +297,13 @@ def assessment_reassess(*, assessment: Assessment, user) -> Assessment:
     Unlike an amendment, the earlier assessment stays final and current (it was right on its
     day); the new draft has no assessment date yet (step 2 proposes today) and is linked to
     it through `reassesses`. A reassessment already in progress is returned, not doubled.
+
+    What the patient and the index procedure were (its CT cement fill included) and the course
+    of the pain are copied; the findings of the day and the MRI reading (`ASKED_AGAIN`: pain
+    now, therapy so far, the examination, infection, complications, contraindications, the
+    MRI) are left empty, to be asked again: a stale "Normal" examination or "No" sign of
+    infection carried into a later visit would silence the red flags that read them, and an
+    earlier MRI's edema or cleft could support a repeat procedure months later.
     """
     earlier = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if earlier.owner_id != user.pk:
@@ -288,13 +319,14 @@ def assessment_reassess(*, assessment: Assessment, user) -> Assessment:
         return existing
     values = earlier.input_values()
     values["assessment_date"] = None
+    for name in ASKED_AGAIN:
+        values.pop(name, None)
     reassessment = Assessment(
         owner=user,
         reassesses=earlier,
         rules_version=rules_versions.active_version(),
         **values,
     )
-    reassessment.contraindications = list(earlier.contraindications or [])
     reassessment._history_user = user
     reassessment._change_reason = "Reassessment of a final assessment"
     reassessment.save()

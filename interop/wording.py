@@ -8,16 +8,11 @@ kept.
 
 import re
 
-# "(see note N11)", "(see warning P1)": a pointer by code to a part of the guidance.
-CODE_POINTER = re.compile(r"\s*\(see (?:note|warning|rule|next step) [NPRS]\d+\)")
+from vertebro_lib.codes import without_code_pointers
+
 # "(ref 4)", "(refs 1, 2)" standing alone, and "…; ref 7)" closing a parenthesis of words.
 REF_ALONE = re.compile(r"\s*\(refs? \d+(?:, \d+)*\)")
 REF_AFTER = re.compile(r"[;,] refs? \d+(?:, \d+)*\)")
-
-
-def without_code_pointers(text: str) -> str:
-    """`text` without pointers to the guidance's parts by their codes."""
-    return CODE_POINTER.sub("", text)
 
 
 def without_ref_numbers(text: str) -> str:

@@ -219,6 +219,10 @@ YEAR_APART = (
     "Not compared: 7.8% is the rate within a year after an initial vertebroplasty; the "
     "department's patients had a repeat procedure."
 )
+FIRST_PROCEDURE_APART = (
+    "Not compared: the published figures are of new fractures after a first vertebroplasty; "
+    "the department's patients had a repeat procedure."
+)
 ALL_LEAKS_APART = (
     "Any leak, symptomatic or not; the published 13–22% counts asymptomatic leaks only, "
     "and is compared in the row for unrelieved pain."
@@ -335,6 +339,7 @@ def dashboard(
             "Share of new fractures at an adjacent level (each fracture once)",
             result.adjacent_share,
             published.ADJACENT_SHARE,
+            apart=FIRST_PROCEDURE_APART,
         ),
         mean_row(
             "Days from the repeat procedure to an adjacent fracture",
@@ -342,6 +347,7 @@ def dashboard(
             published.DAYS_ADJACENT,
             " days",
             0,
+            apart=FIRST_PROCEDURE_APART,
         ),
         mean_row(
             "Days from the repeat procedure to a non-adjacent fracture",
@@ -349,6 +355,7 @@ def dashboard(
             published.DAYS_NON_ADJACENT,
             " days",
             0,
+            apart=FIRST_PROCEDURE_APART,
         ),
     ]
     rate_chart_rows = [
@@ -366,7 +373,7 @@ def dashboard(
             False,
         ),
         ("New fracture within a year", result.new_fracture_year, published.NEW_FRACTURE_YEAR, True),
-        ("Adjacent share of new fractures", result.adjacent_share, published.ADJACENT_SHARE, False),
+        ("Adjacent share of new fractures", result.adjacent_share, published.ADJACENT_SHARE, True),
     ]
     all_rows = comparison_rows + fracture_rows
     cited = sorted({ref for row in all_rows if row.published for ref in row.published.refs})

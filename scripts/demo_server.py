@@ -63,6 +63,8 @@ def demo_server(*, production: bool = False):
         env.pop("DJANGO_SETTINGS_MODULE", None)
         run = {"cwd": ROOT, "env": env, "check": True, "stdout": subprocess.DEVNULL}
         subprocess.run([PY, "manage.py", "migrate", "--noinput"], **run)
+        # The database cache (the audit's figures, the rate limits) has its own table.
+        subprocess.run([PY, "manage.py", "createcachetable"], **run)
         subprocess.run([PY, "manage.py", "seed_demo"], **run)
         if production:
             env.update(

@@ -98,12 +98,23 @@ def pages(url: str, cookie: str) -> dict[str, str]:
     }
 
 
-def measure(address: str, cookie: str, folder: Path) -> dict:
+class LighthouseFailed(RuntimeError):
+    """Lighthouse stopped without a report (its exit status and the end of its log)."""
+
+
+def run_lighthouse(address: str, cookie: str, folder: Path) -> dict:
+    """One Lighthouse run on `address`: its JSON report.
+
+    Lighthouse's log is kept (not silenced with --quiet): when it stops with an error (a page
+    that did not load in time on a busy machine, Chromium that did not start) the end of the
+    log says why, and LighthouseFailed carries it.
+    """
     headers = folder / "headers.json"
     headers.write_text(json.dumps({"Cookie": cookie}))
     report = folder / "report.json"
+    report.unlink(missing_ok=True)
     flags = " ".join([*CHROMIUM_ARGS, "--headless=new"])
-    subprocess.run(
+    run = subprocess.run(
         [
             str(LIGHTHOUSE),
             address,
@@ -113,11 +124,31 @@ def measure(address: str, cookie: str, folder: Path) -> dict:
             f"--extra-headers={headers}",
             "--output=json",
             f"--output-path={report}",
-            "--quiet",
+            # A machine shared with other work: the default 45 s for a page to load is short.
+            "--max-wait-for-load=90000",
         ],
-        check=True,
+        capture_output=True,
+        text=True,
     )
-    result = json.loads(report.read_text())
+    result = json.loads(report.read_text()) if report.exists() else None
+    error = (result or {}).get("runtimeError")
+    if run.returncode != 0 or result is None or error:
+        log = "\n".join(run.stderr.strip().splitlines()[-15:])
+        reason = f"{error['code']}: {error['message']}" if error else log
+        raise LighthouseFailed(f"exit {run.returncode} on {address}: {reason}")
+    return result
+
+
+def measure(address: str, cookie: str, folder: Path, *, attempts: int = 2) -> dict:
+    """The figures of one page; a failed run is said on stderr and tried once more."""
+    for attempt in range(1, attempts + 1):
+        try:
+            result = run_lighthouse(address, cookie, folder)
+            break
+        except LighthouseFailed as failure:
+            print(f"Lighthouse, attempt {attempt} of {attempts}: {failure}", file=sys.stderr)
+            if attempt == attempts:
+                return {"error": str(failure)}
     figures = {name: round(result["categories"][name]["score"] * 100) for name in CATEGORIES}
     figures["transferred_kib"] = round(result["audits"]["total-byte-weight"]["numericValue"] / 1024)
     for metric in ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time"):
@@ -147,6 +178,8 @@ def main() -> None:
             for name, address in pages(url, cookie).items()
         }
     print(json.dumps(figures, indent=2))
+    if any("error" in page for page in figures.values()):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

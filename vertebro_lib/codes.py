@@ -1,6 +1,10 @@
 """Codes and answers as people read them."""
 
+import re
 from typing import Any
+
+# "(see note N11)", "(see warning P1)": a pointer by code to a part of the guidance.
+CODE_POINTER = re.compile(r"\s*\(see (?:note|warning|rule|next step) [NPRS]\d+\)")
 
 
 def label(vocabulary: Any, code: str) -> str:
@@ -13,3 +17,9 @@ def label(vocabulary: Any, code: str) -> str:
 def is_blank(value: object) -> bool:
     """No answer: None, an empty text, an empty list or tuple (0 and False are answers)."""
     return value is None or value == "" or value == [] or value == ()
+
+
+def without_code_pointers(text: str) -> str:
+    """`text` without its pointers to the guidance's parts by their codes ("(see note N11)"):
+    a reader outside Vertebro (a chart, the electronic record) has not the codes at hand."""
+    return CODE_POINTER.sub("", text)

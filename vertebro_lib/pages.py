@@ -6,10 +6,13 @@ a second, so a first page is one query, and a longer list still two (the count a
 as before), never three.
 """
 
+from typing import Any
+
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 
 
-def page_of(queryset, per_page: int, number: object) -> Page:
+def page_of(queryset: QuerySet[Any], per_page: int, number: str | int | None) -> Page[Any]:
     """The page `number` of `queryset` (`Paginator.get_page`'s reading of the number: the
     first page for a missing or invalid one, the last for one past the end)."""
     paginator = Paginator(queryset, per_page)

@@ -269,6 +269,11 @@ def _decimal_messages(spec) -> dict:
     }
 
 
+def _absent_is_a_choice(spec) -> bool:
+    """Whether the rules read the empty answer of a choice as one of its own values."""
+    return spec.absent is not None and spec.absent in spec.vocabulary.values
+
+
 def _formfield(db_field, *, fields, **kwargs):
     """The form field of a model field, shaped by its input definition in `fields` (those of
     one rules version)."""
@@ -313,6 +318,10 @@ def _formfield(db_field, *, fields, **kwargs):
             # A conditional choice that is required when it applies (the MRI findings) has
             # no empty option: it is asked only then (otherwise StepForm.clean empties it).
             blank = spec.required_always or (spec.required and spec.applies_when is not None)
+            # A choice whose empty answer the rules read as one of its values (infection of
+            # the treated vertebra: empty is "not assessed") offers that value, not also a
+            # "Not recorded" that would mean the same under another name.
+            blank = blank or _absent_is_a_choice(spec)
             options = [*spec.vocabulary.choices, *([] if blank else [NOT_RECORDED])]
             widget = forms.RadioSelect
         return forms.TypedChoiceField(choices=options, empty_value=None, widget=widget, **common)
@@ -545,6 +554,16 @@ class StepForm(forms.ModelForm):
                 field.required = False
         if "assessment_date" in self.fields and self.instance.assessment_date is None:
             self.initial["assessment_date"] = timezone.localdate()
+        for name in self.fields.keys() & self.edition.FIELDS_BY_NAME.keys():
+            spec = self.edition.FIELDS_BY_NAME[name]
+            # A choice whose empty answer is read as one of its values: that value is shown
+            # chosen (and saved as the spec's value) until another is recorded.
+            if (
+                type(spec).__name__ == "ChoiceInput"
+                and _absent_is_a_choice(spec)
+                and self.initial.get(name) in (None, "")
+            ):
+                self.initial[name] = str(spec.absent)
         for name in DATE_WORDS_REFERENCES.keys() & self.fields.keys():
             reference, label = self._date_words_reference(name)
             if reference is not None:

@@ -30,14 +30,14 @@ class _Dates:
     def __init__(self) -> None:
         self._written: dict[tuple[str, date], str] = {}
 
-    def date(self, value: date | datetime | None) -> str:
+    def day(self, value: date | datetime | None) -> str:
         """`|date` ("j M Y"): the same words for every moment of one local day."""
         if value is None:
             return ""
         day = value.date() if isinstance(value, datetime) else value
         return self._once("date", day, date_format)
 
-    def time(self, value: datetime) -> str:
+    def minute(self, value: datetime) -> str:
         """`|time` ("H:i"): the same words for every moment of one local minute."""
         return self._once("time", value.replace(second=0, microsecond=0), time_format)
 
@@ -61,7 +61,7 @@ def _chain(row: ListRow, open_url: Callable, dates: _Dates) -> str:
     """Where the line sits in an amendment chain: what it amends, what superseded it."""
     html = ""
     if amends := row.amends:
-        finalized = dates.date(amends.finalized_at and _local(amends.finalized_at))
+        finalized = dates.day(amends.finalized_at and _local(amends.finalized_at))
         html += (
             f'<div class="small text-body-secondary">amends <a href="{open_url(amends.pk)}">'
             f"{_text(amends.patient_ref)}, finalized {finalized}</a></div>"
@@ -69,7 +69,7 @@ def _chain(row: ListRow, open_url: Callable, dates: _Dates) -> str:
     if amendment := row.amendment:
         link = f'<a href="{open_url(amendment.pk)}">{_text(amendment.patient_ref)}'
         if amendment.is_final:
-            finalized = dates.date(amendment.finalized_at and _local(amendment.finalized_at))
+            finalized = dates.day(amendment.finalized_at and _local(amendment.finalized_at))
             html += (
                 f'<div class="small text-body-secondary">superseded by {link}, '
                 f"finalized {finalized}</a></div>"
@@ -105,7 +105,7 @@ def _row(row: ListRow, open_url: Callable, dates: _Dates) -> str:
     assessment = row.assessment
     updated = _local(assessment.updated)
     reference = _text(assessment.patient_ref)
-    assessed = dates.date(assessment.assessment_date) if assessment.assessment_date else "—"
+    assessed = dates.day(assessment.assessment_date) if assessment.assessment_date else "—"
     discard = (
         ""
         if row.is_final
@@ -123,8 +123,8 @@ def _row(row: ListRow, open_url: Callable, dates: _Dates) -> str:
         f'<td data-label="Status">{_status(row)}</td>'
         f'<td data-label="Recommendation">{_recommendation(row)}</td>'
         f'<td class="text-nowrap" data-label="Last change">'
-        f'<time datetime="{updated.strftime("%Y-%m-%dT%H:%M:%S%z")}">{dates.date(updated)}<br>'
-        f'<span class="small text-body-secondary">{dates.time(updated)}</span></time></td>'
+        f'<time datetime="{updated.strftime("%Y-%m-%dT%H:%M:%S%z")}">{dates.day(updated)}<br>'
+        f'<span class="small text-body-secondary">{dates.minute(updated)}</span></time></td>'
         '<td class="text-end"><div class="d-flex flex-wrap justify-content-end gap-1">'
         f'<a class="btn btn-sm btn-outline-secondary text-nowrap" href="{row.pdf_url}" download '
         f'aria-label="Download PDF for {reference or "this assessment"}">Download PDF</a>'

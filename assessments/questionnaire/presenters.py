@@ -24,6 +24,7 @@ from assessments.reports.display import (
     recommendation_label,
     recommendation_tone,
 )
+from vertebro_lib.codes import without_code_pointers
 from vertebro_lib.people import person_name
 from vertebro_rules.vocabulary import Recommendation
 
@@ -146,7 +147,8 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
     shows: frozen ones for a finalized assessment), the recommendation and its reasons,
     warnings, missing work-up, next steps, notes, the references as short citations, the
     rules version, who finalized it, and the decision-support disclaimer. No rule, note or
-    warning codes: the reader of a chart does not have the rules at hand.
+    warning codes, nor the sentences' pointers to them ("see note N11"): the reader of a
+    chart does not have the rules at hand. A superseded assessment's note says so first.
     """
     level = f", treated level {assessment.treated_level}" if assessment.treated_level else ""
     assessed = (
@@ -155,6 +157,9 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
         else ""
     )
     lines = [f"Vertebro guidance for {assessment.patient_ref}{level}{assessed}", ""]
+    if assessment.status == Assessment.Status.SUPERSEDED:
+        # Its amendment replaced it: a copy of this note would file the wrong guidance.
+        lines[1:1] = [SUPERSEDED_NOTE]
     lines.append("Clinical picture")
     for group in answer_groups(assessment):
         given = [
@@ -166,19 +171,27 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
             lines.append(f"- {group.title}: " + "; ".join(given) + ".")
     lines += ["", f"Recommendation: {guidance.label}. {guidance.headline}"]
     lines += list(new_level_lines(assessment, guidance))
-    lines += [f"Reason: {reason.text}{_unconfirmed(reason)}" for reason in guidance.reasons]
-    lines += [f"Warning: {warning.text}" for warning in guidance.warnings]
+    lines += [
+        f"Reason: {without_code_pointers(reason.text)}{_unconfirmed(reason)}"
+        for reason in guidance.reasons
+    ]
+    lines += [f"Warning: {without_code_pointers(warning.text)}" for warning in guidance.warnings]
     workup = workup_line(guidance)
     if workup:
         lines.append(workup)
     if guidance.next_steps:
         lines.append(guidance.next_steps_line or "Next steps:")
-        lines += [f"- {step.text}{_unconfirmed(step)}" for step in guidance.next_steps]
+        lines += [
+            f"- {without_code_pointers(step.text)}{_unconfirmed(step)}"
+            for step in guidance.next_steps
+        ]
     if guidance.reassess_from:
         lines.append(f"Reassess from {date_format(guidance.reassess_from)}.")
     if guidance.notes:
         lines.append("Notes:")
-        lines += [f"- {note.text}{_unconfirmed(note)}" for note in guidance.notes]
+        lines += [
+            f"- {without_code_pointers(note.text)}{_unconfirmed(note)}" for note in guidance.notes
+        ]
     if guidance.references:
         lines.append("References:")
         lines += [
@@ -197,6 +210,10 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
 
 
 PATIENT_REF_LABEL = "Patient reference (MRN)"
+SUPERSEDED_NOTE = (
+    "SUPERSEDED: this assessment was replaced by an amendment. Do not file this note; copy "
+    "the amendment's."
+)
 
 # Short chart labels of the questions whose full wording (the definition the clinician
 # answers on the form) is too long for a line of the chart.
@@ -215,9 +232,12 @@ CHART_LABELS = {
 }
 
 # The recommendations that decide on a repeat procedure at the treated level. Only beside one
-# of them does an empty `missing` list mean the work-up is complete: the other outcomes (urgent
-# referral, infection, complication, oncology, the spine team, a new level, conservative
-# therapy, reassess later) send the patient to more assessment, named in the next steps.
+# of them does the chart say that the work-up is recorded, and only when the deciding rule is
+# one the rules reach with no work-up item missing (`WORKUP_COMPLETE_RULES`: an earlier rule,
+# such as "no current pain", decides before the work-up is looked at, and its empty `missing`
+# list says nothing). The other outcomes (urgent referral, infection, complication, oncology,
+# the spine team, a new level, conservative therapy, reassess later) send the patient to more
+# assessment, named in the next steps.
 DECIDES_REPEAT = frozenset(
     {
         Recommendation.REPEAT_INDICATED,
@@ -225,18 +245,38 @@ DECIDES_REPEAT = frozenset(
         Recommendation.NOT_INDICATED,
     }
 )
+WORKUP_RECORDED = "Work-up: every item the rules ask for before deciding is recorded."
+# "May be considered" is not a decision the work-up settles: the line says so, so that it
+# cannot be read as "complete, go ahead".
+STILL_TO_DECIDE = "Whether to repeat the procedure is still to be decided: see the reason above."
+STILL_TO_DECIDE_WITH_STEPS = (
+    "Whether to repeat the procedure is still to be decided: see the reason above and the "
+    "next steps."
+)
 FURTHER_ASSESSMENT = "Further assessment needed: see next steps."
 
 
+def _workup_complete(guidance: GuidanceDisplay) -> bool:
+    """Whether the deciding rule is reached only with no work-up item missing."""
+    if not guidance.reasons or guidance.rules_version not in rules_versions.known_versions():
+        return False
+    edition = rules_versions.edition(guidance.rules_version)
+    return guidance.reasons[0].label in getattr(edition, "WORKUP_COMPLETE_RULES", frozenset())
+
+
 def workup_line(guidance: GuidanceDisplay) -> str:
-    """The chart's line on the work-up: what is still missing; "Work-up complete." only
-    beside a decision on a repeat procedure; otherwise that more assessment follows (when
-    the next steps say which), or nothing."""
+    """The chart's line on the work-up, saying exactly what is known: what is still missing;
+    that every work-up item is recorded, only beside a decision on a repeat procedure reached
+    with nothing missing (with "may be considered": that the decision is still to be made);
+    otherwise that more assessment follows (when the next steps say which), or nothing."""
     missing = "; ".join(guidance.missing_workup)
     if missing:
         return f"Work-up still missing: {missing}."
-    if guidance.recommendation in DECIDES_REPEAT:
-        return "Work-up complete."
+    if guidance.recommendation in DECIDES_REPEAT and _workup_complete(guidance):
+        if guidance.recommendation == Recommendation.REPEAT_MAY_BE_CONSIDERED:
+            still = STILL_TO_DECIDE_WITH_STEPS if guidance.next_steps else STILL_TO_DECIDE
+            return f"{WORKUP_RECORDED} {still}"
+        return WORKUP_RECORDED
     return FURTHER_ASSESSMENT if guidance.next_steps else ""
 
 
@@ -270,7 +310,6 @@ class GuidanceSoFar:
     caveat: str
     still_needed: str
     guidance: GuidanceDisplay | None
-    deciding_rule: str
     invalid: str
     rules_version: str
     # §6: a red flag shown at once, whatever is still missing (rules 2026.3 on).
@@ -337,7 +376,6 @@ def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
         caveat=caveat,
         still_needed=", ".join(so_far.still_needed),
         guidance=guidance,
-        deciding_rule=guidance.reasons[0].label if guidance and guidance.reasons else "",
         invalid=", ".join(
             edition.FIELDS_BY_NAME[name].label
             for name in so_far.invalid

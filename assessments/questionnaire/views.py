@@ -542,7 +542,9 @@ def assessment_reassess(request, assessment_id):
     messages.success(
         request,
         "Reassessment started: a new draft pre-filled from the final assessment, which stays "
-        "final and unchanged. Enter today's assessment date and what changed (the MRI, the "
-        "pain, the weeks of therapy), then finalize it.",
+        "final and unchanged. The patient, the index procedure and the course of the pain are "
+        "copied; today's findings (pain now, weeks of therapy, examination, infection, "
+        "complications, contraindications) and the MRI reading are left empty to be asked "
+        "again. Enter them, then finalize it.",
     )
     return redirect("assessments:open", reassessment.pk)

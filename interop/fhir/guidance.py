@@ -16,10 +16,9 @@ from django.utils import timezone
 from assessments import rules_versions
 from assessments.models import Assessment
 from assessments.reports import frozen
-from vertebro_lib.codes import label
+from vertebro_lib.codes import label, without_code_pointers
 from vertebro_rules.references import REFERENCES
 
-from ..wording import without_code_pointers
 from .common import (
     amendment_extensions,
     assessment_identifier,

@@ -150,10 +150,11 @@ def _user_for(*, iss: str, fhir_user: str):
         raise LaunchRefused(
             403,
             "Your record account is not linked to a Vertebro account",
-            "An administrator must link it once: in Vertebro's admin, under “Launch from the "
-            "electronic record”, add a link to a practitioner of the electronic record with "
-            "the record and practitioner below and your Vertebro user. Until then, sign in to "
-            "Vertebro with your user name and password.",
+            "Your account in the electronic record is not yet linked to a Vertebro account. "
+            "Send the two lines below (the record and your practitioner address) to your "
+            "Vertebro administrator, who links them once, in Vertebro's admin under “Launch "
+            "from the electronic record”. Until then, sign in to Vertebro with your user name "
+            "and password.",
             unlinked={"issuer": iss, "fhir_user": fhir_user},
         )
     user = identity.user

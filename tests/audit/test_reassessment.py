@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Assessment
-from assessments.services import assessment_finalize
+from assessments.services import ASKED_AGAIN, assessment_finalize
 from tests.factories import NO_MRI, make_assessment
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,33 @@ def test_reassess_starts_a_prefilled_draft_and_leaves_the_earlier_one_final(
     # A second press resumes the same draft.
     signed_in.post(reverse("assessments:reassess", args=[final_workup.pk]))
     assert Assessment.objects.filter(reassesses=final_workup).count() == 1
+
+
+def test_a_reassessment_asks_the_findings_of_the_day_again(signed_in, alice):
+    """Pain now, therapy so far, the examination, infection, complications, the
+    contraindications and the MRI reading describe the earlier visit: left empty, never
+    carried into the later one, where a stale "Normal" or "No" would silence a red flag and
+    an old MRI could pass for a new one. The rest is copied."""
+    earlier = assessment_finalize(
+        assessment=make_assessment(
+            alice, patient_ref="MRN-DAY", neuro_exam="normal", contraindications=["cement_allergy"]
+        ),
+        user=alice,
+    )
+    signed_in.post(reverse("assessments:reassess", args=[earlier.pk]))
+    later = Assessment.objects.get(reassesses=earlier)
+    answered = [name for name in ASKED_AGAIN if getattr(earlier, name) not in (None, "")]
+    assert len(answered) >= 8  # the earlier visit answered most of them
+    for name in ASKED_AGAIN:
+        assert getattr(later, name) in (None, []), name
+    assert later.neuro_exam is None and later.infection_signs is None
+    assert later.contraindications == []
+    assert later.marrow_edema is None and later.mri_performed is None
+    for name in ("treated_level", "index_procedure_date", "initial_response", "cement_fill"):
+        assert getattr(later, name) == getattr(earlier, name), name
+    assert {"vas_current", "neuro_exam", "infection_signs"} <= set(later.missing_inputs())
+    page = signed_in.get(reverse("assessments:step", args=[later.pk, 4])).content.decode()
+    assert 'value="normal" checked' not in page
 
 
 def test_both_result_pages_link_to_each_other(signed_in, alice, final_workup):

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from assessments import services
 from assessments.models import Assessment
@@ -69,8 +70,14 @@ def test_a_superseded_assessment_is_not_listed_its_amendment_is(client, reviewer
     amendment = services.assessment_amend(assessment=original, user=alice, reason="Wrong level")
     services.assessment_finalize(assessment=amendment, user=alice)
     client.force_login(reviewer)
-    rows = client.get(reverse("assessments:reviewer_home")).context["rows"]
+    response = client.get(reverse("assessments:reviewer_home"))
+    rows = response.context["rows"]
     assert [row.assessment.pk for row in rows] == [amendment.pk]
+    # The clinical date beside the finalization, and the row says it is an amendment.
+    page = response.content.decode()
+    assessed = date_format(amendment.assessment_date)
+    assert f'<td data-label="Assessed" class="text-nowrap">{assessed}</td>' in page
+    assert "amendment</span>" in page
 
 
 def test_the_latest_ten_are_listed_in_a_fixed_number_of_queries(

@@ -55,10 +55,22 @@ def test_clinician_pages(checker, live_server, alice, tmp_path):
         assessment=make_assessment(alice, patient_ref="MRN-AMENDED"), user=alice
     )
     amendment = services.assessment_amend(assessment=amended, user=alice, reason="Wrong level")
+    reassessed = services.assessment_finalize(
+        assessment=make_assessment(alice, patient_ref="MRN-REASSESSED"), user=alice
+    )
+    reassessment = services.assessment_reassess(assessment=reassessed, user=alice)
     html: dict[str, str] = {}
 
+    # Signed out: the sign-in page and a page that is not there.
+    html["Sign in"] = checker.goto(live_server.url + reverse("login")).text()
+    problems = check_at_every_width(checker, "Sign in")
+    missing = checker.goto(live_server.url + "/no-such-page/")
+    assert missing.status == 404
+    html["Page not found"] = missing.text()
+    problems += check_at_every_width(checker, "Page not found")
+
     _sign_in(checker, live_server, "alice")
-    problems = _check_pages(
+    problems += _check_pages(
         checker,
         live_server,
         {
@@ -79,12 +91,19 @@ def test_clinician_pages(checker, live_server, alice, tmp_path):
             "Amend (the reason)": reverse("assessments:amend", args=[final.pk]),
             "Result of an amended assessment": reverse("assessments:result", args=[amended.pk]),
             "Step 1 of an amendment": reverse("assessments:step", args=[amendment.pk, 1]),
+            "Result with its reassessment": reverse("assessments:result", args=[reassessed.pk]),
+            "Step 1 of a reassessment": reverse("assessments:step", args=[reassessment.pk, 1]),
             "Print preview": reverse("assessments:report_preview", args=[final.pk]),
             "Password change": reverse("password_change"),
             "Password changed": reverse("password_change_done"),
         },
         html,
     )
+    # A reviewer's page, refused to a clinician.
+    refused = checker.goto(live_server.url + reverse("assessments:rules_impact"))
+    assert refused.status == 403
+    html["Forbidden"] = refused.text()
+    problems += check_at_every_width(checker, "Forbidden")
     # A step refused: the error summary and the fields' messages.
     checker.goto(live_server.url + reverse("assessments:new"))
     with checker.expect_navigation() as refused:
@@ -106,7 +125,8 @@ def test_reviewer_pages(checker, live_server, alice, reviewer, tmp_path):
         checker,
         live_server,
         {
-            "Reviewer's home": reverse("assessments:list"),
+            "Reviewer's home": reverse("assessments:reviewer_home"),
+            "Rules impact": reverse("assessments:rules_impact"),
             "Result": reverse("assessments:result", args=[final.pk]),
             "Print preview": reverse("assessments:report_preview", args=[final.pk]),
             "Admin index": reverse("admin:index"),

@@ -1,6 +1,7 @@
 """The whole EHR launch in Chromium: the test record's chart page frames Vertebro's launch
 URL; the clinician lands signed in on step 1 filled in from the record, finalizes, and the
-record receives the DocumentReference. A record whose origin is not listed cannot frame it."""
+record receives the DocumentReference. A record whose origin is not listed cannot frame it.
+The pages of a refused launch pass axe-core and the Nu HTML checker at every width."""
 
 import pytest
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.urls import reverse
 from assessments.models import Assessment
 from interop.smart.config import registry
 from interop.smart.models import SmartIdentity
+from tests.browser.checks import check_at_every_width, nu_errors
 from tests.factories import answered_inputs
 from tests.interop.smart.ehr import PRACTITIONER, LoopbackEhr
 
@@ -89,3 +91,31 @@ def test_a_record_whose_origin_is_not_listed_cannot_frame_vertebro(
         .count()
         == 0
     )
+
+
+def test_the_launch_refusals_pass_axe_and_the_nu_checker(browser, live_server, record, tmp_path):
+    """The pages a launch from the record can end on instead of a draft: the practitioner not
+    linked to a Vertebro account (403, with the issuer and fhirUser an administrator links),
+    a record not registered (403) and a launch URL without its iss (400)."""
+    SmartIdentity.objects.all().delete()
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    launch = live_server.url + reverse("smart:launch")
+    pages = {
+        "SMART: practitioner not linked": (
+            f"{launch}?iss={record.base}&launch={record.new_launch()}",
+            403,
+        ),
+        "SMART: record not registered": (f"{launch}?iss=https://ehr.example.org&launch=x", 403),
+        "SMART: launch without iss": (f"{launch}?launch=x", 400),
+    }
+    html, problems = {}, []
+    for name, (url, status) in pages.items():
+        response = page.goto(url)
+        assert response.status == status, name
+        html[name] = response.text()
+        problems += check_at_every_width(page, name)
+    assert f"{record.base}/{PRACTITIONER}" in html["SMART: practitioner not linked"]
+    problems += nu_errors(html, tmp_path / "html")
+    context.close()
+    assert problems == [], "\n".join(problems)

@@ -13,8 +13,8 @@ from assessments.services import assessment_finalize
 from interop.fhir.bundle import build_bundle
 from interop.fhir.document import build_document_reference
 from interop.fhir.guidance import build_guidance_response
-from interop.wording import without_code_pointers
 from tests.factories import NO_MRI, make_assessment
+from vertebro_lib.codes import without_code_pointers
 from vertebro_rules.references import REFERENCES
 
 from .fhir_invariants import RESPONSE, broken_invariants

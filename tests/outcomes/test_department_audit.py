@@ -19,7 +19,7 @@ from django.urls import reverse
 from outcomes.audit import AuditFilter, audit
 from outcomes.charts import run_chart
 from tests.outcomes.department import NOW, TODAY, build
-from tests.pdf_helpers import document_text
+from tests.pdf_helpers import document_text, pages_text
 
 Z = 1.959964  # the 0.975 quantile of the standard normal distribution
 # Student t, 0.975 quantile, by degrees of freedom (printed tables).
@@ -439,6 +439,12 @@ def test_published_figures_stand_beside_the_same_population_or_apart(reviewer_pa
     assert "Not compared: the series report complete or partial relief" in reviewer_page
     assert "7.8% is the rate within a year after an initial vertebroplasty" in reviewer_page
     assert "the published 13–22% counts asymptomatic leaks only" in reviewer_page
+    # The published new-fracture figures (58.8–63.8% adjacent, 72 and 287 days) are of
+    # fractures after a first vertebroplasty: beside the department's repeat procedures they
+    # are shown apart (the share, both delays and the chart's adjacent share), never compared.
+    apart = "Not compared: the published figures are of new fractures after a first vertebroplasty"
+    assert reviewer_page.count(apart) == 3
+    assert "as the published series count from theirs" not in reviewer_page
 
 
 def test_the_reviewer_sees_names_and_every_case(reviewer_page, department):
@@ -466,6 +472,23 @@ def test_a_clinician_sees_the_department_anonymised_and_only_their_own_cases(
         assert reverse("assessments:result", args=[department[name].pk]) not in page
     # The clinician filter offers only the clinician herself.
     assert f'value="{department["B1"].owner_id}"' not in page
+
+
+def test_the_pdf_starts_the_funnel_plots_on_a_page_with_their_first_chart(
+    client, reviewer, department
+):
+    client.force_login(reviewer)
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(reverse("outcomes:dashboard_pdf"))
+    pages = pages_text(response.content)
+    heading = "Clinicians against the department (funnel plots)"
+    [page] = [page for page in pages if heading in page]
+    # The section begins its page (only the running head before it), so its heading and
+    # introduction are never left at the foot of a page whose chart begins the next; the first
+    # funnel plot's title and its table follow them on the same page.
+    before, after = page.split(heading, 1)
+    assert not before.strip() or before.startswith("Vertebro outcomes audit · data as of"), before
+    assert "Clinician adherence after a repeat recommendation, by clinician" in after
 
 
 def test_the_pdf_prints_every_figure(client, reviewer, department):

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from assessments.services import assessment_finalize
+from assessments.services import assessment_amend, assessment_finalize
 from tests.factories import NO_MRI, make_assessment
 
 
@@ -33,7 +33,7 @@ def test_the_chart_note_of_a_final_result(client, alice, settings, version):
         line.startswith("Recommendation: ") and guidance["headline"] in line for line in lines
     )
     assert f"Reason: {deciding['text']}" in note
-    assert ("Work-up complete." in note) == (not guidance["missing"])
+    assert bool(guidance["missing"]) == ("Work-up still missing: " in note)
     for item in guidance["notes"]:
         assert f"- {item['text']}" in note
     assert f"Rules version {guidance['rules_version']}." in note
@@ -69,3 +69,36 @@ def test_a_draft_result_has_a_chart_note_marked_draft_and_an_incomplete_one_none
     incomplete = make_assessment(alice, neuro_exam=None)
     page = client.get(reverse("assessments:result", args=[incomplete.pk])).content.decode()
     assert 'id="chart-note"' not in page
+
+
+def test_the_chart_note_drops_the_pointers_to_codes_and_keeps_the_words(client, alice):
+    """A reason that points to a note by its code ("see note N11") reads without the pointer:
+    nobody reading the chart can resolve it."""
+    final = assessment_finalize(
+        assessment=make_assessment(
+            alice,
+            patient_ref="MRN-POINTER",
+            active_fracture_location="adjacent_level",
+            marrow_edema="present",
+        ),
+        user=alice,
+    )
+    assert any("(see note N11)" in reason["text"] for reason in final.guidance["reasons"])
+    client.force_login(alice)
+    note = _note(client, final)
+    assert "(see " not in note
+    assert re.search(r"MRI also shows marrow edema at L1\.", note)
+    assert not re.search(r"\b[RNWPS]\d+\b", note)
+
+
+def test_a_superseded_assessment_s_chart_note_says_first_not_to_file_it(client, alice):
+    original = assessment_finalize(
+        assessment=make_assessment(alice, patient_ref="MRN-OLD"), user=alice
+    )
+    amendment = assessment_amend(assessment=original, user=alice, reason="VAS was 6")
+    assessment_finalize(assessment=amendment, user=alice)
+    client.force_login(alice)
+    lines = _note(client, original).splitlines()
+    assert lines[0].startswith("Vertebro guidance for MRN-OLD")
+    assert lines[1].startswith("SUPERSEDED: this assessment was replaced by an amendment.")
+    assert "SUPERSEDED" not in _note(client, amendment)

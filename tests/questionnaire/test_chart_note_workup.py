@@ -1,7 +1,14 @@
-"""The chart note says "Work-up complete." only beside a decision on a repeat procedure
-(indicated, may be considered, not indicated). Beside an urgent referral, an infection, a
-complication, the oncology pathway, the spine team or a new fracture level the next steps
-are themselves work-up: the note says that more assessment follows."""
+"""The chart note's line on the work-up says exactly what is known.
+
+- Beside a decision on a repeat procedure (indicated, may be considered, not indicated) reached
+  with no work-up item missing: that every item the rules ask for is recorded; beside "may be
+  considered" also that whether to repeat is still to be decided (never a bare "Work-up
+  complete." that reads as "go ahead").
+- Beside "not indicated" decided before the rules look at the work-up (no current pain): no
+  claim about it, since the items not asked for then are not listed as missing.
+- Beside an urgent referral, an infection, a complication, the oncology pathway, the spine team
+  or a new fracture level: that more assessment follows (the next steps are the work-up).
+"""
 
 import html as html_lib
 import re
@@ -14,7 +21,8 @@ from assessments.services import assessment_finalize
 from tests.factories import NO_MRI, make_assessment
 from tests.step_posts import relative_inputs
 
-COMPLETE = "Work-up complete."
+RECORDED = "Work-up: every item the rules ask for before deciding is recorded."
+STILL_TO_DECIDE = "Whether to repeat the procedure is still to be decided"
 FURTHER = "Further assessment needed: see next steps."
 
 
@@ -46,7 +54,7 @@ CASES = {
 
 
 @pytest.mark.parametrize(("recommendation", "answers"), CASES.items(), ids=list(CASES))
-def test_work_up_complete_is_printed_only_beside_a_decision_on_a_repeat_procedure(
+def test_the_work_up_is_said_to_be_recorded_only_beside_a_decision_on_a_repeat_procedure(
     client, alice, recommendation, answers
 ):
     final = _final(alice, **answers)
@@ -55,12 +63,41 @@ def test_work_up_complete_is_printed_only_beside_a_decision_on_a_repeat_procedur
     client.force_login(alice)
     lines = _note(client, final).splitlines()
     if recommendation == "repeat_indicated":
-        assert COMPLETE in lines
+        assert RECORDED in lines
         assert FURTHER not in lines
     else:
-        assert COMPLETE not in lines
+        assert not any(line.startswith("Work-up") for line in lines)
         # The line stands above the next steps it points to.
         assert lines[lines.index(FURTHER) + 1] == rules_versions.next_steps_line("2026.3")
+
+
+def test_beside_may_be_considered_the_decision_is_said_to_be_still_open(client, alice):
+    # Day 17, no relief, edema at the treated level, adequate fill: R11, may be considered.
+    final = _final(alice, cement_fill="adequate")
+    assert final.guidance["recommendation"] == "repeat_may_be_considered"
+    assert final.guidance["missing"] == []
+    client.force_login(alice)
+    lines = _note(client, final).splitlines()
+    (line,) = [line for line in lines if line.startswith("Work-up")]
+    assert line.startswith(RECORDED)
+    assert STILL_TO_DECIDE in line
+    assert "Work-up complete." not in lines
+    # The reason it points to stands above it.
+    assert lines.index(line) > next(i for i, text in enumerate(lines) if text.startswith("Reason"))
+
+
+def test_not_indicated_before_the_work_up_is_looked_at_makes_no_claim_about_it(client, alice):
+    # No current pain (VAS 0), point tenderness not examined, the cement fill not assessed:
+    # "not indicated" is decided before the rules ask for the work-up.
+    final = _final(
+        alice, vas_current=0, point_tenderness="not_examined", cement_fill="not_assessed"
+    )
+    assert final.guidance["recommendation"] == "not_indicated"
+    assert final.guidance["missing"] == []
+    client.force_login(alice)
+    note = _note(client, final)
+    assert RECORDED not in note
+    assert "Work-up complete." not in note
 
 
 def test_missing_work_up_is_named_whatever_the_recommendation(client, alice):
@@ -69,7 +106,7 @@ def test_missing_work_up_is_named_whatever_the_recommendation(client, alice):
     client.force_login(alice)
     note = _note(client, final)
     assert "Work-up still missing: " in note
-    assert COMPLETE not in note
+    assert RECORDED not in note
     assert FURTHER not in note
 
 

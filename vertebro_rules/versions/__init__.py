@@ -42,6 +42,8 @@ class RulesVersion(Protocol):
     MRI_ONLY_FIELDS: tuple[str, ...]
     MRI_FIELDS: tuple[str, ...]
     REFERENCES: dict[int, str]
+    # The deciding rules reached only when no work-up item is missing (after R6).
+    WORKUP_COMPLETE_RULES: frozenset[str]
     vocabulary: ModuleType
 
     @property

@@ -130,13 +130,14 @@ def test_an_id_token_for_another_sign_in_is_refused(client, ehr, alice_linked):
     assert_refused(client.get("/smart/callback", answer), 403, "nonce")
 
 
-def test_an_unknown_practitioner_is_told_what_an_administrator_must_do(client, ehr, alice):
+def test_an_unknown_practitioner_is_told_what_to_send_the_administrator(client, ehr, alice):
     response = full_launch(client, ehr)
     assert_refused(
         response,
         403,
         "not linked to a Vertebro account",
-        "An administrator must link it",
+        "Send the two lines below",
+        "your Vertebro administrator, who links them once",
         f"{ehr.base}/{PRACTITIONER}",
         ehr.base,
         "Sign in to Vertebro",

@@ -145,6 +145,10 @@ def test_without_the_right_to_write_nothing_is_sent_and_the_page_says_why(
     assert ehr.created == []
     html = client.get(reverse("assessments:result", args=[launched.assessment.pk])).content
     assert b"did not grant Vertebro the right" in html
+    # Refused for good: not "waiting", and the clinician is told what to do meanwhile.
+    assert b"Not sent to the electronic record." in html
+    assert b"copy the chart note into the record" in html
+    assert b"is waiting" not in html
 
 
 def test_an_assessment_not_started_from_the_record_is_not_written_back(

@@ -20,6 +20,7 @@ from .progress import Progress as Progress
 from .progress import progress as progress
 from .references import REFERENCES as REFERENCES
 from .rules import RULES_VERSION as RULES_VERSION
+from .rules import WORKUP_COMPLETE_RULES as WORKUP_COMPLETE_RULES
 from .rules import evaluate as evaluate
 from .validation import cross_field_errors as cross_field_errors
 from .validation import missing_inputs as missing_inputs

@@ -618,6 +618,12 @@ RULES: tuple[Rule, ...] = (
     *OSTEOPOROTIC_RULES,
 )
 
+# The deciding rules reached only when no work-up item (§4.1) is missing: those after R6 in the
+# order (R6 fires on any missing item). Beside an earlier rule an empty `missing` list says
+# nothing of the work-up: only the safety items are listed there.
+_ORDER = [rule.id for rule in RULES]
+WORKUP_COMPLETE_RULES = frozenset(_ORDER[_ORDER.index("R6") + 1 :])
+
 
 def _is_repeat(c: Case) -> bool:
     return c.recommendation in REPEAT_RECOMMENDATIONS

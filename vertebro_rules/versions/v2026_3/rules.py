@@ -1147,6 +1147,12 @@ RULES: tuple[Rule, ...] = (
     Rule("R12", lambda c: c.i.cleft_sign == F.PRESENT, _r12),
     Rule("R13", lambda c: True, _r13),
 )
+
+# The deciding rules reached only when no work-up item (§4.1) is missing: those after R6 in the
+# order (R6 fires on any missing item). Beside an earlier rule an empty `missing` list says
+# nothing of the work-up: only the safety items are listed there.
+_ORDER = [rule.id for rule in RULES]
+WORKUP_COMPLETE_RULES = frozenset(_ORDER[_ORDER.index("R6") + 1 :])
 RULE_IDS: tuple[str, ...] = tuple(rule.id for rule in RULES)
 
 
