@@ -403,6 +403,46 @@ def index_date_mismatch(record_date: date | None, assessment_date: date | None) 
     )
 
 
+# The next steps each deciding rule asks for itself (rules 2026.3 §5b, `next_steps_for`):
+# the guidance lists its steps in id order, so a contraindication or pregnancy step can
+# come before the deciding rule's own action; the card shows the rule's own step first.
+RULE_STEPS: dict[str, tuple[str, ...]] = {
+    "R1": ("S1",),
+    "R2": ("S13", "S14", "S15", "S16", "S17"),
+    "R3": ("S6", "S7"),
+    "R4": ("S4",),
+    "R5": ("S8",),
+    "R6": ("S9",),
+    "R7": ("S7",),
+    "R9": ("S10",),
+    "R11": ("S20",),
+    "R13": ("S21",),
+    "R14": ("S11",),
+    "R15": ("S17",),
+    "R16": ("S3",),
+    "R17": ("S28", "S2"),
+    "R18": ("S5",),
+    "R19": ("S18", "S19"),
+    "R20": ("S12",),
+    "R22": ("S27",),
+    "R23": ("S29",),
+}
+
+
+def first_next_step(guidance):
+    """The next step the card shows: the deciding rule's own step when the guidance lists
+    one, else the first listed (None when there is none)."""
+    if not guidance.next_steps:
+        return None
+    deciding = guidance.reasons[0].label if guidance.reasons else ""
+    own = RULE_STEPS.get(deciding, ())
+    for step_id in own:
+        for step in guidance.next_steps:
+            if step.label == step_id:
+                return step
+    return guidance.next_steps[0]
+
+
 def guidance_card(
     *,
     guidance,
@@ -434,8 +474,9 @@ def guidance_card(
     if guidance.missing_workup:
         parts.append(f"Missing from the work-up: {', '.join(guidance.missing_workup)}.")
     optional = []
-    if guidance.next_steps:
-        optional.append(f"**Next step.** {without_ref_numbers(guidance.next_steps[0].text)}")
+    step = first_next_step(guidance)
+    if step is not None:
+        optional.append(f"**Next step.** {without_ref_numbers(step.text)}")
     if guidance.reasons:
         optional.append(f"**Why.** {without_ref_numbers(guidance.reasons[0].text)}")
     for text in optional:

@@ -48,19 +48,30 @@ def test_no_card_shows_a_rule_warning_note_or_step_code_or_a_reference_number(gu
         assert cds_errors("response", {"cards": [card]}) == []
 
 
-def test_the_card_carries_the_warning_and_the_first_next_step_in_words(guidances):
-    # A red flag's first next step is the action: it is on the card whatever else is there.
-    shown = 0
+def test_the_card_carries_the_warning_and_the_deciding_rules_own_next_step(guidances):
+    # A red flag's card shows the deciding rule's own action as its next step, even when a
+    # contraindication or pregnancy step comes before it in the guidance's id order.
+    shown = before = 0
     for guidance in guidances:
         detail = card_of(guidance)["detail"]
         if guidance["warnings"]:
             first_words = " ".join(guidance["warnings"][0]["text"].split()[:4])
             assert f"**Check these answers.** {first_words}" in detail
-        if guidance["recommendation"] in service.CRITICAL:
-            step = service.without_ref_numbers(guidance["next_steps"][0]["text"])
-            assert f"**Next step.** {' '.join(step.split()[:4])}" in detail, detail
-            shown += 1
-    assert shown >= 20  # the cases reach the red flags often enough to mean something
+        if guidance["recommendation"] not in service.CRITICAL:
+            continue
+        rule = guidance["reasons"][0]["rule"]
+        ids = [step["id"] for step in guidance["next_steps"]]
+        own = [step for step in guidance["next_steps"] if step["id"] in service.RULE_STEPS[rule]]
+        assert own, (rule, ids)
+        step = service.without_ref_numbers(own[0]["text"])
+        assert f"**Next step.** {' '.join(step.split()[:6])}" in detail, detail
+        shown += 1
+        if ids[0] != own[0]["id"]:
+            before += 1
+            other = service.without_ref_numbers(guidance["next_steps"][0]["text"])
+            assert f"**Next step.** {' '.join(other.split()[:6])}" not in detail, detail
+    assert shown > 20
+    assert before > 5
 
 
 @pytest.mark.parametrize(
