@@ -1,6 +1,7 @@
 """Valid inputs and assessments for tests; override any field by keyword."""
 
 from assessments.models import NEWEST, Assessment
+from assessments.services import assessment_finalize
 from tests.rules.cases import (
     NO_MRI,
     RECURRENCE,
@@ -62,3 +63,10 @@ def answered_inputs(**overrides) -> dict:
 def make_assessment(owner, **overrides) -> Assessment:
     """A saved assessment of the factory case (`answered_inputs`)."""
     return Assessment.objects.create(owner=owner, **answered_inputs(**overrides))
+
+
+def finalize_acknowledging_warnings(draft: Assessment, user) -> Assessment:
+    """`draft` finalized by `user`, every warning its guidance shows acknowledged (as the
+    finalize page asks the clinician to)."""
+    warnings = [warning.id for warning in draft.evaluate().warnings]
+    return assessment_finalize(assessment=draft, user=user, acknowledged=warnings)

@@ -9,8 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from assessments.services import assessment_finalize
-from tests.factories import make_assessment
+from tests.factories import finalize_acknowledging_warnings, make_assessment
 from tests.pdf_helpers import LONG_CASE, document_text
 from tests.step_posts import relative_inputs
 
@@ -51,9 +50,9 @@ def rules_2026_3(settings):
 
 
 def _final(alice, **answers):
-    draft = make_assessment(alice, **relative_inputs(**answers))
-    warnings = [warning.id for warning in draft.evaluate().warnings]
-    return assessment_finalize(assessment=draft, user=alice, acknowledged=warnings)
+    return finalize_acknowledging_warnings(
+        make_assessment(alice, **relative_inputs(**answers)), alice
+    )
 
 
 # Repeat indicated with notes; an infection to exclude (next steps); the no-MRI draft that

@@ -11,8 +11,7 @@ from django.urls import reverse
 
 from assessments.reports import pdf
 from assessments.reports.display import Cited, Reference
-from assessments.services import assessment_finalize
-from tests.factories import make_assessment
+from tests.factories import finalize_acknowledging_warnings, make_assessment
 from tests.pdf_helpers import document_text
 from tests.step_posts import relative_inputs
 from vertebro_rules import versions
@@ -26,9 +25,9 @@ def rules_2026_3(settings):
 
 
 def _final(alice, **answers):
-    draft = make_assessment(alice, **relative_inputs(**answers))
-    warnings = [warning.id for warning in draft.evaluate().warnings]
-    return assessment_finalize(assessment=draft, user=alice, acknowledged=warnings)
+    return finalize_acknowledging_warnings(
+        make_assessment(alice, **relative_inputs(**answers)), alice
+    )
 
 
 def _page(client, assessment) -> str:
