@@ -36,6 +36,24 @@ def _one(read: PreparedRead[Assessment], assessment_id) -> Assessment:
     return found[0]
 
 
+_later_visits = PreparedRead(
+    lambda assessment_id: (
+        Assessment.objects.filter(reassesses=assessment_id)
+        .not_discarded()
+        .order_by("created")
+        .only("id", "status", "assessment_date", "created", "reassesses")
+    ),
+    placeholders=[_PLACEHOLDER_ID],
+    fields=[Assessment._meta.get_field("reassesses")],
+)
+
+
+def reassessments_of(assessment: Assessment) -> list[Assessment]:
+    """The reassessments of `assessment` at later visits, oldest first (what the result page
+    links to); none to ask for a draft, which is never reassessed."""
+    return _later_visits(assessment.pk) if assessment.is_final else []
+
+
 def user_can_review(user) -> bool:
     """Reviewers read every assessment (and change none)."""
     return user.is_authenticated and user.has_perm(REVIEW_PERMISSION)
