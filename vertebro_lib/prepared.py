@@ -35,6 +35,16 @@ class _Compiled:
         self.sql = sql
         self.params = list(params)
         self.slots = slots  # for each placeholder, the index of its parameter
+        # What `SQLCompiler.results_iter` works out again for every run: each column's
+        # converters (JSON, UUID, dates on SQLite...), and where the model's own columns are.
+        columns = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
+        self.converters = compiler.get_converters(columns)
+        klass_info = compiler.klass_info
+        assert klass_info is not None
+        self.model: type[Model] = klass_info["model"]
+        select_fields = klass_info["select_fields"]
+        self.start, self.end = select_fields[0], select_fields[-1] + 1
+        self.names = [column[0].target.attname for column in compiler.select[self.start : self.end]]
 
 
 class PreparedRead(Generic[M]):
@@ -90,22 +100,20 @@ class PreparedRead(Generic[M]):
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
-        return self._instances(compiled.compiler, rows)
+        return self._instances(compiled, rows)
 
-    def _instances(self, compiler: SQLCompiler, rows: list[Any]) -> list[M]:
+    def _instances(self, compiled: _Compiled, rows: list[Any]) -> list[M]:
         """The model instances of `rows`, as Django's ModelIterable builds them."""
-        select, klass_info = compiler.select, compiler.klass_info
-        assert klass_info is not None
-        model: type[M] = klass_info["model"]
-        select_fields = klass_info["select_fields"]
-        start, end = select_fields[0], select_fields[-1] + 1
-        names = [column[0].target.attname for column in select[start:end]]
+        compiler = compiled.compiler
+        if compiled.converters:
+            rows = list(compiler.apply_converters(rows, compiled.converters))
         # django-stubs describe Django 6's signature (a fetch mode); 5.2 takes these three.
-        populators = get_related_populators(klass_info, select, self._using)  # type: ignore[call-arg]
+        populators = get_related_populators(compiler.klass_info, compiler.select, self._using)  # type: ignore[call-arg]
+        start, end, names, model = compiled.start, compiled.end, compiled.names, compiled.model
         instances = []
-        for row in compiler.results_iter([rows]):
+        for row in rows:
             instance = model.from_db(self._using, names, row[start:end])
             for populator in populators:
                 populator.populate(row, instance)
             instances.append(instance)
-        return instances
+        return instances  # type: ignore[return-value]
