@@ -261,7 +261,8 @@ def funnel_chart(
 
 
 def run_chart(quarters: list[Quarter]) -> dict:
-    """Adherence and relief by quarter of the assessment date, each point with its n."""
+    """Adherence (after "Repeat vertebroplasty indicated") and relief by quarter of the
+    assessment date, each point with its n."""
     if not quarters:
         return {"empty": True}
     count = len(quarters)
@@ -272,7 +273,7 @@ def run_chart(quarters: list[Quarter]) -> dict:
 
     series = []
     for key, name, colour, dash in (
-        ("adherence", "Clinician adherence", "#0d47a1", ""),
+        ("adherence", "Clinician adherence after “indicated”", "#0d47a1", ""),
         ("relief", "Relief at 1 month", "#b35900", "6 4"),
     ):
         points = []

@@ -145,21 +145,31 @@ def rate_row(label, figure: Rate, reference=None, apart="") -> FigureRow:
 class SplitRow:
     label: str
     assessments: int
-    repeat_recorded: int
+    indicated_recorded: int
     adherence: str
     adherence_small: bool
+    considered: str
     refusals: str
     relief: str
     relief_small: bool
+
+
+def considered_text(figure: Rate | None) -> str:
+    """The procedures performed after "may be considered", as a plain count: an option the
+    spine team weighs is no recommendation to adhere to, so no rate or interval is given."""
+    if figure is None or not figure.n:
+        return "—"
+    return f"{figure.k} of {figure.n}"
 
 
 def split_row(label: str, figures: Adherence) -> SplitRow:
     return SplitRow(
         label,
         figures.assessments,
-        figures.repeat_recorded,
+        figures.indicated_recorded,
         rate_text(figures.adherence),
         is_small(figures.adherence),
+        considered_text(figures.considered),
         rate_text(figures.refusals),
         rate_text(figures.relief),
         is_small(figures.relief),
@@ -211,6 +221,7 @@ def _cases(result: Audit, labels: dict[int, str]) -> list[CaseRow]:
 
 # --- The page -----------------------------------------------------------------------------
 
+ADHERENCE_TITLE = "Clinician adherence after “Repeat vertebroplasty indicated”"
 RELIEF_APART = (
     "Not compared: the series report complete or partial relief as their clinicians judged "
     f"it; the department counts a fall of at least {RELIEF_MIN_DROP} points on the VAS."
@@ -392,7 +403,7 @@ def dashboard(
     funnels = {
         "adherence": charts.funnel_chart(
             "adherence",
-            "Clinician adherence after a repeat recommendation",
+            ADHERENCE_TITLE,
             department.adherence if department else None,
             {pk: figures.adherence for pk, figures in result.by_clinician.items()},
             labels,
@@ -430,6 +441,7 @@ def dashboard(
             "not_offered": department.not_offered if department else 0,
             "not_performed": department.not_performed if department else 0,
         },
+        "considered": considered_text(department.considered if department else None),
         "overrides": rate_text(result.overrides),
         "overrides_note": _note(result.overrides) if result.overrides else "",
         "overrides_small": is_small(result.overrides),
