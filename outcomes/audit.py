@@ -25,7 +25,9 @@ Definitions (project conventions, printed on the dashboard and its PDF):
   of the same patients.
 - New fractures are counted once per fracture (same patient, kind and date), however many
   visits report it, among patients who had the repeat procedure, with the days from that
-  procedure. Within a year: patients with a repeat procedure seen at 12 months.
+  procedure. Within a year: patients with a repeat procedure seen at 12 months. A
+  refracture or further collapse at the treated level is counted apart: the patients with
+  one among those with a repeat procedure and at least one follow-up.
 - Follow-ups due: a visit is due once its day (procedure, or assessment when none was done,
   + 30, 91 or 365 days) has passed.
 """
@@ -70,7 +72,10 @@ RELIEF_MIN_DROP = 2
 VAS_SCALE = (0.0, 10.0)
 PERFORMED = choices.Performed.YES
 DECLINED = choices.Performed.DECLINED
+# New fractures at another level; a refracture or further collapse of the treated vertebra is
+# counted apart (`TREATED_LEVEL`).
 FRACTURES = (choices.NewFracture.ADJACENT, choices.NewFracture.NON_ADJACENT)
+TREATED_LEVEL = choices.NewFracture.TREATED
 # The series the published figures come from (outcomes.published), as the department's
 # patients who match them: series 1, pain unrelieved 4–32 days after the index procedure;
 # series 2, recurrent pain after relief, with a cleft, in osteoporotic fractures.
@@ -297,6 +302,7 @@ class Audit:
     relief_cleft_gone: Rate | None = None
     relief_cleft_persists: Rate | None = None
     new_fracture_year: Rate | None = None
+    treated_level_fracture: Rate | None = None
     fractures: int = 0
     adjacent_share: Rate | None = None
     days_adjacent: Mean | None = None
@@ -374,7 +380,7 @@ def audit(
     _recommendations(result, totals, decisions)
     _adherence(result, totals, decisions)
     _outcomes(result, decisions)
-    _fractures(result, audit_filter)
+    _fractures(result, audit_filter, decisions.where(_performed).count("followed"))
     _cases(result, audit_filter, case_owner_id)
     if with_feedback:
         result.feedback = feedback(audit_filter)
@@ -516,6 +522,7 @@ def _decision_groups(audit_filter: AuditFilter, today: date):
             **_moments("before_paired", before, seen_at_1),
             **_moments("v3_cleft", _float("v3__vas"), cleft),
             seen1=Count("id", filter=seen_at_1),
+            followed=Count("id", filter=_any_visit(id__isnull=False)),
             relieved=Count("id", filter=relieved),
             leak_n=Count("id", filter=~Q(leakage="")),
             asymptomatic=Count("id", filter=Q(leakage=choices.Leakage.ASYMPTOMATIC)),
@@ -729,21 +736,26 @@ def _outcomes(result: Audit, decisions: Groups) -> None:
     result.new_fracture_year = done.rate("year_k", "year_n")
 
 
-def _fractures(result: Audit, audit_filter: AuditFilter) -> None:
-    """New fractures after a repeat procedure, each counted once however many visits report it."""
+def _fractures(result: Audit, audit_filter: AuditFilter, followed: int) -> None:
+    """New fractures after a repeat procedure, each counted once however many visits report it;
+    the patients with a refracture at the treated level among the `followed` (those with a
+    repeat procedure and at least one follow-up)."""
     days = DaysBetween(F("new_fracture_date"), F("assessment__procedure__performed_on"))
     rows = (
         FollowUp.objects.filter(
             audit_filter.q("assessment__"),
             assessment__procedure__performed=PERFORMED,
-            new_fracture__in=FRACTURES,
+            new_fracture__in=(*FRACTURES, TREATED_LEVEL),
         )
         .annotate(days=days)
         .values_list("assessment_id", "new_fracture", "new_fracture_date", "days")
         .distinct()
         .order_by()
     )
-    fractures = [Fracture(kind, days) for _, kind, _, days in rows]
+    rows = list(rows)
+    treated = {assessment_id for assessment_id, kind, _, _ in rows if kind == TREATED_LEVEL}
+    result.treated_level_fracture = rate(len(treated), followed)
+    fractures = [Fracture(kind, days) for _, kind, _, days in rows if kind != TREATED_LEVEL]
     result.fractures = len(fractures)
     adjacent = [f.days for f in fractures if f.kind == choices.NewFracture.ADJACENT]
     other = [f.days for f in fractures if f.kind == choices.NewFracture.NON_ADJACENT]
@@ -763,6 +775,7 @@ CASE_REASONS = {
     "major": "Major complication",
     "symptomatic": "Symptomatic cement leak",
     "fracture": "New vertebral fracture",
+    "treated": "Refracture or further collapse at the treated level",
     "override": "Override: performed without a repeat recommendation",
     "declined": "Declined by the patient",
     "not_followed": "Not performed after “Repeat vertebroplasty indicated”",
@@ -772,11 +785,13 @@ CASE_REASONS = {
 def _cases(result: Audit, audit_filter: AuditFilter, owner_id: int | None) -> None:
     # The few assessments with a new fracture, read once through the fracture index.
     fractured = FollowUp.objects.filter(new_fracture__in=FRACTURES).values("assessment_id")
+    refractured = FollowUp.objects.filter(new_fracture=TREATED_LEVEL).values("assessment_id")
     performed = Q(performed=PERFORMED)
     flags = {
         "major": performed & Q(complications=choices.Complications.MAJOR),
         "symptomatic": performed & Q(leakage=choices.Leakage.SYMPTOMATIC),
         "fracture": Q(assessment_id__in=fractured),
+        "treated": Q(assessment_id__in=refractured),
         "override": performed & ~Q(assessment__recommendation__in=REPEAT_RECOMMENDATIONS),
         "declined": Q(performed=DECLINED),
         "not_followed": Q(

@@ -47,5 +47,8 @@ class CleftOnImaging(TextChoices):
 
 class NewFracture(TextChoices):
     NONE = "none", "None"
+    # The outcome that matters most after a repeat procedure, counted apart from the new
+    # fractures at other levels (which the published series describe).
+    TREATED = "treated", "At the treated level (further collapse or refracture)"
     ADJACENT = "adjacent", "Adjacent level"
     NON_ADJACENT = "non_adjacent", "Non-adjacent level"

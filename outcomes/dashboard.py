@@ -372,6 +372,12 @@ def dashboard(
         rate_row("Relief at 1 month when the cleft persisted", result.relief_cleft_persists),
     ]
     fracture_rows = [
+        # No published figure: the series describe new fractures at other levels.
+        rate_row(
+            "Refracture or further collapse at the treated level (patients with a repeat "
+            "procedure and at least one follow-up)",
+            result.treated_level_fracture,
+        ),
         rate_row(
             "New vertebral fracture within a year of the repeat procedure (seen at 12 months)",
             result.new_fracture_year,

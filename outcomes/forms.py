@@ -97,8 +97,9 @@ class FollowUpForm(ErrorSummaryMixin, forms.ModelForm):
         )
         help_texts = {
             "vas": "Pain at the treated level today, 0 (none) to 10.",
-            "new_fracture": "A new vertebral fracture diagnosed since the previous visit "
-            "(record each fracture once).",
+            "new_fracture": "A new symptomatic vertebral fracture confirmed on imaging, "
+            "diagnosed since the previous visit (record each fracture once); at the treated "
+            "level: further collapse or a refracture of the treated vertebra.",
             "new_fracture_date": "When the new fracture was diagnosed.",
         }
 
