@@ -8,10 +8,10 @@ for every state of the panel (`tests/questionnaire/test_guidance_so_far_html.py`
 
 import html
 
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments.questionnaire.presenters import GuidanceSoFar
+from vertebro_lib.urls import reverse_once
 
 
 def _e(value: object) -> str:
@@ -56,7 +56,7 @@ def _decided(so_far: GuidanceSoFar, review_url: str) -> str:
 def guidance_so_far_html(so_far: GuidanceSoFar, assessment_id: object) -> SafeString:
     """What the saved answers already decide and still need (`guidance_so_far.html`)."""
     review_url = (
-        reverse("assessments:review", args=[assessment_id])
+        reverse_once("assessments:review", assessment_id)
         if so_far.guidance or so_far.invalid
         else ""
     )
