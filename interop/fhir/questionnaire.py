@@ -12,7 +12,6 @@ from functools import lru_cache
 
 from assessments import rules_versions
 from assessments.questionnaire.steps import STEPS_BY_NUMBER
-
 from vertebro_rules.dates import in_words
 
 from .common import QUESTIONNAIRE_ID, field_kind, questionnaire_url, vocabulary_system
