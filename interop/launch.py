@@ -24,6 +24,7 @@ from django.utils import timezone
 from assessments import services
 from assessments.models import Assessment
 
+from .cds.service import PREFILL_NOTES
 from .models import LaunchHandle, handle_digest
 
 # fn(fhir_server, user_reference) -> a Vertebro user or None; registered by the SMART App
@@ -91,10 +92,10 @@ def _claimed(*, handle: str, user, now: datetime) -> LaunchHandle:
 
 
 @transaction.atomic
-def launch_claim(*, handle: str, user, now: datetime) -> None:
-    """Following the link (before confirming): claim it for `user`; raise LaunchUnavailable or
-    LaunchNotYours."""
-    _claimed(handle=handle, user=user, now=now)
+def launch_claim(*, handle: str, user, now: datetime) -> dict:
+    """Following the link (before confirming): claim it for `user` and return what it will
+    pre-fill; raise LaunchUnavailable or LaunchNotYours."""
+    return dict(_claimed(handle=handle, user=user, now=now).prefill)
 
 
 def typed_prefill(prefill: dict, *, today, rules) -> dict:
@@ -115,16 +116,19 @@ def typed_prefill(prefill: dict, *, today, rules) -> dict:
 
 
 @transaction.atomic
-def launch_consume(*, handle: str, user, now: datetime) -> Assessment:
+def launch_consume(*, handle: str, user, now: datetime) -> tuple[Assessment, list[str]]:
     """Use the handle: create the user's draft with step 1 pre-filled; the handle is deleted.
-    Raises LaunchUnavailable, or LaunchNotYours when another user claimed it."""
+    Returns the draft and the notes kept beside the answers (what the clinician must be told
+    about them). Raises LaunchUnavailable, or LaunchNotYours when another user claimed it."""
     found = _claimed(handle=handle, user=user, now=now)
     # A new draft runs under the active rules version: the pre-fill is read as its questions.
     draft = Assessment(owner=user)
     values = typed_prefill(found.prefill, today=timezone.localdate(now), rules=draft.rules())
+    notes = [note for note in found.prefill.get(PREFILL_NOTES, []) if isinstance(note, str)]
     found.delete()
     for name, value in values.items():
         setattr(draft, name, value)
-    return services.assessment_save_step(
+    saved = services.assessment_save_step(
         assessment=draft, fields=tuple(values), expected_version=None, user=user
     )
+    return saved, notes

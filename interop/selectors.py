@@ -18,6 +18,8 @@ def recent_final_assessment(*, patient_ref: str, level: str, since: datetime) ->
             "id",
             "guidance",
             "finalized_at",
+            "assessment_date",
+            "amends",
             "index_procedure_date",
             "recommendation",
             "deciding_rule",

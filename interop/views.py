@@ -17,6 +17,7 @@ from assessments.selectors import get_assessment_for_viewer
 from outcomes.selectors import get_assessment_for_reader
 
 from . import launch
+from .cds import service as cds_service
 from .fhir.bundle import build_bundle
 from .fhir.common import FHIR_JSON
 from .fhir.definitions import build_capability_statement, build_code_system
@@ -42,9 +43,16 @@ def launch_open(request, handle):
     now = timezone.now()
     try:
         if request.method == "GET":
-            launch.launch_claim(handle=handle, user=request.user, now=now)
-            return render(request, "interop/launch.html")
-        draft = launch.launch_consume(handle=handle, user=request.user, now=now)
+            prefill = launch.launch_claim(handle=handle, user=request.user, now=now)
+            return render(
+                request,
+                "interop/launch.html",
+                {
+                    "sent": cds_service.prefill_words(prefill),
+                    "notes": prefill.get(launch.PREFILL_NOTES, []),
+                },
+            )
+        draft, notes = launch.launch_consume(handle=handle, user=request.user, now=now)
     except launch.LaunchUnavailable:
         return render(request, "interop/launch_gone.html", status=GONE)
     except launch.LaunchNotYours:
@@ -55,6 +63,8 @@ def launch_open(request, handle):
         "Step 1 holds the answers taken from the electronic record. Check each one, "
         "complete the rest and save.",
     )
+    for note in notes:
+        messages.warning(request, note)
     return redirect("assessments:step", draft.pk, 1)
 
 

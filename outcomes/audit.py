@@ -14,10 +14,12 @@ Definitions (project conventions, printed on the dashboard and its PDF):
   assessments are counted apart, as excluded, with the reason.
 - "Repeat recommended": the spec's repeat recommendations (§5), `repeat_indicated` or
   `repeat_may_be_considered`.
-- Clinician adherence: procedures performed among the recorded decisions after a repeat
-  recommendation, leaving out the patients who declined (a patient's refusal is not the
-  clinician's non-adherence; refusals are a rate of their own). Override: a procedure
-  performed although no repeat was recommended.
+- Clinician adherence: procedures performed among the recorded decisions after "Repeat
+  vertebroplasty indicated" only, leaving out the patients who declined (a patient's
+  refusal is not the clinician's non-adherence; refusals are a rate of their own). "May be
+  considered" is by definition an option for the spine team to weigh: not doing it is not
+  non-adherence, so the procedures performed after it are a plain count (k of n), never an
+  adherence. Override: a procedure performed although no repeat was recommended.
 - Relief: the VAS at the 1-month visit at least `RELIEF_MIN_DROP` points below the VAS at
   the assessment. Pain change: the paired difference (1-month VAS − VAS at the assessment)
   of the same patients.
@@ -56,10 +58,13 @@ from .expressions import DaysBetween, YearQuarter
 from .models import FollowUp, Procedure
 from .stats import Mean, Rate, bounded, mean, rate
 
-REPEAT_RECOMMENDATIONS = (
-    vocabulary.Recommendation.REPEAT_INDICATED,
-    vocabulary.Recommendation.REPEAT_MAY_BE_CONSIDERED,
-)
+REPEAT_INDICATED = vocabulary.Recommendation.REPEAT_INDICATED
+REPEAT_MAY_BE_CONSIDERED = vocabulary.Recommendation.REPEAT_MAY_BE_CONSIDERED
+# "Repeat recommended": a procedure after either is no override, and a patient who declines
+# either has refused an offered procedure.
+REPEAT_RECOMMENDATIONS = (REPEAT_INDICATED, REPEAT_MAY_BE_CONSIDERED)
+# The one recommendation a clinician's adherence is measured against.
+ADHERENCE_RECOMMENDATION = REPEAT_INDICATED
 # Project convention: a fall of 2 points or more on the 0–10 scale counts as relief.
 RELIEF_MIN_DROP = 2
 VAS_SCALE = (0.0, 10.0)
@@ -161,6 +166,14 @@ def _is_repeat(row: dict) -> bool:
     return row["recommendation"] in REPEAT_RECOMMENDATIONS
 
 
+def _is_indicated(row: dict) -> bool:
+    return row["recommendation"] == ADHERENCE_RECOMMENDATION
+
+
+def _is_considered(row: dict) -> bool:
+    return row["recommendation"] == REPEAT_MAY_BE_CONSIDERED
+
+
 def _performed(row: dict) -> bool:
     return row["performed"] == PERFORMED
 
@@ -189,11 +202,13 @@ class Adherence:
 
     assessments: int
     recorded: int  # decisions recorded
-    repeat_recorded: int  # decisions recorded after a repeat recommendation
-    adherence: Rate  # performed / (recorded after a repeat recommendation − declined)
+    repeat_recorded: int  # decisions recorded after a repeat recommendation (either kind)
+    indicated_recorded: int  # decisions recorded after "repeat vertebroplasty indicated"
+    adherence: Rate  # performed / (recorded after "indicated" − declined), "indicated" only
     refusals: Rate  # declined by the patient / recorded after a repeat recommendation
-    not_offered: int  # after a repeat recommendation
-    not_performed: int  # after a repeat recommendation
+    not_offered: int  # after "indicated"
+    not_performed: int  # after "indicated"
+    considered: Rate  # performed / recorded after "may be considered": a count, no adherence
     overrides: Rate  # performed / recorded after another recommendation
     relief: Rate  # among repeat procedures performed, seen at 1 month
 
@@ -583,22 +598,28 @@ def _rule_number(rule: str) -> int:
 
 def adherence_of(totals: Groups, decisions: Groups) -> Adherence:
     repeat = decisions.where(_is_repeat)
+    indicated = decisions.where(_is_indicated)
+    considered = decisions.where(_is_considered)
     other = decisions.where(lambda row: not _is_repeat(row))
 
     def decided(groups: Groups, *values: str) -> int:
         return groups.where(lambda row: row["performed"] in values).count("n")
 
     repeat_recorded = repeat.count("n")
-    declined = decided(repeat, DECLINED)
+    indicated_recorded = indicated.count("n")
     done = decisions.where(_performed)
     return Adherence(
         assessments=totals.count("total"),
         recorded=decisions.count("n"),
         repeat_recorded=repeat_recorded,
-        adherence=rate(decided(repeat, PERFORMED), repeat_recorded - declined),
-        refusals=rate(declined, repeat_recorded),
-        not_offered=decided(repeat, choices.Performed.NOT_OFFERED),
-        not_performed=decided(repeat, choices.Performed.NO),
+        indicated_recorded=indicated_recorded,
+        adherence=rate(
+            decided(indicated, PERFORMED), indicated_recorded - decided(indicated, DECLINED)
+        ),
+        refusals=rate(decided(repeat, DECLINED), repeat_recorded),
+        not_offered=decided(indicated, choices.Performed.NOT_OFFERED),
+        not_performed=decided(indicated, choices.Performed.NO),
+        considered=rate(decided(considered, PERFORMED), considered.count("n")),
         overrides=rate(decided(other, PERFORMED), other.count("n")),
         relief=done.rate("relieved", "seen1"),
     )
@@ -744,6 +765,7 @@ CASE_REASONS = {
     "fracture": "New vertebral fracture",
     "override": "Override: performed without a repeat recommendation",
     "declined": "Declined by the patient",
+    "not_followed": "Not performed after “Repeat vertebroplasty indicated”",
 }
 
 
@@ -757,6 +779,10 @@ def _cases(result: Audit, audit_filter: AuditFilter, owner_id: int | None) -> No
         "fracture": Q(assessment_id__in=fractured),
         "override": performed & ~Q(assessment__recommendation__in=REPEAT_RECOMMENDATIONS),
         "declined": Q(performed=DECLINED),
+        "not_followed": Q(
+            performed__in=(choices.Performed.NO, choices.Performed.NOT_OFFERED),
+            assessment__recommendation=ADHERENCE_RECOMMENDATION,
+        ),
     }
     any_flag = Q()
     for condition in flags.values():

@@ -32,7 +32,7 @@ from .models import FollowUp, Procedure
 
 DEFAULT_SECONDS = 3600
 # Part of every key: a change to what the audit computes makes every cached audit stale.
-FORMAT = 1
+FORMAT = 2
 
 
 def _seconds() -> int:

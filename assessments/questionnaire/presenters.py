@@ -6,7 +6,7 @@ The guidance and the answers are shown through the one display model,
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.urls import reverse
 from django.utils import timezone
@@ -156,11 +156,12 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
         if assessment.assessment_date
         else ""
     )
-    lines = [f"Vertebro guidance for {assessment.patient_ref}{level}{assessed}", ""]
-    if assessment.status == Assessment.Status.SUPERSEDED:
-        # Its amendment replaced it: a copy of this note would file the wrong guidance.
-        lines[1:1] = [SUPERSEDED_NOTE]
-    lines.append("Clinical picture")
+    # A pasted note is read from the top: its first line says whose decision it is not, and
+    # what follows at once says whether it may be filed (a draft, a replaced record) and what
+    # an amendment replaces.
+    lines = [f"{NOTE_TITLE} for {assessment.patient_ref}{level}{assessed}"]
+    lines += _status_lines(assessment)
+    lines += ["", "Clinical picture"]
     for group in answer_groups(assessment):
         given = [
             f"{CHART_LABELS.get(answer.label, answer.label).rstrip('.')}: {answer.text}"
@@ -198,22 +199,51 @@ def chart_note(assessment: Assessment, guidance: GuidanceDisplay) -> str:
             f"[{reference.number}] {_short_citation(reference.text)}"
             for reference in guidance.references
         ]
-    if assessment.amendment_reason:
-        lines.append(f"Amendment, reason: {assessment.amendment_reason}")
     if assessment.is_final and assessment.finalized_at:
-        finalized = date_format(timezone.localtime(assessment.finalized_at), "DATETIME_FORMAT")
-        status = f"Finalized {finalized} by {person_name(assessment.finalized_by)}"
+        status = f"Finalized {_datetime_words(assessment.finalized_at)} by {person_name(assessment.finalized_by)}"
     else:
         status = "DRAFT, not finalized"
     lines += ["", f"Rules version {guidance.rules_version}. {status}.", guidance.disclaimer]
     return "\n".join(lines)
 
 
+def _status_lines(assessment: Assessment) -> list[str]:
+    """What a reader must know before the guidance: a draft or a replaced record is not to be
+    filed, and an amendment names the note it replaces and why."""
+    lines = []
+    if assessment.status == Assessment.Status.SUPERSEDED:
+        amendment = assessment.amendment
+        replaced = (
+            f" on {date_format(timezone.localtime(amendment.finalized_at))}"
+            if amendment.finalized_at
+            else ""
+        )
+        lines.append(
+            f"SUPERSEDED: replaced{replaced} by an amendment (reason: "
+            f"{amendment.amendment_reason}). Do not file this note; copy the amendment's."
+        )
+    elif not assessment.is_final:
+        lines.append(
+            "DRAFT: not finalized; the guidance follows the answers so far. Do not file this note."
+        )
+    if assessment.amends_id:
+        earlier = assessment.amends
+        finalized = (
+            f" finalized {_datetime_words(earlier.finalized_at)}" if earlier.finalized_at else ""
+        )
+        lines.append(
+            f"AMENDMENT: replaces the Vertebro note{finalized} "
+            f"(reason: {assessment.amendment_reason})."
+        )
+    return lines
+
+
+def _datetime_words(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+NOTE_TITLE = "Vertebro decision-support guidance (not the treating clinician's decision)"
 PATIENT_REF_LABEL = "Patient reference (MRN)"
-SUPERSEDED_NOTE = (
-    "SUPERSEDED: this assessment was replaced by an amendment. Do not file this note; copy "
-    "the amendment's."
-)
 
 # Short chart labels of the questions whose full wording (the definition the clinician
 # answers on the form) is too long for a line of the chart.
@@ -309,11 +339,24 @@ class GuidanceSoFar:
     timeline: str
     caveat: str
     still_needed: str
-    guidance: GuidanceDisplay | None
+    guidance: "GuidanceSoFarResult | None"
     invalid: str
     rules_version: str
     # §6: a red flag shown at once, whatever is still missing (rules 2026.3 on).
     red_flag: "RedFlagShown | None" = None
+
+
+@dataclass(frozen=True, slots=True)
+class GuidanceSoFarResult:
+    """The guidance the panel shows once every answer is given: the recommendation in the
+    words and colour of the result page (`GuidanceDisplay`), and the headline. Only these: the
+    panel is beside every step, and the whole display (reasons, notes, references in words)
+    cost a tenth of a step page."""
+
+    recommendation: str
+    label: str
+    tone: str
+    headline: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,7 +392,19 @@ def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
         if so_far.provisional
         else ""
     )
-    guidance = GuidanceDisplay.from_json(so_far.guidance.to_dict()) if so_far.guidance else None
+    guidance = (
+        GuidanceSoFarResult(
+            recommendation=so_far.guidance.recommendation,
+            # As GuidanceDisplay words it: the label of the guidance's own rules version.
+            label=recommendation_label(
+                so_far.guidance.recommendation, so_far.guidance.rules_version
+            ),
+            tone=recommendation_tone(so_far.guidance.recommendation),
+            headline=so_far.guidance.headline,
+        )
+        if so_far.guidance
+        else None
+    )
     flag = getattr(so_far, "red_flag", None)
     red_flag = (
         RedFlagShown(

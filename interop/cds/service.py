@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from assessments import rules_versions
+from vertebro_rules.dates import in_words
 
-from ..wording import without_ref_numbers
+from ..wording import sentence_units, with_dates, without_ref_numbers
 
 SERVICE_ID = "vertebro-repeat-vertebroplasty"
 HOOKS = ("order-select", "order-sign")
@@ -29,7 +30,8 @@ PREFETCH = {
     "procedures": "Procedure?patient={{context.patientId}}",
 }
 NEEDED_PREFETCH = ("patient", "procedures")
-SUMMARY_MAX_LENGTH = 140
+# CDS Hooks 2.0.1 § Card: the summary is a "one-sentence, <140-character summary message".
+SUMMARY_MAX_LENGTH = 139
 SOURCE_LABEL = "Vertebro"
 TOPIC_SYSTEM_PATH = "/CodeSystem/cds-topic"
 APP_LINK_SUMMARY = "Complete the Vertebro assessment before repeating the vertebroplasty"
@@ -82,10 +84,15 @@ SNOMED_LEVELS = {
     "11994002": "L4",
     "49668003": "L5",
 }
-# A card's detail stays short; the whole guidance is one link away (the result page).
-DETAIL_MAX_LENGTH = 600
-# The guidance's warnings (answers to check) take at most this much of it.
-WARNINGS_MAX_LENGTH = 220
+# A card's detail stays short; the whole guidance is one link away (the result page). What
+# must be read before the order (a date to check, the first warning, the missing work-up, a
+# red flag's own next step) is always shown whole; the next step and the deciding reason
+# fill what room is left under this length, in whole sentences.
+DETAIL_MAX_LENGTH = 1000
+DETAIL_TAIL = "Open the Vertebro result for the full guidance, its notes and references."
+# The tail when a sentence or a part of the guidance was left out for room.
+DETAIL_TAIL_SHORTENED = "More on the Vertebro result page."
+MISMATCH_SUMMARY = "Check the index date before relying on this guidance: "
 OVERRIDE_REASON_PATH = "/CodeSystem/cds-override-reason"
 # Why a clinician may set a card aside, offered by the record and sent back as feedback.
 OVERRIDE_REASONS = (
@@ -94,12 +101,21 @@ OVERRIDE_REASONS = (
     ("assessment-out-of-date", "The assessment no longer reflects the patient"),
     ("wrong-patient-or-level", "The assessment is of another patient or level"),
 )
-LEVEL_UNKNOWN_SUMMARY = "Vertebro cannot read the vertebral level of this vertebroplasty order"
+LEVEL_UNKNOWN_SUMMARY = "Vertebro cannot tell which vertebra this order is for"
 GENDERS = frozenset(rules_versions.newest_vocabulary().Sex.values)
 
 
 class LevelNotRecognised(Exception):
-    """A vertebroplasty is ordered, or was performed, at a level the service cannot read."""
+    """A vertebroplasty is ordered, or was performed, at a level the service cannot read.
+
+    `level` is the order's level when it is an earlier vertebroplasty's that cannot be read
+    (None when the order's own level cannot); `prefill` holds the step 1 answers the record
+    gives all the same (the patient, and the order's level when read)."""
+
+    def __init__(self, message: str, *, level: str | None = None, prefill: dict | None = None):
+        super().__init__(message)
+        self.level = level
+        self.prefill = prefill or {}
 
 
 class PrefetchMissing(Exception):
@@ -208,6 +224,8 @@ class OrderContext:
     age: int | None
     sex: str | None
     index_procedure_date: date | None
+    # Every completed vertebroplasty of the record at the level, by date (None: undated).
+    record_procedures: tuple[date | None, ...] = ()
 
 
 def vertebroplasty_order(request: dict, codes: frozenset[tuple[str, str]]) -> dict | None:
@@ -303,6 +321,20 @@ def check_prefetch_patient(request: dict) -> None:
             )
 
 
+def _patient_answers(prefetch: dict, identifier_system: str, today: date) -> dict:
+    """Step 1's patient answers from the prefetched Patient (absent ones left out)."""
+    patient = prefetch.get("patient")
+    if not isinstance(patient, dict) or patient.get("resourceType") != "Patient":
+        return {}
+    gender = patient.get("gender")
+    values = {
+        "patient_ref": patient_identifier(patient, identifier_system),
+        "patient_age": _age(patient.get("birthDate"), today),
+        "sex": gender if gender in GENDERS else None,
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
 def order_context(
     request: dict, *, codes: frozenset[tuple[str, str]], identifier_system: str, today: date
 ) -> OrderContext | None:
@@ -314,9 +346,12 @@ def order_context(
     if order is None:
         return None
     level = level_of(order)
-    if level is None:
-        raise LevelNotRecognised("The ordered vertebroplasty's level is not recognised.")
     prefetch = request.get("prefetch") or {}
+    if level is None:
+        raise LevelNotRecognised(
+            "The ordered vertebroplasty's level is not recognised.",
+            prefill=_patient_answers(prefetch, identifier_system, today),
+        )
     missing = [name for name in NEEDED_PREFETCH if not isinstance(prefetch.get(name), dict)]
     if missing:
         raise PrefetchMissing(missing)
@@ -331,21 +366,27 @@ def order_context(
     if not earlier:
         if any(level_of(p) is None for p in performed):
             raise LevelNotRecognised(
-                f"An earlier vertebroplasty's level is not recognised: it may have been at {level}."
+                f"An earlier vertebroplasty's level is not recognised: it may have been at {level}.",
+                level=level,
+                prefill={
+                    **_patient_answers(prefetch, identifier_system, today),
+                    "treated_level": level,
+                },
             )
         return None
-    dated = [day for day in earlier if day is not None]
+    dated = sorted(day for day in earlier if day is not None)
     patient = prefetch["patient"]
     if patient.get("resourceType") != "Patient":
         raise PrefetchMissing(["patient"])
-    gender = patient.get("gender")
+    answers = _patient_answers(prefetch, identifier_system, today)
     return OrderContext(
         level=level,
-        patient_ref=patient_identifier(patient, identifier_system),
-        age=_age(patient.get("birthDate"), today),
-        sex=gender if gender in GENDERS else None,
+        patient_ref=answers.get("patient_ref"),
+        age=answers.get("patient_age"),
+        sex=answers.get("sex"),
         # The spec's index procedure is the first vertebroplasty at this level.
-        index_procedure_date=min(dated) if dated else None,
+        index_procedure_date=dated[0] if dated else None,
+        record_procedures=(*dated, *(None for day in earlier if day is None)),
     )
 
 
@@ -375,7 +416,7 @@ def override_reasons(canonical_base: str) -> list[dict]:
 def _card(*, summary: str, indicator: str, detail: str, source: dict, links: list) -> dict:
     return {
         "uuid": str(uuid.uuid4()),
-        "summary": _shorten(summary, SUMMARY_MAX_LENGTH),
+        "summary": whole_clauses(summary, SUMMARY_MAX_LENGTH),
         "indicator": indicator,
         "detail": detail,
         "source": source,
@@ -383,23 +424,83 @@ def _card(*, summary: str, indicator: str, detail: str, source: dict, links: lis
     }
 
 
-def _shorten(text: str, limit: int) -> str:
-    """`text` cut at a word boundary to at most `limit` characters, with an ellipsis if cut."""
+def whole_clauses(text: str, limit: int) -> str:
+    """`text` within `limit` characters, shortened only by leaving out its last clauses (after
+    a colon or semicolon, or a parenthesis, outside parentheses), never inside one; ends with
+    a full stop. The rules' headlines (at most 140 characters, §4.2) always have a first
+    clause that fits; a text without one is cut at a word with an ellipsis."""
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
-    return f"{cut}…"
+    cuts, depth = [], 0
+    for at, char in enumerate(text):
+        if char == "(":
+            if depth == 0 and at > 0:
+                cuts.append(at)
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif char in ";:" and depth == 0:
+            cuts.append(at)
+    for at in reversed(cuts):
+        shortened = f"{text[:at].rstrip(' ,;:')}."
+        if len(shortened) <= limit:
+            return shortened
+    return f"{text[: limit - 1].rsplit(' ', 1)[0].rstrip(' ,;:')}…"
 
 
-def index_date_mismatch(record_date: date | None, assessment_date: date | None) -> str:
+def _first_sentences(text: str, room: int) -> tuple[str, bool] | None:
+    """The first whole sentences of `text` within `room` characters and whether any was left
+    out; None when not even the first fits."""
+    units = sentence_units(text)
+    kept: list[str] = []
+    for unit in units:
+        if len(" ".join([*kept, unit])) > room:
+            break
+        kept.append(unit)
+    if not kept:
+        return None
+    return " ".join(kept), len(kept) < len(units)
+
+
+def _lower_first(text: str) -> str:
+    """`text` to follow a colon: its first word in lower case unless an abbreviation (MRI)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _dates_in_words(days) -> str:
+    return ", ".join(in_words(day) if day is not None else "no date" for day in days)
+
+
+def index_date_mismatch(
+    record_date: date | None, assessment_date: date | None, *, first_of_several: bool = False
+) -> str:
     """The warning when the record's first vertebroplasty at the level and the assessment's
     index procedure are not the same day ("" when they agree or either is unknown)."""
     if record_date is None or assessment_date is None or record_date == assessment_date:
         return ""
+    which = "first vertebroplasty" if first_of_several else "vertebroplasty"
     return (
-        f"The record's vertebroplasty at this level is dated {record_date.isoformat()}, the "
-        f"assessment's index procedure {assessment_date.isoformat()}: check which is right "
+        f"The record's {which} at this level is dated {in_words(record_date)}, the "
+        f"assessment's index procedure {in_words(assessment_date)}: check which is right "
         "before relying on this guidance."
+    )
+
+
+def several_procedures(level: str, record_procedures) -> str:
+    """Said when the record shows the level treated more than once ("" otherwise).
+
+    The spec's index procedure is "the first vertebroplasty at this level" (§1) and its rules
+    judge a repeat procedure after one: they do not say what a level already treated twice
+    is. The safer reading: the guidance counts from the first, and the clinician is told
+    that it does not cover such a level and to decide with the spine team."""
+    if len(record_procedures) < 2:
+        return ""
+    return (
+        f"The record shows {len(record_procedures)} vertebroplasties at {level} "
+        f"({_dates_in_words(record_procedures)}): Vertebro's guidance counts from the first "
+        "and does not cover a level treated more than once; decide with the spine team."
     )
 
 
@@ -448,51 +549,85 @@ def guidance_card(
     guidance,
     result_url: str,
     canonical_base: str,
-    finalized: str,
+    assessed: date,
+    finalized: date,
+    amended: bool = False,
     mismatch: str = "",
+    record_note: str = "",
 ) -> dict:
     """The card of a finalized assessment's guidance, in words only: `guidance` is the
     assessment's `GuidanceDisplay` (assessments.reports.display), whose labels are those
     frozen at finalization. No rule, warning, note or next-step code and no reference number:
     the reader in the record has neither the rules nor the reference list at hand.
 
-    The detail holds, in at most DETAIL_MAX_LENGTH characters: the recommendation, the
-    warnings (answers to check), the missing work-up, the first next step and the deciding
-    reason, as room allows in that order; the whole guidance (every reason, next step, note,
-    reference) is on the result page, the card's link.
+    The card may be read up to VERTEBRO_CDS_RECENT_DAYS after finalization: it gives the day
+    the patient was assessed and the day it was finalized (or amended), and the guidance's
+    times counted from the assessment ("8 days ago") as dates (`wording.with_dates`).
 
-    An index-date mismatch between the record and the assessment comes first in the detail
-    and makes the card at least a warning: guidance computed from another index date may
-    not be this patient's."""
-    head = f"**{guidance.label}** (Vertebro rules {guidance.rules_version}, finalized {finalized})."
-    tail = "Open the Vertebro result for the full guidance, its notes and references."
+    The detail holds the recommendation, the first warning whole (and how many more there
+    are), the missing work-up, the next step (the deciding rule's own) and the deciding
+    reason, in that order; the next step and the reason in whole sentences as room allows
+    within DETAIL_MAX_LENGTH, a red flag's next step always; the whole guidance (every
+    reason, next step, note, reference) is on the result page, the card's link.
+
+    An index-date mismatch between the record and the assessment (`mismatch`), or a level
+    the record shows treated more than once (`record_note`), comes first in the detail and
+    makes the card at least a warning; a mismatch also heads the summary, which many records
+    show alone until the card is opened."""
+
+    def words(text: str) -> str:
+        return with_dates(without_ref_numbers(text), assessed=assessed)
+
+    headline = words(guidance.headline)
+    summary = f"{MISMATCH_SUMMARY}{_lower_first(headline)}" if mismatch else headline
+    when = f"patient assessed {in_words(assessed)}, {'amended' if amended else 'finalized'}"
+    head = (
+        f"**{guidance.label}** (Vertebro rules {guidance.rules_version}; {when} "
+        f"{in_words(finalized)})."
+    )
+    if whole_clauses(summary, SUMMARY_MAX_LENGTH) != summary:
+        head += f" {headline}"  # the summary left part of the headline out
     parts = [f"**Check the dates.** {mismatch}"] if mismatch else []
+    if record_note:
+        parts.append(f"**Check the record.** {record_note}")
     parts.append(head)
     if guidance.warnings:
-        listed = " ".join(without_ref_numbers(warning.text) for warning in guidance.warnings)
-        parts.append(_shorten(f"**Check these answers.** {listed}", WARNINGS_MAX_LENGTH))
+        first, *more = guidance.warnings
+        text = f"**Check these answers.** {words(first.text)}"
+        if more:
+            others = "answer" if len(more) == 1 else "answers"
+            text += f" And {len(more)} more {others} to check on the result page."
+        parts.append(text)
     if guidance.missing_workup:
         parts.append(f"Missing from the work-up: {', '.join(guidance.missing_workup)}.")
     optional = []
     step = first_next_step(guidance)
     if step is not None:
-        optional.append(f"**Next step.** {without_ref_numbers(step.text)}")
+        needed = guidance.recommendation in CRITICAL
+        optional.append(("**Next step.** ", words(step.text), needed))
     if guidance.reasons:
-        optional.append(f"**Why.** {without_ref_numbers(guidance.reasons[0].text)}")
-    for text in optional:
-        # Each fills what room is left (the separator before it counts).
-        room = DETAIL_MAX_LENGTH - len("\n\n".join([*parts, tail])) - 2
-        if room >= 60:
-            parts.append(_shorten(text, room))
-    parts.append(tail)
-    detail = "\n\n".join(parts)
+        optional.append(("**Why.** ", words(guidance.reasons[0].text), False))
+    left_out = False
+    for label, text, needed in optional:
+        # Each fills what room is left (the separators and the longer tail count).
+        room = DETAIL_MAX_LENGTH - len("\n\n".join([*parts, DETAIL_TAIL])) - 2 - len(label)
+        shown = _first_sentences(text, room)
+        if shown is None and needed:
+            units = sentence_units(text)
+            shown = units[0], len(units) > 1
+        if shown is None:
+            left_out = True
+            continue
+        parts.append(f"{label}{shown[0]}")
+        left_out = left_out or shown[1]
+    parts.append(DETAIL_TAIL_SHORTENED if left_out else DETAIL_TAIL)
     indicator = indicator_for(guidance.recommendation, has_warnings=bool(guidance.warnings))
-    if mismatch and indicator == "info":
+    if (mismatch or record_note) and indicator == "info":
         indicator = "warning"
     card = _card(
-        summary=_shorten(guidance.headline, SUMMARY_MAX_LENGTH),
+        summary=summary,
         indicator=indicator,
-        detail=_shorten(detail, DETAIL_MAX_LENGTH),
+        detail="\n\n".join(parts),
         source=_source(canonical_base, guidance.rules_version),
         links=[{"label": "Open the Vertebro result", "url": result_url, "type": "absolute"}],
     )
@@ -500,40 +635,120 @@ def guidance_card(
     return card
 
 
-def app_link_card(*, launch_url: str, canonical_base: str, rules_version: str) -> dict:
+# The answers a launch pre-fills, as the pages name them.
+PREFILL_NAMES = (
+    ("patient_ref", "patient reference"),
+    ("patient_age", "age"),
+    ("sex", "sex"),
+    ("treated_level", "treated level"),
+    ("index_procedure_date", "index vertebroplasty date"),
+)
+
+
+# The key of the pre-fill under which sentences for the clinician are kept beside the answers
+# (not an answer: `launch.typed_prefill` reads only the questions' names).
+PREFILL_NOTES = "record_notes"
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _prefill_items(prefill: dict, *, values: bool) -> tuple[list[str], list[str]]:
+    """The step 1 answers the record sent and those it did not, as the pages name them: with
+    `values`, each answer as sent ("treated level L2"), else its name only."""
+    sent, absent = [], []
+    for name, words in PREFILL_NAMES:
+        value = prefill.get(name)
+        if value is None:
+            absent.append(words)
+        elif not values:
+            sent.append(words)
+        elif name == "index_procedure_date":
+            sent.append(f"index vertebroplasty {in_words(date.fromisoformat(value))}")
+        else:
+            sent.append(f"{words} {value}")
+    return sent, absent
+
+
+def prefill_words(prefill: dict) -> str:
+    """What the record sent for step 1, with the values, and what it did not, in a sentence."""
+    sent, absent = _prefill_items(prefill, values=True)
+    if not sent:
+        return "The record sent none of the answers of step 1: enter them yourself."
+    text = f"The record sent the {_join(sent)}"
+    if absent:
+        text += f"; the {_join(absent)} {'was' if len(absent) == 1 else 'were'} not in the record"
+    return f"{text}."
+
+
+def _launch_detail(prefill: dict) -> str:
+    sent, _ = _prefill_items(prefill, values=False)
+    if not sent:
+        return "The link opens a new Vertebro assessment."
+    return (
+        f"The link opens a new draft with the {_join(sent)} taken from the record; confirm "
+        "each, then answer the rest."
+    )
+
+
+def app_link_card(
+    *, launch_url: str, canonical_base: str, rules_version: str, prefill: dict, recent_days: int
+) -> dict:
     """The card that offers to complete an assessment, through a single-use launch handle."""
+    level = prefill.get("treated_level", "this level")
+    notes = [note for note in prefill.get(PREFILL_NOTES, ()) if note]
+    detail = "\n\n".join(
+        [
+            *(f"**Check the record.** {note}" for note in notes),
+            f"Vertebro holds no assessment of this patient at {level} finalized in the last "
+            f"{recent_days} days. {_launch_detail(prefill)}",
+        ]
+    )
     return _card(
         summary=APP_LINK_SUMMARY,
-        indicator="info",
-        detail=(
-            "Vertebro holds no recent finalized assessment of this patient at this level. "
-            "The link opens a new draft with the patient reference, age, sex, treated level and "
-            "index procedure date taken from the record; confirm each, then answer the rest."
-        ),
+        indicator="warning" if notes else "info",
+        detail=detail,
         source=_source(canonical_base, rules_version),
         links=[{"label": APP_LINK_LABEL, "url": launch_url, "type": "absolute"}],
     )
 
 
-def level_unknown_card(*, reason: str, canonical_base: str, rules_version: str) -> dict:
+def level_unknown_card(
+    *, unknown: LevelNotRecognised, launch_url: str, canonical_base: str, rules_version: str
+) -> dict:
     """Said instead of silence when a vertebroplasty's level cannot be read: Vertebro cannot
-    tell whether the level was treated before."""
+    tell whether the level was treated before. In the clinician's words, with the launch of
+    an assessment; how Vertebro reads a level is for the service log, not the card."""
+    if unknown.level is None:
+        summary = LEVEL_UNKNOWN_SUMMARY
+        text = (
+            "The order does not name the vertebral level in a form Vertebro can read. If this "
+            "vertebra was treated by vertebroplasty before, complete a Vertebro assessment "
+            "before the repeat procedure."
+        )
+    else:
+        summary = (
+            f"A vertebroplasty in the record has no readable level: check whether {unknown.level} "
+            "was treated before"
+        )
+        text = (
+            f"A vertebroplasty in the record has no readable level: it may have been at "
+            f"{unknown.level}. Check before ordering; if {unknown.level} was treated before, "
+            "complete a Vertebro assessment before the repeat procedure."
+        )
     return _card(
-        summary=LEVEL_UNKNOWN_SUMMARY,
+        summary=summary,
         indicator="warning",
-        detail=(
-            f"{reason} Vertebro reads the level from `bodySite`: a SNOMED CT vertebra "
-            "(e.g. 66794005 for L1) or a code, display or text starting with the level "
-            '("L1", "T12 vertebra"). If this level was treated before, assess the repeat '
-            "vertebroplasty in Vertebro."
-        ),
+        detail=f"{text} {_launch_detail(unknown.prefill)}",
         source=_source(canonical_base, rules_version),
-        links=[],
+        links=[{"label": APP_LINK_LABEL, "url": launch_url, "type": "absolute"}],
     )
 
 
 def prefill(context: OrderContext) -> dict:
-    """Step 1 answers taken from the record (JSON-ready); absent facts are left out."""
+    """Step 1 answers taken from the record (JSON-ready); absent facts are left out. A level
+    the record shows treated more than once is said beside them (`PREFILL_NOTES`)."""
     values = {
         "patient_ref": context.patient_ref,
         "patient_age": context.age,
@@ -543,4 +758,8 @@ def prefill(context: OrderContext) -> dict:
             context.index_procedure_date.isoformat() if context.index_procedure_date else None
         ),
     }
-    return {name: value for name, value in values.items() if value is not None}
+    answers: dict = {name: value for name, value in values.items() if value is not None}
+    note = several_procedures(context.level, context.record_procedures)
+    if note:
+        answers[PREFILL_NOTES] = [note]
+    return answers

@@ -17,7 +17,6 @@ from django.db import DatabaseError
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -245,8 +244,19 @@ def _call(request, service_id: str, record: CdsCall):
             412, f"{missing} This service does not query the FHIR server.", "required"
         )
     except service.LevelNotRecognised as unknown:
+        # How Vertebro reads a level is for whoever sets up the record, not for the card.
+        logger.info(
+            "CDS %s: %s Vertebro reads the level from bodySite: a SNOMED CT vertebra (e.g. "
+            '66794005 for L1) or a code, display or text starting with the level ("L1", '
+            '"T12 vertebra").',
+            record.hook,
+            unknown,
+        )
         card = service.level_unknown_card(
-            reason=str(unknown), canonical_base=fhir_base(), rules_version=active_version()
+            unknown=unknown,
+            launch_url=_launch_url(unknown.prefill, caller=caller, payload=payload, now=now),
+            canonical_base=fhir_base(),
+            rules_version=active_version(),
         )
         _keep_card(card, CdsCard.Kind.LEVEL_UNKNOWN, caller=caller, service_id=service_id)
         record.card_kinds, record.cards = CdsCard.Kind.LEVEL_UNKNOWN, 1
@@ -266,35 +276,49 @@ def _call(request, service_id: str, record: CdsCall):
                 guidance=guidance_display(found, today=timezone.localdate(now)),
                 result_url=public_url(reverse("assessments:result", args=[found.pk])),
                 canonical_base=fhir_base(),
-                finalized=date_format(timezone.localdate(found.finalized_at)),
+                assessed=found.assessment_date,
+                finalized=timezone.localdate(found.finalized_at),
+                amended=found.amends_id is not None,
                 mismatch=service.index_date_mismatch(
-                    context.index_procedure_date, found.index_procedure_date
+                    context.index_procedure_date,
+                    found.index_procedure_date,
+                    first_of_several=len(context.record_procedures) > 1,
                 ),
+                record_note=service.several_procedures(context.level, context.record_procedures),
             )
             _keep_card(
                 card, CdsCard.Kind.GUIDANCE, caller=caller, service_id=service_id, assessment=found
             )
             record.card_kinds = CdsCard.Kind.GUIDANCE
         else:
-            handle = launch.launch_create(
-                prefill=service.prefill(context),
-                issuer=caller.issuer,
-                now=now,
-                user=launch.ehr_user(
-                    fhir_server=payload.get("fhirServer") or "",
-                    user_reference=payload["context"].get("userId") or "",
-                ),
-            )
+            prefill = service.prefill(context)
             card = service.app_link_card(
-                launch_url=public_url(reverse("interop:launch", args=[handle])),
+                launch_url=_launch_url(prefill, caller=caller, payload=payload, now=now),
                 canonical_base=fhir_base(),
                 rules_version=active_version(),
+                prefill=prefill,
+                recent_days=settings.VERTEBRO_CDS_RECENT_DAYS,
             )
             _keep_card(card, CdsCard.Kind.APP_LINK, caller=caller, service_id=service_id)
             record.card_kinds = CdsCard.Kind.APP_LINK
         cards.append(card)
     record.cards = len(cards)
     return JsonResponse({"cards": cards})
+
+
+def _launch_url(prefill: dict, *, caller, payload: dict, now) -> str:
+    """The address of a new single-use launch handle holding `prefill`, for the record's user
+    of the call when Vertebro knows them (see `launch`)."""
+    handle = launch.launch_create(
+        prefill=prefill,
+        issuer=caller.issuer,
+        now=now,
+        user=launch.ehr_user(
+            fhir_server=payload.get("fhirServer") or "",
+            user_reference=payload["context"].get("userId") or "",
+        ),
+    )
+    return public_url(reverse("interop:launch", args=[handle]))
 
 
 def guidance_display(assessment, *, today):

@@ -5,7 +5,7 @@ Only what the record states unambiguously is filled in; the clinician confirms e
 (they are marked "from the EHR" on step 1). Where the record is ambiguous the answer is left
 empty and `notes` say why: vertebroplasties at more than one level give no level and no date
 (which one is the index procedure is the clinician's call), and an Observation or Procedure of
-another patient is ignored.
+another patient is ignored. A level treated more than once gives the first date, and a note.
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 
-from ..cds.service import level_of, patient_identifier
+from ..cds.service import level_of, patient_identifier, several_procedures
 from . import client
 
 FINAL_STATUSES = frozenset({"final", "amended", "corrected"})
@@ -109,11 +109,16 @@ def from_procedures(bundle: dict, *, patient_id: str, notes: list[str]) -> dict:
             period.get("start") if isinstance(period, dict) else None
         )
         days.append(_day(raw))
-    dated = [day for day in days if day is not None]
+    dated = sorted(day for day in days if day is not None)
     values: dict = {"treated_level": levels[0]}
     if dated:
         # The index procedure is the first vertebroplasty at the level (spec §1).
-        values["index_procedure_date"] = min(dated).isoformat()
+        values["index_procedure_date"] = dated[0].isoformat()
+    # A level treated more than once is outside the guidance (the spec's gap; see
+    # `several_procedures`): said beside the answers.
+    note = several_procedures(levels[0], (*dated, *(None for day in days if day is None)))
+    if note:
+        notes.append(note)
     return values
 
 

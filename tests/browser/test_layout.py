@@ -130,7 +130,7 @@ def test_copy_chart_note_puts_the_note_on_the_clipboard(browser, live_server, al
     expect(page.get_by_text("Copied.")).to_be_visible()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.get_by_role("textbox", name="Chart note").input_value()
-    assert copied.startswith("Vertebro guidance for")
+    assert copied.startswith("Vertebro decision-support guidance (not the treating clinician's")
     context.close()
 
 

@@ -11,6 +11,7 @@ from assessments.models import Assessment
 from assessments.reports.display import GuidanceDisplay
 from assessments.services import assessment_finalize
 from interop.cds import service
+from interop.wording import with_dates
 from tests.factories import make_assessment
 from tests.rules.random_cases_2026_3 import random_valid_cases
 from vertebro_rules import versions
@@ -28,7 +29,8 @@ def card_of(guidance: dict) -> dict:
         guidance=GuidanceDisplay.from_json(guidance),
         result_url="https://vertebro.example.org/assessments/x/result/",
         canonical_base="https://vertebro.example.org/fhir",
-        finalized="4 Dec 2026",
+        assessed=TODAY - timedelta(days=2),
+        finalized=TODAY,
     )
 
 
@@ -38,14 +40,80 @@ def guidances() -> list[dict]:
     return [versions.evaluate_case(case, today=TODAY, version="2026.3").to_dict() for case in cases]
 
 
+def paragraph(detail: str, label: str) -> str | None:
+    """The text of the detail's paragraph that starts with `label`, or None."""
+    for part in detail.split("\n\n"):
+        if part.startswith(label):
+            return part[len(label) :]
+    return None
+
+
+def card_words(text: str) -> str:
+    return with_dates(service.without_ref_numbers(text), assessed=TODAY - timedelta(days=2))
+
+
 def test_no_card_shows_a_rule_warning_note_or_step_code_or_a_reference_number(guidances):
     for guidance in guidances:
         card = card_of(guidance)
         for field in ("summary", "detail"):
             assert not CODE.search(card[field]), (field, card[field])
             assert not REF.search(card[field]), (field, card[field])
-        assert len(card["detail"]) <= service.DETAIL_MAX_LENGTH
         assert cds_errors("response", {"cards": [card]}) == []
+
+
+def test_a_card_never_cuts_a_sentence_it_shows_whole_sentences_or_leaves_them_out(guidances):
+    # On 600 cases of every recommendation: the next step and the reason shown are their
+    # first whole sentences; the first warning is whole; a card that left anything out says
+    # where the rest is; no "…" is added; only what must be read makes a card longer than
+    # the limit (a red flag's own next step), never the reason.
+    left_out = whole = over = 0
+    for guidance in guidances:
+        card = card_of(guidance)
+        detail = card["detail"]
+        assert "…" not in card["summary"]
+        cut = False
+        for label, source in (
+            ("**Why.** ", guidance["reasons"][0]["text"]),
+            ("**Next step.** ", shown_step_text(guidance)),
+        ):
+            shown = paragraph(detail, label)
+            if source is None:
+                assert shown is None
+                continue
+            full = card_words(source)
+            if shown is None:
+                cut = True
+                continue
+            assert full.startswith(shown), (shown, full)
+            rest = full[len(shown) :]
+            assert rest == "" or rest.startswith(" "), (shown, full)
+            assert shown.endswith((".", ")", "”")), shown
+            assert shown.count("…") == full[: len(shown)].count("…")
+            cut = cut or rest != ""
+        if guidance["warnings"]:
+            first = card_words(guidance["warnings"][0]["text"])
+            more = len(guidance["warnings"]) - 1
+            expected = f"**Check these answers.** {first}"
+            if more:
+                expected += f" And {more} more answer{'s' if more > 1 else ''} to check on"
+            assert expected in detail
+        if cut:
+            left_out += 1
+            assert detail.endswith("\n\nMore on the Vertebro result page.")
+        else:
+            whole += 1
+            assert detail.endswith("\n\n" + service.DETAIL_TAIL)
+        if len(detail) > service.DETAIL_MAX_LENGTH:
+            over += 1
+            assert paragraph(detail, "**Why.** ") is None
+            assert guidance["recommendation"] in service.CRITICAL
+    assert left_out > 50 and whole > 50, (left_out, whole)
+
+
+def shown_step_text(guidance: dict) -> str | None:
+    display = GuidanceDisplay.from_json(guidance)
+    step = service.first_next_step(display)
+    return step.text if step is not None else None
 
 
 def test_the_card_carries_the_warning_and_the_deciding_rules_own_next_step(guidances):
@@ -84,6 +152,10 @@ def test_the_card_carries_the_warning_and_the_deciding_rules_own_next_step(guida
             "Prevention (bisphosphonates, vitamin D) helps.",
         ),
         ("The mean (VAS 2.8 at 3 months, ref 2).", "The mean (VAS 2.8 at 3 months)."),
+        (
+            "On CT (MRI is the imaging it asks for, ref 4; the rest is local policy).",
+            "On CT (MRI is the imaging it asks for; the rest is local policy).",
+        ),
         ("Edema at L4 (see note N11). Evaluate it.", "Edema at L4. Evaluate it."),
         ("Confirm the course of pain at T2 (see warning P1).", "Confirm the course of pain at T2."),
         ("The reference list is on the result page.", "The reference list is on the result page."),

@@ -3,12 +3,14 @@ index-date check, feedback on cards, and CORS for browser-based clients."""
 
 import json
 import uuid
+from datetime import date
 
 import pytest
 
+from assessments.reports.display import GuidanceDisplay
 from assessments.services import assessment_finalize
 from interop.cds import service
-from interop.models import CdsCall, CdsCard, CdsFeedback
+from interop.models import CdsCall, CdsCard, CdsFeedback, LaunchHandle
 from tests.factories import make_assessment
 
 from .conftest import (
@@ -66,12 +68,32 @@ def test_a_snomed_coded_order_and_procedure_find_the_assessment(client, cds_sett
     assert card["links"][0]["url"] == f"{PUBLIC_URL}/assessments/{finalized.pk}/result/"
 
 
-def test_an_order_whose_level_cannot_be_read_gets_a_level_not_recognised_card(client, cds_settings):
+def test_an_order_whose_level_cannot_be_read_gets_a_level_not_recognised_card(
+    client, cds_settings, caplog
+):
     order = {**service_request(), "bodySite": snomed_site("421060004", "Spinal structure")}
-    [card] = cards_of(call(client, hook_request(order=order)))
-    assert card["summary"] == service.LEVEL_UNKNOWN_SUMMARY
+    with caplog.at_level("INFO", logger="interop.cds.views"):
+        [card] = cards_of(call(client, hook_request(order=order)))
+    assert card["summary"] == "Vertebro cannot tell which vertebra this order is for"
     assert card["indicator"] == "warning"
-    assert "ordered vertebroplasty's level is not recognised" in card["detail"]
+    # In the clinician's words; how Vertebro reads a level is in the service log instead.
+    assert card["detail"].startswith(
+        "The order does not name the vertebral level in a form Vertebro can read. If this "
+        "vertebra was treated by vertebroplasty before, complete a Vertebro assessment before "
+        "the repeat procedure."
+    )
+    assert "`" not in card["detail"] and "bodySite" not in card["detail"]
+    assert "SNOMED" not in card["detail"]
+    assert "bodySite: a SNOMED CT vertebra" in caplog.text
+    # Not a dead end: the card launches an assessment, with the patient the record names.
+    [link] = card["links"]
+    assert link["label"] == "Complete the Vertebro assessment"
+    assert link["url"].startswith(f"{PUBLIC_URL}/interop/launch/")
+    assert LaunchHandle.objects.get().prefill == {
+        "patient_ref": "MRN-0001",
+        "patient_age": 70,
+        "sex": "female",
+    }
     assert CdsCard.objects.get(uuid=card["uuid"]).kind == "level-unknown"
     assert CdsCall.objects.get().card_kinds == "level-unknown"
 
@@ -79,8 +101,15 @@ def test_an_order_whose_level_cannot_be_read_gets_a_level_not_recognised_card(cl
 def test_an_earlier_vertebroplasty_of_unread_level_gets_the_card_too(client, cds_settings):
     earlier = {**procedure(), "bodySite": [{"text": "lumbar spine"}]}
     [card] = cards_of(call(client, hook_request(procedures=[earlier])))
-    assert card["summary"] == service.LEVEL_UNKNOWN_SUMMARY
-    assert "it may have been at L1" in card["detail"]
+    assert card["summary"] == (
+        "A vertebroplasty in the record has no readable level: check whether L1 was treated before"
+    )
+    assert card["detail"].startswith(
+        "A vertebroplasty in the record has no readable level: it may have been at L1. Check "
+        "before ordering"
+    )
+    assert card["links"][0]["label"] == "Complete the Vertebro assessment"
+    assert LaunchHandle.objects.get().prefill["treated_level"] == "L1"
 
 
 def test_an_order_with_no_body_site_gets_the_card(client, cds_settings):
@@ -98,12 +127,72 @@ def test_an_index_date_the_record_disagrees_with_is_said_on_the_card(
 ):
     # The assessment says 2026-10-01; the record's only vertebroplasty at L1 is 2026-09-15.
     [card] = cards_of(call(client, hook_request(procedures=[procedure(performed="2026-09-15")])))
+    # Dates as the rest of the card writes them.
     assert card["detail"].startswith(
-        "**Check the dates.** The record's vertebroplasty at this level is dated 2026-09-15, "
-        "the assessment's index procedure 2026-10-01"
+        "**Check the dates.** The record's vertebroplasty at this level is dated 15 Sep 2026, "
+        "the assessment's index procedure 1 Oct 2026: check which is right before relying on "
+        "this guidance."
+    )
+    # The summary, which many records show alone, says it first, in whole words.
+    headline = finalized.guidance["headline"]
+    assert card["summary"] == (
+        f"Check the index date before relying on this guidance: {headline[0].lower()}{headline[1:]}"
     )
     assert card["indicator"] == "warning"  # the guidance itself is info (repeat indicated)
-    assert len(card["detail"]) <= service.DETAIL_MAX_LENGTH
+
+
+@pytest.mark.parametrize(
+    ("headline", "summary"),
+    [
+        (
+            "Repeat vertebroplasty may be considered at T4: medical therapy has failed "
+            "(bed-bound); decide with the spine team.",
+            "Check the index date before relying on this guidance: repeat vertebroplasty may be "
+            "considered at T4: medical therapy has failed.",
+        ),
+        (
+            "Repeat vertebroplasty may be considered at T12 (fracture of other etiology: decide "
+            "with the spine team).",
+            "Check the index date before relying on this guidance: repeat vertebroplasty may be "
+            "considered at T12.",
+        ),
+        (
+            "MRI is not possible: decide on repeat vertebroplasty at T11 with the spine team on "
+            "CT and SPECT-CT.",
+            "Check the index date before relying on this guidance: MRI is not possible.",
+        ),
+    ],
+)
+def test_a_mismatch_summary_leaves_out_whole_clauses_and_the_detail_keeps_the_headline(
+    headline, summary
+):
+    guidance = GuidanceDisplay.from_json(
+        {
+            "recommendation": "decide_with_spine_team",
+            "rules_version": "2026.3",
+            "scenario": "persistent_pain",
+            "headline": headline,
+            "reasons": [{"rule": "R23", "text": "A reason.", "refs": []}],
+            "missing": [],
+            "notes": [],
+            "references": [],
+            "disclaimer": "",
+            "days_since_index": 60,
+            "days_since_recurrence": None,
+        }
+    )
+    card = service.guidance_card(
+        guidance=guidance,
+        result_url="https://v.example.org/r/",
+        canonical_base="https://v.example.org/fhir",
+        assessed=date(2026, 12, 2),
+        finalized=date(2026, 12, 4),
+        mismatch=service.index_date_mismatch(date(2026, 1, 5), date(2026, 1, 7)),
+    )
+    assert card["summary"] == summary
+    assert len(card["summary"]) < 140
+    # The headline the summary shortened is whole in the detail.
+    assert f"finalized 4 Dec 2026). {headline}\n\n" in card["detail"]
 
 
 def test_agreeing_dates_say_nothing(client, cds_settings, finalized):

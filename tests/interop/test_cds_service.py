@@ -81,7 +81,7 @@ def test_a_recent_finalized_assessment_gives_a_guidance_card(client, cds_setting
     [card] = cards_of(call(client, hook_request()))
     guidance = finalized.guidance
     assert card["summary"] == guidance["headline"]
-    assert len(card["summary"]) <= 140
+    assert len(card["summary"]) < 140
     assert guidance["recommendation"] == Recommendation.REPEAT_INDICATED
     assert card["indicator"] == "info"
     result_url = f"{PUBLIC_URL}/assessments/{finalized.pk}/result/"
@@ -97,7 +97,8 @@ def test_a_recent_finalized_assessment_gives_a_guidance_card(client, cds_setting
     finalized_on = in_words(timezone.localdate(finalized.finalized_at))
     assert card["detail"].startswith(
         f"**{Recommendation(guidance['recommendation']).label}** (Vertebro rules "
-        f"{guidance['rules_version']}, finalized {finalized_on})."
+        f"{guidance['rules_version']}; patient assessed {in_words(finalized.assessment_date)}, "
+        f"finalized {finalized_on})."
     )
     deciding = guidance["reasons"][0]
     assert f"**Why.** {service.without_ref_numbers(deciding['text'])[:40]}" in card["detail"]
@@ -131,14 +132,18 @@ def test_every_card_has_its_own_uuid_and_is_kept_for_feedback(client, cds_settin
     }
 
 
-def test_a_long_guidance_is_cut_to_the_detail_limit_at_a_word():
+def test_a_long_reason_is_shown_in_whole_sentences_never_cut_inside_one():
+    long_sentence = "The pain " + "still " * 250 + "returns, unless it does not."
     guidance = GuidanceDisplay.from_json(
         {
             "recommendation": "repeat_indicated",
             "rules_version": "2026.2",
             "scenario": "relief_then_recurrence",
             "headline": "Repeat vertebroplasty is indicated at L1.",
-            "reasons": [{"rule": "R10", "text": "word " * 400, "refs": []}],
+            "reasons": [
+                {"rule": "R10", "text": f"The index procedure failed at L1. {long_sentence}"}
+                | {"refs": []}
+            ],
             "missing": [],
             "notes": [],
             "references": [],
@@ -151,14 +156,18 @@ def test_a_long_guidance_is_cut_to_the_detail_limit_at_a_word():
         guidance=guidance,
         result_url="https://v.example.org/r/",
         canonical_base="https://v.example.org/fhir",
-        finalized="1 Dec 2026",
+        assessed=date(2026, 11, 28),
+        finalized=date(2026, 12, 1),
         mismatch=service.index_date_mismatch(date(2026, 10, 1), date(2026, 10, 2)),
     )
     assert len(card["detail"]) <= service.DETAIL_MAX_LENGTH
     assert card["detail"].startswith("**Check the dates.** The record's vertebroplasty")
-    assert "**Why.** word word" in card["detail"] and "…" in card["detail"]
+    # The first sentence whole, the second (too long for the card) left out whole: its
+    # "unless it does not" is never separated from it.
+    assert "**Why.** The index procedure failed at L1.\n\n" in card["detail"]
+    assert "still" not in card["detail"] and "…" not in card["detail"]
     assert "R10" not in card["detail"]
-    assert card["detail"].endswith("its notes and references.")
+    assert card["detail"].endswith("\n\nMore on the Vertebro result page.")
     # A date mismatch makes an info card a warning.
     assert card["indicator"] == "warning"
 
@@ -312,8 +321,9 @@ def test_cds_response_schema_refuses_what_the_specification_forbids():
         "links": [{"label": "Open", "url": "https://vertebro.example.org/x", "type": "absolute"}],
     }
     assert cds_errors("response", {"cards": [card]}) == []
-    assert cds_errors("response", {"cards": [{**card, "summary": "x" * 140}]}) == []
-    assert cds_errors("response", {"cards": [{**card, "summary": "x" * 141}]})
+    # CDS Hooks 2.0.1: a "<140-character summary".
+    assert cds_errors("response", {"cards": [{**card, "summary": "x" * 139}]}) == []
+    assert cds_errors("response", {"cards": [{**card, "summary": "x" * 140}]})
     assert cds_errors("response", {"cards": [{**card, "indicator": "hard-stop"}]})
     assert cds_errors(
         "response", {"cards": [{**card, "links": [{"url": "https://a.org", "type": "absolute"}]}]}

@@ -1,11 +1,13 @@
 """A known department for the audit tests: the cases of `audit_data` (alice and bob, all
 assessed 18 Jan 2025) and carol's, over 2024–2026, with an amendment, a superseded and a
-discarded record, a draft, two refusals, and one fracture reported at two visits.
+discarded record, a draft, two refusals, one fracture reported at two visits, and one
+"repeat may be considered" the clinician did not offer (no adherence is measured on it).
 
 | case | owner | assessed    | rule | decision    | VAS → 1 m → 3 m | cement (index) | leak  | notes |
 | D1   | carol | 20 Jun 2024 | R12  | performed   | 8 → 3 → 2       | 6.5 (4.0)      | none  | recurrence after relief, cleft gone at 1 m; adjacent fracture on 1 Sep 2024 reported at 3 m AND 12 m |
 | D2   | carol | 10 Feb 2026 | R10  | performed   | 8 → 3           | 5.5 (4.2)      | asym  | procedure and 1-month visit recorded, then the assessment amended (age corrected) and the amendment finalized |
 | D3   | carol | 1 Mar 2026  | R10  | declined    |                 |                |       | |
+| D4   | carol | 5 Mar 2026  | R11  | not offered |                 |                |       | adequate fill, VAS 5: repeat may be considered |
 | —    | carol | discarded draft; bob: a draft; D2's original: superseded |
 
 Built with the clock at 25 Nov 2026, noon UTC (the tests freeze it there too).
@@ -87,6 +89,20 @@ def build(alice, bob, carol) -> dict:
     )
     make_procedure(d3, performed="declined", **NOT_DONE)
     cases["D3"] = d3
+
+    # Adequate fill and VAS 5 after an immediate failure: "repeat may be considered" (R11 in
+    # both rules versions), an option the spine team weighed and did not offer.
+    d4 = final_assessment(
+        carol,
+        patient_ref="D4",
+        index_procedure_date=date(2026, 2, 20),
+        assessment_date=date(2026, 3, 5),
+        treated_level="L1",
+        cement_fill="adequate",
+        vas_current=5,
+    )
+    make_procedure(d4, performed="not_offered", **NOT_DONE)
+    cases["D4"] = d4
 
     cases["discarded"] = assessment_discard(
         assessment=make_assessment(carol, patient_ref="D-GONE"), user=carol

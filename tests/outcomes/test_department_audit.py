@@ -131,8 +131,8 @@ ADJACENT_DAYS = [71, 40, 68]
 
 
 def test_the_population_and_what_is_left_out(figures):
-    # A1–A6, C1, B1–B3, D1, D2 (the amendment), D3.
-    assert figures.assessments == 13
+    # A1–A6, C1, B1–B3, D1, D2 (the amendment), D3, D4.
+    assert figures.assessments == 14
     assert figures.excluded == {"draft": 1, "discarded": 1, "superseded": 1}
 
 
@@ -144,6 +144,7 @@ def test_recommendations_by_kind_and_deciding_rule(figures):
         ("not_indicated", "R8"),
         ("repeat_indicated", "R10"),
         ("repeat_indicated", "R12"),
+        ("repeat_may_be_considered", "R11"),
     }
     r10 = rows[("repeat_indicated", "R10")]  # A1–A6, D2, D3
     assert (r10.total, r10.recorded, r10.performed, r10.declined, r10.not_offered) == (
@@ -155,6 +156,8 @@ def test_recommendations_by_kind_and_deciding_rule(figures):
     )
     r12 = rows[("repeat_indicated", "R12")]  # D1
     assert (r12.total, r12.recorded, r12.performed) == (1, 1, 1)
+    r11 = rows[("repeat_may_be_considered", "R11")]  # D4, not offered
+    assert (r11.total, r11.recorded, r11.performed, r11.not_offered) == (1, 1, 0, 1)
     r8 = rows[("not_indicated", "R8")]  # B1–B3
     assert (r8.total, r8.recorded, r8.performed, r8.not_performed) == (3, 2, 1, 1)
     r1 = rows[("urgent_referral", "R1")]
@@ -163,11 +166,16 @@ def test_recommendations_by_kind_and_deciding_rule(figures):
 
 @pytest.mark.usefixtures("rules_2026_2")  # expects the rule ids of 2026.2 (R8)
 def test_adherence_leaves_refusals_apart(figures):
-    # After a repeat recommendation: 8 decisions (A1–A5, D1–D3); 2 declined (A4, D3);
-    # performed A1 A2 A3 D1 D2: 5 of 6. A5 was not offered: the clinician's non-adherence.
+    # After "repeat indicated" (R10, R12): 8 decisions (A1–A5, D1–D3); 2 declined (A4, D3)
+    # leave 6; performed A1 A2 A3 D1 D2: 5 of 6. A5 was not offered: the clinician's
+    # non-adherence. D4 ("may be considered", not offered) is no part of it: counting it
+    # would give 5 of 7.
     assert_rate(figures.adherence, 5, 6)
-    assert_rate(figures.refusals, 2, 8)
+    # Refusals, after either repeat recommendation: A4, D3 of the 9 decisions (A1–A5, D1–D4).
+    assert_rate(figures.refusals, 2, 9)
     assert (figures.department.not_offered, figures.department.not_performed) == (1, 0)
+    # Performed after "may be considered": none of D4.
+    assert (figures.department.considered.k, figures.department.considered.n) == (0, 1)
     assert_rate(figures.overrides, 1, 2)  # B1 of B1, B2
     assert [(r.rule, r.performed) for r in figures.override_rows] == [("R8", 1)]
 
@@ -226,9 +234,10 @@ def test_new_fractures_per_fracture_after_a_repeat_procedure(figures):
 def test_completeness_per_clinician(figures, alice, bob, carol):
     by_clinician = {row.clinician_id: row for row in figures.completeness}
     # alice: 7 assessments, decisions A1–A5; visits due 3 each for A1–A5 (15), recorded
-    # A1 3, A2 3, A3 2. bob: B1, B2 of 3; due 6, recorded B1 1 m, B2 12 m. carol: 3 of 3;
-    # due D1 3 (all recorded), D2 1 m and 3 m (1 m recorded), D3 1 m and 3 m (none).
-    expected = {alice.pk: (7, 5, 7, 8, 15), bob.pk: (3, 2, 3, 2, 6), carol.pk: (3, 3, 3, 4, 7)}
+    # A1 3, A2 3, A3 2. bob: B1, B2 of 3; due 6, recorded B1 1 m, B2 12 m. carol: 4 of 4;
+    # due D1 3 (all recorded), D2 1 m and 3 m (1 m recorded), D3 1 m and 3 m (none), D4
+    # (assessed 5 Mar 2026, nothing done) 1 m and 3 m, its 12 m on 5 Mar 2027 (none): 4 of 9.
+    expected = {alice.pk: (7, 5, 7, 8, 15), bob.pk: (3, 2, 3, 2, 6), carol.pk: (4, 4, 4, 4, 9)}
     for pk, (assessments, decided, of, seen, due) in expected.items():
         row = by_clinician[pk]
         assert row.assessments == assessments
@@ -239,12 +248,14 @@ def test_completeness_per_clinician(figures, alice, bob, carol):
 def test_splits_by_scenario_and_etiology(figures):
     scenarios = {split.code: split.figures for split in figures.by_scenario}
     assert {code: f.assessments for code, f in scenarios.items()} == {
-        "immediate_failure": 12,
+        "immediate_failure": 13,
         "delayed_recurrence": 1,
     }
-    assert_rate(
-        scenarios["immediate_failure"].adherence, 4, 5
-    )  # A1 A2 A3 D2 of A1–A5, D2, D3 less A4, D3
+    # A1 A2 A3 D2 performed of A1–A5, D2, D3 ("indicated") less A4, D3 (declined): 4 of 5;
+    # D4 ("may be considered") is counted apart, 0 of 1.
+    assert_rate(scenarios["immediate_failure"].adherence, 4, 5)
+    immediate = scenarios["immediate_failure"].considered
+    assert (immediate.k, immediate.n) == (0, 1)
     assert_rate(scenarios["delayed_recurrence"].adherence, 1, 1)
     assert_rate(scenarios["immediate_failure"].relief, 3, 5)
     (etiology,) = figures.by_etiology
@@ -263,6 +274,7 @@ def test_run_chart_by_quarter(figures):
         assert quarters[empty].adherence.n == 0 and quarters[empty].relief.n == 0
     assert_rate(quarters[(2024, 2)].adherence, 1, 1)
     assert_rate(quarters[(2025, 1)].adherence, 3, 4)
+    # 2026 Q1: D2 performed, D3 declined (left out); D4, "may be considered", not counted.
     assert_rate(quarters[(2026, 1)].adherence, 1, 1)
     assert_rate(quarters[(2025, 1)].relief, 2, 4)
     assert_rate(quarters[(2026, 1)].relief, 1, 1)
@@ -282,7 +294,7 @@ def test_per_clinician_figures_for_the_funnel_plots(figures, alice, bob, carol):
     relief = {pk: f.relief for pk, f in figures.by_clinician.items()}
     assert_rate(adherence[alice.pk], 3, 4)
     assert adherence[bob.pk].n == 0
-    assert_rate(adherence[carol.pk], 2, 2)
+    assert_rate(adherence[carol.pk], 2, 2)  # D1 D2 of D1–D3 less D3 (declined); D4 apart
     assert_rate(relief[alice.pk], 2, 3)
     assert_rate(relief[bob.pk], 0, 1)
     assert_rate(relief[carol.pk], 2, 2)
@@ -320,14 +332,14 @@ def test_filter_by_procedure_date_keeps_patients_operated_in_the_period(departme
     assert figures.assessments == 1  # D2, operated on 12 Feb 2026
     assert figures.performed == 1
     by_assessment_date = audit(AuditFilter(date_from=date(2026, 1, 1)), today=TODAY)
-    assert by_assessment_date.assessments == 2  # D2 and D3, assessed in 2026
+    assert by_assessment_date.assessments == 3  # D2, D3 and D4, assessed in 2026
 
 
 def test_filter_by_etiology_scenario_and_clinician(department, carol):
     assert audit(AuditFilter(scenario="delayed_recurrence"), today=TODAY).assessments == 1
     assert audit(AuditFilter(fracture_etiology="neoplastic"), today=TODAY).assessments == 0
     mine = audit(AuditFilter(clinician_id=carol.pk), today=TODAY)
-    assert mine.assessments == 3
+    assert mine.assessments == 4
     assert_rate(mine.adherence, 2, 2)
 
 
@@ -338,6 +350,8 @@ def test_cases_for_the_meeting(figures, department):
         ("A1", ("New vertebral fracture",)),
         ("A3", ("Major complication", "Symptomatic cement leak", "New vertebral fracture")),
         ("A4", ("Declined by the patient",)),
+        # Not offered after "indicated"; D4, not offered after "may be considered", is not listed.
+        ("A5", ("Not performed after “Repeat vertebroplasty indicated”",)),
         ("B1", ("Override: performed without a repeat recommendation",)),
         ("B2", ("New vertebral fracture",)),
         ("D1", ("New vertebral fracture",)),
@@ -365,18 +379,18 @@ def test_the_audit_costs_the_same_number_of_queries_whatever_the_filter(departme
 def every_figure_text() -> list[str]:
     """Every figure the page and the PDF print, formatted from the hand values above."""
     return [
-        "13 final assessments",
+        "14 final assessments",
         "1 drafts, not finalized",
         "1 discarded drafts, given up by their clinician",
         "1 superseded assessments, counted once as their amendment",
         rate_text(5, 6),  # adherence
-        rate_text(2, 8),  # refusals
-        "1 not offered, 0 not performed",
+        rate_text(2, 9),  # refusals
+        "Not performed after “indicated”: 1 not offered, 0 not performed",
         rate_text(1, 2),  # overrides
         rate_text(5, 7),  # alice's decisions
         rate_text(8, 15),  # alice's follow-ups
         rate_text(2, 6),  # bob's follow-ups
-        rate_text(4, 7),  # carol's follow-ups
+        rate_text(4, 9),  # carol's follow-ups
         rate_text(4, 6),  # relief
         rate_text(3, 6),  # any leak
         rate_text(1, 6),  # symptomatic, major
@@ -488,7 +502,7 @@ def test_the_pdf_starts_the_funnel_plots_on_a_page_with_their_first_chart(
     # funnel plot's title and its table follow them on the same page.
     before, after = page.split(heading, 1)
     assert not before.strip() or before.startswith("Vertebro outcomes audit · data as of"), before
-    assert "Clinician adherence after a repeat recommendation, by clinician" in after
+    assert "Clinician adherence after “Repeat vertebroplasty indicated”, by clinician" in after
 
 
 def test_the_pdf_prints_every_figure(client, reviewer, department):
@@ -503,3 +517,30 @@ def test_the_pdf_prints_every_figure(client, reviewer, department):
     for p0, n in ((5 / 6, 4), (5 / 6, 2), (4 / 6, 3), (4 / 6, 1)):
         limits = funnel_texts(p0, n).replace("</td><td>", " ")
         assert limits in text, limits
+    assert "Procedures performed after “may be considered”" in text
+    assert "Not followed by the clinician" not in text
+
+
+def test_may_be_considered_is_counted_apart_with_no_adherence_words(reviewer_page):
+    # Adherence is measured after "indicated" only; D4's "may be considered", not offered, is
+    # the one decision after that recommendation: performed 0 of 1, as a count.
+    considered = (
+        "Procedures performed after “may be considered” (an option for the spine team to "
+        'weigh, so no adherence is measured)</dt>\n    <dd class="col-sm-7">0 of 1</dd>'
+    )
+    assert considered in reviewer_page
+    adherence = "Clinician adherence: procedures performed after “Repeat vertebroplasty indicated”"
+    assert adherence in reviewer_page
+    assert "(indicated or may be considered), patients who declined" not in reviewer_page
+    assert "Not followed by the clinician" not in reviewer_page
+    assert "Clinician adherence after a repeat recommendation" not in reviewer_page
+    # The funnel plot, the run chart and the split tables name the recommendation measured.
+    funnel_title = "Clinician adherence after “Repeat vertebroplasty indicated”</h3>"
+    assert '<h3 class="h5" id="funnel-adherence-heading">' + funnel_title in reviewer_page
+    assert "Clinician adherence after “indicated” (n above)" in reviewer_page
+    assert '<th scope="col">Clinician adherence after “indicated” (95% CI)</th>' in reviewer_page
+    assert '<th scope="col">Performed after “may be considered”</th>' in reviewer_page
+    # The immediate-failure split: 7 decisions after "indicated", D4 apart as 0 of 1.
+    split = "<td>13</td><td>7</td><td>" + rate_text(4, 5)
+    row = reviewer_page.split(split, 1)[1].split("</tr>")[0]
+    assert "</td><td>0 of 1</td>" in row

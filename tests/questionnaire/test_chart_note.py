@@ -7,6 +7,8 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from assessments.services import assessment_amend, assessment_finalize
 from tests.factories import NO_MRI, make_assessment
@@ -28,7 +30,11 @@ def test_the_chart_note_of_a_final_result(client, alice, settings, version):
     guidance = final.guidance
     deciding = guidance["reasons"][0]
     lines = note.splitlines()
-    assert lines[0] == "Vertebro guidance for MRN-NOTE, treated level L1, assessed 18 Oct 2026"
+    assert lines[0] == (
+        "Vertebro decision-support guidance (not the treating clinician's decision) for "
+        "MRN-NOTE, treated level L1, assessed 18 Oct 2026"
+    )
+    assert lines[1] == ""  # a current final record: nothing to say before the picture
     assert any(
         line.startswith("Recommendation: ") and guidance["headline"] in line for line in lines
     )
@@ -97,8 +103,55 @@ def test_a_superseded_assessment_s_chart_note_says_first_not_to_file_it(client, 
     )
     amendment = assessment_amend(assessment=original, user=alice, reason="VAS was 6")
     assessment_finalize(assessment=amendment, user=alice)
+    amendment.refresh_from_db()
+    original.refresh_from_db()
     client.force_login(alice)
     lines = _note(client, original).splitlines()
-    assert lines[0].startswith("Vertebro guidance for MRN-OLD")
-    assert lines[1].startswith("SUPERSEDED: this assessment was replaced by an amendment.")
+    assert lines[0].startswith("Vertebro decision-support guidance")
+    assert "MRN-OLD" in lines[0]
+    assert lines[1] == (
+        f"SUPERSEDED: replaced on {_day(amendment.finalized_at)} by an amendment (reason: VAS "
+        "was 6). Do not file this note; copy the amendment's."
+    )
     assert "SUPERSEDED" not in _note(client, amendment)
+
+
+def test_an_amendment_s_chart_note_names_at_once_the_note_it_replaces_and_why(client, alice):
+    original = assessment_finalize(
+        assessment=make_assessment(alice, patient_ref="MRN-FIX"), user=alice
+    )
+    original.refresh_from_db()
+    amendment = assessment_amend(assessment=original, user=alice, reason="VAS was 6")
+    replaced = (
+        "AMENDMENT: replaces the Vertebro note finalized "
+        f"{_moment(original.finalized_at)} (reason: VAS was 6)."
+    )
+    client.force_login(alice)
+    draft_lines = _note(client, amendment).splitlines()
+    assert draft_lines[1:3] == [DRAFT_LINE, replaced]
+    assessment_finalize(assessment=amendment, user=alice)
+    note = _note(client, amendment)
+    assert note.splitlines()[1] == replaced
+    assert "Amendment, reason" not in note
+    assert note.count("VAS was 6") == 1
+
+
+DRAFT_LINE = "DRAFT: not finalized; the guidance follows the answers so far. Do not file this note."
+
+
+def test_a_draft_s_chart_note_says_first_that_it_is_not_to_be_filed(client, alice):
+    draft = make_assessment(alice, patient_ref="MRN-DRAFT")
+    client.force_login(alice)
+    lines = _note(client, draft).splitlines()
+    assert lines[1] == DRAFT_LINE
+    assert lines[-2].endswith("DRAFT, not finalized.")
+    final = assessment_finalize(assessment=draft, user=alice)
+    assert DRAFT_LINE not in _note(client, final)
+
+
+def _day(moment) -> str:
+    return date_format(timezone.localtime(moment))
+
+
+def _moment(moment) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")

@@ -213,7 +213,8 @@ def test_the_guidance_response_and_the_cds_card_carry_the_warnings(final_with_wa
         guidance=display.guidance_section(final_with_warning, today=timezone.localdate()).guidance,
         result_url="https://vertebro.example/result",
         canonical_base="https://vertebro.example/fhir",
-        finalized="4 Dec 2026",
+        assessed=final_with_warning.assessment_date,
+        finalized=timezone.localdate(final_with_warning.finalized_at),
     )
     assert card["indicator"] == "warning"
     warning_text = final_with_warning.guidance["warnings"][0]["text"]
