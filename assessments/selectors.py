@@ -1,9 +1,57 @@
 """Reads of assessments for a given user: what they may see, or 404."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from assessments.models import REVIEW_PERMISSION, Assessment
+from vertebro_lib.prepared import PreparedRead
+
+# Every step, review, save and result reads its assessment by primary key: the SQL is written
+# once per database connection (vertebro_lib.prepared), not at each request.
+_PLACEHOLDER_ID = uuid.UUID("7e57ab1e-0000-4000-8000-000000000000")
+_by_id = PreparedRead(
+    lambda assessment_id: Assessment.objects.filter(pk=assessment_id),
+    placeholders=[_PLACEHOLDER_ID],
+    fields=[Assessment._meta.pk],
+)
+_by_id_with_people = PreparedRead(
+    lambda assessment_id: Assessment.objects.select_related("owner", "finalized_by").filter(
+        pk=assessment_id
+    ),
+    placeholders=[_PLACEHOLDER_ID],
+    fields=[Assessment._meta.pk],
+)
+
+
+def _one(read: PreparedRead[Assessment], assessment_id) -> Assessment:
+    """The assessment `assessment_id`, or a 404 (none such, or not an id at all)."""
+    try:
+        found = read(assessment_id)
+    except (ValueError, ValidationError) as error:
+        raise Http404("No such assessment.") from error
+    if not found:
+        raise Http404("No such assessment.")
+    return found[0]
+
+
+_later_visits = PreparedRead(
+    lambda assessment_id: (
+        Assessment.objects.filter(reassesses=assessment_id)
+        .not_discarded()
+        .order_by("created")
+        .only("id", "status", "assessment_date", "created", "reassesses")
+    ),
+    placeholders=[_PLACEHOLDER_ID],
+    fields=[Assessment._meta.get_field("reassesses")],
+)
+
+
+def reassessments_of(assessment: Assessment) -> list[Assessment]:
+    """The reassessments of `assessment` at later visits, oldest first (what the result page
+    links to); none to ask for a draft, which is never reassessed."""
+    return _later_visits(assessment.pk) if assessment.is_final else []
 
 
 def user_can_review(user) -> bool:
@@ -48,10 +96,7 @@ def get_assessment_for_owner(*, user, assessment_id) -> Assessment:
     owner and status checked here: every step, review and save reads it, and a query
     filtered three ways costs about half as much again to build as the read itself.
     """
-    try:
-        assessment = Assessment.objects.get(pk=assessment_id)
-    except (Assessment.DoesNotExist, ValueError, ValidationError) as error:
-        raise Http404("No such assessment.") from error
+    assessment = _one(_by_id, assessment_id)
     if assessment.owner_id != user.pk or assessment.status == Assessment.Status.DISCARDED:
         raise Http404("No such assessment.")
     return assessment
@@ -66,12 +111,7 @@ def get_assessment_for_viewer(*, user, assessment_id) -> Assessment:
     """
     if not user.is_authenticated:
         raise Http404("No such assessment.")
-    try:
-        assessment = Assessment.objects.select_related("owner", "finalized_by").get(
-            pk=assessment_id
-        )
-    except (Assessment.DoesNotExist, ValueError, ValidationError) as error:
-        raise Http404("No such assessment.") from error
+    assessment = _one(_by_id_with_people, assessment_id)
     if assessment.status == Assessment.Status.DISCARDED or (
         assessment.owner_id != user.pk and not user_can_review(user)
     ):

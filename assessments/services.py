@@ -1,5 +1,6 @@
 """Writes that change an assessment's state (HackSoft style: keyword-only, typed)."""
 
+import uuid
 from collections.abc import Callable, Collection
 from datetime import UTC
 
@@ -11,6 +12,7 @@ from accounts import security_log
 from assessments import integrity, rules_versions
 from assessments.models import Assessment, RecordChainEntry, RulesVersionSwitch
 from assessments.reports import display, frozen
+from vertebro_lib.prepared import PreparedRead
 
 # What happened to the patient after an assessment (the procedure, the follow-ups) belongs to
 # the patient's episode, not to one version of the assessment. The apps that keep such records
@@ -122,6 +124,20 @@ def assessment_finalize(
     return locked
 
 
+# Every save of a step locks its row and reads the version and status: the SQL is written once
+# (vertebro_lib.prepared). Only run inside the transaction of `assessment_save_step`, which
+# the lock needs (Django checks it where a QuerySet is compiled, here once).
+_locked_state = PreparedRead(
+    lambda assessment_id: (
+        Assessment.objects.select_for_update()
+        .only("version", "status", "finalized_at")
+        .filter(pk=assessment_id)
+    ),
+    placeholders=[uuid.UUID("7e57ab1e-0000-4000-8000-00000000570c")],
+    fields=[Assessment._meta.pk],
+)
+
+
 class StaleAssessment(Exception):
     """The assessment changed since the page was loaded; saving would overwrite that change."""
 
@@ -156,11 +172,10 @@ def assessment_save_step(
         assessment.rules()
         assessment.save()
         return assessment
-    current = (
-        Assessment.objects.select_for_update()
-        .only("version", "status", "finalized_at")
-        .get(pk=assessment.pk)
-    )
+    locked = _locked_state(assessment.pk)
+    if not locked:
+        raise Assessment.DoesNotExist(f"No assessment {assessment.pk}.")
+    current = locked[0]
     if not current.is_draft:
         raise AssessmentNotEditable(
             "This assessment is final." if current.is_final else "This draft was discarded."

@@ -14,7 +14,7 @@ from .audit import Audit, Quarter
 from .stats import MIN_N_TO_COMPARE, Mean, Rate, funnel_limits_many, funnel_position
 
 # VAS chart: 0–10 upwards, three time points; the legend below the axis labels.
-VAS_WIDTH, VAS_HEIGHT = 560, 330
+VAS_WIDTH, VAS_HEIGHT = 560, 352
 VAS_TOP, VAS_BOTTOM, VAS_LEFT, VAS_RIGHT = 30, 230, 60, 540
 VAS_X = (140, 300, 460)
 
@@ -99,6 +99,7 @@ def vas_chart(result: Audit) -> dict:
         "n_y": VAS_BOTTOM + 36,
         "legend_y": VAS_BOTTOM + 62,
         "legend_y2": VAS_BOTTOM + 84,
+        "legend_y3": VAS_BOTTOM + 106,
         "grid": [{"value": v, "y": _vas_y(v)} for v in (0, 2, 4, 6, 8, 10)],
         "points": points,
         "department_line": " ".join(f"{p.x},{p.y}" for p in drawn),
@@ -183,13 +184,21 @@ def funnel_chart(
     marks: dict[int, str],
     *,
     viewer_id: int | None,
+    every: str = "",
+    none: str = "",
 ) -> dict:
     """A funnel plot (Spiegelhalter 2005): each clinician's rate against n, around the
-    department's rate, with its 95% and 99.8% control limits (exact binomial)."""
+    department's rate, with its 95% and 99.8% control limits (exact binomial).
+
+    A department rate of 0% or 100% leaves no room for chance: the limits collapse onto it
+    and every clinician would read "inside" as a finding. The plot then draws no limits and
+    places nobody, and says why (`none` at 0%, `every` at 100%)."""
     measured = {pk: figure for pk, figure in by_clinician.items() if figure.n > 0}
     if department is None or department.value is None or not measured:
         return {"key": key, "title": title, "empty": True, "rows": []}
     p0 = department.value
+    degenerate = p0 in (0.0, 1.0)
+    no_limits = f"No funnel limits: {every if p0 == 1.0 else none}." if degenerate else ""
     n_max = _nice_max(max(figure.n for figure in measured.values()))
 
     def x_of(n: float) -> float:
@@ -206,10 +215,12 @@ def funnel_chart(
     at_n = funnel_limits_many(p0, [figure.n for _, figure in ordered])
     for (pk, figure), limit in zip(ordered, at_n, strict=True):
         share = figure.value
-        position = funnel_position(figure.k, figure.n, p0)
-        where = POSITIONS[position.split()[0]] + (
-            f" ({position.split()[1]})" if " " in position else ""
-        )
+        where = ""
+        if not degenerate:
+            position = funnel_position(figure.k, figure.n, p0)
+            where = POSITIONS[position.split()[0]] + (
+                f" ({position.split()[1]})" if " " in position else ""
+            )
         points.append(
             {
                 "x": x_of(figure.n),
@@ -228,8 +239,12 @@ def funnel_chart(
                 "k": figure.k,
                 "n": figure.n,
                 "percent": f"{figure.percent:.0f}%",
-                "limits_95": f"{100 * limit.low_95:.0f}% to {100 * limit.high_95:.0f}%",
-                "limits_998": f"{100 * limit.low_998:.0f}% to {100 * limit.high_998:.0f}%",
+                "limits_95": "—"
+                if degenerate
+                else f"{100 * limit.low_95:.0f}% to {100 * limit.high_95:.0f}%",
+                "limits_998": "—"
+                if degenerate
+                else f"{100 * limit.low_998:.0f}% to {100 * limit.high_998:.0f}%",
                 "where": where,
                 "small": _small(figure.n),
             }
@@ -247,6 +262,7 @@ def funnel_chart(
         "department_y": _plot_y(p0),
         "department": f"{100 * p0:.0f}% ({department.k} of {department.n})",
         "curves": curves,
+        "no_limits": no_limits,
         "grid": [{"value": v, "y": _plot_y(v / 100)} for v in (0, 25, 50, 75, 100)],
         "ticks": [
             {"value": v, "x": x_of(v)} for v in (0, n_max // 4, n_max // 2, 3 * n_max // 4, n_max)

@@ -126,7 +126,32 @@ def mean_row(label, figure: Mean, reference=None, unit="", digits=1, apart="") -
     )
 
 
+def _percent_beside(value: float, bound: float) -> str:
+    """A percentage to the nearest whole one, or to a tenth where the whole one would read as
+    the bound itself (1.3% beside "< 1%")."""
+    return f"{value:.0f}%" if round(value) > bound or value == 0 else f"{value:.1f}%"
+
+
+def rare_event_apart(figure: Rate | None, reference: published.Published | None) -> str:
+    """Why a rate is not compared with a published upper bound ("< 1%"): its 95% interval
+    reaches above the bound, so the department's figure cannot say whether its rate is below
+    it. The usual rule (at least `MIN_N_TO_COMPARE` patients) is no test for a rare event:
+    0 of 28 has an upper limit of 12%, and only some 380 procedures without one bring the
+    upper limit under 1%. "" when the comparison stands (or there is no bound)."""
+    if reference is None or not reference.upper_bound or figure is None or not figure.n:
+        return ""
+    if figure.high_percent <= reference.high:
+        return ""
+    low = _percent_beside(figure.low_percent, reference.high)
+    high = _percent_beside(figure.high_percent, reference.high)
+    return (
+        f"Not enough procedures to compare with {reference.text}: the interval ({low} to "
+        f"{high}) includes rates above it."
+    )
+
+
 def rate_row(label, figure: Rate, reference=None, apart="") -> FigureRow:
+    apart = apart or rare_event_apart(figure, reference)
     return FigureRow(
         label,
         rate_text(figure),
@@ -239,8 +264,13 @@ ALL_LEAKS_APART = (
     "and is compared in the row for unrelieved pain."
 )
 ALL_COMPLICATIONS_APART = (
-    "Every etiology; the published < 1% is for osteoporotic fractures and is compared in the "
-    "row for them."
+    "Every etiology; the published < 1% is for osteoporotic fractures: see the row for them."
+)
+SHOWN_APART = "Shown apart: see above."
+# The published figures whose sources are not confirmed, said at the head of the comparisons
+# as well as beside each figure: a department meeting must not read them as benchmarks.
+UNCONFIRMED_NOTE = (
+    "The published figures come from sources not yet confirmed: a rough guide, not a benchmark."
 )
 ALL_CEMENT_APART = (
     "Every patient with both volumes; the published 6.8 vs 4.2 mL is for recurrent pain with a "
@@ -274,7 +304,9 @@ def dashboard(
     ]
     comparison_rows = [
         mean_row(
-            "Mean VAS before the repeat procedure, pain unrelieved 4–32 days (seen at 1 month)",
+            # The VAS recorded at the assessment, not on the day of the procedure.
+            "Mean VAS at the assessment (before the repeat procedure), failure of the index "
+            "procedure days 4–32, patients seen at 1 month",
             result.series_1_before,
             published.VAS_BEFORE,
         ),
@@ -369,22 +401,39 @@ def dashboard(
             apart=FIRST_PROCEDURE_APART,
         ),
     ]
+    # The rates of the chart; a published figure not comparable is shown apart (said above,
+    # or, for a rare event, why here), and the chart draws no line for it.
     rate_chart_rows = [
-        (relief_label.replace("Relief", "Relief"), result.relief, published.RELIEF, True),
-        (
+        rate_row(relief_label, result.relief, published.RELIEF, apart=SHOWN_APART),
+        rate_row(
             "Asymptomatic leakage (unrelieved pain)",
             result.series_1_asymptomatic_leakage,
             published.LEAKAGE,
-            False,
         ),
-        (
+        rate_row(
             "Major complications (osteoporotic)",
             result.osteoporotic_major_complications,
             published.MAJOR_COMPLICATIONS,
-            False,
         ),
-        ("New fracture within a year", result.new_fracture_year, published.NEW_FRACTURE_YEAR, True),
-        ("Adjacent share of new fractures", result.adjacent_share, published.ADJACENT_SHARE, True),
+        rate_row(
+            "New fracture within a year",
+            result.new_fracture_year,
+            published.NEW_FRACTURE_YEAR,
+            apart=SHOWN_APART,
+        ),
+        rate_row(
+            "Adjacent share of new fractures",
+            result.adjacent_share,
+            published.ADJACENT_SHARE,
+            apart=SHOWN_APART,
+        ),
+    ]
+    rate_chart_figures = [
+        result.relief,
+        result.series_1_asymptomatic_leakage,
+        result.osteoporotic_major_complications,
+        result.new_fracture_year,
+        result.adjacent_share,
     ]
     all_rows = comparison_rows + fracture_rows
     cited = sorted({ref for row in all_rows if row.published for ref in row.published.refs})
@@ -409,6 +458,9 @@ def dashboard(
             labels,
             marks,
             viewer_id=viewer_id,
+            every="the department performed every repeat procedure “indicated” that the "
+            "patient did not decline",
+            none="the department performed no repeat procedure “indicated”",
         ),
         "relief": charts.funnel_chart(
             "relief",
@@ -418,6 +470,8 @@ def dashboard(
             labels,
             marks,
             viewer_id=viewer_id,
+            every="every patient of the department had relief",
+            none="no patient of the department had relief",
         ),
     }
     excluded = [
@@ -469,12 +523,15 @@ def dashboard(
         "fracture_rows": fracture_rows,
         "vas_chart": charts.vas_chart(result),
         "rate_chart": charts.rate_chart(
-            [(label, figure, ref, apart) for label, figure, ref, apart in rate_chart_rows]
+            [
+                (row.label, figure, row.published, bool(row.apart))
+                for row, figure in zip(rate_chart_rows, rate_chart_figures, strict=True)
+            ]
         ),
-        "rate_chart_rows": [
-            rate_row(label, figure, ref, apart=("Shown apart: see above." if apart else ""))
-            for label, figure, ref, apart in rate_chart_rows
-        ],
+        "rate_chart_rows": rate_chart_rows,
+        "unconfirmed_note": (
+            UNCONFIRMED_NOTE if any(row.source_status for row in all_rows) else ""
+        ),
         "cases": _cases(result, labels),
         "cases_count": len(result.cases),
         "cases_more": result.cases_more,

@@ -68,8 +68,11 @@ class ProcedureForm(ErrorSummaryMixin, forms.ModelForm):
         help_texts = {
             "performed_on": "Only when the procedure was performed.",
             "cement_volume_ml": "Cement injected at the repeat procedure, e.g. 6.8 (0.5–20.0).",
-            "leakage": "On post-procedure imaging.",
+            "leakage": "On post-procedure imaging. Symptomatic: caused symptoms (pain, "
+            "neurological, pulmonary); asymptomatic: seen on imaging only.",
             "cleft_filled": "Whether the cement filled the intravertebral cleft.",
+            "complications": "Major: needed treatment or a higher level of care, prolonged the "
+            "stay, or left permanent harm or death (SIR classification); minor: none of these.",
             "complication_description": "A few words, when there was a complication.",
             "operator": "Who performed the procedure.",
         }

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from . import choices
+from . import choices, wording
 from .models import FollowUp, Procedure, due_date
 
 
@@ -28,6 +28,8 @@ def outcome_summary(assessment) -> dict:
         )
     return {
         "assessment": assessment,
+        # Why the rules decided, in words: the page prints no rule id.
+        "decided_because": wording.rule_words(assessment.deciding_rule),
         "procedure": procedure,
         "visits": visits,
         "delegations": list(assessment.delegations.select_related("delegate")),

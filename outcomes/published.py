@@ -29,7 +29,12 @@ VAS_BEFORE = Published("8.6", 8.6, 8.6, SERIES_1, (1,))
 VAS_1_MONTH = Published("1.67", 1.67, 1.67, SERIES_1, (1,))
 VAS_3_MONTHS = Published("2.8", 2.8, 2.8, SERIES_2, (2,))
 RELIEF = Published(
-    "100%", 100, 100, "appropriately selected patients of both repeat series", (1, 2)
+    "100%",
+    100,
+    100,
+    "every patient of two small repeat series (complete or partial relief, as judged by their "
+    "clinicians)",
+    (1, 2),
 )
 LEAKAGE = Published("13–22%", 13, 22, f"asymptomatic leakage on imaging; {SERIES_1}", (1,))
 MAJOR_COMPLICATIONS = Published(
@@ -52,5 +57,5 @@ DAYS_NON_ADJACENT = Published(
 )
 CLEFT = (
     "In the recurrent-pain series, successful repeat vertebroplasty correlated with the "
-    "disappearance of the cleft on post-procedure imaging (ref. 2; no figure published)."
+    "disappearance of the cleft on post-procedure imaging (ref. 2; the evidence summary gives no figure)."
 )

@@ -379,15 +379,7 @@ def assessment_result(request, assessment_id):
         "links": amendment_links(assessment, user=request.user),
         # Reassessments at later visits, both ways (not part of the amendment chain).
         "reassesses": assessment.reassesses,
-        "reassessments": (
-            list(
-                assessment.reassessments.not_discarded()
-                .order_by("created")
-                .only("id", "status", "assessment_date", "created", "reassesses")
-            )
-            if assessment.is_final  # a draft is never reassessed: no query
-            else []
-        ),
+        "reassessments": selectors.reassessments_of(assessment),
         "can_reassess": assessment.is_current_final and assessment.owner_id == request.user.pk,
         "groups": display.answer_groups(assessment),
         "chart_note": (

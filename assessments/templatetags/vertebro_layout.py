@@ -1,8 +1,11 @@
-"""`{% step_form form %}`: a step form's fields in its layout (questionnaire/rendering.py)."""
+"""`{% step_form form %}`: a step form's fields in its layout (questionnaire/rendering.py);
+`{% step_indicator indicator assessment %}`: the steps of the assessment
+(questionnaire/step_indicator_html.py)."""
 
 from django import template
 
 from assessments.questionnaire.rendering import render_form
+from assessments.questionnaire.step_indicator_html import step_indicator_html
 
 register = template.Library()
 
@@ -11,3 +14,9 @@ register = template.Library()
 def step_form(form):
     """The form's fields as `{% crispy form %}` renders them, at a fraction of the cost."""
     return render_form(form)
+
+
+@register.simple_tag
+def step_indicator(indicator, assessment):
+    """`step_indicator.html`: every step and the review, complete, current or not yet open."""
+    return step_indicator_html(indicator, assessment.pk if assessment is not None else None)

@@ -175,18 +175,7 @@ def exchange_code(
 ) -> dict:
     """The token response for the code (Authlib's OAuth 2 client, the client authenticated
     with its secret as registered)."""
-    session = OAuth2Session(
-        client_id=issuer.client_id,
-        client_secret=issuer.client_secret,
-        token_endpoint_auth_method=issuer.auth_method,
-        redirect_uri=redirect_uri,
-    )
-    if issuer.auth_method == "private_key_jwt":
-        session.register_client_auth_method(
-            SmartPrivateKeyJWT(
-                key=_private_key(issuer), kid=issuer.private_key_kid, alg=issuer.private_key_alg
-            )
-        )
+    session = _session(issuer, redirect_uri=redirect_uri)
     try:
         with session:
             token = session.fetch_token(
@@ -206,6 +195,43 @@ def exchange_code(
     if not token.get("access_token"):
         raise RecordError("The record sent no access token.")
     return dict(token)
+
+
+def refresh(*, issuer: Issuer, configuration: SmartConfiguration, refresh_token: str) -> dict:
+    """A new token response for a refresh token (SMART `online_access` / `offline_access`),
+    the client authenticated as for the code; RecordError when the record refuses it."""
+    session = _session(issuer)
+    try:
+        with session:
+            token = session.refresh_token(
+                configuration.token_endpoint, refresh_token=refresh_token, timeout=_timeout()
+            )
+    except AuthlibBaseError as error:
+        raise RecordError(
+            f"The record refused to renew Vertebro's access ({error.error or 'error'})."
+        ) from None
+    except (requests.RequestException, ValueError):
+        raise RecordError("The record's token endpoint did not answer.") from None
+    if not token.get("access_token"):
+        raise RecordError("The record sent no access token.")
+    return dict(token)
+
+
+def _session(issuer: Issuer, *, redirect_uri: str | None = None) -> OAuth2Session:
+    """Authlib's OAuth 2 client for the record, authenticated as registered there."""
+    session = OAuth2Session(
+        client_id=issuer.client_id,
+        client_secret=issuer.client_secret,
+        token_endpoint_auth_method=issuer.auth_method,
+        redirect_uri=redirect_uri,
+    )
+    if issuer.auth_method == "private_key_jwt":
+        session.register_client_auth_method(
+            SmartPrivateKeyJWT(
+                key=_private_key(issuer), kid=issuer.private_key_kid, alg=issuer.private_key_alg
+            )
+        )
+    return session
 
 
 def verify_id_token(

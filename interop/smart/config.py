@@ -8,7 +8,14 @@ sends it) to Vertebro's registration there:
         "client_id": "vertebro",
         "client_secret": "…",                       # client_secret_basic (the default)
         "token_endpoint_auth_method": "client_secret_basic",
-        "write_back": true}}
+        "write_back": true,
+        "refresh": "online_access"}}
+
+With `write_back`, Vertebro also asks for a refresh token, so that a write-back whose access
+token has expired is sent with a renewed one: `refresh` is the SMART scope asked for,
+`online_access` (the default: renewable while the clinician is signed in to the record),
+`offline_access` (renewable later too, for `manage.py smart_write_back` run from cron), or
+`none` (no refresh token: an expired write-back waits for the next launch of the patient).
 
 `token_endpoint_auth_method` is `client_secret_basic` (the default) or `client_secret_post`
 (a shared secret), or `private_key_jwt` (SMART's asymmetric client authentication: no shared
@@ -36,6 +43,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt")
+REFRESH_SCOPES = ("online_access", "offline_access", "none")
 # SMART App Launch 2.0 asymmetric client authentication: RS384 or ES384.
 ASSERTION_ALGORITHMS = ("RS384", "ES384")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -55,6 +63,7 @@ class Issuer:
     private_key_kid: str = ""
     private_key_alg: str = "RS384"
     write_back: bool = False
+    refresh: str = "online_access"
 
     @property
     def scope(self) -> str:
@@ -70,6 +79,8 @@ class Issuer:
         ]
         if self.write_back:
             scopes += ["patient/DocumentReference.c", "patient/QuestionnaireResponse.c"]
+            if self.refresh != "none":
+                scopes.append(self.refresh)
         return " ".join(scopes)
 
 
@@ -107,6 +118,9 @@ def _issuer(iss: str, entry) -> Issuer:
             )
     elif not isinstance(secret, str) or not secret:
         raise IssuerConfigError(f"{iss}: {method} needs client_secret.")
+    refresh = entry.get("refresh", "online_access")
+    if refresh not in REFRESH_SCOPES:
+        raise IssuerConfigError(f"{iss}: refresh must be one of {', '.join(REFRESH_SCOPES)}.")
     return Issuer(
         iss=iss,
         client_id=client_id,
@@ -116,6 +130,7 @@ def _issuer(iss: str, entry) -> Issuer:
         private_key_kid=str(entry.get("private_key_kid", "")),
         private_key_alg=algorithm,
         write_back=bool(entry.get("write_back", False)),
+        refresh=refresh,
     )
 
 

@@ -7,18 +7,27 @@ The finalization never waits for, or depends on, the record: `queue_write_back` 
 committed. A failure leaves the row pending with its reason, shown on the result page with a
 "Try again" button; `manage.py smart_write_back` retries every pending row (run it from cron),
 and a new launch by the same clinician for the same patient carries a fresh token to the rows
-whose token has expired. Each resource is created once: a retry skips what the record already
-took, and the DocumentReference is created conditionally on its identifier (If-None-Exist).
+whose token has expired. An expired access token is first renewed with the launch's refresh
+token when the record gave one (`refresh` in the issuers file). Each resource is created once:
+a retry skips what the record already took, and the DocumentReference is created
+conditionally on its identifier (If-None-Exist).
+
+An amendment of an assessment a launch started goes back to the same record with the same
+launch: its DocumentReference `replaces` (relatesTo) the earlier one as the record named it,
+and its QuestionnaireResponse's `replaces` extension names the record's earlier response. It is
+sent only after the assessment it corrects (which must be in the record first to be replaced);
+when that one never went to the record, the amendment goes without the link.
 """
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Assessment
 
-from ..fhir.common import assessment_identifier
+from ..fhir.common import EXT_REPLACES, assessment_identifier, fhir_base
 from ..fhir.document import build_document_reference
 from ..fhir.response import export_response
 from . import client
@@ -34,8 +43,9 @@ WRITES = ("DocumentReference", "QuestionnaireResponse")
 
 
 def queue_write_back(*, assessment: Assessment, user) -> None:
-    """Finalize listener: queue the write-back of an assessment a launch started."""
-    launch = SmartLaunch.objects.filter(assessment_id=assessment.pk).order_by("-pk").first()
+    """Finalize listener: queue the write-back of an assessment a launch started, or of an
+    amendment of one."""
+    launch = _launch_of(assessment)
     if launch is None:
         return
     try:
@@ -57,6 +67,46 @@ def queue_write_back(*, assessment: Assessment, user) -> None:
     transaction.on_commit(lambda: send_safely(row.pk), robust=True)
 
 
+def _launch_of(assessment: Assessment) -> SmartLaunch | None:
+    """The latest launch that started this assessment or, for an amendment, the one that
+    started the assessment it corrects (back along the chain of amendments)."""
+    current: Assessment | None = assessment
+    while current is not None:
+        launch = SmartLaunch.objects.filter(assessment_id=current.pk).order_by("-pk").first()
+        if launch is not None:
+            return launch
+        current = current.amends if current.amends_id else None
+    return None
+
+
+def _replaced(assessment: Assessment) -> EhrWriteBack | None:
+    """The write-back of the assessment an amendment corrects, if it went to the record; an
+    amendment waits (RecordError) while that one is still pending."""
+    if not assessment.amends_id:
+        return None
+    earlier = (
+        EhrWriteBack.objects.filter(assessment_id=assessment.amends_id).order_by("-pk").first()
+    )
+    if earlier is None or earlier.status == EhrWriteBack.Status.FAILED:
+        return None
+    if earlier.status == EhrWriteBack.Status.PENDING:
+        raise client.RecordError(
+            "The assessment this amendment corrects is not yet in the record; the amendment is "
+            "sent after it."
+        )
+    return earlier
+
+
+def _on_the_record(location: str, kind: str) -> str:
+    """`Kind/id` of a resource from the Location the record gave it (absolute, maybe with
+    its version: .../DocumentReference/abc/_history/1)."""
+    parts = location.rstrip("/").split("/")
+    for index in range(len(parts) - 2, -1, -1):
+        if parts[index] == kind:
+            return f"{kind}/{parts[index + 1]}"
+    return ""
+
+
 def _for_the_record(resource: dict, patient_id: str) -> dict:
     """The resource as the record stores it: its own id assigned there, the record's Patient
     as subject."""
@@ -65,16 +115,38 @@ def _for_the_record(resource: dict, patient_id: str) -> dict:
     return resource
 
 
-def document_reference(assessment: Assessment, patient_id: str) -> dict:
+def document_reference(assessment: Assessment, patient_id: str, *, replaces: str = "") -> dict:
+    """The PDF for the record; an amendment's `relatesTo` names the record's own earlier
+    document (`replaces`, as the record named it), or is left out when the record never had
+    it (Vertebro's own id means nothing there)."""
     resource = _for_the_record(build_document_reference(assessment), patient_id)
     kind = resource.setdefault("type", {})
     codings = [c for c in kind.get("coding") or [] if c.get("system") != LOINC]
     kind["coding"] = [DOCUMENT_TYPE, *codings]
+    resource.pop("relatesTo", None)
+    if replaces:
+        resource["relatesTo"] = [{"code": "replaces", "target": {"reference": replaces}}]
     return resource
 
 
-def questionnaire_response(assessment: Assessment, patient_id: str) -> dict:
-    return _for_the_record(export_response(assessment), patient_id)
+def questionnaire_response(assessment: Assessment, patient_id: str, *, replaces: str = "") -> dict:
+    """The answers for the record; the `replaces` extension of an amendment names the record's
+    earlier response, or is left out when the record never had it."""
+    resource = _for_the_record(export_response(assessment), patient_id)
+    extensions = [
+        extension
+        for extension in resource.get("extension", [])
+        if not extension["url"].endswith(EXT_REPLACES)
+    ]
+    if replaces:
+        extensions.append(
+            {"url": f"{fhir_base()}/{EXT_REPLACES}", "valueReference": {"reference": replaces}}
+        )
+    if extensions:
+        resource["extension"] = extensions
+    else:
+        resource.pop("extension", None)
+    return resource
 
 
 def send(row: EhrWriteBack, *, now=None) -> EhrWriteBack:
@@ -88,22 +160,32 @@ def send(row: EhrWriteBack, *, now=None) -> EhrWriteBack:
     row.last_attempt_at = now
     try:
         if launch.token_expires_at is not None and launch.token_expires_at <= now:
-            raise client.RecordError(
-                "The record's access token has expired; it is sent when you next open "
-                "Vertebro from this patient's chart in the record."
-            )
+            _renew(launch, now=now)
         assessment = row.assessment
+        earlier = _replaced(assessment)
         if not row.document_reference:
             row.document_reference = client.fhir_create(
                 launch.issuer,
-                document_reference(assessment, launch.patient_id),
+                document_reference(
+                    assessment,
+                    launch.patient_id,
+                    replaces=_on_the_record(earlier.document_reference, "DocumentReference")
+                    if earlier
+                    else "",
+                ),
                 token=launch.access_token,
                 if_none_exist=f"identifier={_identifier(assessment)}",
             )
         if not row.questionnaire_response:
             row.questionnaire_response = client.fhir_create(
                 launch.issuer,
-                questionnaire_response(assessment, launch.patient_id),
+                questionnaire_response(
+                    assessment,
+                    launch.patient_id,
+                    replaces=_on_the_record(earlier.questionnaire_response, "QuestionnaireResponse")
+                    if earlier
+                    else "",
+                ),
                 token=launch.access_token,
             )
     except client.RecordError as error:
@@ -114,6 +196,39 @@ def send(row: EhrWriteBack, *, now=None) -> EhrWriteBack:
         row.last_error = ""
     row.save()
     return row
+
+
+EXPIRED = (
+    "The record's access token has expired; it is sent when you next open Vertebro from this "
+    "patient's chart in the record."
+)
+
+
+def _renew(launch: SmartLaunch, *, now) -> None:
+    """A new access token from the launch's refresh token, kept on the launch (with the new
+    refresh token when the record rotates it); RecordError when there is none or the record
+    refuses it: the write-back then waits for the next launch."""
+    if not launch.refresh_token:
+        raise client.RecordError(EXPIRED)
+    try:
+        issuer = registry.get(launch.issuer)
+        if issuer is None:
+            raise client.RecordError(EXPIRED)
+        token = client.refresh(
+            issuer=issuer,
+            configuration=client.discover(launch.issuer),
+            refresh_token=launch.refresh_token,
+        )
+    except (client.RecordError, IssuerConfigError) as error:
+        logger.info("renewing the access token of launch %s failed: %s", launch.pk, error)
+        raise client.RecordError(EXPIRED) from None
+    expires_in = token.get("expires_in")
+    launch.access_token = token["access_token"]
+    launch.refresh_token = str(token.get("refresh_token") or launch.refresh_token)
+    launch.token_expires_at = (
+        now + timedelta(seconds=int(expires_in)) if str(expires_in).isdigit() else None
+    )
+    launch.save(update_fields=["access_token", "refresh_token", "token_expires_at"])
 
 
 def _identifier(assessment: Assessment) -> str:

@@ -96,10 +96,11 @@ def test_the_result_page_costs_a_fixed_number_of_queries(
     if final:
         services.assessment_finalize(assessment=assessment, user=alice)
     # the reviewer permission check (the user's permissions and groups, one query), the
-    # assessment, its amendment chain, the access log entry; a final one also its
-    # reassessments and its write-back to the electronic record (none here) — whether its
-    # owner is still a clinician (the amend button) was read with the permissions
-    with django_assert_num_queries(SESSION_AND_USER + 4 + (2 if final else 0)):
+    # assessment, the access log entry; a final one also its amendment chain (a draft that
+    # amends nothing has none: only a final assessment is amended), its reassessments and its
+    # write-back to the electronic record (none here) — whether its owner is still a
+    # clinician (the amend button) was read with the permissions
+    with django_assert_num_queries(SESSION_AND_USER + 3 + (3 if final else 0)):
         signed_in.get(reverse("assessments:result", args=[assessment.pk]))
 
 

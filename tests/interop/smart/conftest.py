@@ -33,6 +33,8 @@ def ehr(_ehr_server, settings, tmp_path, db):
     ehr.claims = {}
     ehr.resources = fresh.resources
     ehr.created.clear()
+    ehr.tokens.clear()
+    ehr.refresh_tokens.clear()
     ehr.fail_creates = 0
     ehr.fail_kinds = set()
     ehr.requests.clear()

@@ -1,6 +1,7 @@
 """A test electronic record on loopback: an OAuth 2 / OpenID Connect authorization server
 built on Authlib (authorization code, PKCE, client_secret_basic, ID tokens with fhirUser),
-its JWKS, a small FHIR R4 server (a Patient, Procedures, Observations; creates of
+refresh tokens for online_access / offline_access (rotated at each use), its JWKS, a small
+FHIR R4 server (a Patient, Procedures, Observations; creates of
 DocumentReference and QuestionnaireResponse) and a launch page that frames Vertebro.
 
 It is served by werkzeug in a thread (`LoopbackEhr.start()`); tests change its behaviour through
@@ -122,7 +123,7 @@ class Client:
         return response_type == "code"
 
     def check_grant_type(self, grant_type):
-        return grant_type == "authorization_code"
+        return grant_type in ("authorization_code", "refresh_token")
 
 
 @dataclass
@@ -157,6 +158,25 @@ class Code:
         return None
 
 
+@dataclass
+class RefreshCredential:
+    """A refresh token the record issued (SMART online_access / offline_access)."""
+
+    client_id: str
+    scope: str
+    user: str
+    patient: str
+
+    def check_client(self, client):
+        return client.client_id == self.client_id
+
+    def get_scope(self):
+        return self.scope
+
+
+REFRESH_SCOPES = {"online_access", "offline_access"}
+
+
 class LoopbackEhr:
     def __init__(self):
         self.app = Flask("test_ehr")
@@ -172,6 +192,7 @@ class LoopbackEhr:
         self.launches: dict[str, str] = {}
         self.codes: dict[str, Code] = {}
         self.tokens: dict[str, dict] = {}
+        self.refresh_tokens: dict[str, RefreshCredential] = {}
         self.resources = {
             "Patient": {PATIENT_ID: patient()},
             "Procedure": {
@@ -278,13 +299,41 @@ class LoopbackEhr:
             def generate_user_info(self, user, scope):
                 return UserInfo(sub=user, fhirUser=f"{ehr.base}/{user}")
 
+        class RefreshTokenGrant(grants.RefreshTokenGrant):
+            TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "private_key_jwt"]
+            INCLUDE_NEW_REFRESH_TOKEN = True  # rotated at each use
+
+            def authenticate_refresh_token(self, refresh_token):
+                return ehr.refresh_tokens.get(refresh_token)
+
+            def authenticate_user(self, credential):
+                return credential.user
+
+            def revoke_old_credential(self, credential):
+                for value, held in list(ehr.refresh_tokens.items()):
+                    if held is credential:
+                        del ehr.refresh_tokens[value]
+
         def query_client(client_id):
             return ehr.client if client_id == ehr.client.client_id else None
 
         def save_token(token, request):
-            code = request.authorization_code
-            token["patient"] = code.patient
-            ehr.tokens[token["access_token"]] = {"patient": code.patient, "scope": token["scope"]}
+            code = getattr(request, "authorization_code", None)
+            granted_before = code or request.refresh_token
+            patient = granted_before.patient
+            scope = token.get("scope") or granted_before.get_scope()
+            token["patient"] = patient
+            ehr.tokens[token["access_token"]] = {"patient": patient, "scope": scope}
+            # SMART: a refresh token only for online_access or offline_access.
+            refresh = token.pop("refresh_token", None)
+            if refresh and REFRESH_SCOPES & set(scope.split()):
+                token["refresh_token"] = refresh
+                ehr.refresh_tokens[refresh] = RefreshCredential(
+                    client_id=request.client.client_id,
+                    scope=scope,
+                    user=granted_before.user,
+                    patient=patient,
+                )
 
         class PrivateKeyJwtAssertion(JWTBearerClientAssertion):
             """SMART asymmetric client authentication: RS384 or ES384, jti used once."""
@@ -314,12 +363,15 @@ class LoopbackEhr:
                 ehr.seen_jti.add(jti)
                 return True
 
+        # Authlib issues refresh tokens only with a generator configured.
+        self.app.config["OAUTH2_REFRESH_TOKEN_GENERATOR"] = True
         server = AuthorizationServer(self.app, query_client=query_client, save_token=save_token)
         server.register_client_auth_method("private_key_jwt", PrivateKeyJwtAssertion())
         server.register_grant(
             AuthorizationCodeGrant,
             [CodeChallenge(required=True), SmartOpenIDCode(require_nonce=True)],
         )
+        server.register_grant(RefreshTokenGrant)
 
         app = self.app
 
@@ -336,8 +388,15 @@ class LoopbackEhr:
                     "authorization_endpoint": f"{ehr.origin}/authorize",
                     "token_endpoint": f"{ehr.origin}/token",
                     "token_endpoint_auth_methods_supported": ["client_secret_basic"],
-                    "grant_types_supported": ["authorization_code"],
-                    "scopes_supported": ["openid", "fhirUser", "launch", "patient/*.rs"],
+                    "grant_types_supported": ["authorization_code", "refresh_token"],
+                    "scopes_supported": [
+                        "openid",
+                        "fhirUser",
+                        "launch",
+                        "online_access",
+                        "offline_access",
+                        "patient/*.rs",
+                    ],
                     "response_types_supported": ["code"],
                     "code_challenge_methods_supported": ["S256"],
                     "capabilities": [

@@ -119,6 +119,8 @@ def test_the_command_says_what_is_still_pending(
 def test_an_expired_token_waits_for_the_next_launch_of_the_patient(
     launched, ehr, alice_linked, client, django_capture_on_commit_callbacks
 ):
+    # The record gave no refresh token: nothing renews the access.
+    launched.refresh_token = ""
     launched.token_expires_at = timezone.now() - timedelta(minutes=1)
     launched.save()
     row = finalize(launched.assessment, alice_linked, django_capture_on_commit_callbacks)
@@ -198,6 +200,7 @@ def test_a_write_back_refused_for_good_is_not_tried_again(
 def test_expired_tokens_are_deleted_unless_a_write_back_waits_on_them(
     launched, ehr, alice_linked, django_capture_on_commit_callbacks
 ):
+    ehr.refresh_tokens.clear()  # the record refuses to renew it
     launched.token_expires_at = timezone.now() - timedelta(minutes=1)
     launched.save()
     finalize(launched.assessment, alice_linked, django_capture_on_commit_callbacks)
