@@ -97,7 +97,7 @@ def test_a_may_be_considered_card_says_the_weeks_were_short_at_the_assessment():
             "2 weeks of conservative therapy since the pain returned 10 days ago (on 10 Nov 2026): selection",
             "2 weeks of conservative therapy since the pain returned on 10 Nov 2026: selection",
         ),
-        ("only 2 weeks of therapy so far.", "only 2 weeks of therapy by the assessment."),
+        ("only 2 weeks of therapy so far.", "only 2 weeks of therapy by 20 Nov 2026."),
         # Days counted from the index procedure stay: they do not change with the reading day.
         (
             "pain back on day 164 after the index procedure",
@@ -169,3 +169,17 @@ def test_guidance_whose_reassessment_date_is_ahead_is_served(client, cds_setting
     [card] = call(client, body).json()["cards"]
     assert card["links"][0]["label"] == "Open the Vertebro result"
     assert card["summary"].startswith("Too early to judge the vertebroplasty at L1")
+
+
+def test_the_longest_so_far_headline_keeps_its_reassessment_date_in_the_summary():
+    headline = (
+        "Continue conservative therapy before any repeat vertebroplasty at T12: only 5 weeks of "
+        "therapy so far; reassess from 23 Dec 2026."
+    )
+    summary = service.whole_clauses(
+        with_dates(headline, assessed=date(2026, 11, 25)), service.SUMMARY_MAX_LENGTH
+    )
+    assert summary == (
+        "Continue conservative therapy before any repeat vertebroplasty at T12: only 5 weeks of "
+        "therapy by 25 Nov 2026; reassess from 23 Dec 2026."
+    )
