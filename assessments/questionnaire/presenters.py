@@ -336,11 +336,24 @@ class GuidanceSoFar:
     timeline: str
     caveat: str
     still_needed: str
-    guidance: GuidanceDisplay | None
+    guidance: "GuidanceSoFarResult | None"
     invalid: str
     rules_version: str
     # §6: a red flag shown at once, whatever is still missing (rules 2026.3 on).
     red_flag: "RedFlagShown | None" = None
+
+
+@dataclass(frozen=True, slots=True)
+class GuidanceSoFarResult:
+    """The guidance the panel shows once every answer is given: the recommendation in the
+    words and colour of the result page (`GuidanceDisplay`), and the headline. Only these: the
+    panel is beside every step, and the whole display (reasons, notes, references in words)
+    cost a tenth of a step page."""
+
+    recommendation: str
+    label: str
+    tone: str
+    headline: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,7 +389,19 @@ def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
         if so_far.provisional
         else ""
     )
-    guidance = GuidanceDisplay.from_json(so_far.guidance.to_dict()) if so_far.guidance else None
+    guidance = (
+        GuidanceSoFarResult(
+            recommendation=so_far.guidance.recommendation,
+            # As GuidanceDisplay words it: the label of the guidance's own rules version.
+            label=recommendation_label(
+                so_far.guidance.recommendation, so_far.guidance.rules_version
+            ),
+            tone=recommendation_tone(so_far.guidance.recommendation),
+            headline=so_far.guidance.headline,
+        )
+        if so_far.guidance
+        else None
+    )
     flag = getattr(so_far, "red_flag", None)
     red_flag = (
         RedFlagShown(
