@@ -333,6 +333,12 @@ class Assessment(models.Model):
         related_name="reassessments",
         help_text="The final assessment this one reassesses at a later visit.",
     )
+    # The step 1 answers a launch from the electronic record filled in, as the record sent
+    # them, and what the clinician must be told about them: {"answers": {field name: JSON
+    # value}, "notes": [sentences]}. Kept with the draft (not the browser session), so that
+    # step 1 marks each answer "From the EHR" while it holds the record's value, whoever
+    # opens the draft and whenever.
+    from_record = models.JSONField(default=dict, blank=True, editable=False)
     # Copied from the frozen guidance at finalization, so that lists filter and export fast.
     scenario = models.CharField(
         max_length=32, choices=vocabulary.Scenario.choices, blank=True, editable=False
@@ -407,6 +413,22 @@ class Assessment(models.Model):
         if not self.rules_version:
             self.rules_version = rules_versions.active_version()
         return rules_versions.edition(self.rules_version)
+
+    def answers_from_record(self) -> list[str]:
+        """The answers that still hold the value the electronic record sent (field names)."""
+        rules = self.rules()
+        names = []
+        for name, raw in (self.from_record or {}).get("answers", {}).items():
+            spec = rules.FIELDS_BY_NAME.get(name)
+            if spec is None:
+                continue
+            try:
+                value = spec.from_json(raw)
+            except ValueError:
+                continue
+            if getattr(self, name, None) == value:
+                names.append(name)
+        return names
 
     def input_values(self) -> dict:
         """The inputs of this assessment's rules version, by field name."""

@@ -116,19 +116,23 @@ def typed_prefill(prefill: dict, *, today, rules) -> dict:
 
 
 @transaction.atomic
-def launch_consume(*, handle: str, user, now: datetime) -> tuple[Assessment, list[str]]:
+def launch_consume(*, handle: str, user, now: datetime) -> Assessment:
     """Use the handle: create the user's draft with step 1 pre-filled; the handle is deleted.
-    Returns the draft and the notes kept beside the answers (what the clinician must be told
-    about them). Raises LaunchUnavailable, or LaunchNotYours when another user claimed it."""
+    The draft keeps which answers came from the record, as sent, and the notes on them
+    (`Assessment.from_record`). Raises LaunchUnavailable, or LaunchNotYours when another user
+    claimed it."""
     found = _claimed(handle=handle, user=user, now=now)
     # A new draft runs under the active rules version: the pre-fill is read as its questions.
     draft = Assessment(owner=user)
     values = typed_prefill(found.prefill, today=timezone.localdate(now), rules=draft.rules())
     notes = [note for note in found.prefill.get(PREFILL_NOTES, []) if isinstance(note, str)]
+    draft.from_record = {
+        "answers": {name: found.prefill[name] for name in values},
+        "notes": notes,
+    }
     found.delete()
     for name, value in values.items():
         setattr(draft, name, value)
-    saved = services.assessment_save_step(
+    return services.assessment_save_step(
         assessment=draft, fields=tuple(values), expected_version=None, user=user
     )
-    return saved, notes

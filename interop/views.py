@@ -52,7 +52,7 @@ def launch_open(request, handle):
                     "notes": prefill.get(launch.PREFILL_NOTES, []),
                 },
             )
-        draft, notes = launch.launch_consume(handle=handle, user=request.user, now=now)
+        draft = launch.launch_consume(handle=handle, user=request.user, now=now)
     except launch.LaunchUnavailable:
         return render(request, "interop/launch_gone.html", status=GONE)
     except launch.LaunchNotYours:
@@ -60,11 +60,9 @@ def launch_open(request, handle):
         raise Http404("No such link.") from None
     messages.info(
         request,
-        "Step 1 holds the answers taken from the electronic record. Check each one, "
-        "complete the rest and save.",
+        "Answers marked “From the EHR” were taken from the electronic record: check each "
+        "one, complete the rest and save.",
     )
-    for note in notes:
-        messages.warning(request, note)
     return redirect("assessments:step", draft.pk, 1)
 
 

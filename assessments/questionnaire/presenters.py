@@ -38,6 +38,7 @@ LIST_DEFERRED = (
     "guidance",
     "display_record",
     "warning_acknowledgements",
+    "from_record",
     "amendment_reason",
     "record_digest",
     "record_key_id",
@@ -52,10 +53,6 @@ LIST_DEFERRED = (
         if field.name not in CHAIN_FIELDS
     ),
 )
-
-# The answers of a draft that a launch from the electronic record filled in, kept in the
-# session by the launch ({assessment id: [field names]}); the step page marks them.
-FROM_RECORD_SESSION_KEY = "prefilled_from_record"
 
 
 @dataclass(frozen=True, slots=True)

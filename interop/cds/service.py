@@ -692,22 +692,42 @@ def _launch_detail(prefill: dict) -> str:
     )
 
 
+def reassess_due(*, assessed: date, reassess_from: date) -> str:
+    """Why a recent assessment is not served as guidance: the day it asked to reassess from
+    has come (its guidance was "too early" or "continue and reassess" until then)."""
+    return (
+        f"The last assessment ({in_words(assessed)}) asked for reassessment from "
+        f"{in_words(reassess_from)}: reassess before ordering."
+    )
+
+
 def app_link_card(
-    *, launch_url: str, canonical_base: str, rules_version: str, prefill: dict, recent_days: int
+    *,
+    launch_url: str,
+    canonical_base: str,
+    rules_version: str,
+    prefill: dict,
+    recent_days: int,
+    reassess: str = "",
 ) -> dict:
-    """The card that offers to complete an assessment, through a single-use launch handle."""
+    """The card that offers to complete an assessment, through a single-use launch handle:
+    when Vertebro holds no recent assessment, or one whose reassessment date has come
+    (`reassess`, from `reassess_due`)."""
     level = prefill.get("treated_level", "this level")
     notes = [note for note in prefill.get(PREFILL_NOTES, ()) if note]
+    none_recent = (
+        f"Vertebro holds no assessment of this patient at {level} finalized in the last "
+        f"{recent_days} days."
+    )
     detail = "\n\n".join(
         [
             *(f"**Check the record.** {note}" for note in notes),
-            f"Vertebro holds no assessment of this patient at {level} finalized in the last "
-            f"{recent_days} days. {_launch_detail(prefill)}",
+            f"{reassess or none_recent} {_launch_detail(prefill)}",
         ]
     )
     return _card(
         summary=APP_LINK_SUMMARY,
-        indicator="warning" if notes else "info",
+        indicator="warning" if notes or reassess else "info",
         detail=detail,
         source=_source(canonical_base, rules_version),
         links=[{"label": APP_LINK_LABEL, "url": launch_url, "type": "absolute"}],

@@ -59,4 +59,10 @@ def test_a_launch_signs_the_linked_clinician_in_on_a_prefilled_step_1(client, eh
     assert page.wsgi_request.user == alice_linked
     html = page.content.decode()
     assert html.count("From the EHR") == 6 + 1  # six answers, and the message naming them
+    # The marks are kept with the draft: signed in again, in a new session, still there.
+    client.logout()
+    client.force_login(alice_linked)
+    again = client.get(response["Location"]).content.decode()
+    assert again.count("From the EHR") == 6
+    assert set(draft.from_record["answers"]) == set(recorded.prefilled)
     assert "fracture_etiology" in html
