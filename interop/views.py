@@ -20,7 +20,13 @@ from . import launch
 from .cds import service as cds_service
 from .fhir.bundle import build_bundle
 from .fhir.common import FHIR_JSON
-from .fhir.definitions import build_capability_statement, build_code_system
+from .fhir.definitions import (
+    build_assessment_naming_system,
+    build_capability_statement,
+    build_code_system,
+    build_rules_library,
+    build_structure_definition,
+)
 from .fhir.document import build_document_reference
 from .fhir.follow_ups import follow_up_bundle
 from .fhir.guidance import build_guidance_response
@@ -86,10 +92,8 @@ def questionnaire(request):
     return _fhir_json(build_questionnaire())
 
 
-@require_safe
-def code_system(request, system_id):
-    """A Vertebro CodeSystem at its canonical URL (no patient data: open to the record)."""
-    resource = build_code_system(system_id)
+def _definition(resource: dict | None, resource_type: str, name: str) -> JsonResponse:
+    """A definition at its canonical URL, or a 404 OperationOutcome naming what is missing."""
     if resource is None:
         return _fhir_json(
             {
@@ -98,13 +102,39 @@ def code_system(request, system_id):
                     {
                         "severity": "error",
                         "code": "not-found",
-                        "diagnostics": f"Vertebro has no CodeSystem {system_id[:64]!r}.",
+                        "diagnostics": f"Vertebro has no {resource_type} {name[:64]!r}.",
                     }
                 ],
             },
             status=404,
         )
     return _fhir_json(resource)
+
+
+@require_safe
+def code_system(request, system_id):
+    """A Vertebro CodeSystem at its canonical URL (no patient data: open to the record)."""
+    return _definition(build_code_system(system_id), "CodeSystem", system_id)
+
+
+@require_safe
+def structure_definition(request, extension_id):
+    """One of Vertebro's extensions defined at its canonical URL (no patient data)."""
+    return _definition(
+        build_structure_definition(extension_id), "StructureDefinition", extension_id
+    )
+
+
+@require_safe
+def rules_library(request, version):
+    """The rules version a GuidanceResponse's moduleUri names, as a FHIR Library."""
+    return _definition(build_rules_library(version), "rules version", version)
+
+
+@require_safe
+def assessment_naming_system(request):
+    """The identifier system of assessments, as a NamingSystem (no patient data)."""
+    return _fhir_json(build_assessment_naming_system())
 
 
 @require_safe
@@ -135,6 +165,19 @@ def assessment_export(request, assessment_id, kind):
     response = _fhir_json(build(assessment), filename=f"vertebro-{assessment.pk}-{kind}.json")
     access_record(request=request, assessment=assessment, kind="fhir")
     return response
+
+
+# The resource types an assessment is exported as, by the name FHIR gives them: the address
+# `<base>/<type>/<assessment id>` a Bundle's fullUrl and an amendment's reference name.
+EXPORT_KINDS = {resource_type: kind for kind, (resource_type, _, _) in EXPORTS.items()}
+
+
+def assessment_resource(request, resource_type, assessment_id):
+    """An assessment's resource at the address its Bundle names (`fullUrl`): the same export,
+    for the same readers."""
+    if resource_type not in EXPORT_KINDS:
+        raise Http404("No such resource type.")
+    return assessment_export(request, assessment_id, EXPORT_KINDS[resource_type])
 
 
 @require_safe
