@@ -45,7 +45,6 @@ class LaunchRefused(Exception):
 class Launched:
     user: object
     launch: SmartLaunch
-    notes: list[str]
 
 
 def _issuer(iss: str):
@@ -251,7 +250,7 @@ def complete(*, session, params, redirect_uri: str) -> Launched:
             else None
         ),
     )
-    return Launched(user=user, launch=launch, notes=[])
+    return Launched(user=user, launch=launch)
 
 
 def typed_values(raw: dict, *, version: str, today, notes: list[str]) -> dict:

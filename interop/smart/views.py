@@ -75,8 +75,6 @@ def callback(request):
             "Answers marked “From the EHR” were taken from the electronic record: check "
             "each one, complete the rest and save.",
         )
-    for note in launched.notes:
-        messages.warning(request, note)
     return redirect("assessments:step", draft.pk, 1)
 
 
