@@ -500,7 +500,7 @@ def several_procedures(level: str, record_procedures) -> str:
     return (
         f"The record shows {len(record_procedures)} vertebroplasties at {level} "
         f"({_dates_in_words(record_procedures)}): Vertebro's guidance counts from the first "
-        "and does not cover a level treated more than once; decide with the spine team."
+        "and covers a first repeat only; decide with the spine team."
     )
 
 
@@ -743,9 +743,9 @@ def level_unknown_card(
     if unknown.level is None:
         summary = LEVEL_UNKNOWN_SUMMARY
         text = (
-            "The order does not name the vertebral level in a form Vertebro can read. If this "
-            "vertebra was treated by vertebroplasty before, complete a Vertebro assessment "
-            "before the repeat procedure."
+            "The order does not name the vertebral level in a form Vertebro can read. Check the "
+            "level on the order; if that vertebra was treated by vertebroplasty before, complete "
+            "a Vertebro assessment before the repeat procedure."
         )
     else:
         summary = (

@@ -74,7 +74,7 @@ def test_the_launch_page_lists_what_the_record_sent_and_what_it_did_not(
 TWICE = [procedure(performed="2026-10-20"), procedure(performed="2026-10-01T09:30:00Z")]
 TWICE_NOTE = (
     "The record shows 2 vertebroplasties at L1 (1 Oct 2026, 20 Oct 2026): Vertebro's guidance "
-    "counts from the first and does not cover a level treated more than once; decide with the "
+    "counts from the first and covers a first repeat only; decide with the "
     "spine team."
 )
 
@@ -127,7 +127,7 @@ def test_the_note_counts_an_undated_vertebroplasty_too():
     assert service.several_procedures("T12", (None,)) == ""
     assert service.several_procedures("T12", (date(2026, 1, 5), None)) == (
         "The record shows 2 vertebroplasties at T12 (5 Jan 2026, no date): Vertebro's guidance "
-        "counts from the first and does not cover a level treated more than once; decide with "
+        "counts from the first and covers a first repeat only; decide with "
         "the spine team."
     )
 
@@ -145,7 +145,7 @@ def test_a_smart_launch_says_a_level_treated_twice_too(settings):
     assert values == {"treated_level": "L2", "index_procedure_date": "2026-01-05"}
     assert notes == [
         "The record shows 2 vertebroplasties at L2 (5 Jan 2026, 20 Feb 2026): Vertebro's "
-        "guidance counts from the first and does not cover a level treated more than once; "
+        "guidance counts from the first and covers a first repeat only; "
         "decide with the spine team."
     ]
 

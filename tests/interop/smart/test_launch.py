@@ -78,7 +78,7 @@ def test_a_level_the_record_shows_treated_twice_is_said_on_step_1_on_every_visit
     assert draft.index_procedure_date.isoformat() == "2026-05-04"  # the first
     note = (
         "The record shows 2 vertebroplasties at L1 (4 May 2026, 20 Jul 2026): Vertebro's "
-        "guidance counts from the first and does not cover a level treated more than once; "
+        "guidance counts from the first and covers a first repeat only; "
         "decide with the spine team."
     )
     assert draft.from_record["notes"] == [note]
