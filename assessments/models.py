@@ -180,6 +180,21 @@ def _unanswered_questions(edition, values: dict) -> list[str]:
     ]
 
 
+def answers_read(rules, answers: dict) -> dict:
+    """The answers given as JSON values (by field name) read as the questions of `rules`, a
+    rules version's core; a name it does not ask and a value it cannot read are left out."""
+    values = {}
+    for name, raw in answers.items():
+        spec = rules.FIELDS_BY_NAME.get(name)
+        if spec is None:
+            continue
+        try:
+            values[name] = spec.from_json(raw)
+        except ValueError:
+            continue
+    return values
+
+
 class Assessment(models.Model):
     """One clinician's assessment of a vertebra treated by vertebroplasty.
 
@@ -416,19 +431,8 @@ class Assessment(models.Model):
 
     def answers_from_record(self) -> list[str]:
         """The answers that still hold the value the electronic record sent (field names)."""
-        rules = self.rules()
-        names = []
-        for name, raw in (self.from_record or {}).get("answers", {}).items():
-            spec = rules.FIELDS_BY_NAME.get(name)
-            if spec is None:
-                continue
-            try:
-                value = spec.from_json(raw)
-            except ValueError:
-                continue
-            if getattr(self, name, None) == value:
-                names.append(name)
-        return names
+        sent = answers_read(self.rules(), (self.from_record or {}).get("answers", {}))
+        return [name for name, value in sent.items() if getattr(self, name, None) == value]
 
     def input_values(self) -> dict:
         """The inputs of this assessment's rules version, by field name."""

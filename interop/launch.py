@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import Assessment
+from assessments.models import Assessment, answers_read
 
 from .cds.service import PREFILL_NOTES
 from .models import LaunchHandle, handle_digest
@@ -101,18 +101,12 @@ def launch_claim(*, handle: str, user, now: datetime) -> dict:
 def typed_prefill(prefill: dict, *, today, rules) -> dict:
     """The pre-filled answers as the draft's values, read as the questions of `rules` (the
     draft's rules version); any value that version refuses is left out."""
-    values = {}
-    for name, raw in prefill.items():
-        spec = rules.FIELDS_BY_NAME.get(name)
-        if spec is None:
-            continue
-        try:
-            value = spec.from_json(raw)
-        except ValueError:
-            continue
-        if spec.check(value, today=today) is None:
-            values[name] = value
-    return values
+    values = answers_read(rules, prefill)
+    return {
+        name: value
+        for name, value in values.items()
+        if rules.FIELDS_BY_NAME[name].check(value, today=today) is None
+    }
 
 
 @transaction.atomic

@@ -54,7 +54,7 @@ def launch_open(request, handle):
                 request,
                 "interop/launch.html",
                 {
-                    "sent": cds_service.prefill_words(prefill),
+                    "page": cds_service.launch_page(prefill),
                     "notes": prefill.get(launch.PREFILL_NOTES, []),
                 },
             )
@@ -64,11 +64,7 @@ def launch_open(request, handle):
     except launch.LaunchNotYours:
         security_log.event("launch_refused", user=request.user, detail="claimed by another user")
         raise Http404("No such link.") from None
-    messages.info(
-        request,
-        "Answers marked “From the EHR” were taken from the electronic record: check each "
-        "one, complete the rest and save.",
-    )
+    messages.info(request, cds_service.launch_page(draft.from_record["answers"]).opened)
     return redirect("assessments:step", draft.pk, 1)
 
 

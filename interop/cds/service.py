@@ -682,6 +682,36 @@ def prefill_words(prefill: dict) -> str:
     return f"{text}."
 
 
+@dataclass(frozen=True)
+class LaunchPage:
+    """The words of the page that confirms opening a draft from a card's link."""
+
+    sent: str
+    opens: str
+    button: str
+    opened: str  # the message on step 1 once the draft is open
+
+
+def launch_page(prefill: dict) -> LaunchPage:
+    """What the launch page says: the draft is pre-filled only when the record sent answers."""
+    if not _prefill_items(prefill, values=False)[0]:
+        return LaunchPage(
+            sent=prefill_words(prefill),
+            opens="A new, empty draft opens at step 1: answer the questionnaire from the start.",
+            button="Open a new draft",
+            opened="The electronic record sent none of the answers of step 1: enter them "
+            "yourself, then save.",
+        )
+    return LaunchPage(
+        sent=prefill_words(prefill),
+        opens="A new draft opens at step 1 with these answers filled in: check each one, then "
+        "answer the rest of the questionnaire.",
+        button="Open the pre-filled draft",
+        opened="Answers marked “From the EHR” were taken from the electronic record: check each "
+        "one, complete the rest and save.",
+    )
+
+
 def _launch_detail(prefill: dict) -> str:
     sent, _ = _prefill_items(prefill, values=False)
     if not sent:
