@@ -40,6 +40,7 @@ LIST_DEFERRED = (
     "guidance",
     "display_record",
     "warning_acknowledgements",
+    "from_record",
     "amendment_reason",
     "record_digest",
     "record_key_id",
@@ -54,10 +55,6 @@ LIST_DEFERRED = (
         if field.name not in CHAIN_FIELDS
     ),
 )
-
-# The answers of a draft that a launch from the electronic record filled in, kept in the
-# session by the launch ({assessment id: [field names]}); the step page marks them.
-FROM_RECORD_SESSION_KEY = "prefilled_from_record"
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,18 +235,20 @@ def _status_lines(assessment: Assessment) -> list[str]:
     lines = []
     if assessment.status == Assessment.Status.SUPERSEDED:
         amendment = assessment.amendment
-        replaced = (
-            f" on {date_format(timezone.localtime(amendment.finalized_at))}"
+        finalized = (
+            f" finalized {_datetime_words(amendment.finalized_at)}"
             if amendment.finalized_at
             else ""
         )
         lines.append(
-            f"SUPERSEDED: replaced{replaced} by an amendment (reason: "
-            f"{amendment.amendment_reason}). Do not file this note; copy the amendment's."
+            f"SUPERSEDED: replaced by an amendment{finalized} (reason: "
+            f"{amendment.amendment_reason}). Do not file this note; file the amendment's note "
+            "instead."
         )
     elif not assessment.is_final:
         lines.append(
-            "DRAFT: not finalized; the guidance follows the answers so far. Do not file this note."
+            "DRAFT: not finalized; the answers and the guidance may still change. Do not file this "
+            "note."
         )
     if assessment.amends_id:
         earlier = assessment.amends

@@ -302,12 +302,10 @@ def _render_step(request, form, assessment, step, saved, *, status=200, stale=Fa
             if step > 1
             else reverse("assessments:list")
         )
-    # Answers a launch from the electronic record filled in (the session says which) are
-    # marked "From the EHR" on the step, for the clinician to check.
+    # Answers a launch from the electronic record filled in, still as the record sent them,
+    # are marked "From the EHR" on the step, for the clinician to check.
     from_record = (
-        request.session.get(presenters.FROM_RECORD_SESSION_KEY, {}).get(str(assessment.pk), [])
-        if assessment is not None and not form.is_bound
-        else []
+        assessment.answers_from_record() if assessment is not None and not form.is_bound else []
     )
     for name in from_record:
         if name in form.fields:
@@ -321,6 +319,12 @@ def _render_step(request, form, assessment, step, saved, *, status=200, stale=Fa
         # A draft started under an earlier rules version than the active one says so.
         "rules_notice": (
             presenters.rules_version_notice(assessment) if assessment is not None else None
+        ),
+        # What the launch from the record said of its answers (a level treated twice, …).
+        "record_notes": (
+            (assessment.from_record or {}).get("notes", [])
+            if assessment is not None and step == 1
+            else []
         ),
         "errors": form.error_summary() if form.is_bound else [],
         # §8: a refused step still shows the red flags its valid answers raise.
