@@ -29,7 +29,9 @@ from tests.interop.fhir_invariants import constraint_results
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-LFORMS = Path(__file__).resolve().parents[2] / "node_modules" / "lforms" / "dist" / "lforms"
+LFORMS = (
+    Path(__file__).resolve().parents[2] / "node_modules" / "lforms" / "dist" / "lforms"
+).resolve()
 MOUNT = "/lhc-forms/"
 # The files LHC-Forms' README lists, in its order (the web component's modules, then the R4
 # support library, deferred so that it runs after them).
