@@ -180,6 +180,21 @@ def _unanswered_questions(edition, values: dict) -> list[str]:
     ]
 
 
+def answers_read(rules, answers: dict) -> dict:
+    """The answers given as JSON values (by field name) read as the questions of `rules`, a
+    rules version's core; a name it does not ask and a value it cannot read are left out."""
+    values = {}
+    for name, raw in answers.items():
+        spec = rules.FIELDS_BY_NAME.get(name)
+        if spec is None:
+            continue
+        try:
+            values[name] = spec.from_json(raw)
+        except ValueError:
+            continue
+    return values
+
+
 class Assessment(models.Model):
     """One clinician's assessment of a vertebra treated by vertebroplasty.
 
@@ -333,6 +348,12 @@ class Assessment(models.Model):
         related_name="reassessments",
         help_text="The final assessment this one reassesses at a later visit.",
     )
+    # The step 1 answers a launch from the electronic record filled in, as the record sent
+    # them, and what the clinician must be told about them: {"answers": {field name: JSON
+    # value}, "notes": [sentences]}. Kept with the draft (not the browser session), so that
+    # step 1 marks each answer "From the EHR" while it holds the record's value, whoever
+    # opens the draft and whenever.
+    from_record = models.JSONField(default=dict, blank=True, editable=False)
     # Copied from the frozen guidance at finalization, so that lists filter and export fast.
     scenario = models.CharField(
         max_length=32, choices=vocabulary.Scenario.choices, blank=True, editable=False
@@ -407,6 +428,11 @@ class Assessment(models.Model):
         if not self.rules_version:
             self.rules_version = rules_versions.active_version()
         return rules_versions.edition(self.rules_version)
+
+    def answers_from_record(self) -> list[str]:
+        """The answers that still hold the value the electronic record sent (field names)."""
+        sent = answers_read(self.rules(), (self.from_record or {}).get("answers", {}))
+        return [name for name, value in sent.items() if getattr(self, name, None) == value]
 
     def input_values(self) -> dict:
         """The inputs of this assessment's rules version, by field name."""

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import Assessment
+from assessments.models import Assessment, answers_read
 
 from .cds.service import PREFILL_NOTES
 from .models import LaunchHandle, handle_digest
@@ -101,34 +101,32 @@ def launch_claim(*, handle: str, user, now: datetime) -> dict:
 def typed_prefill(prefill: dict, *, today, rules) -> dict:
     """The pre-filled answers as the draft's values, read as the questions of `rules` (the
     draft's rules version); any value that version refuses is left out."""
-    values = {}
-    for name, raw in prefill.items():
-        spec = rules.FIELDS_BY_NAME.get(name)
-        if spec is None:
-            continue
-        try:
-            value = spec.from_json(raw)
-        except ValueError:
-            continue
-        if spec.check(value, today=today) is None:
-            values[name] = value
-    return values
+    values = answers_read(rules, prefill)
+    return {
+        name: value
+        for name, value in values.items()
+        if rules.FIELDS_BY_NAME[name].check(value, today=today) is None
+    }
 
 
 @transaction.atomic
-def launch_consume(*, handle: str, user, now: datetime) -> tuple[Assessment, list[str]]:
+def launch_consume(*, handle: str, user, now: datetime) -> Assessment:
     """Use the handle: create the user's draft with step 1 pre-filled; the handle is deleted.
-    Returns the draft and the notes kept beside the answers (what the clinician must be told
-    about them). Raises LaunchUnavailable, or LaunchNotYours when another user claimed it."""
+    The draft keeps which answers came from the record, as sent, and the notes on them
+    (`Assessment.from_record`). Raises LaunchUnavailable, or LaunchNotYours when another user
+    claimed it."""
     found = _claimed(handle=handle, user=user, now=now)
     # A new draft runs under the active rules version: the pre-fill is read as its questions.
     draft = Assessment(owner=user)
     values = typed_prefill(found.prefill, today=timezone.localdate(now), rules=draft.rules())
     notes = [note for note in found.prefill.get(PREFILL_NOTES, []) if isinstance(note, str)]
+    draft.from_record = {
+        "answers": {name: found.prefill[name] for name in values},
+        "notes": notes,
+    }
     found.delete()
     for name, value in values.items():
         setattr(draft, name, value)
-    saved = services.assessment_save_step(
+    return services.assessment_save_step(
         assessment=draft, fields=tuple(values), expected_version=None, user=user
     )
-    return saved, notes

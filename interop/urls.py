@@ -16,6 +16,18 @@ urlpatterns = [
     path("fhir/CodeSystem/<slug:system_id>", views.code_system, name="code_system"),
     path("fhir/metadata", views.metadata, name="metadata"),
     path(
+        "fhir/StructureDefinition/<slug:extension_id>",
+        views.structure_definition,
+        name="structure_definition",
+    ),
+    path("fhir/rules/<str:version>", views.rules_library, name="rules_library"),
+    path("fhir/assessment", views.assessment_naming_system, name="assessment_naming_system"),
+    path(
+        "fhir/<str:resource_type>/<uuid:assessment_id>",
+        views.assessment_resource,
+        name="assessment_resource",
+    ),
+    path(
         "assessments/<uuid:assessment_id>/fhir/<slug:kind>.json",
         views.assessment_export,
         name="export",

@@ -20,7 +20,13 @@ from . import launch
 from .cds import service as cds_service
 from .fhir.bundle import build_bundle
 from .fhir.common import FHIR_JSON
-from .fhir.definitions import build_capability_statement, build_code_system
+from .fhir.definitions import (
+    build_assessment_naming_system,
+    build_capability_statement,
+    build_code_system,
+    build_rules_library,
+    build_structure_definition,
+)
 from .fhir.document import build_document_reference
 from .fhir.follow_ups import follow_up_bundle
 from .fhir.guidance import build_guidance_response
@@ -48,23 +54,17 @@ def launch_open(request, handle):
                 request,
                 "interop/launch.html",
                 {
-                    "sent": cds_service.prefill_words(prefill),
+                    "page": cds_service.launch_page(prefill),
                     "notes": prefill.get(launch.PREFILL_NOTES, []),
                 },
             )
-        draft, notes = launch.launch_consume(handle=handle, user=request.user, now=now)
+        draft = launch.launch_consume(handle=handle, user=request.user, now=now)
     except launch.LaunchUnavailable:
         return render(request, "interop/launch_gone.html", status=GONE)
     except launch.LaunchNotYours:
         security_log.event("launch_refused", user=request.user, detail="claimed by another user")
         raise Http404("No such link.") from None
-    messages.info(
-        request,
-        "Step 1 holds the answers taken from the electronic record. Check each one, "
-        "complete the rest and save.",
-    )
-    for note in notes:
-        messages.warning(request, note)
+    messages.info(request, cds_service.launch_page(draft.from_record["answers"]).opened)
     return redirect("assessments:step", draft.pk, 1)
 
 
@@ -88,10 +88,8 @@ def questionnaire(request):
     return _fhir_json(build_questionnaire())
 
 
-@require_safe
-def code_system(request, system_id):
-    """A Vertebro CodeSystem at its canonical URL (no patient data: open to the record)."""
-    resource = build_code_system(system_id)
+def _definition(resource: dict | None, resource_type: str, name: str) -> JsonResponse:
+    """A definition at its canonical URL, or a 404 OperationOutcome naming what is missing."""
     if resource is None:
         return _fhir_json(
             {
@@ -100,13 +98,39 @@ def code_system(request, system_id):
                     {
                         "severity": "error",
                         "code": "not-found",
-                        "diagnostics": f"Vertebro has no CodeSystem {system_id[:64]!r}.",
+                        "diagnostics": f"Vertebro has no {resource_type} {name[:64]!r}.",
                     }
                 ],
             },
             status=404,
         )
     return _fhir_json(resource)
+
+
+@require_safe
+def code_system(request, system_id):
+    """A Vertebro CodeSystem at its canonical URL (no patient data: open to the record)."""
+    return _definition(build_code_system(system_id), "CodeSystem", system_id)
+
+
+@require_safe
+def structure_definition(request, extension_id):
+    """One of Vertebro's extensions defined at its canonical URL (no patient data)."""
+    return _definition(
+        build_structure_definition(extension_id), "StructureDefinition", extension_id
+    )
+
+
+@require_safe
+def rules_library(request, version):
+    """The rules version a GuidanceResponse's moduleUri names, as a FHIR Library."""
+    return _definition(build_rules_library(version), "rules version", version)
+
+
+@require_safe
+def assessment_naming_system(request):
+    """The identifier system of assessments, as a NamingSystem (no patient data)."""
+    return _fhir_json(build_assessment_naming_system())
 
 
 @require_safe
@@ -137,6 +161,19 @@ def assessment_export(request, assessment_id, kind):
     response = _fhir_json(build(assessment), filename=f"vertebro-{assessment.pk}-{kind}.json")
     access_record(request=request, assessment=assessment, kind="fhir")
     return response
+
+
+# The resource types an assessment is exported as, by the name FHIR gives them: the address
+# `<base>/<type>/<assessment id>` a Bundle's fullUrl and an amendment's reference name.
+EXPORT_KINDS = {resource_type: kind for kind, (resource_type, _, _) in EXPORTS.items()}
+
+
+def assessment_resource(request, resource_type, assessment_id):
+    """An assessment's resource at the address its Bundle names (`fullUrl`): the same export,
+    for the same readers."""
+    if resource_type not in EXPORT_KINDS:
+        raise Http404("No such resource type.")
+    return assessment_export(request, assessment_id, EXPORT_KINDS[resource_type])
 
 
 @require_safe

@@ -71,8 +71,9 @@ class ProcedureForm(ErrorSummaryMixin, forms.ModelForm):
             "leakage": "On post-procedure imaging. Symptomatic: caused symptoms (pain, "
             "neurological, pulmonary); asymptomatic: seen on imaging only.",
             "cleft_filled": "Whether the cement filled the intravertebral cleft.",
-            "complications": "Major: needed treatment or a higher level of care, prolonged the "
-            "stay, or left permanent harm or death (SIR classification); minor: none of these.",
+            "complications": "Major (SIR): needed major therapy, an unplanned higher level of care "
+            "or a stay prolonged beyond 48 hours, or left permanent harm or death. Minor: no or "
+            "nominal therapy, including an overnight stay for observation.",
             "complication_description": "A few words, when there was a complication.",
             "operator": "Who performed the procedure.",
         }

@@ -32,8 +32,8 @@ RELIEF = Published(
     "100%",
     100,
     100,
-    "every patient of two small repeat series (complete or partial relief, as judged by their "
-    "clinicians)",
+    "every patient of two small repeat series (complete or partial relief, as those series "
+    "report it)",
     (1, 2),
 )
 LEAKAGE = Published("13–22%", 13, 22, f"asymptomatic leakage on imaging; {SERIES_1}", (1,))

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from assessments import models as assessments_models
 from assessments.models import Assessment
 from assessments.questionnaire.steps import STEPS_BY_NUMBER
 from tests.factories import make_assessment, valid_inputs
@@ -167,3 +168,32 @@ def test_evaluate_reads_decimals_back_from_the_database(alice):
     notes = {note.id: note.text for note in guidance.notes}
     assert "T-score -2.5" in notes["N8"]
     assert "6.8 mL" in notes["N1"]
+
+
+def test_answers_given_as_json_are_read_as_the_rules_questions():
+    rules = Assessment(rules_version="2026.2").rules()
+    values = assessments_models.answers_read(
+        rules,
+        {
+            "patient_age": 81,
+            "index_procedure_date": "2026-09-01",
+            "treated_level": "T12",
+            "not_a_question": "x",  # a name the version does not ask: left out
+            "prior_vertebral_fractures": "two",  # a value it cannot read: left out
+        },
+    )
+    assert values == {
+        "patient_age": 81,
+        "index_procedure_date": date(2026, 9, 1),
+        "treated_level": "T12",
+    }
+
+
+def test_an_answer_from_the_record_is_marked_only_while_it_holds_the_value_sent(alice):
+    draft = Assessment.objects.create(
+        owner=alice,
+        patient_age=81,
+        treated_level="T12",
+        from_record={"answers": {"patient_age": 81, "treated_level": "L1"}, "notes": []},
+    )
+    assert draft.answers_from_record() == ["patient_age"]

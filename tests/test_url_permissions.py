@@ -228,6 +228,20 @@ INTEROP_TABLE = {
     # Definitions, no patient data: open like the Questionnaire.
     "code_system": ("get", None, {"system_id": "recommendation"}, (200, 200, 200, 200, 200)),
     "metadata": ("get", None, {}, (200, 200, 200, 200, 200)),
+    "structure_definition": (
+        "get",
+        None,
+        {"extension_id": "replaces"},
+        (200, 200, 200, 200, 200),
+    ),
+    "rules_library": ("get", None, {"version": "2026.3"}, (200, 200, 200, 200, 200)),
+    "assessment_naming_system": ("get", None, {}, (200, 200, 200, 200, 200)),
+    "assessment_resource": (
+        "get",
+        "final",
+        {"resource_type": "QuestionnaireResponse"},
+        (SIGN_IN, 200, 404, 200, 200),
+    ),
     "export": ("get", "final", {"kind": "response"}, (SIGN_IN, 200, 404, 200, 200)),
     "follow_up_fhir": ("get", "final", {}, (SIGN_IN, 200, 404, 200, 200)),
 }
@@ -275,6 +289,12 @@ STATE_TABLE = {
     ("outcomes", "delegation_add", "discarded", ()): (404, 404, 403, 403),
     ("outcomes", "delegation_remove", "discarded", (("user_id", 1),)): (404, 404, 403, 403),
     ("interop", "export", "discarded", (("kind", "response"),)): (404, 404, 404, 404),
+    ("interop", "assessment_resource", "discarded", (("resource_type", "Bundle"),)): (
+        404,
+        404,
+        404,
+        404,
+    ),
     ("assessments", "move_rules", "discarded", ()): (405, 405, 403, 403),
     ("assessments", "open", "superseded", ()): (302, 404, 404, 404),
     ("assessments", "step", "superseded", (("step", 1),)): (302, 404, 403, 403),
@@ -293,6 +313,12 @@ STATE_TABLE = {
     ("outcomes", "delegation_add", "superseded", ()): (403, 404, 403, 403),
     ("outcomes", "delegation_remove", "superseded", (("user_id", 1),)): (403, 404, 403, 403),
     ("interop", "export", "superseded", (("kind", "response"),)): (200, 404, 200, 200),
+    ("interop", "assessment_resource", "superseded", (("resource_type", "Bundle"),)): (
+        200,
+        404,
+        200,
+        200,
+    ),
     ("assessments", "move_rules", "superseded", ()): (405, 405, 403, 403),
 }
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.urls import reverse
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -26,6 +26,8 @@ from assessments.reports.display import (
 )
 from vertebro_lib.codes import without_code_pointers
 from vertebro_lib.people import person_name
+from vertebro_lib.prepared import PreparedRead
+from vertebro_lib.urls import reverse_once
 from vertebro_rules.vocabulary import Recommendation
 
 # What a line of My assessments shows of the assessment it amends and of its amendment
@@ -38,6 +40,7 @@ LIST_DEFERRED = (
     "guidance",
     "display_record",
     "warning_acknowledgements",
+    "from_record",
     "amendment_reason",
     "record_digest",
     "record_key_id",
@@ -52,10 +55,6 @@ LIST_DEFERRED = (
         if field.name not in CHAIN_FIELDS
     ),
 )
-
-# The answers of a draft that a launch from the electronic record filled in, kept in the
-# session by the launch ({assessment id: [field names]}); the step page marks them.
-FROM_RECORD_SESSION_KEY = "prefilled_from_record"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +75,29 @@ class ListRow:
     discard_url: str
 
 
+def my_assessments(owner) -> "QuerySet[Assessment]":
+    """A clinician's assessments as My assessments lists them, the latest change first: every
+    answer (for the steps done) and the amendment chain in the same query; not the frozen
+    JSON, nor more of the chain than a line shows."""
+    return (
+        Assessment.objects.owned_by(owner)
+        .select_related("amends", "amendment")
+        .defer(*LIST_DEFERRED)
+        .order_by("-updated", "-created")
+    )
+
+
+def first_page_of_my_assessments(per_page: int):
+    """The first `per_page + 1` lines of `my_assessments(owner)`, as a read whose SQL is
+    written once (vertebro_lib.prepared): the start page is read on every visit, and building
+    the SQL of its query (three tables, sixty columns) cost more than running it."""
+    return PreparedRead(
+        lambda owner_id: my_assessments(owner_id)[: per_page + 1],
+        placeholders=[-7357],
+        fields=[Assessment._meta.get_field("owner")],
+    )
+
+
 # An id that no assessment has, put in a URL to be replaced by each line's own id.
 _ID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
@@ -83,7 +105,7 @@ _ID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 def url_for_each_id(name: str):
     """`reverse(name, args=[id])` for many ids at the cost of one reverse (a page of 20
     lines reversed 60 URLs): reversed once with a placeholder id, which each id replaces."""
-    url = reverse(name, args=[_ID_PLACEHOLDER])
+    url = reverse_once(name, _ID_PLACEHOLDER)
     return lambda assessment_id: url.replace(_ID_PLACEHOLDER, str(assessment_id))
 
 
@@ -213,18 +235,20 @@ def _status_lines(assessment: Assessment) -> list[str]:
     lines = []
     if assessment.status == Assessment.Status.SUPERSEDED:
         amendment = assessment.amendment
-        replaced = (
-            f" on {date_format(timezone.localtime(amendment.finalized_at))}"
+        finalized = (
+            f" finalized {_datetime_words(amendment.finalized_at)}"
             if amendment.finalized_at
             else ""
         )
         lines.append(
-            f"SUPERSEDED: replaced{replaced} by an amendment (reason: "
-            f"{amendment.amendment_reason}). Do not file this note; copy the amendment's."
+            f"SUPERSEDED: replaced by an amendment{finalized} (reason: "
+            f"{amendment.amendment_reason}). Do not file this note; file the amendment's note "
+            "instead."
         )
     elif not assessment.is_final:
         lines.append(
-            "DRAFT: not finalized; the guidance follows the answers so far. Do not file this note."
+            "DRAFT: not finalized; the answers and the guidance may still change. Do not file this "
+            "note."
         )
     if assessment.amends_id:
         earlier = assessment.amends
@@ -339,11 +363,24 @@ class GuidanceSoFar:
     timeline: str
     caveat: str
     still_needed: str
-    guidance: GuidanceDisplay | None
+    guidance: "GuidanceSoFarResult | None"
     invalid: str
     rules_version: str
     # §6: a red flag shown at once, whatever is still missing (rules 2026.3 on).
     red_flag: "RedFlagShown | None" = None
+
+
+@dataclass(frozen=True, slots=True)
+class GuidanceSoFarResult:
+    """The guidance the panel shows once every answer is given: the recommendation in the
+    words and colour of the result page (`GuidanceDisplay`), and the headline. Only these: the
+    panel is beside every step, and the whole display (reasons, notes, references in words)
+    cost a tenth of a step page."""
+
+    recommendation: str
+    label: str
+    tone: str
+    headline: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,7 +416,19 @@ def guidance_so_far(assessment: Assessment, *, today: date) -> GuidanceSoFar:
         if so_far.provisional
         else ""
     )
-    guidance = GuidanceDisplay.from_json(so_far.guidance.to_dict()) if so_far.guidance else None
+    guidance = (
+        GuidanceSoFarResult(
+            recommendation=so_far.guidance.recommendation,
+            # As GuidanceDisplay words it: the label of the guidance's own rules version.
+            label=recommendation_label(
+                so_far.guidance.recommendation, so_far.guidance.rules_version
+            ),
+            tone=recommendation_tone(so_far.guidance.recommendation),
+            headline=so_far.guidance.headline,
+        )
+        if so_far.guidance
+        else None
+    )
     flag = getattr(so_far, "red_flag", None)
     red_flag = (
         RedFlagShown(

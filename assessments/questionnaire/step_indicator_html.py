@@ -8,10 +8,10 @@ for every state of every step (`tests/questionnaire/test_step_indicator_html.py`
 
 import html
 
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments.questionnaire.steps import StepLink
+from vertebro_lib.urls import reverse_once
 
 NUMBER = '<span class="step-indicator__number">{}</span>'
 
@@ -38,9 +38,9 @@ def step_indicator_html(links: list[StepLink], assessment_id: object = None) -> 
     reachable = assessment_id is not None and any(link.reachable for link in links)
     # Reversed once a page: a step's URL is step 0's with its own number at the end.
     steps_url = (
-        reverse("assessments:step", args=[assessment_id, 0]).removesuffix("0/") if reachable else ""
+        reverse_once("assessments:step", assessment_id, 0).removesuffix("0/") if reachable else ""
     )
-    review_url = reverse("assessments:review", args=[assessment_id]) if reachable else ""
+    review_url = reverse_once("assessments:review", assessment_id) if reachable else ""
     items = "".join(
         '\n      <li class="step-indicator__item'
         + (" is-current" if link.current else " is-complete" if link.complete else "")

@@ -7,6 +7,7 @@ clinician loses nothing that was saved when they moved on.
 """
 
 import copy
+import functools
 from datetime import timedelta
 
 from django.conf import settings
@@ -54,6 +55,7 @@ FINAL_MESSAGE = "This assessment is final and can no longer be changed."
 STALE_STATUS = 409
 REFUSED_STATUS = 400
 GUIDANCE_SO_FAR_FROM_STEP = 2
+_FIRST_PAGE = presenters.first_page_of_my_assessments(PAGE_SIZE)
 
 
 @login_required
@@ -65,16 +67,16 @@ def assessment_list(request):
     if user_can_review(request.user) and not is_clinician(request.user):
         return _reviewer_home(request)
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    assessments = (
-        Assessment.objects.owned_by(request.user)
-        .select_related("amends", "amendment")  # the amendment chain, in the same query
-        # Every answer (for the steps done); not the frozen JSON, nor more of the chain
-        # than a line shows.
-        .defer(*presenters.LIST_DEFERRED)
-    )
+    assessments = presenters.my_assessments(request.user)
     if query:
         assessments = assessments.filter(patient_ref__icontains=query)
-    page = page_of(assessments.order_by("-updated", "-created"), PAGE_SIZE, request.GET.get("page"))
+    page = page_of(
+        assessments,
+        PAGE_SIZE,
+        request.GET.get("page"),
+        # Without a search, the first page (the start page) is read with SQL written once.
+        first_rows=None if query else functools.partial(_FIRST_PAGE, request.user.pk),
+    )
     rows = presenters.list_rows(page)
     context = {
         "page": page,
@@ -300,12 +302,10 @@ def _render_step(request, form, assessment, step, saved, *, status=200, stale=Fa
             if step > 1
             else reverse("assessments:list")
         )
-    # Answers a launch from the electronic record filled in (the session says which) are
-    # marked "From the EHR" on the step, for the clinician to check.
+    # Answers a launch from the electronic record filled in, still as the record sent them,
+    # are marked "From the EHR" on the step, for the clinician to check.
     from_record = (
-        request.session.get(presenters.FROM_RECORD_SESSION_KEY, {}).get(str(assessment.pk), [])
-        if assessment is not None and not form.is_bound
-        else []
+        assessment.answers_from_record() if assessment is not None and not form.is_bound else []
     )
     for name in from_record:
         if name in form.fields:
@@ -319,6 +319,12 @@ def _render_step(request, form, assessment, step, saved, *, status=200, stale=Fa
         # A draft started under an earlier rules version than the active one says so.
         "rules_notice": (
             presenters.rules_version_notice(assessment) if assessment is not None else None
+        ),
+        # What the launch from the record said of its answers (a level treated twice, …).
+        "record_notes": (
+            (assessment.from_record or {}).get("notes", [])
+            if assessment is not None and step == 1
+            else []
         ),
         "errors": form.error_summary() if form.is_bound else [],
         # §8: a refused step still shows the red flags its valid answers raise.

@@ -16,6 +16,7 @@ level = amber, not indicated = grey, contraindicated or urgent referral = red
 border style) does the same without colour.
 """
 
+import functools
 import re
 import sys
 from dataclasses import dataclass, field
@@ -163,11 +164,18 @@ class Reference:
     def unconfirmed(self) -> str:
         """What its printed text says of an unconfirmed source ("source not yet confirmed",
         "authors and journal not yet confirmed"), or "" when the source is confirmed."""
-        found = UNCONFIRMED_SENTENCE.findall(self.text)
-        if not found:
-            return ""
-        sentence = found[-1]
-        return sentence[0].lower() + sentence[1:]
+        return _unconfirmed(self.text)
+
+
+@functools.lru_cache(maxsize=256)
+def _unconfirmed(text: str) -> str:
+    """`Reference.unconfirmed` of a reference's printed text: a handful of texts, read on
+    every page that shows guidance, each searched once."""
+    found = UNCONFIRMED_SENTENCE.findall(text)
+    if not found:
+        return ""
+    sentence = found[-1]
+    return sentence[0].lower() + sentence[1:]
 
 
 def _cited(label: str, text: str, refs, pending: dict[int, str]) -> Cited:

@@ -15,7 +15,7 @@ import html
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from django.urls import reverse
+from django.conf import settings
 from django.utils.formats import date_format, localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -28,6 +28,7 @@ from assessments.reports.display import (
     GuidanceDisplay,
     Warning,
 )
+from vertebro_lib.urls import reverse_once
 
 
 def _text(value: object) -> str:
@@ -35,6 +36,8 @@ def _text(value: object) -> str:
     string (most values) is escaped as `django.utils.html.escape` does, without its wrapper."""
     if type(value) is str:
         return html.escape(value)
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # what `localize` writes of a whole number without grouping
     return conditional_escape(localize(value))
 
 
@@ -81,7 +84,7 @@ def answer_groups_html(
         title = _text(group.title)
         edit = (
             '<a class="btn btn-sm btn-outline-primary" '
-            f'href="{reverse("assessments:step", args=[assessment_id, group.number])}">'
+            f'href="{reverse_once("assessments:step", assessment_id, group.number)}">'
             f'Edit<span class="visually-hidden"> {title}</span></a>'
             if editable
             else ""

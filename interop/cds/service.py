@@ -500,7 +500,7 @@ def several_procedures(level: str, record_procedures) -> str:
     return (
         f"The record shows {len(record_procedures)} vertebroplasties at {level} "
         f"({_dates_in_words(record_procedures)}): Vertebro's guidance counts from the first "
-        "and does not cover a level treated more than once; decide with the spine team."
+        "and covers a first repeat only; decide with the spine team."
     )
 
 
@@ -682,6 +682,36 @@ def prefill_words(prefill: dict) -> str:
     return f"{text}."
 
 
+@dataclass(frozen=True)
+class LaunchPage:
+    """The words of the page that confirms opening a draft from a card's link."""
+
+    sent: str
+    opens: str
+    button: str
+    opened: str  # the message on step 1 once the draft is open
+
+
+def launch_page(prefill: dict) -> LaunchPage:
+    """What the launch page says: the draft is pre-filled only when the record sent answers."""
+    if not _prefill_items(prefill, values=False)[0]:
+        return LaunchPage(
+            sent=prefill_words(prefill),
+            opens="A new, empty draft opens at step 1: answer the questionnaire from the start.",
+            button="Open a new draft",
+            opened="The electronic record sent none of the answers of step 1: enter them "
+            "yourself, then save.",
+        )
+    return LaunchPage(
+        sent=prefill_words(prefill),
+        opens="A new draft opens at step 1 with these answers filled in: check each one, then "
+        "answer the rest of the questionnaire.",
+        button="Open the pre-filled draft",
+        opened="Answers marked “From the EHR” were taken from the electronic record: check each "
+        "one, complete the rest and save.",
+    )
+
+
 def _launch_detail(prefill: dict) -> str:
     sent, _ = _prefill_items(prefill, values=False)
     if not sent:
@@ -692,22 +722,42 @@ def _launch_detail(prefill: dict) -> str:
     )
 
 
+def reassess_due(*, assessed: date, reassess_from: date) -> str:
+    """Why a recent assessment is not served as guidance: the day it asked to reassess from
+    has come (its guidance was "too early" or "continue and reassess" until then)."""
+    return (
+        f"The last assessment ({in_words(assessed)}) asked for reassessment from "
+        f"{in_words(reassess_from)}: reassess before ordering."
+    )
+
+
 def app_link_card(
-    *, launch_url: str, canonical_base: str, rules_version: str, prefill: dict, recent_days: int
+    *,
+    launch_url: str,
+    canonical_base: str,
+    rules_version: str,
+    prefill: dict,
+    recent_days: int,
+    reassess: str = "",
 ) -> dict:
-    """The card that offers to complete an assessment, through a single-use launch handle."""
+    """The card that offers to complete an assessment, through a single-use launch handle:
+    when Vertebro holds no recent assessment, or one whose reassessment date has come
+    (`reassess`, from `reassess_due`)."""
     level = prefill.get("treated_level", "this level")
     notes = [note for note in prefill.get(PREFILL_NOTES, ()) if note]
+    none_recent = (
+        f"Vertebro holds no assessment of this patient at {level} finalized in the last "
+        f"{recent_days} days."
+    )
     detail = "\n\n".join(
         [
             *(f"**Check the record.** {note}" for note in notes),
-            f"Vertebro holds no assessment of this patient at {level} finalized in the last "
-            f"{recent_days} days. {_launch_detail(prefill)}",
+            f"{reassess or none_recent} {_launch_detail(prefill)}",
         ]
     )
     return _card(
         summary=APP_LINK_SUMMARY,
-        indicator="warning" if notes else "info",
+        indicator="warning" if notes or reassess else "info",
         detail=detail,
         source=_source(canonical_base, rules_version),
         links=[{"label": APP_LINK_LABEL, "url": launch_url, "type": "absolute"}],
@@ -723,9 +773,9 @@ def level_unknown_card(
     if unknown.level is None:
         summary = LEVEL_UNKNOWN_SUMMARY
         text = (
-            "The order does not name the vertebral level in a form Vertebro can read. If this "
-            "vertebra was treated by vertebroplasty before, complete a Vertebro assessment "
-            "before the repeat procedure."
+            "The order does not name the vertebral level in a form Vertebro can read. Check the "
+            "level on the order; if that vertebra was treated by vertebroplasty before, complete "
+            "a Vertebro assessment before the repeat procedure."
         )
     else:
         summary = (

@@ -271,9 +271,19 @@ def _call(request, service_id: str, record: CdsCall):
                 level=context.level,
                 since=now - timedelta(days=settings.VERTEBRO_CDS_RECENT_DAYS),
             )
+        today = timezone.localdate(now)
+        guidance = guidance_display(found, today=today) if found is not None else None
+        reassess = ""
+        if found is not None and guidance.reassess_from and today >= guidance.reassess_from:
+            # Guidance that was "too early" or "continue, then reassess" until a day now
+            # come is not today's guidance: the card asks for the reassessment instead.
+            reassess = service.reassess_due(
+                assessed=found.assessment_date, reassess_from=guidance.reassess_from
+            )
+            found = None
         if found is not None:
             card = service.guidance_card(
-                guidance=guidance_display(found, today=timezone.localdate(now)),
+                guidance=guidance,
                 result_url=public_url(reverse("assessments:result", args=[found.pk])),
                 canonical_base=fhir_base(),
                 assessed=found.assessment_date,
@@ -298,6 +308,7 @@ def _call(request, service_id: str, record: CdsCall):
                 rules_version=active_version(),
                 prefill=prefill,
                 recent_days=settings.VERTEBRO_CDS_RECENT_DAYS,
+                reassess=reassess,
             )
             _keep_card(card, CdsCard.Kind.APP_LINK, caller=caller, service_id=service_id)
             record.card_kinds = CdsCard.Kind.APP_LINK

@@ -21,6 +21,7 @@ from .common import (
     fhir_base,
     vocabulary_code_system_id,
 )
+from .guidance import module_uri
 
 PUBLISHER = "Vertebro"
 # R4. Written 4.0.0, not its technical correction 4.0.1: the official R4 JSON Schema (the
@@ -170,7 +171,157 @@ def build_capability_statement() -> dict:
                             f"CodeSystem/{system_id}" for system_id in code_system_ids()
                         ),
                     },
+                    {
+                        "type": "StructureDefinition",
+                        "interaction": [{"code": "read"}],
+                        "documentation": ", ".join(
+                            f"StructureDefinition/{extension_id}" for extension_id in EXTENSIONS
+                        ),
+                    },
+                    {
+                        "type": "Library",
+                        "interaction": [{"code": "read"}],
+                        "documentation": "rules/<rules version>: the GuidanceResponse's moduleUri",
+                    },
+                    {
+                        "type": "NamingSystem",
+                        "interaction": [{"code": "read"}],
+                        "documentation": "assessment: the identifier system of assessments",
+                    },
                 ],
             }
         ],
+    }
+
+
+# Vertebro's own extensions (`common.amendment_extensions`): id -> (title, description).
+EXTENSIONS = {
+    "replaces": (
+        "Replaces",
+        "On an amendment's QuestionnaireResponse or GuidanceResponse: the resource of the same "
+        "type of the assessment it corrects (FHIR R4 gives these resources no element for it).",
+    ),
+    "replaced-by": (
+        "Replaced by",
+        "On a superseded assessment's QuestionnaireResponse or GuidanceResponse: the resource "
+        "of the same type of its finalized amendment.",
+    ),
+}
+
+
+def build_structure_definition(extension_id: str) -> dict | None:
+    """The StructureDefinition of one of Vertebro's extensions at its canonical URL (a
+    Reference to a QuestionnaireResponse or GuidanceResponse), or None."""
+    if extension_id not in EXTENSIONS:
+        return None
+    title, description = EXTENSIONS[extension_id]
+    url = f"{fhir_base()}/StructureDefinition/{extension_id}"
+    targets = [
+        f"http://hl7.org/fhir/StructureDefinition/{name}"
+        for name in ("QuestionnaireResponse", "GuidanceResponse")
+    ]
+    return {
+        "resourceType": "StructureDefinition",
+        "id": extension_id,
+        "url": url,
+        "version": versions.VERSIONS[-1],
+        "name": "".join(part.capitalize() for part in extension_id.split("-")),
+        "title": title,
+        "status": "active",
+        "experimental": False,
+        "publisher": PUBLISHER,
+        "description": description,
+        "fhirVersion": FHIR_VERSION,
+        "kind": "complex-type",
+        "abstract": False,
+        "context": [
+            {"type": "element", "expression": "QuestionnaireResponse"},
+            {"type": "element", "expression": "GuidanceResponse"},
+        ],
+        "type": "Extension",
+        "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Extension",
+        "derivation": "constraint",
+        "differential": {
+            "element": [
+                {
+                    "id": "Extension",
+                    "path": "Extension",
+                    "short": title,
+                    "definition": description,
+                    "min": 0,
+                    "max": "1",
+                },
+                {"id": "Extension.extension", "path": "Extension.extension", "max": "0"},
+                {
+                    "id": "Extension.url",
+                    "path": "Extension.url",
+                    "fixedUri": url,
+                },
+                {
+                    "id": "Extension.value[x]",
+                    "path": "Extension.value[x]",
+                    "min": 1,
+                    "type": [{"code": "Reference", "targetProfile": targets}],
+                },
+            ]
+        },
+    }
+
+
+def build_rules_library(version: str) -> dict | None:
+    """The rules version a GuidanceResponse's `moduleUri` names, as a FHIR Library, or None
+    for a version Vertebro does not have."""
+    if version not in versions.VERSIONS:
+        return None
+    return {
+        "resourceType": "Library",
+        "id": f"rules-{version.replace('.', '-')}",
+        "url": module_uri(version),
+        "version": version,
+        "name": f"VertebroRules{version.replace('.', '')}",
+        "title": f"Vertebro guidance rules, version {version}",
+        "status": "active",
+        "experimental": False,
+        "type": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/library-type",
+                    "code": "logic-library",
+                    "display": "Logic Library",
+                }
+            ]
+        },
+        "publisher": PUBLISHER,
+        "description": (
+            f"The rules of version {version} of the Vertebro guidance on repeat vertebroplasty "
+            "at a previously treated level; the answers they read are those of the Questionnaire "
+            f"of version {version}. Decision support for clinicians; it does not replace "
+            "clinical judgement."
+        ),
+        "relatedArtifact": [
+            {
+                "type": "depends-on",
+                "display": "The Vertebro assessment Questionnaire",
+                "resource": f"{fhir_base()}/Questionnaire/{QUESTIONNAIRE_ID}|{version}",
+            }
+        ],
+    }
+
+
+def build_assessment_naming_system() -> dict:
+    """The identifier system of an assessment's QuestionnaireResponse and GuidanceResponse
+    (`common.assessment_identifier`), described at its own URL."""
+    return {
+        "resourceType": "NamingSystem",
+        "id": "assessment",
+        "name": "VertebroAssessment",
+        "status": "active",
+        "kind": "identifier",
+        "date": timezone.localdate().isoformat(),
+        "publisher": PUBLISHER,
+        "description": (
+            "The identifier of a Vertebro assessment (a UUID): the QuestionnaireResponse and the "
+            "GuidanceResponse of one assessment carry the same one."
+        ),
+        "uniqueId": [{"type": "uri", "value": f"{fhir_base()}/assessment", "preferred": True}],
     }

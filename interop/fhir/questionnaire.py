@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from assessments import rules_versions
 from assessments.questionnaire.steps import STEPS_BY_NUMBER
+from vertebro_rules.dates import in_words
 
 from .common import QUESTIONNAIRE_ID, field_kind, questionnaire_url, vocabulary_system
 
@@ -176,6 +177,25 @@ def _constraint(key: str, location: str, expression: str, human: str) -> dict:
     }
 
 
+def earliest_date_key(name: str) -> str:
+    return f"{name.replace('_', '-')}-not-before-earliest"
+
+
+def _earliest_date_constraints(rules) -> list[dict]:
+    """The earliest date a date question accepts, as a FHIRPath constraint on the response,
+    with the core's message."""
+    return [
+        _constraint(
+            earliest_date_key(spec.name),
+            spec.name,
+            f"{_answer(spec.name)}.all($this >= @{spec.earliest.isoformat()})",
+            f"The date cannot be before {in_words(spec.earliest)}.",
+        )
+        for spec in rules.FIELDS
+        if field_kind(spec) == "date" and spec.earliest is not None
+    ]
+
+
 def _number_extension(url: str, kind: str, value) -> dict:
     if kind == "integer":
         return {"url": url, "valueInteger": int(value)}
@@ -227,8 +247,10 @@ def question(spec, fields_by_name) -> dict:
         extensions.append(_number_extension(EXT_MAX, kind, spec.maximum))
         if kind == "decimal":
             extensions.append({"url": EXT_DECIMALS, "valueInteger": spec.decimal_places})
-    if kind == "date" and spec.earliest is not None:
-        extensions.append({"url": EXT_MIN, "valueDate": spec.earliest.isoformat()})
+    # A date's earliest value is a questionnaire-constraint of the Questionnaire
+    # (`_earliest_date_constraints`), not a minValue: LHC-Forms 40.1.3 supports minValue on
+    # integers and decimals only, and compares a date's minValue as a number, refusing every
+    # date (tests/browser/test_lhc_forms.py).
     if extensions:
         item["extension"] = extensions
     if kind in ("choice", "choices"):
@@ -265,7 +287,8 @@ def _cached(url: str, version: str) -> dict:
         "extension": [
             _constraint(key, location, expression, human)
             for key, (location, expression, human) in constraints_of(version).items()
-        ],
+        ]
+        + _earliest_date_constraints(rules),
         "url": url,
         "version": version,
         "name": "VertebroAssessment",

@@ -175,41 +175,39 @@ def exchange_code(
 ) -> dict:
     """The token response for the code (Authlib's OAuth 2 client, the client authenticated
     with its secret as registered)."""
-    session = _session(issuer, redirect_uri=redirect_uri)
-    try:
-        with session:
-            token = session.fetch_token(
-                configuration.token_endpoint,
-                grant_type="authorization_code",
-                code=code,
-                code_verifier=code_verifier,
-                timeout=_timeout(),
-            )
-    except AuthlibBaseError as error:
-        raise RecordError(
-            f"The record refused the sign-in code ({error.error or 'error'}); start again "
-            "from the record."
-        ) from None
-    except (requests.RequestException, ValueError):
-        raise RecordError("The record's token endpoint did not answer.") from None
-    if not token.get("access_token"):
-        raise RecordError("The record sent no access token.")
-    return dict(token)
+    return _token(
+        _session(issuer, redirect_uri=redirect_uri),
+        lambda session: session.fetch_token(
+            configuration.token_endpoint,
+            grant_type="authorization_code",
+            code=code,
+            code_verifier=code_verifier,
+            timeout=_timeout(),
+        ),
+        refused="The record refused the sign-in code ({error}); start again from the record.",
+    )
 
 
 def refresh(*, issuer: Issuer, configuration: SmartConfiguration, refresh_token: str) -> dict:
     """A new token response for a refresh token (SMART `online_access` / `offline_access`),
     the client authenticated as for the code; RecordError when the record refuses it."""
-    session = _session(issuer)
+    return _token(
+        _session(issuer),
+        lambda session: session.refresh_token(
+            configuration.token_endpoint, refresh_token=refresh_token, timeout=_timeout()
+        ),
+        refused="The record refused to renew Vertebro's access ({error}).",
+    )
+
+
+def _token(session: OAuth2Session, request, *, refused: str) -> dict:
+    """The token response of `request(session)`; RecordError (`refused` with the OAuth
+    error code) when the record refuses it, does not answer or sends no access token."""
     try:
         with session:
-            token = session.refresh_token(
-                configuration.token_endpoint, refresh_token=refresh_token, timeout=_timeout()
-            )
+            token = request(session)
     except AuthlibBaseError as error:
-        raise RecordError(
-            f"The record refused to renew Vertebro's access ({error.error or 'error'})."
-        ) from None
+        raise RecordError(refused.format(error=error.error or "error")) from None
     except (requests.RequestException, ValueError):
         raise RecordError("The record's token endpoint did not answer.") from None
     if not token.get("access_token"):

@@ -13,6 +13,7 @@ it as a page (no dead end: it names who can fix it).
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -44,7 +45,6 @@ class LaunchRefused(Exception):
 class Launched:
     user: object
     launch: SmartLaunch
-    notes: list[str]
 
 
 def _issuer(iss: str):
@@ -250,7 +250,7 @@ def complete(*, session, params, redirect_uri: str) -> Launched:
             else None
         ),
     )
-    return Launched(user=user, launch=launch, notes=[])
+    return Launched(user=user, launch=launch)
 
 
 def typed_values(raw: dict, *, version: str, today, notes: list[str]) -> dict:
@@ -290,12 +290,23 @@ def start_draft(*, launched: Launched) -> Assessment:
         found = prefill.Prefill(notes=[f"{error} Step 1 is empty: enter the answers yourself."])
     version = rules_versions.active_version()
     values = typed_values(found.values, version=version, today=today, notes=found.notes)
-    draft = Assessment(owner=launched.user, **values)
+    draft = Assessment(
+        owner=launched.user,
+        from_record={
+            # As JSON: a T-score taken (at most one decimal place) is a number, as sent.
+            "answers": {
+                name: float(raw) if isinstance(raw, Decimal) else raw
+                for name, raw in found.values.items()
+                if name in values
+            },
+            "notes": list(found.notes),
+        },
+        **values,
+    )
     draft = services.assessment_save_step(
         assessment=draft, fields=tuple(values), expected_version=None, user=launched.user
     )
     launch.assessment = draft
     launch.prefilled = sorted(values)
     launch.save(update_fields=["assessment", "prefilled"])
-    launched.notes.extend(found.notes)
     return draft

@@ -9,7 +9,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import security_log
-from assessments.questionnaire.presenters import FROM_RECORD_SESSION_KEY
 from assessments.roles import clinician_required
 from assessments.selectors import get_assessment_for_owner
 
@@ -70,15 +69,12 @@ def callback(request):
             "to it now.",
         )
     request.session[FRAMED_SESSION_KEY] = True
-    request.session[FROM_RECORD_SESSION_KEY] = {str(draft.pk): list(launched.launch.prefilled)}
     if launched.launch.prefilled:
         messages.info(
             request,
             "Answers marked “From the EHR” were taken from the electronic record: check "
             "each one, complete the rest and save.",
         )
-    for note in launched.notes:
-        messages.warning(request, note)
     return redirect("assessments:step", draft.pk, 1)
 
 

@@ -7,8 +7,9 @@ from playwright.sync_api import expect
 
 
 def date_group(page, label: str):
-    """The fieldset of the date whose legend is `label` (a required one ends with "*")."""
-    return page.get_by_role("group", name=re.compile(rf"^{re.escape(label)}\*?$"))
+    """The fieldset of the date whose legend is `label` (a required one ends with "*", an
+    answer taken from the electronic record with its "From the EHR" mark)."""
+    return page.get_by_role("group", name=re.compile(rf"^{re.escape(label)}\*?(?: From the EHR)?$"))
 
 
 def fill_date(page, label: str, value: date | None) -> None:

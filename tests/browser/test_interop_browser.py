@@ -51,6 +51,10 @@ def test_the_launch_link_opens_step_1_pre_filled(checker, live_server, alice, tm
     html = {}
     _sign_in(checker, live_server, "alice")
     html["Launch"] = checker.goto(url).text()
+    assert checker.get_by_text(
+        "The record sent the patient reference MRN-EHR-1, age 81, sex male, treated level T12 "
+        "and index vertebroplasty 14 Sep 2026."
+    ).is_visible()
     problems = check_at_every_width(checker, "Launch")
     checker.get_by_role("button", name="Open the pre-filled draft").click()
     checker.wait_for_load_state("load")
@@ -62,6 +66,8 @@ def test_the_launch_link_opens_step_1_pre_filled(checker, live_server, alice, tm
     assert index_date.get_by_label("Day").input_value() == "14"
     assert index_date.get_by_label("Month").input_value() == "9"
     assert index_date.get_by_label("Year").input_value() == "2026"
+    # Each answer from the record is marked, from what the draft keeps.
+    assert checker.locator("label .from-record, legend .from-record").count() == len(PREFILL)
     response = checker.goto(url)
     assert response.status == 410
     problems += nu_errors(html, tmp_path / "html")

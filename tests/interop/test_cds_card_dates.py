@@ -2,7 +2,7 @@
 (when the patient was assessed, finalized or amended, when the pain returned), never a time
 counted from the assessment ("8 days ago") that is false on the day the order is placed."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -16,7 +16,7 @@ from tests.rules.cases import RECURRENCE, json_case
 from vertebro_rules import versions
 from vertebro_rules.dates import in_words
 
-from .conftest import call, hook_request
+from .conftest import call, hook_request, procedure
 from .validators import cds_errors
 
 ASSESSED = date(2026, 11, 20)
@@ -97,7 +97,7 @@ def test_a_may_be_considered_card_says_the_weeks_were_short_at_the_assessment():
             "2 weeks of conservative therapy since the pain returned 10 days ago (on 10 Nov 2026): selection",
             "2 weeks of conservative therapy since the pain returned on 10 Nov 2026: selection",
         ),
-        ("only 2 weeks of therapy so far.", "only 2 weeks of therapy by the assessment."),
+        ("only 2 weeks of therapy so far.", "only 2 weeks of therapy by 20 Nov 2026."),
         # Days counted from the index procedure stay: they do not change with the reading day.
         (
             "pain back on day 164 after the index procedure",
@@ -126,3 +126,60 @@ def test_an_amended_assessments_card_says_amended_and_when_the_patient_was_asses
         f"assessed {in_words(amendment.assessment_date)}, amended {amended_on})."
     )
     assert "finalized" not in card["detail"].split("\n\n")[0]
+
+
+@pytest.mark.django_db
+def test_guidance_whose_reassessment_date_has_come_gives_the_app_link_card(
+    client, cds_settings, alice
+):
+    # Too early to judge (day 1): reassess from day 4, 21 Oct 2026, long past today.
+    final = assessment_finalize(
+        assessment=make_assessment(
+            alice, index_procedure_date=date(2026, 10, 17), assessment_date=date(2026, 10, 18)
+        ),
+        user=alice,
+    )
+    assert final.guidance["reassess_from"] == "2026-10-21"
+    body = hook_request(procedures=[procedure(performed="2026-10-17")])
+    response = call(client, body)
+    assert response.status_code == 200, response.content
+    [card] = response.json()["cards"]
+    assert card["summary"] == service.APP_LINK_SUMMARY
+    assert card["indicator"] == "warning"
+    assert card["detail"].startswith(
+        "The last assessment (18 Oct 2026) asked for reassessment from 21 Oct 2026: reassess "
+        "before ordering. The link opens a new draft"
+    )
+    assert card["links"][0]["label"] == "Complete the Vertebro assessment"
+
+
+@pytest.mark.django_db
+def test_guidance_whose_reassessment_date_is_ahead_is_served(client, cds_settings, alice):
+    today = timezone.localdate()
+    final = assessment_finalize(
+        assessment=make_assessment(
+            alice,
+            index_procedure_date=today - timedelta(days=2),
+            assessment_date=today - timedelta(days=1),
+        ),
+        user=alice,
+    )
+    assert final.guidance["reassess_from"] == (today + timedelta(days=2)).isoformat()
+    body = hook_request(procedures=[procedure(performed=final.index_procedure_date.isoformat())])
+    [card] = call(client, body).json()["cards"]
+    assert card["links"][0]["label"] == "Open the Vertebro result"
+    assert card["summary"].startswith("Too early to judge the vertebroplasty at L1")
+
+
+def test_the_longest_so_far_headline_keeps_its_reassessment_date_in_the_summary():
+    headline = (
+        "Continue conservative therapy before any repeat vertebroplasty at T12: only 5 weeks of "
+        "therapy so far; reassess from 23 Dec 2026."
+    )
+    summary = service.whole_clauses(
+        with_dates(headline, assessed=date(2026, 11, 25)), service.SUMMARY_MAX_LENGTH
+    )
+    assert summary == (
+        "Continue conservative therapy before any repeat vertebroplasty at T12: only 5 weeks of "
+        "therapy by 25 Nov 2026; reassess from 23 Dec 2026."
+    )

@@ -78,9 +78,9 @@ def test_an_order_whose_level_cannot_be_read_gets_a_level_not_recognised_card(
     assert card["indicator"] == "warning"
     # In the clinician's words; how Vertebro reads a level is in the service log instead.
     assert card["detail"].startswith(
-        "The order does not name the vertebral level in a form Vertebro can read. If this "
-        "vertebra was treated by vertebroplasty before, complete a Vertebro assessment before "
-        "the repeat procedure."
+        "The order does not name the vertebral level in a form Vertebro can read. Check the "
+        "level on the order; if that vertebra was treated by vertebroplasty before, complete "
+        "a Vertebro assessment before the repeat procedure."
     )
     assert "`" not in card["detail"] and "bodySite" not in card["detail"]
     assert "SNOMED" not in card["detail"]

@@ -195,3 +195,42 @@ def test_the_practitioner_linked_for_smart_launches_owns_the_cards_link(
     assert LaunchHandle.objects.get().claimed_by == alice
     client.force_login(bob)
     assert client.post(url.removeprefix(PUBLIC_URL)).status_code == 404
+
+
+def _step_1_message(client, response) -> str:
+    step1 = client.get(response["Location"])
+    return " ".join(str(message) for message in step1.context["messages"])
+
+
+def test_a_pre_filled_launch_says_so_and_marks_the_answers(client, alice, launch_path):
+    client.force_login(alice)
+    page = client.get(launch_path).content.decode()
+    assert "with these answers filled in" in page
+    assert "Open the pre-filled draft" in page
+    message = _step_1_message(client, client.post(launch_path))
+    assert "Answers marked “From the EHR” were taken from the electronic record" in message
+
+
+def test_a_launch_the_record_sent_nothing_for_offers_an_empty_draft(client, alice, cds_settings):
+    handle = launch.launch_create(prefill={}, issuer="https://ehr.example.org", now=timezone.now())
+    client.force_login(alice)
+    page = client.get(f"/interop/launch/{handle}/").content.decode()
+    assert "The record sent none of the answers of step 1: enter them yourself." in page
+    assert "A new, empty draft opens at step 1" in page
+    assert "Open a new draft" in page
+    assert "filled in" not in page and "pre-filled" not in page
+    message = _step_1_message(client, client.post(f"/interop/launch/{handle}/"))
+    assert "sent none of the answers of step 1" in message
+    assert "From the EHR" not in message
+    assert Assessment.objects.get(owner=alice).from_record["answers"] == {}
+
+
+def test_a_launch_whose_every_answer_is_refused_marks_nothing(client, alice, cds_settings):
+    # An age the questionnaire refuses (over its maximum) is left out of the draft.
+    handle = launch.launch_create(
+        prefill={"patient_age": 300}, issuer="https://ehr.example.org", now=timezone.now()
+    )
+    client.force_login(alice)
+    message = _step_1_message(client, client.post(f"/interop/launch/{handle}/"))
+    assert "sent none of the answers of step 1" in message
+    assert Assessment.objects.get(owner=alice).patient_age is None

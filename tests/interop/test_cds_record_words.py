@@ -3,6 +3,7 @@ answers the record held and those it did not, the 30 days a recent assessment me
 level the record shows treated more than once."""
 
 import html
+import re
 from datetime import date
 
 import pytest
@@ -73,7 +74,7 @@ def test_the_launch_page_lists_what_the_record_sent_and_what_it_did_not(
 TWICE = [procedure(performed="2026-10-20"), procedure(performed="2026-10-01T09:30:00Z")]
 TWICE_NOTE = (
     "The record shows 2 vertebroplasties at L1 (1 Oct 2026, 20 Oct 2026): Vertebro's guidance "
-    "counts from the first and does not cover a level treated more than once; decide with the "
+    "counts from the first and covers a first repeat only; decide with the "
     "spine team."
 )
 
@@ -92,7 +93,14 @@ def test_a_level_treated_twice_is_said_on_the_app_link_card_and_the_draft(
     response = client.post(url, follow=True)
     draft = Assessment.objects.get(owner=alice)
     assert draft.index_procedure_date.isoformat() == "2026-10-01"
-    assert TWICE_NOTE in [str(message) for message in response.context["messages"]]
+    # The draft keeps the note: step 1 says it, on this visit and on any later one.
+    assert f"From the electronic record: {TWICE_NOTE}" in html.unescape(response.content.decode())
+    client.logout()
+    client.force_login(alice)
+    step1 = client.get(f"/assessments/{draft.pk}/step/1/")
+    assert f"From the electronic record: {TWICE_NOTE}" in html.unescape(step1.content.decode())
+    step2 = client.get(f"/assessments/{draft.pk}/step/2/")
+    assert TWICE_NOTE not in html.unescape(step2.content.decode())
 
 
 def test_one_vertebroplasty_says_nothing_of_the_kind(client, cds_settings):
@@ -119,7 +127,7 @@ def test_the_note_counts_an_undated_vertebroplasty_too():
     assert service.several_procedures("T12", (None,)) == ""
     assert service.several_procedures("T12", (date(2026, 1, 5), None)) == (
         "The record shows 2 vertebroplasties at T12 (5 Jan 2026, no date): Vertebro's guidance "
-        "counts from the first and does not cover a level treated more than once; decide with "
+        "counts from the first and covers a first repeat only; decide with "
         "the spine team."
     )
 
@@ -137,6 +145,54 @@ def test_a_smart_launch_says_a_level_treated_twice_too(settings):
     assert values == {"treated_level": "L2", "index_procedure_date": "2026-01-05"}
     assert notes == [
         "The record shows 2 vertebroplasties at L2 (5 Jan 2026, 20 Feb 2026): Vertebro's "
-        "guidance counts from the first and does not cover a level treated more than once; "
+        "guidance counts from the first and covers a first repeat only; "
         "decide with the spine team."
     ]
+
+
+# A field's block and its heading (its label or legend, the first to close).
+HEADING = re.compile(r'<div id="div_id_(\w+)"(.*?)</(?:label|legend)>', re.DOTALL)
+
+
+def marked(page) -> set[str]:
+    """The step's fields whose heading carries the "From the EHR" mark."""
+    return {
+        match.group(1)
+        for match in HEADING.finditer(page.content.decode())
+        if "From the EHR" in match.group(2)
+    }
+
+
+def test_the_answers_from_the_record_stay_marked_with_the_draft_not_the_session(
+    client, cds_settings, alice
+):
+    _, url = launch_page(client, alice, hook_request())
+    client.post(url)
+    draft = Assessment.objects.get(owner=alice)
+    assert draft.from_record == {
+        "answers": {
+            "patient_ref": "MRN-0001",
+            "patient_age": 70,
+            "sex": "female",
+            "treated_level": "L1",
+            "index_procedure_date": "2026-10-01",
+        },
+        "notes": [],
+    }
+    every = {"patient_ref", "patient_age", "sex", "treated_level", "index_procedure_date"}
+    assert marked(client.get(f"/assessments/{draft.pk}/step/1/")) == every
+    # Signed in again (a new session): still marked.
+    client.logout()
+    client.force_login(alice)
+    assert marked(client.get(f"/assessments/{draft.pk}/step/1/")) == every
+    # An answer the clinician changed is theirs, no longer the record's.
+    Assessment.objects.filter(pk=draft.pk).update(patient_age=71)
+    assert marked(client.get(f"/assessments/{draft.pk}/step/1/")) == every - {"patient_age"}
+
+
+def test_a_draft_typed_by_the_clinician_has_no_mark(client, alice):
+    draft = make_assessment(alice)
+    client.force_login(alice)
+    page = client.get(f"/assessments/{draft.pk}/step/1/")
+    assert page.status_code == 200
+    assert marked(page) == set() and "From the EHR" not in page.content.decode()

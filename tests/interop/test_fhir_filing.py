@@ -130,7 +130,13 @@ def test_the_capability_statement_lists_what_is_served(client, canonical):
     assert statement["fhirVersion"] == "4.0.0"  # R4, as the R4 JSON Schema spells it
     assert statement["kind"] == "instance"
     served = {resource["type"] for resource in statement["rest"][0]["resource"]}
-    assert served == {"Questionnaire", "CodeSystem"}
+    assert served == {
+        "Questionnaire",
+        "CodeSystem",
+        "StructureDefinition",
+        "Library",
+        "NamingSystem",
+    }
 
 
 @pytest.mark.usefixtures("rules_2026_2")

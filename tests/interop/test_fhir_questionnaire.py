@@ -2,13 +2,13 @@
 questionnaire-constraint expressions enforce the cross-field rules on responses."""
 
 import copy
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from assessments.questionnaire.steps import STEPS_BY_NUMBER
 from interop.fhir.common import ADMINISTRATIVE_GENDER, field_kind, questionnaire_url
-from interop.fhir.questionnaire import build_questionnaire
+from interop.fhir.questionnaire import build_questionnaire, earliest_date_key
 from interop.fhir.response import answers_items
 from tests.factories import NO_MRI, valid_inputs
 from vertebro_rules import inputs, validation
@@ -33,6 +33,18 @@ def questions(questionnaire) -> dict:
 def extension(item, name):
     found = [e for e in item.get("extension", []) if e["url"].endswith(f"/{name}")]
     return next(v for k, v in found[0].items() if k.startswith("value")) if found else None
+
+
+def constraint(questionnaire, key) -> dict:
+    """The parts (key, severity, expression, human, location) of one questionnaire-constraint."""
+    for found in questionnaire["extension"]:
+        parts = {
+            part["url"]: next(v for k, v in part.items() if k.startswith("value"))
+            for part in found["extension"]
+        }
+        if parts["key"] == key:
+            return parts
+    raise AssertionError(f"no questionnaire-constraint {key}")
 
 
 def test_it_is_valid_fhir_r4_and_keeps_the_r4_invariants(questionnaire):
@@ -101,6 +113,11 @@ def test_each_question_follows_its_field(questionnaire):
             assert extension(item, "maxValue") == spec.maximum
         if kind == "decimal":
             assert extension(item, "maxDecimalPlaces") == spec.decimal_places
+        if kind == "date":
+            # The earliest date is a constraint on the response, never a date minValue.
+            assert extension(item, "minValue") is None
+            if spec.earliest is not None:
+                assert_earliest_date_is_a_constraint(questionnaire, spec)
     assert items["patient_ref"]["maxLength"] == 64
     assert {o["valueCoding"]["system"] for o in items["sex"]["answerOption"]} == {
         ADMINISTRATIVE_GENDER
@@ -108,7 +125,27 @@ def test_each_question_follows_its_field(questionnaire):
     assert items["initial_response"]["answerOption"][1]["valueCoding"]["system"] == (
         "https://vertebro.example.org/fhir/CodeSystem/initial-response"
     )
-    assert extension(items["index_procedure_date"], "minValue") == "1985-01-01"
+    assert constraint(questionnaire, "index-procedure-date-not-before-earliest")["human"] == (
+        "The date cannot be before 1 Jan 1985."
+    )
+
+
+def assert_earliest_date_is_a_constraint(questionnaire, spec):
+    """The field's earliest date as an error on that question: the earliest day holds, the day
+    before fails with the core's own message, an unanswered question holds."""
+    parts = constraint(questionnaire, earliest_date_key(spec.name))
+    assert parts["severity"] == "error"
+    assert parts["location"] == f"QuestionnaireResponse.item.item.where(linkId='{spec.name}')"
+    day_before = spec.earliest - timedelta(days=1)
+    assert parts["human"] == spec.check(day_before, today=date(2026, 11, 25))
+    assert spec.check(spec.earliest, today=date(2026, 11, 25)) is None
+    key = earliest_date_key(spec.name)
+    on_time = response(valid_inputs(**{spec.name: spec.earliest}))
+    too_early = response(valid_inputs(**{spec.name: day_before}))
+    unanswered = response(valid_inputs(**{spec.name: None}))
+    assert constraint_results(questionnaire, on_time)[key] is True
+    assert constraint_results(questionnaire, too_early)[key] is False
+    assert constraint_results(questionnaire, unanswered)[key] is True
 
 
 def test_conditional_questions(questionnaire):

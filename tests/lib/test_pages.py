@@ -41,3 +41,20 @@ def test_a_first_page_holding_the_whole_list_is_one_query(
         page = page_of(queryset, 5, None)
         assert len(page) == min(count, 5)
         assert page.paginator.num_pages == max(1, -(-count // 5))
+
+
+@pytest.mark.parametrize("count", [0, 5, 6, 13])
+@pytest.mark.parametrize("number", [None, "1", "2", "x"])
+def test_a_first_page_read_another_way_is_the_same_page(people, count, number):
+    people(count)
+    queryset = get_user_model().objects.order_by("username")
+    reads = []
+
+    def first_rows():
+        reads.append(1)
+        return list(get_user_model().objects.order_by("username")[:6])
+
+    page = page_of(queryset, 5, number, first_rows=first_rows)
+    _same(page, Paginator(queryset, 5).get_page(number))
+    # Only the first page is read that way (an invalid number is the first page, as Django's).
+    assert len(reads) == (1 if number in (None, "1") else 0)

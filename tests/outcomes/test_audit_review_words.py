@@ -139,8 +139,8 @@ def test_the_page_prints_no_degenerate_limits(client, reviewer, alice):
 def test_the_published_series_are_named_for_what_they_are(reviewer_page):
     assert "appropriately selected" not in reviewer_page
     assert (
-        "every patient of two small repeat series (complete or partial relief, as judged by "
-        "their clinicians)" in reviewer_page
+        "every patient of two small repeat series (complete or partial relief, as those series "
+        "report it)" in reviewer_page
     )
     assert "no figure published" not in reviewer_page
     assert "(ref. 2; the evidence summary gives no figure)" in reviewer_page
@@ -192,8 +192,9 @@ def test_complications_and_symptomatic_leaks_are_defined_where_they_are_recorded
     client.force_login(alice)
     page = client.get(reverse("outcomes:procedure", args=[final.pk])).content.decode()
     assert (
-        "Major: needed treatment or a higher level of care, prolonged the stay, or left "
-        "permanent harm or death (SIR classification); minor: none of these." in page
+        "Major (SIR): needed major therapy, an unplanned higher level of care or a stay "
+        "prolonged beyond 48 hours, or left permanent harm or death. Minor: no or nominal "
+        "therapy, including an overnight stay for observation." in page
     )
     assert "Symptomatic: caused symptoms (pain, neurological, pulmonary)" in page
 

@@ -110,8 +110,8 @@ def test_a_superseded_assessment_s_chart_note_says_first_not_to_file_it(client, 
     assert lines[0].startswith("Vertebro decision-support guidance")
     assert "MRN-OLD" in lines[0]
     assert lines[1] == (
-        f"SUPERSEDED: replaced on {_day(amendment.finalized_at)} by an amendment (reason: VAS "
-        "was 6). Do not file this note; copy the amendment's."
+        f"SUPERSEDED: replaced by an amendment finalized {_moment(amendment.finalized_at)} "
+        "(reason: VAS was 6). Do not file this note; file the amendment's note instead."
     )
     assert "SUPERSEDED" not in _note(client, amendment)
 
@@ -136,7 +136,9 @@ def test_an_amendment_s_chart_note_names_at_once_the_note_it_replaces_and_why(cl
     assert note.count("VAS was 6") == 1
 
 
-DRAFT_LINE = "DRAFT: not finalized; the guidance follows the answers so far. Do not file this note."
+DRAFT_LINE = (
+    "DRAFT: not finalized; the answers and the guidance may still change. Do not file this note."
+)
 
 
 def test_a_draft_s_chart_note_says_first_that_it_is_not_to_be_filed(client, alice):
@@ -147,10 +149,6 @@ def test_a_draft_s_chart_note_says_first_that_it_is_not_to_be_filed(client, alic
     assert lines[-2].endswith("DRAFT, not finalized.")
     final = assessment_finalize(assessment=draft, user=alice)
     assert DRAFT_LINE not in _note(client, final)
-
-
-def _day(moment) -> str:
-    return date_format(timezone.localtime(moment))
 
 
 def _moment(moment) -> str:

@@ -109,3 +109,44 @@ def test_after_a_successful_save_the_next_step_shows_the_new_scenario(signed_in,
     )
     assert "No current pain" in text
     assert "Unless the MRI" not in text  # no current pain whatever the MRI shows
+
+
+CASES_OF_EVERY_COLOUR = [
+    {},  # repeat indicated (green)
+    {"cement_fill": "adequate"},  # may be considered (teal)
+    {"neuro_exam": "new_deficit"},  # urgent referral (red)
+    {"mri_performed": False},  # work-up (amber)
+    {"initial_response": "ongoing_relief", "vas_current": 0},  # not indicated (grey)
+]
+
+
+def _same_words(alice, rules_version=None) -> None:
+    from assessments.questionnaire.presenters import guidance_so_far
+    from assessments.reports.display import guidance_section
+
+    today = timezone.localdate()
+    seen = set()
+    for overrides in CASES_OF_EVERY_COLOUR:
+        draft = _draft(alice, 4, **overrides)
+        if rules_version:
+            draft.rules_version = rules_version
+        result = guidance_section(draft, today=today).guidance
+        if result is None:  # a case this rules version refuses: nothing to compare
+            continue
+        shown = guidance_so_far(draft, today=today).guidance
+        assert (shown.recommendation, shown.label, shown.tone, shown.headline) == (
+            result.recommendation,
+            result.label,
+            result.tone,
+            result.headline,
+        )
+        seen.add(result.tone)
+    assert len(seen) >= 3
+
+
+def test_the_panel_words_and_colours_the_recommendation_as_the_result_page_does(alice):
+    _same_words(alice)
+
+
+def test_the_panel_words_a_draft_of_an_earlier_rules_version_as_its_result_does(alice):
+    _same_words(alice, rules_version="2026.2")

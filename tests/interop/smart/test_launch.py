@@ -1,6 +1,7 @@
 """The EHR launch against the test record: from /smart/launch to a signed-in clinician on a
 new draft whose step 1 holds the record's answers."""
 
+import html
 from urllib.parse import parse_qs, urlsplit
 
 from django.urls import reverse
@@ -9,7 +10,7 @@ from assessments.models import Assessment
 from interop.smart.models import SmartLaunch
 
 from .conftest import PUBLIC_URL, full_launch, launch
-from .ehr import CLIENT_ID
+from .ehr import CLIENT_ID, procedure
 
 
 def test_the_launch_redirects_to_the_records_authorize_endpoint_with_pkce(client, ehr):
@@ -59,4 +60,30 @@ def test_a_launch_signs_the_linked_clinician_in_on_a_prefilled_step_1(client, eh
     assert page.wsgi_request.user == alice_linked
     html = page.content.decode()
     assert html.count("From the EHR") == 6 + 1  # six answers, and the message naming them
+    # The marks are kept with the draft: signed in again, in a new session, still there.
+    client.logout()
+    client.force_login(alice_linked)
+    again = client.get(response["Location"]).content.decode()
+    assert again.count("From the EHR") == 6
+    assert set(draft.from_record["answers"]) == set(recorded.prefilled)
     assert "fracture_etiology" in html
+
+
+def test_a_level_the_record_shows_treated_twice_is_said_on_step_1_on_every_visit(
+    client, ehr, alice_linked
+):
+    ehr.resources["Procedure"]["proc-2"] = procedure("proc-2", "L1", "2026-07-20")
+    response = full_launch(client, ehr)
+    draft = Assessment.objects.get(owner=alice_linked)
+    assert draft.index_procedure_date.isoformat() == "2026-05-04"  # the first
+    note = (
+        "The record shows 2 vertebroplasties at L1 (4 May 2026, 20 Jul 2026): Vertebro's "
+        "guidance counts from the first and covers a first repeat only; "
+        "decide with the spine team."
+    )
+    assert draft.from_record["notes"] == [note]
+    for _ in range(2):  # the launch's visit, then a later one in a new session
+        page = html.unescape(client.get(response["Location"]).content.decode())
+        assert page.count(f"From the electronic record: {note}") == 1
+        client.logout()
+        client.force_login(alice_linked)
