@@ -9,6 +9,8 @@ class OutcomesConfig(AppConfig):
     def ready(self):
         from assessments.services import register_episode_transfer
 
+        from . import facts
         from .services import outcomes_follow_amendment
 
         register_episode_transfer(outcomes_follow_amendment)
+        facts.connect()

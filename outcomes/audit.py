@@ -41,12 +41,12 @@ from django.db import connections
 from django.db.models import (
     Case,
     Count,
-    DateField,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     FloatField,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
     When,
 )
@@ -56,8 +56,8 @@ from assessments.models import Assessment, in_audit_q
 from vertebro_rules import vocabulary
 
 from . import choices, wording
-from .expressions import DaysBetween, YearQuarter
-from .models import FollowUp, Procedure
+from .expressions import DaysBetween
+from .models import AuditFact, FollowUp
 from .stats import Mean, Rate, bounded, mean, rate
 
 REPEAT_INDICATED = vocabulary.Recommendation.REPEAT_INDICATED
@@ -116,6 +116,30 @@ class AuditFilter:
                 q &= Q(**{f"{prefix}{name}": getattr(self, name)})
         if self.clinician_id:
             q &= Q(**{f"{prefix}owner_id": self.clinician_id})
+        return q
+
+    def facts_q(self) -> Q:
+        """The same filter on the audit's facts (`AuditFact`), which hold its columns."""
+        q = in_audit_q()
+        if self.date_basis == PROCEDURE_DATE:
+            date_field = "performed_on"
+            if self.date_from or self.date_to:
+                q &= Q(performed=PERFORMED)
+        else:
+            date_field = "assessment_date"
+        if self.date_from:
+            q &= Q(**{f"{date_field}__gte": self.date_from})
+        if self.date_to:
+            q &= Q(**{f"{date_field}__lte": self.date_to})
+        for name, column in (
+            ("treated_level", "treated_level"),
+            ("fracture_etiology", "etiology"),
+            ("scenario", "scenario"),
+        ):
+            if getattr(self, name):
+                q &= Q(**{column: getattr(self, name)})
+        if self.clinician_id:
+            q &= Q(owner_id=self.clinician_id)
         return q
 
     @property
@@ -362,12 +386,15 @@ def audit(
 
     1. the assessments matching the filter by status, clinician, recommendation, rule,
        etiology and scenario (counts: those in the audit, and those left out by status);
-    2. the recorded decisions by the same groups and the decision, each with its three
-       visits joined beside it: counts, sums and sums of squares per group;
-    3. the new fractures after a repeat procedure, one row per fracture;
-    4. the cases for the meeting (the most recent `CASE_LIST_LIMIT`), only
+    2. the recorded decisions by the same groups, the quarter and the decision: counts;
+    3. the repeat procedures performed by etiology and scenario: counts, sums and sums of
+       squares of every outcome;
+    4. the new fractures after a repeat procedure, one row per fracture;
+    5. the cases for the meeting (the most recent `CASE_LIST_LIMIT`), only
        `case_owner_id`'s when given (a clinician's own view);
-    5. any feedback source registered (one query each).
+    6. any feedback source registered (one query each).
+
+    Queries 2–5 read the audit's facts (`outcomes.facts`), one narrow row per decision.
     """
     result = Audit(filter=audit_filter)
     statuses = Groups(_rows(_totals(audit_filter)))
@@ -379,7 +406,7 @@ def audit(
     decisions = Groups(_rows(_decision_groups(audit_filter, today)))
     _recommendations(result, totals, decisions)
     _adherence(result, totals, decisions)
-    _outcomes(result, decisions)
+    _outcomes(result, Groups(_rows(_outcome_groups(audit_filter))))
     _fractures(result, audit_filter, decisions.where(_performed).count("followed"))
     _cases(result, audit_filter, case_owner_id)
     if with_feedback:
@@ -456,102 +483,70 @@ VISITS = {
 }
 
 
-def _any_visit(**lookup) -> Q:
-    """One of the three visits matches `lookup` (given without the visit's prefix)."""
-    q = Q()
-    for visit in VISITS:
-        q |= Q(**{f"{visit}__{name}": value for name, value in lookup.items()})
-    return q
-
-
 def _decision_groups(audit_filter: AuditFilter, today: date):
-    visits = {
-        visit: FilteredRelation(
-            "assessment__follow_ups", condition=Q(assessment__follow_ups__interval=interval)
-        )
-        for visit, interval in VISITS.items()
-    }
-    performed = Q(performed=PERFORMED)
-    base_date = Case(
-        When(performed & Q(performed_on__isnull=False), then=F("performed_on")),
-        default=F("assessment__assessment_date"),
-        output_field=DateField(),
-    )
-    paired = Q(cement_volume_ml__isnull=False, assessment__index_cement_volume_ml__isnull=False)
-    cleft = Q(assessment__cleft_sign=vocabulary.Finding.PRESENT)
-    series_2 = cleft & Q(assessment__fracture_etiology=OSTEOPOROTIC)
-    relieved = Q(v1__vas__lte=F("assessment__vas_current") - RELIEF_MIN_DROP)
-    seen_at_1 = Q(v1__id__isnull=False)
-    gone = _any_visit(cleft_on_imaging=choices.CleftOnImaging.GONE)
-    not_gone = Q()
-    for visit in VISITS:
-        not_gone &= Q(**{f"{visit}__id__isnull": True}) | Q(
-            **{f"{visit}__cleft_on_imaging__in": ["persists", "not_imaged"]}
-        )
-    persists = _any_visit(cleft_on_imaging=choices.CleftOnImaging.PERSISTS) & not_gone
-    before = _float("assessment__vas_current")
-    repeat = _float("cement_volume_ml")
-    index = _float("assessment__index_cement_volume_ml")
+    """Every recorded decision by clinician, recommendation, rule, etiology, scenario,
+    quarter and decision: how many, and what the completeness and the relief need."""
     due = {
         visit: Q(base_date__lte=today - timedelta(days=choices.INTERVAL_DAYS[interval]))
         for visit, interval in VISITS.items()
     }
+    seen = {"v1": Q(seen_1=True), "v3": Q(seen_3=True), "v12": Q(seen_12=True)}
     return (
-        # Every decision is one of these; saying so lets SQLite (which keeps no statistics)
-        # start from the procedures through their index instead of from every assessment.
-        Procedure.objects.filter(
-            audit_filter.q("assessment__"), performed__in=choices.Performed.values
-        )
-        .annotate(**visits, base_date=base_date)
-        .annotate(
-            owner_id=F("assessment__owner_id"),
-            recommendation=F("assessment__recommendation"),
-            rule=F("assessment__deciding_rule"),
-            etiology=F("assessment__fracture_etiology"),
-            scenario=F("assessment__scenario"),
-            period=YearQuarter("assessment__assessment_date"),
-        )
+        AuditFact.objects.filter(audit_filter.facts_q())
         .values(*GROUP_KEYS, "period", "performed")
         .annotate(
-            n=Count("id"),
+            n=Count("pk"),
+            seen1=Count("pk", filter=seen["v1"]),
+            followed=Count("pk", filter=seen["v1"] | seen["v3"] | seen["v12"]),
+            relieved=Count("pk", filter=Q(relieved=True)),
+            **{f"due_{visit}": Count("pk", filter=due[visit]) for visit in VISITS},
+            **{f"seen_{visit}": Count("pk", filter=due[visit] & seen[visit]) for visit in VISITS},
+        )
+        .order_by()
+    )
+
+
+def _outcome_groups(audit_filter: AuditFilter):
+    """The repeat procedures performed, by etiology and scenario (what the published series
+    are matched on): counts, sums and sums of squares of every outcome."""
+    seen_at_1 = Q(seen_1=True)
+    cleft = Q(cleft=True)
+    series_2 = cleft & Q(etiology=OSTEOPOROTIC)
+    relieved = Q(relieved=True)
+    gone = Q(cleft_gone=True)
+    persists = Q(cleft_persists=True)
+    paired = Q(cement_ml__isnull=False, index_cement_ml__isnull=False)
+    before = F("vas_before")
+    return (
+        AuditFact.objects.filter(audit_filter.facts_q(), performed=PERFORMED)
+        .values("etiology", "scenario")
+        .annotate(
+            n=Count("pk"),
             **_moments("before", before),
-            **_moments("v1", _float("v1__vas")),
-            **_moments("v3", _float("v3__vas")),
-            **_moments("change1", _float("v1__vas") - before),
-            **_moments("change3", _float("v3__vas") - before),
+            **_moments("v1", F("vas_1")),
+            **_moments("v3", F("vas_3")),
+            **_moments("change1", F("vas_1") - before),
+            **_moments("change3", F("vas_3") - before),
             **_moments("before_paired", before, seen_at_1),
-            **_moments("v3_cleft", _float("v3__vas"), cleft),
-            seen1=Count("id", filter=seen_at_1),
-            followed=Count("id", filter=_any_visit(id__isnull=False)),
-            relieved=Count("id", filter=relieved),
-            leak_n=Count("id", filter=~Q(leakage="")),
-            asymptomatic=Count("id", filter=Q(leakage=choices.Leakage.ASYMPTOMATIC)),
-            symptomatic=Count("id", filter=Q(leakage=choices.Leakage.SYMPTOMATIC)),
-            complications_n=Count("id", filter=~Q(complications="")),
-            major=Count("id", filter=Q(complications=choices.Complications.MAJOR)),
-            **_moments("repeat", repeat, paired),
-            **_moments("index", index, paired),
-            **_moments("difference", repeat - index, paired),
-            **_moments("s2_repeat", repeat, paired & series_2),
-            **_moments("s2_index", index, paired & series_2),
-            imaged=Count("id", filter=cleft & (gone | persists)),
-            gone_n=Count("id", filter=cleft & gone),
-            gone_seen=Count("id", filter=cleft & gone & seen_at_1),
-            gone_relieved=Count("id", filter=cleft & gone & relieved),
-            persists_seen=Count("id", filter=cleft & persists & seen_at_1),
-            persists_relieved=Count("id", filter=cleft & persists & relieved),
-            year_n=Count("id", filter=Q(v12__id__isnull=False)),
-            year_k=Count(
-                "id",
-                filter=Q(v12__id__isnull=False) & _any_visit(new_fracture__in=FRACTURES),
-            ),
-            **{f"due_{visit}": Count("id", filter=due[visit]) for visit in VISITS},
-            **{
-                f"seen_{visit}": Count(
-                    "id", filter=due[visit] & Q(**{f"{visit}__id__isnull": False})
-                )
-                for visit in VISITS
-            },
+            **_moments("v3_cleft", F("vas_3"), cleft),
+            leak_n=Count("pk", filter=~Q(leakage="")),
+            asymptomatic=Count("pk", filter=Q(leakage=choices.Leakage.ASYMPTOMATIC)),
+            symptomatic=Count("pk", filter=Q(leakage=choices.Leakage.SYMPTOMATIC)),
+            complications_n=Count("pk", filter=~Q(complications="")),
+            major=Count("pk", filter=Q(complications=choices.Complications.MAJOR)),
+            **_moments("repeat", F("cement_ml"), paired),
+            **_moments("index", F("index_cement_ml"), paired),
+            **_moments("difference", F("cement_ml") - F("index_cement_ml"), paired),
+            **_moments("s2_repeat", F("cement_ml"), paired & series_2),
+            **_moments("s2_index", F("index_cement_ml"), paired & series_2),
+            imaged=Count("pk", filter=cleft & (gone | persists)),
+            gone_n=Count("pk", filter=cleft & gone),
+            gone_seen=Count("pk", filter=cleft & gone & seen_at_1),
+            gone_relieved=Count("pk", filter=cleft & gone & relieved),
+            persists_seen=Count("pk", filter=cleft & persists & seen_at_1),
+            persists_relieved=Count("pk", filter=cleft & persists & relieved),
+            year_n=Count("pk", filter=Q(seen_12=True)),
+            year_k=Count("pk", filter=Q(fracture_in_year=True)),
         )
         .order_by()
     )
@@ -699,9 +694,8 @@ def _positive(figure: Mean) -> Mean:
     return bounded(figure, 0.0, float("inf"))
 
 
-def _outcomes(result: Audit, decisions: Groups) -> None:
-    """The repeat procedures performed: pain, relief, safety, cement, the cleft."""
-    done = decisions.where(_performed)
+def _outcomes(result: Audit, done: Groups) -> None:
+    """The repeat procedures performed (`done`): pain, relief, safety, cement, the cleft."""
     series_1 = done.where(lambda row: row["scenario"] in SERIES_1_SCENARIOS)
     series_2 = done.where(lambda row: row["scenario"] in SERIES_2_SCENARIOS)
     osteoporotic = done.where(lambda row: row["etiology"] == OSTEOPOROTIC)
@@ -740,12 +734,18 @@ def _fractures(result: Audit, audit_filter: AuditFilter, followed: int) -> None:
     """New fractures after a repeat procedure, each counted once however many visits report it;
     the patients with a refracture at the treated level among the `followed` (those with a
     repeat procedure and at least one follow-up)."""
-    days = DaysBetween(F("new_fracture_date"), F("assessment__procedure__performed_on"))
+    # The few follow-ups with a fracture (through their index), of the decisions in the audit.
+    reported = AuditFact.objects.filter(audit_filter.facts_q(), performed=PERFORMED).filter(
+        Q(fractured=True) | Q(refractured=True)
+    )
+    procedure_date = AuditFact.objects.filter(assessment_id=OuterRef("assessment_id")).values(
+        "performed_on"
+    )
+    days = DaysBetween(F("new_fracture_date"), Subquery(procedure_date[:1]))
     rows = (
         FollowUp.objects.filter(
-            audit_filter.q("assessment__"),
-            assessment__procedure__performed=PERFORMED,
             new_fracture__in=(*FRACTURES, TREATED_LEVEL),
+            assessment_id__in=reported.values("assessment_id"),
         )
         .annotate(days=days)
         .values_list("assessment_id", "new_fracture", "new_fracture_date", "days")
@@ -783,27 +783,24 @@ CASE_REASONS = {
 
 
 def _cases(result: Audit, audit_filter: AuditFilter, owner_id: int | None) -> None:
-    # The few assessments with a new fracture, read once through the fracture index.
-    fractured = FollowUp.objects.filter(new_fracture__in=FRACTURES).values("assessment_id")
-    refractured = FollowUp.objects.filter(new_fracture=TREATED_LEVEL).values("assessment_id")
     performed = Q(performed=PERFORMED)
     flags = {
         "major": performed & Q(complications=choices.Complications.MAJOR),
         "symptomatic": performed & Q(leakage=choices.Leakage.SYMPTOMATIC),
-        "fracture": Q(assessment_id__in=fractured),
-        "treated": Q(assessment_id__in=refractured),
-        "override": performed & ~Q(assessment__recommendation__in=REPEAT_RECOMMENDATIONS),
+        "fracture": Q(fractured=True),
+        "treated": Q(refractured=True),
+        "override": performed & ~Q(recommendation__in=REPEAT_RECOMMENDATIONS),
         "declined": Q(performed=DECLINED),
         "not_followed": Q(
             performed__in=(choices.Performed.NO, choices.Performed.NOT_OFFERED),
-            assessment__recommendation=ADHERENCE_RECOMMENDATION,
+            recommendation=ADHERENCE_RECOMMENDATION,
         ),
     }
     any_flag = Q()
     for condition in flags.values():
         any_flag |= condition
     cases = (
-        Procedure.objects.filter(audit_filter.q("assessment__"))
+        AuditFact.objects.filter(audit_filter.facts_q())
         .annotate(
             **{
                 f"is_{name}": Case(When(condition, then=True), default=False)
@@ -813,17 +810,17 @@ def _cases(result: Audit, audit_filter: AuditFilter, owner_id: int | None) -> No
         .filter(any_flag)
     )
     if owner_id is not None:
-        cases = cases.filter(assessment__owner_id=owner_id)
+        cases = cases.filter(owner_id=owner_id)
     # One row more than the list shows says whether there are more, without counting them all.
     rows = list(
-        cases.order_by("-assessment__assessment_date", "assessment__patient_ref").values(
+        cases.order_by("-assessment_date", "patient_ref").values(
             "assessment_id",
-            "assessment__patient_ref",
-            "assessment__treated_level",
-            "assessment__owner_id",
-            "assessment__assessment_date",
-            "assessment__recommendation",
-            "assessment__deciding_rule",
+            "patient_ref",
+            "treated_level",
+            "owner_id",
+            "assessment_date",
+            "recommendation",
+            "rule",
             *(f"is_{name}" for name in flags),
         )[: CASE_LIST_LIMIT + 1]
     )
@@ -832,12 +829,12 @@ def _cases(result: Audit, audit_filter: AuditFilter, owner_id: int | None) -> No
     result.cases = [
         MeetingCase(
             assessment_id=str(row["assessment_id"]),
-            patient_ref=row["assessment__patient_ref"] or "",
-            treated_level=row["assessment__treated_level"] or "",
-            clinician_id=row["assessment__owner_id"],
-            assessment_date=row["assessment__assessment_date"],
-            recommendation=row["assessment__recommendation"],
-            rule=row["assessment__deciding_rule"],
+            patient_ref=row["patient_ref"] or "",
+            treated_level=row["treated_level"] or "",
+            clinician_id=row["owner_id"],
+            assessment_date=row["assessment_date"],
+            recommendation=row["recommendation"],
+            rule=row["rule"],
             reasons=tuple(CASE_REASONS[name] for name in flags if row[f"is_{name}"]),
         )
         for row in rows

@@ -25,30 +25,3 @@ class DaysBetween(Func):
             f"CAST(julianday({end}) - julianday({start}) AS INTEGER)",
             (*end_params, *start_params),
         )
-
-
-class YearQuarter(Func):
-    """The year and quarter of a date as one integer, year × 10 + quarter (2025 Q1 → 20251).
-
-    Written with the database's own date functions: on SQLite, Django's ExtractYear and
-    ExtractQuarter call back into Python for every row (seconds over 100,000 assessments).
-    """
-
-    arity = 1
-    output_field = IntegerField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        value, params = compiler.compile(self.source_expressions[0])
-        return (
-            f"(CAST(EXTRACT(YEAR FROM {value}) AS INTEGER) * 10 "
-            f"+ CAST(EXTRACT(QUARTER FROM {value}) AS INTEGER))",
-            (*params, *params),
-        )
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        value, params = compiler.compile(self.source_expressions[0])
-        return (
-            f"(CAST(strftime('%%Y', {value}) AS INTEGER) * 10 "
-            f"+ (CAST(strftime('%%m', {value}) AS INTEGER) + 2) / 3)",
-            (*params, *params),
-        )

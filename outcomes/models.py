@@ -223,3 +223,65 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delegate} records outcomes of {self.assessment}"
+
+
+class AuditFact(models.Model):
+    """What the department audit reads of one decision (a Procedure), on one narrow row.
+
+    The assessment's grouping and filter columns, the procedure's outcome and the three
+    visits' answers, already evaluated: the audit's queries read these rows alone and never
+    the wide assessment row (with its frozen guidance) or the follow-ups. Kept by
+    `outcomes.facts` on every save of an assessment, a procedure or a follow-up; rebuilt
+    from the records by `manage.py rebuild_audit_facts`.
+    """
+
+    procedure = models.OneToOneField(
+        Procedure, on_delete=models.CASCADE, primary_key=True, related_name="audit_fact"
+    )
+    assessment = models.OneToOneField(
+        "assessments.Assessment", on_delete=models.CASCADE, related_name="audit_fact"
+    )
+    # The assessment, as the filter and the groups read it: NULL where its answer is (an
+    # unanswered question is NULL in the assessment's row, and groups apart from "").
+    status = models.CharField(max_length=10)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    patient_ref = models.CharField(max_length=64, null=True)  # noqa: DJ001
+    treated_level = models.CharField(max_length=3, null=True)  # noqa: DJ001
+    recommendation = models.CharField(max_length=32)
+    rule = models.CharField(max_length=4)
+    etiology = models.CharField(max_length=16, null=True)  # noqa: DJ001
+    scenario = models.CharField(max_length=32)
+    assessment_date = models.DateField(null=True)
+    period = models.IntegerField(null=True)  # year × 10 + quarter of the assessment date
+    cleft = models.BooleanField()  # a cleft at the assessment
+    vas_before = models.FloatField(null=True)
+    index_cement_ml = models.FloatField(null=True)
+    # The procedure.
+    performed = models.CharField(max_length=12)
+    performed_on = models.DateField(null=True)
+    base_date = models.DateField(null=True)  # the day the visits count from
+    cement_ml = models.FloatField(null=True)
+    leakage = models.CharField(max_length=12)
+    complications = models.CharField(max_length=8)
+    # The 1-, 3- and 12-month visits.
+    seen_1 = models.BooleanField()
+    seen_3 = models.BooleanField()
+    seen_12 = models.BooleanField()
+    vas_1 = models.FloatField(null=True)
+    vas_3 = models.FloatField(null=True)
+    relieved = models.BooleanField()  # VAS at 1 month RELIEF_MIN_DROP below the assessment's
+    cleft_gone = models.BooleanField()  # gone on the imaging of one of the visits
+    cleft_persists = models.BooleanField()  # persists on one, and gone on none
+    fracture_in_year = models.BooleanField()  # seen at 12 months, a new fracture at a visit
+    # Any follow-up of the assessment reporting a new fracture at another level, or at the
+    # treated level.
+    fractured = models.BooleanField()
+    refractured = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["assessment_date"], name="audit_fact_date_idx")]
+
+    def __str__(self) -> str:
+        return f"Audit facts of {self.procedure_id}"

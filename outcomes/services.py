@@ -8,6 +8,7 @@ from django.db.models import Exists
 from assessments.models import Assessment
 from assessments.roles import CLINICIANS
 
+from . import facts
 from .models import Delegation, FollowUp, Procedure
 
 
@@ -90,6 +91,8 @@ def outcomes_follow_amendment(*, original: Assessment, amendment: Assessment, us
         record._history_user = user
         record._change_reason = MOVED_TO_AMENDMENT
         record.save(update_fields=["assessment", "updated"])
+    # A record the original kept (none, today) counts without the visits that moved.
+    facts.refresh_assessment(original.pk)
     for delegation in Delegation.objects.filter(assessment=original):
         Delegation.objects.get_or_create(
             assessment=amendment,

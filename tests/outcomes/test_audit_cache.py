@@ -95,7 +95,7 @@ def test_the_cache_can_be_turned_off(client, reviewer, department, settings):
         client.get(URL, {"treated_level": "T12"})  # the session's first request
         first, _ = _queries(client)
         second, _ = _queries(client)
-    assert first == second == 9  # the page's 4, the audit's 4, the feedback on cards
+    assert first == second == 10  # the page's 4, the audit's 5, the feedback on cards
 
 
 def test_the_cached_figures_are_the_computed_ones(department):

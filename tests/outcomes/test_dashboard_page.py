@@ -122,13 +122,13 @@ def test_the_dashboard_costs_the_same_number_of_queries_for_1_or_12_patients(
         query = {"clinician": alice.pk}
     client.force_login(reviewer)
     client.get(URL)  # the session and user, as on any page
-    # session, user, 1 for its permissions, the clinician choices, the 4 audit queries
+    # session, user, 1 for its permissions, the clinician choices, the 5 audit queries
     with django_assert_num_queries(QUERIES):
         assert client.get(URL, query).status_code == 200
 
 
 # The audit's queries, and one for the electronic record's feedback on guidance cards.
-QUERIES = 9
+QUERIES = 10
 
 
 def test_the_pdf_has_the_same_figures(client, reviewer, department):

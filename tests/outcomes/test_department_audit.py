@@ -370,7 +370,7 @@ def test_the_audit_costs_the_same_number_of_queries_whatever_the_filter(departme
         with CaptureQueriesContext(connection) as captured:
             audit(audit_filter, today=TODAY)
         counts.add(len(captured))
-    assert counts == {5}  # four of the audit, one for the record's feedback on cards
+    assert counts == {6}  # five of the audit, one for the record's feedback on cards
 
 
 # --- The page and the PDF -------------------------------------------------------------------
