@@ -149,6 +149,7 @@ def assessment_save_step(
     fields: tuple[str, ...],
     expected_version: int | None,
     user=None,
+    validated: bool = False,
 ) -> Assessment:
     """Save one step's answers (already set on `assessment`) and return the saved assessment.
 
@@ -158,13 +159,18 @@ def assessment_save_step(
     so two tabs saving at once never silently overwrite each other. Raises
     `StaleAssessment`, `AssessmentNotEditable`, `PermissionDenied` when `user` is not
     its owner, or `ValidationError` when the answers break a rule of the spec.
+
+    `validated`: the caller has just run the model's validation of exactly `fields` on these
+    values, as a valid ModelForm of those fields has (every input field may be blank, so the
+    form excludes none of them); it is then not run a second time.
     """
     if user is not None and assessment.owner_id != user.pk:
         raise PermissionDenied("Only the clinician who owns a draft can change it.")
-    # Only this step's fields: the others were validated when their step was saved
-    # (and checking the owner foreign key would cost a query for nothing).
-    exclude = [f.name for f in Assessment._meta.fields if f.name not in fields]
-    assessment.full_clean(exclude=exclude, validate_unique=False)
+    if not validated:
+        # Only this step's fields: the others were validated when their step was saved
+        # (and checking the owner foreign key would cost a query for nothing).
+        exclude = [f.name for f in Assessment._meta.fields if f.name not in fields]
+        assessment.full_clean(exclude=exclude, validate_unique=False)
     if user is not None:
         assessment._history_user = user
     if assessment._state.adding:

@@ -190,6 +190,7 @@ def _save_step(request, form, assessment, step, saved, *, expected_version, leav
             fields=form.Meta.fields,
             expected_version=expected_version,
             user=request.user,
+            validated=True,  # the valid form has run the model's validation of its fields
         )
     except services.StaleAssessment:
         return _render_step(request, form, assessment, step, saved, status=STALE_STATUS, stale=True)
