@@ -11,6 +11,7 @@ from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
 from assessments import rules_versions
+from vertebro_lib.prepared import InsertedPrepared
 from vertebro_rules.errors import InvalidInput
 from vertebro_rules.guidance import Guidance
 
@@ -371,7 +372,9 @@ class Assessment(models.Model):
     objects = AssessmentQuerySet.as_manager()
 
     # Every create, change and finalization keeps the full previous row.
-    history = KeptHistory()
+    # Its history rows and its access log are written on every save and view: inserted with
+    # SQL written once (vertebro_lib.prepared).
+    history = KeptHistory(bases=[InsertedPrepared, models.Model])
 
     class Meta:
         ordering = ["-updated"]
@@ -539,7 +542,7 @@ class RulesVersionSwitch(models.Model):
         raise PermissionError("A rules version switch is never deleted.")
 
 
-class AccessLogEntry(models.Model):
+class AccessLogEntry(InsertedPrepared, models.Model):
     """One view of an assessment's result, PDF, print preview or admin page.
 
     Entries are only ever added: the admin offers no change or delete, and

@@ -22,6 +22,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model, QuerySet
 from django.db.models.query import get_related_populators
+from django.db.models.sql import InsertQuery
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
@@ -117,3 +118,89 @@ class PreparedRead(Generic[M]):
                 populator.populate(row, instance)
             instances.append(instance)
         return instances  # type: ignore[return-value]
+
+
+class _CompiledInsert:
+    def __init__(
+        self, sql: str, fields: list["Field[Any, Any]"], extra: Sequence[Any], returning: bool
+    ):
+        self.sql = sql
+        self.fields = fields
+        self.extra = list(extra)  # the parameters after the row's (RETURNING's, if any)
+        self.returning = returning
+
+
+class PreparedInsert:
+    """The INSERT of one row of `model`, its SQL written once per database connection.
+
+    Building an INSERT's SQL costs several times running it on a wide table, and some rows
+    are written on every page view or save (who opened a record, an assessment's history).
+    A run prepares each value as `Model.save()` does (`pre_save`, then `get_db_prep_save`),
+    runs the SQL and sets the new primary key on the instance. No signal is sent: only for
+    models that no receiver listens to.
+    """
+
+    def __init__(self, model: type[Model], using: str = DEFAULT_DB_ALIAS) -> None:
+        self._model = model
+        self._using = using
+        self._compiled: weakref.WeakKeyDictionary[BaseDatabaseWrapper, _CompiledInsert] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _compile(self, connection: BaseDatabaseWrapper) -> _CompiledInsert:
+        meta = self._model._meta
+        fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+        query = InsertQuery(self._model)
+        query.insert_values(fields, [self._model()])
+        compiler = query.get_compiler(connection=connection)
+        returning = (
+            meta.auto_field is not None and connection.features.can_return_columns_from_insert
+        )
+        if returning:
+            compiler.returning_fields = [meta.auto_field]
+        [(sql, params)] = compiler.as_sql()
+        return _CompiledInsert(sql, fields, params[len(fields) :], returning)
+
+    def __call__(self, instance: Model) -> None:
+        """Insert `instance` as a new row."""
+        connection = connections[self._using]
+        compiled = self._compiled.get(connection)
+        if compiled is None:
+            compiled = self._compiled[connection] = self._compile(connection)
+        params = [
+            field.get_db_prep_save(field.pre_save(instance, True), connection=connection)
+            for field in compiled.fields
+        ]
+        meta = self._model._meta
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, [*params, *compiled.extra])
+            if compiled.returning:
+                new_id = cursor.fetchone()[0]
+            elif meta.auto_field is not None:
+                column = meta.auto_field.column or meta.auto_field.attname
+                new_id = connection.ops.last_insert_id(cursor, meta.db_table, column)
+        if meta.auto_field is not None:
+            setattr(instance, meta.auto_field.attname, new_id)
+        instance._state.adding = False
+        instance._state.db = self._using
+
+
+class InsertedPrepared:
+    """A model mixin: a new row is inserted through a `PreparedInsert` (see there: no signal
+    is sent); a change to a saved row, or a save with other options, is `Model.save()`'s."""
+
+    _prepared_insert: PreparedInsert | None = None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        using = kwargs.pop("using", None)
+        force_insert = kwargs.pop("force_insert", False)
+        state = self._state  # type: ignore[attr-defined]
+        auto = self._meta.auto_field  # type: ignore[attr-defined]
+        new_row = state.adding and (auto is None or getattr(self, auto.attname) is None)
+        if new_row and not args and not kwargs and using in (None, DEFAULT_DB_ALIAS):
+            model = type(self)
+            if model.__dict__.get("_prepared_insert") is None:
+                model._prepared_insert = PreparedInsert(model)  # type: ignore[arg-type]
+            model._prepared_insert(self)  # type: ignore[misc, arg-type]
+            return
+        super().save(*args, using=using, force_insert=force_insert, **kwargs)  # type: ignore[misc]

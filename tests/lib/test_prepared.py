@@ -72,3 +72,52 @@ def test_a_placeholder_that_is_not_one_parameter_of_the_query_is_refused(alice):
         twice(uuid.uuid4())
     with pytest.raises(ValueError, match="One field for each placeholder"):
         PreparedRead(lambda value: Assessment.objects.all(), placeholders=[PLACEHOLDER], fields=[])
+
+
+# --- PreparedInsert and InsertedPrepared ------------------------------------------------------
+
+
+def _columns(instance) -> dict:
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in type(instance)._meta.concrete_fields
+    }
+
+
+def test_an_access_log_row_is_inserted_in_one_query_as_the_orm_would(alice):
+    from assessments.models import AccessLogEntry
+
+    assessment = make_assessment(alice)
+    with CaptureQueriesContext(connection) as captured:
+        first = AccessLogEntry.objects.create(
+            user=alice, assessment=assessment, kind="result", ip_address="192.0.2.7"
+        )
+        second = AccessLogEntry.objects.create(user=None, assessment=assessment, kind="pdf")
+    assert len(captured) == 2 and all("INSERT" in q["sql"] for q in captured.captured_queries)
+    assert first.pk and second.pk and second.pk != first.pk
+    assert not first._state.adding
+    for made in (first, second):
+        assert _columns(AccessLogEntry.objects.get(pk=made.pk)) == _columns(made)
+
+
+def test_a_saved_access_log_row_is_still_never_changed(alice):
+    from assessments.models import AccessLogEntry
+
+    entry = AccessLogEntry.objects.create(user=alice, assessment=make_assessment(alice), kind="pdf")
+    entry.kind = "result"
+    with pytest.raises(PermissionError):
+        entry.save()
+    assert AccessLogEntry.objects.count() == 1
+    assert AccessLogEntry.objects.get().kind == "pdf"
+
+
+def test_each_save_of_an_assessment_keeps_its_history_row_whole(alice):
+    draft = make_assessment(alice, patient_ref="MRN-HIST", vas_current=8)
+    draft.vas_current = 6
+    draft._history_user = alice
+    draft.save()
+    rows = list(draft.history.order_by("history_id"))
+    assert [row.vas_current for row in rows] == [8, 6]
+    assert rows[-1].history_user == alice and rows[-1].history_type == "~"
+    assert rows[-1].patient_ref == "MRN-HIST" and rows[-1].id == draft.pk
+    assert rows[-1].history_id > rows[0].history_id
