@@ -179,8 +179,10 @@ def _record(assessment: Assessment, plan: dict, user) -> None:
                 mobility="independent" if vas <= 3 else "limited",
                 analgesics="non_opioid" if vas <= 4 else "opioid",
                 cleft_on_imaging=(
-                    cleft_reading
-                    if cleft and performed and interval == choices.Interval.THREE_MONTHS
+                    ""  # not asked: no cleft at the assessment
+                    if not cleft
+                    else cleft_reading
+                    if performed and interval == choices.Interval.THREE_MONTHS
                     else "not_imaged"
                 ),
                 new_fracture=reported[0] if reported else "none",

@@ -102,10 +102,17 @@ class FollowUpForm(ErrorSummaryMixin, forms.ModelForm):
             "diagnosed since the previous visit (record each fracture once); at the treated "
             "level: further collapse or a refracture of the treated vertebra.",
             "new_fracture_date": "When the new fracture was diagnosed.",
+            "cleft_on_imaging": "Asked because a cleft was recorded at the assessment: is it "
+            "still seen on the latest imaging?",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.asks_about_cleft:
+            self.fields["cleft_on_imaging"].required = True
+        else:
+            # No cleft before the procedure: nothing to see on the imaging after it.
+            del self.fields["cleft_on_imaging"]
         _shape(self)
         self.fields["vas"].widget.attrs.update({"min": "0", "max": "10"})
 

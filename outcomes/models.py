@@ -130,8 +130,12 @@ class FollowUp(models.Model):
     analgesics = models.CharField(
         "Analgesics", max_length=12, choices=vocabulary.Analgesics.choices
     )
+    # Asked only when the assessment recorded a cleft (`asks_about_cleft`); empty otherwise.
     cleft_on_imaging = models.CharField(
-        "Cleft on post-procedure imaging", max_length=10, choices=choices.CleftOnImaging
+        "Cleft on post-procedure imaging",
+        max_length=10,
+        choices=choices.CleftOnImaging,
+        blank=True,
     )
     new_fracture = models.CharField(
         "New vertebral fracture", max_length=12, choices=choices.NewFracture
@@ -184,8 +188,17 @@ class FollowUp(models.Model):
                 errors["new_fracture_date"] = "Cannot be after the date of the follow-up."
         elif self.new_fracture_date is not None:
             errors["new_fracture_date"] = "Leave empty when there is no new fracture."
+        if self.asks_about_cleft and not self.cleft_on_imaging:
+            errors["cleft_on_imaging"] = (
+                "Required: a cleft was recorded at the assessment (Gone, Persists or Not imaged)."
+            )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def asks_about_cleft(self) -> bool:
+        """The cleft on imaging is asked only when the assessment recorded a cleft."""
+        return bool(self.assessment_id) and self.assessment.cleft_sign == vocabulary.Finding.PRESENT
 
     def _base_date(self) -> date | None:
         if not self.assessment_id:

@@ -152,3 +152,45 @@ def test_my_assessments_shows_the_follow_ups_due(client, alice):
     assert "Follow-ups due" in page
     assert url(assessment) in page
     assert "overdue" in page
+
+
+def _without_cleft_answer() -> dict:
+    return {name: value for name, value in FOLLOW_UP.items() if name != "cleft_on_imaging"}
+
+
+def test_the_cleft_on_imaging_is_not_asked_when_no_cleft_was_recorded(client, alice):
+    case = final_assessment(alice, cleft_sign="absent", cleft_new_since_index=None)
+    make_procedure(case)
+    client.force_login(alice)
+    form = client.get(url(case)).content.decode()
+    assert 'name="cleft_on_imaging"' not in form
+    assert client.post(url(case), form_data(_without_cleft_answer())).status_code == 302
+    assert FollowUp.objects.get(assessment=case).cleft_on_imaging == ""
+    page = client.get(reverse("outcomes:detail", args=[case.pk])).content.decode()
+    assert '<td data-label="Cleft">—</td>' in page
+
+
+def test_the_cleft_on_imaging_is_required_when_a_cleft_was_recorded(client, alice):
+    case = final_assessment(alice, cleft_sign="present", cleft_new_since_index=True)
+    make_procedure(case)
+    client.force_login(alice)
+    form = client.get(url(case)).content.decode()
+    assert 'name="cleft_on_imaging"' in form
+    assert "Asked because a cleft was recorded at the assessment" in form
+    refused = client.post(url(case), form_data(_without_cleft_answer()))
+    assert refused.status_code == 400
+    assert "Cleft on post-procedure imaging" in refused.content.decode()
+    assert not FollowUp.objects.filter(assessment=case).exists()
+    answered = {**_without_cleft_answer(), "cleft_on_imaging": "gone"}
+    assert client.post(url(case), form_data(answered)).status_code == 302
+    assert FollowUp.objects.get(assessment=case).cleft_on_imaging == "gone"
+
+
+def test_a_follow_up_saved_without_a_form_needs_the_cleft_answer_after_a_cleft(alice):
+    from django.core.exceptions import ValidationError
+
+    case = final_assessment(alice, cleft_sign="present", cleft_new_since_index=True)
+    visit = FollowUp(assessment=case, interval="1m", recorded_by=alice, **_without_cleft_answer())
+    with pytest.raises(ValidationError) as refusal:
+        visit.full_clean()
+    assert "cleft_on_imaging" in refusal.value.message_dict
