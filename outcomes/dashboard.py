@@ -278,6 +278,15 @@ ALL_CEMENT_APART = (
 )
 
 
+# Fewer clinicians than this and a letter names the colleague (with two, "Clinician A" is the
+# other one).
+MIN_CLINICIANS_APART = 3
+TOO_FEW_CLINICIANS = (
+    "Too few clinicians to show them apart without naming them: only your own figures are "
+    "shown beside the department's."
+)
+
+
 def dashboard(
     result: Audit,
     *,
@@ -289,6 +298,10 @@ def dashboard(
     labels, marks = clinician_labels(
         clinician_names, result.by_clinician, viewer_id=viewer_id, named=named
     )
+    # Below MIN_CLINICIANS_APART, a letter would name the colleague: only the viewer's own
+    # line is shown beside the department's.
+    apart = named or len(result.by_clinician) >= MIN_CLINICIANS_APART
+    shown = set(result.by_clinician) if apart else {viewer_id}
     department = result.department
     relief_label = f"Relief at 1 month (VAS down ≥ {RELIEF_MIN_DROP} points)"
     pain_rows = [
@@ -454,13 +467,14 @@ def dashboard(
             row.clinician_id == viewer_id,
         )
         for row in sorted(result.completeness, key=lambda row: labels[row.clinician_id])
+        if row.clinician_id in shown
     ]
     funnels = {
         "adherence": charts.funnel_chart(
             "adherence",
             ADHERENCE_TITLE,
             department.adherence if department else None,
-            {pk: figures.adherence for pk, figures in result.by_clinician.items()},
+            {pk: f.adherence for pk, f in result.by_clinician.items() if pk in shown},
             labels,
             marks,
             viewer_id=viewer_id,
@@ -472,7 +486,7 @@ def dashboard(
             "relief",
             "Relief at 1 month after a repeat procedure",
             department.relief if department else None,
-            {pk: figures.relief for pk, figures in result.by_clinician.items()},
+            {pk: f.relief for pk, f in result.by_clinician.items() if pk in shown},
             labels,
             marks,
             viewer_id=viewer_id,
@@ -508,6 +522,8 @@ def dashboard(
         "override_rows": result.override_rows,
         "feedback": feedback,
         "completeness": completeness,
+        "clinicians_apart": apart,
+        "too_few_clinicians": "" if apart else TOO_FEW_CLINICIANS,
         "funnels": funnels,
         "run_chart": charts.run_chart(result.quarters),
         "quarters": [
