@@ -236,7 +236,8 @@ class Adherence:
     adherence: Rate  # performed / (recorded after "indicated" − declined), "indicated" only
     refusals: Rate  # declined by the patient / recorded after a repeat recommendation
     not_offered: int  # after "indicated"
-    not_performed: int  # after "indicated"
+    not_performed: int  # after "indicated": offered, not done
+    not_done_reasons: dict  # after "indicated": offered, not done, by reason code
     considered: Rate  # performed / recorded after "may be considered": a count, no adherence
     overrides: Rate  # performed / recorded after another recommendation
     relief: Rate  # among repeat procedures performed, seen at 1 month
@@ -499,6 +500,12 @@ def _decision_groups(audit_filter: AuditFilter, today: date):
             seen1=Count("pk", filter=seen["v1"]),
             followed=Count("pk", filter=seen["v1"] | seen["v3"] | seen["v12"]),
             relieved=Count("pk", filter=Q(relieved=True)),
+            **{
+                f"not_done_{code}": Count(
+                    "pk", filter=Q(performed=choices.Performed.NO, not_done_reason=code)
+                )
+                for code in choices.NotDoneReason.values
+            },
             **{f"due_{visit}": Count("pk", filter=due[visit]) for visit in VISITS},
             **{f"seen_{visit}": Count("pk", filter=due[visit] & seen[visit]) for visit in VISITS},
         )
@@ -621,6 +628,9 @@ def adherence_of(totals: Groups, decisions: Groups) -> Adherence:
         refusals=rate(decided(repeat, DECLINED), repeat_recorded),
         not_offered=decided(indicated, choices.Performed.NOT_OFFERED),
         not_performed=decided(indicated, choices.Performed.NO),
+        not_done_reasons={
+            code: indicated.count(f"not_done_{code}") for code in choices.NotDoneReason.values
+        },
         considered=rate(decided(considered, PERFORMED), considered.count("n")),
         overrides=rate(decided(other, PERFORMED), other.count("n")),
         relief=done.rate("relieved", "seen1"),
@@ -782,6 +792,29 @@ CASE_REASONS = {
 }
 
 
+def _case_reasons(row: dict, flags) -> tuple[str, ...]:
+    reasons = []
+    for name in flags:
+        if not row[f"is_{name}"]:
+            continue
+        words = CASE_REASONS[name]
+        if name == "not_followed":
+            words += f" ({_not_done_words(row)})"
+        reasons.append(words)
+    return tuple(reasons)
+
+
+def _not_done_words(row: dict) -> str:
+    if row["performed"] == choices.Performed.NOT_OFFERED:
+        return "not offered"
+    if row["not_done_reason"] == choices.NotDoneReason.OTHER and row["not_done_detail"]:
+        return f"offered, not done: {row['not_done_detail']}"
+    if row["not_done_reason"]:
+        reason = choices.NotDoneReason(row["not_done_reason"]).label.lower()
+        return f"offered, not done: {reason}"
+    return "offered, not done"
+
+
 def _cases(result: Audit, audit_filter: AuditFilter, owner_id: int | None) -> None:
     performed = Q(performed=PERFORMED)
     flags = {
@@ -821,6 +854,9 @@ def _cases(result: Audit, audit_filter: AuditFilter, owner_id: int | None) -> No
             "assessment_date",
             "recommendation",
             "rule",
+            "performed",
+            "not_done_reason",
+            "not_done_detail",
             *(f"is_{name}" for name in flags),
         )[: CASE_LIST_LIMIT + 1]
     )
@@ -835,7 +871,7 @@ def _cases(result: Audit, audit_filter: AuditFilter, owner_id: int | None) -> No
             assessment_date=row["assessment_date"],
             recommendation=row["recommendation"],
             rule=row["rule"],
-            reasons=tuple(CASE_REASONS[name] for name in flags if row[f"is_{name}"]),
+            reasons=_case_reasons(row, flags),
         )
         for row in rows
     ]

@@ -5,9 +5,18 @@ from django.db.models import TextChoices
 
 class Performed(TextChoices):
     YES = "yes", "Yes, performed"
-    NO = "no", "No"
+    # Offered by the clinician, not carried out (the reason is `NotDoneReason`).
+    NO = "no", "Offered, not done"
     DECLINED = "declined", "Declined by the patient"
     NOT_OFFERED = "not_offered", "Not offered"
+
+
+class NotDoneReason(TextChoices):
+    """Why a repeat procedure offered was not done."""
+
+    UNFIT = "unfit", "Unfit for the procedure"
+    DEFERRED = "deferred", "Deferred"
+    OTHER = "other", "Other"
 
 
 class Leakage(TextChoices):

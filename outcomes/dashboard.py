@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 
 from assessments.rules_versions import edition, known_versions
 
-from . import charts, published, wording
+from . import charts, choices, published, wording
 from .audit import (
     CASE_LIST_LIMIT,
     PROCEDURE_DATE,
@@ -287,6 +287,19 @@ TOO_FEW_CLINICIANS = (
 )
 
 
+def _not_done_reasons(department) -> str:
+    """ " (unfit for the procedure 2, deferred 1)": why the procedures offered after
+    "indicated" were not done, the reasons recorded."""
+    if department is None:
+        return ""
+    counts = [
+        f"{label[0].lower()}{label[1:]} {department.not_done_reasons.get(code, 0)}"
+        for code, label in choices.NotDoneReason.choices
+        if department.not_done_reasons.get(code)
+    ]
+    return f" ({', '.join(counts)})" if counts else ""
+
+
 def dashboard(
     result: Audit,
     *,
@@ -514,6 +527,7 @@ def dashboard(
         "non_adherence": {
             "not_offered": department.not_offered if department else 0,
             "not_performed": department.not_performed if department else 0,
+            "not_done_reasons": _not_done_reasons(department),
         },
         "considered": considered_text(department.considered if department else None),
         "overrides": rate_text(result.overrides),

@@ -147,9 +147,11 @@ def _record(assessment: Assessment, plan: dict, user) -> None:
             operator="Dr Demo",
         )
     else:
+        declined = plan["delay"] == 1
         procedure = Procedure(
             assessment=assessment,
-            performed=choices.Performed.DECLINED if plan["delay"] == 1 else choices.Performed.NO,
+            performed=choices.Performed.DECLINED if declined else choices.Performed.NO,
+            not_done_reason="" if declined else choices.NotDoneReason.UNFIT,
         )
     services.procedure_save(procedure=procedure, user=user)
     base = procedure.follow_up_base_date()

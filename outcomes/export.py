@@ -18,6 +18,8 @@ from .models import FollowUp, Procedure
 
 PROCEDURE_COLUMNS = (
     ("procedure_performed", "procedure__performed"),
+    ("procedure_not_done_reason", "procedure__not_done_reason"),
+    ("procedure_not_done_detail", "procedure__not_done_detail"),
     ("procedure_date", "procedure__performed_on"),
     ("procedure_cement_volume_ml", "procedure__cement_volume_ml"),
     ("procedure_leakage", "procedure__leakage"),

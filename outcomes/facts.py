@@ -91,6 +91,8 @@ def fact_values(procedure: Procedure, assessment: Assessment, follow_ups: Iterab
         "vas_before": _float(vas_before),
         "index_cement_ml": _float(assessment.index_cement_volume_ml),
         "performed": procedure.performed,
+        "not_done_reason": procedure.not_done_reason,
+        "not_done_detail": procedure.not_done_detail,
         "performed_on": procedure.performed_on,
         "base_date": (
             procedure.performed_on

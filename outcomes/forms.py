@@ -7,6 +7,7 @@ from .models import FollowUp, Procedure
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RADIO_FIELDS = (
     "performed",
+    "not_done_reason",
     "leakage",
     "cleft_filled",
     "complications",
@@ -57,6 +58,8 @@ class ProcedureForm(ErrorSummaryMixin, forms.ModelForm):
         model = Procedure
         fields = (
             "performed",
+            "not_done_reason",
+            "not_done_detail",
             "performed_on",
             "cement_volume_ml",
             "leakage",
@@ -66,6 +69,11 @@ class ProcedureForm(ErrorSummaryMixin, forms.ModelForm):
             "operator",
         )
         help_texts = {
+            "performed": "Offered, not done: the clinician offered it and it was not carried "
+            "out. Not offered: the clinician decided against it. Declined by the patient: "
+            "offered and refused.",
+            "not_done_reason": "Only when the procedure was offered, not done.",
+            "not_done_detail": "Only when the reason is “Other”: a few words.",
             "performed_on": "Only when the procedure was performed.",
             "cement_volume_ml": "Cement injected at the repeat procedure, e.g. 6.8 (0.5–20.0).",
             "leakage": "On post-procedure imaging. Symptomatic: caused symptoms (pain, "

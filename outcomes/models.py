@@ -38,6 +38,12 @@ class Procedure(models.Model):
         "Repeat vertebroplasty performed", max_length=12, choices=choices.Performed
     )
     performed_on = models.DateField("Date of the procedure", null=True, blank=True)
+    not_done_reason = models.CharField(
+        "Why it was not done", max_length=8, choices=choices.NotDoneReason, blank=True
+    )
+    not_done_detail = models.CharField(
+        "The other reason", max_length=DESCRIPTION_MAX_LENGTH, blank=True
+    )
     cement_volume_ml = models.DecimalField(
         "Cement volume (mL)",
         max_digits=3,
@@ -74,6 +80,13 @@ class Procedure(models.Model):
     def __str__(self) -> str:
         return f"{self.get_performed_display()} — {self.assessment}"
 
+    @property
+    def not_done_words(self) -> str:
+        """Why an offered procedure was not done, in words ("" otherwise)."""
+        if self.not_done_reason == choices.NotDoneReason.OTHER:
+            return self.not_done_detail.strip()
+        return self.get_not_done_reason_display() if self.not_done_reason else ""
+
     # Filled only when the procedure was performed; required then.
     DETAIL_FIELDS = ("performed_on", "cement_volume_ml", "leakage", "cleft_filled", "complications")
 
@@ -97,6 +110,18 @@ class Procedure(models.Model):
             for name in (*self.DETAIL_FIELDS, "complication_description", "operator"):
                 if getattr(self, name) not in (None, ""):
                     errors[name] = "Leave empty: the procedure was not performed."
+        if self.performed == choices.Performed.NO:
+            if not self.not_done_reason:
+                errors["not_done_reason"] = "Required when the procedure was offered, not done."
+            elif self.not_done_reason == choices.NotDoneReason.OTHER:
+                if not self.not_done_detail.strip():
+                    errors["not_done_detail"] = "Say in a few words why it was not done."
+            elif self.not_done_detail:
+                errors["not_done_detail"] = "Leave empty unless the reason is “Other”."
+        else:
+            for name in ("not_done_reason", "not_done_detail"):
+                if getattr(self, name):
+                    errors[name] = "Leave empty: only when the procedure was offered, not done."
         if self.performed_on and "performed_on" not in errors:
             assessed = self.assessment.assessment_date if self.assessment_id else None
             if self.performed_on > timezone.localdate():
@@ -273,6 +298,8 @@ class AuditFact(models.Model):
     index_cement_ml = models.FloatField(null=True)
     # The procedure.
     performed = models.CharField(max_length=12)
+    not_done_reason = models.CharField(max_length=8, default="")
+    not_done_detail = models.CharField(max_length=DESCRIPTION_MAX_LENGTH, default="")
     performed_on = models.DateField(null=True)
     base_date = models.DateField(null=True)  # the day the visits count from
     cement_ml = models.FloatField(null=True)

@@ -61,6 +61,7 @@ def test_adherence_counts_indicated_only_and_may_be_considered_apart(cases):
 def test_the_case_list_names_the_indicated_procedure_not_performed_only(cases):
     listed = {case.patient_ref: case.reasons for case in audit(AuditFilter(), today=TODAY).cases}
     assert listed == {
-        "I1": ("Not performed after “Repeat vertebroplasty indicated”",),
+        # I1 was offered, not done, recorded without a reason (as before reasons were asked).
+        "I1": ("Not performed after “Repeat vertebroplasty indicated” (offered, not done)",),
         "M3": ("Declined by the patient",),
     }

@@ -49,7 +49,7 @@ def test_one_row_per_assessment_with_its_procedure_and_three_visits(alice):
         "2026-11-20",
     )
     assert row["followup_12m_vas"] == ""
-    assert len(OUTCOME_COLUMNS) == 29
+    assert len(OUTCOME_COLUMNS) == 31
     assert all(rows["NOTHING"][column] == "" for column in OUTCOME_COLUMNS)
 
 
@@ -58,3 +58,18 @@ def test_the_added_columns_come_last_in_the_header(alice):
     header = next(csv.reader(io.StringIO(_csv_text())))
     assert tuple(header[-len(CSV_COLUMNS.names) :]) == CSV_COLUMNS.names
     assert header[0] == "id"
+
+
+def test_an_offered_procedure_not_done_exports_its_reason(alice):
+    from tests.outcomes.department import NOT_DONE
+
+    case = final_assessment(alice, patient_ref="OFFERED")
+    make_procedure(
+        case, performed="no", not_done_reason="other", not_done_detail="Anticoagulation", **NOT_DONE
+    )
+    row = {row["patient_ref"]: row for row in _rows()}["OFFERED"]
+    assert row["procedure_performed"] == "no"
+    assert (row["procedure_not_done_reason"], row["procedure_not_done_detail"]) == (
+        "other",
+        "Anticoagulation",
+    )

@@ -351,7 +351,7 @@ def test_cases_for_the_meeting(figures, department):
         ("A3", ("Major complication", "Symptomatic cement leak", "New vertebral fracture")),
         ("A4", ("Declined by the patient",)),
         # Not offered after "indicated"; D4, not offered after "may be considered", is not listed.
-        ("A5", ("Not performed after “Repeat vertebroplasty indicated”",)),
+        ("A5", ("Not performed after “Repeat vertebroplasty indicated” (not offered)",)),
         ("B1", ("Override: performed without a repeat recommendation",)),
         ("B2", ("New vertebral fracture",)),
         ("D1", ("New vertebral fracture",)),
@@ -385,7 +385,9 @@ def every_figure_text() -> list[str]:
         "1 superseded assessments, counted once as their amendment",
         rate_text(5, 6),  # adherence
         rate_text(2, 9),  # refusals
-        "Not performed after “indicated”: 1 not offered, 0 not performed",
+        # A5 not offered; none offered and not done, so no reason is listed.
+        "Not performed after “indicated”: 1 not offered (the clinician decided against it), "
+        "0 offered, not done (each listed",
         rate_text(1, 2),  # overrides
         rate_text(5, 7),  # alice's decisions
         rate_text(8, 15),  # alice's follow-ups
