@@ -10,19 +10,11 @@ from django.urls import reverse
 
 from outcomes.audit import AuditFilter, audit
 from outcomes.models import Procedure
+from tests.outcomes.department import NOT_DONE
 from tests.outcomes.factories import final_assessment, form_data, make_procedure
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 25)
-NOT_DONE = {
-    "performed_on": None,
-    "cement_volume_ml": None,
-    "leakage": "",
-    "cleft_filled": "",
-    "complications": "",
-    "complication_description": "",
-    "operator": "",
-}
 # An immediate failure 17 days after the index procedure: "repeat vertebroplasty indicated".
 ASSESSED = {"index_procedure_date": date(2025, 1, 1), "assessment_date": date(2025, 1, 18)}
 
