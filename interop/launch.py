@@ -98,6 +98,11 @@ def launch_claim(*, handle: str, user, now: datetime) -> dict:
     return dict(_claimed(handle=handle, user=user, now=now).prefill)
 
 
+def usable_answers(prefill: dict, *, now: datetime) -> dict:
+    """The pre-filled answers a new draft will take: those the active rules version accepts."""
+    return typed_prefill(prefill, today=timezone.localdate(now), rules=Assessment().rules())
+
+
 def typed_prefill(prefill: dict, *, today, rules) -> dict:
     """The pre-filled answers as the draft's values, read as the questions of `rules` (the
     draft's rules version); any value that version refuses is left out."""

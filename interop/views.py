@@ -54,7 +54,9 @@ def launch_open(request, handle):
                 request,
                 "interop/launch.html",
                 {
-                    "page": cds_service.launch_page(prefill),
+                    "page": cds_service.launch_page(
+                        prefill, launch.usable_answers(prefill, now=now)
+                    ),
                     "notes": prefill.get(launch.PREFILL_NOTES, []),
                 },
             )
@@ -64,7 +66,8 @@ def launch_open(request, handle):
     except launch.LaunchNotYours:
         security_log.event("launch_refused", user=request.user, detail="claimed by another user")
         raise Http404("No such link.") from None
-    messages.info(request, cds_service.launch_page(draft.from_record["answers"]).opened)
+    taken = draft.from_record["answers"]
+    messages.info(request, cds_service.launch_page(taken, taken).opened)
     return redirect("assessments:step", draft.pk, 1)
 
 

@@ -69,10 +69,11 @@ class ProcedureForm(ErrorSummaryMixin, forms.ModelForm):
             "operator",
         )
         help_texts = {
-            "performed": "Offered, not done: the clinician offered it and it was not carried "
-            "out. Not offered: the clinician decided against it. Declined by the patient: "
-            "offered and refused.",
-            "not_done_reason": "Only when the procedure was offered, not done.",
+            "performed": "Offered, not done: offered, and not carried out for a reason other "
+            "than the patient's refusal (unfit, deferred, other). Not offered: the clinician "
+            "decided against it. Declined by the patient: offered and refused.",
+            "not_done_reason": "Only when the procedure was offered, not done. Deferred: change "
+            "this record to “Yes, performed” once it is done.",
             "not_done_detail": "Only when the reason is “Other”: a few words.",
             "performed_on": "Only when the procedure was performed.",
             "cement_volume_ml": "Cement injected at the repeat procedure, e.g. 6.8 (0.5–20.0).",

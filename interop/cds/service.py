@@ -692,20 +692,36 @@ class LaunchPage:
     opened: str  # the message on step 1 once the draft is open
 
 
-def launch_page(prefill: dict) -> LaunchPage:
-    """What the launch page says: the draft is pre-filled only when the record sent answers."""
-    if not _prefill_items(prefill, values=False)[0]:
+def launch_page(prefill: dict, usable: dict | None = None) -> LaunchPage:
+    """What the launch page says: the draft is pre-filled only with answers the record sent
+    and the questionnaire takes (`usable`, by field name; all those sent when not given)."""
+    sent = [name for name, _ in PREFILL_NAMES if prefill.get(name) is not None]
+    taken = sent if usable is None else [name for name in sent if name in usable]
+    left_out = [words for name, words in PREFILL_NAMES if name in sent and name not in taken]
+    if not taken:
+        opens = "A new, empty draft opens at step 1: answer the questionnaire from the start."
+        if left_out:
+            opens = f"The questionnaire cannot take the {_join(left_out)} as sent. " + opens
         return LaunchPage(
             sent=prefill_words(prefill),
-            opens="A new, empty draft opens at step 1: answer the questionnaire from the start.",
+            opens=opens,
             button="Open a new draft",
-            opened="The electronic record sent none of the answers of step 1: enter them "
-            "yourself, then save.",
+            opened="The electronic record sent none of the answers of step 1 that the "
+            "questionnaire can take: enter them yourself, then save.",
+        )
+    opens = (
+        "A new draft opens at step 1 with these answers filled in: check each one, then "
+        "answer the rest of the questionnaire."
+    )
+    if left_out:
+        opens = (
+            f"A new draft opens at step 1 with these answers filled in, except the "
+            f"{_join(left_out)}, which the questionnaire cannot take as sent: check each one, "
+            "then answer the rest of the questionnaire."
         )
     return LaunchPage(
         sent=prefill_words(prefill),
-        opens="A new draft opens at step 1 with these answers filled in: check each one, then "
-        "answer the rest of the questionnaire.",
+        opens=opens,
         button="Open the pre-filled draft",
         opened="Answers marked “From the EHR” were taken from the electronic record: check each "
         "one, complete the rest and save.",

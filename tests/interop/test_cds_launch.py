@@ -1,6 +1,7 @@
 """The app-link card's link: a signed-in clinician opens a pre-filled draft, once, in time."""
 
 import contextlib
+import html
 import io
 import json
 import logging
@@ -231,6 +232,24 @@ def test_a_launch_whose_every_answer_is_refused_marks_nothing(client, alice, cds
         prefill={"patient_age": 300}, issuer="https://ehr.example.org", now=timezone.now()
     )
     client.force_login(alice)
+    page = html.unescape(client.get(f"/interop/launch/{handle}/").content.decode())
+    assert "The questionnaire cannot take the age as sent." in page
+    assert "A new, empty draft opens at step 1" in page and "Open a new draft" in page
     message = _step_1_message(client, client.post(f"/interop/launch/{handle}/"))
-    assert "sent none of the answers of step 1" in message
+    assert "sent none of the answers of step 1 that the questionnaire can take" in message
     assert Assessment.objects.get(owner=alice).patient_age is None
+
+
+def test_a_launch_with_one_answer_refused_says_which_is_left_out(client, alice, cds_settings):
+    handle = launch.launch_create(
+        prefill={"patient_age": 300, "treated_level": "L2"},
+        issuer="https://ehr.example.org",
+        now=timezone.now(),
+    )
+    client.force_login(alice)
+    page = html.unescape(client.get(f"/interop/launch/{handle}/").content.decode())
+    assert "with these answers filled in, except the age, which the questionnaire" in page
+    assert "Open the pre-filled draft" in page
+    client.post(f"/interop/launch/{handle}/")
+    draft = Assessment.objects.get(owner=alice)
+    assert (draft.treated_level, draft.patient_age) == ("L2", None)
