@@ -784,7 +784,7 @@ def _mean_of(values: list[int]) -> Mean:
 CASE_REASONS = {
     "major": "Major complication",
     "symptomatic": "Symptomatic cement leak",
-    "fracture": "New vertebral fracture",
+    "fracture": "New vertebral fracture at another level",
     "treated": "Refracture or further collapse at the treated level",
     "override": "Override: performed without a repeat recommendation",
     "declined": "Declined by the patient",

@@ -400,18 +400,19 @@ def dashboard(
     fracture_rows = [
         # No published figure: the series describe new fractures at other levels.
         rate_row(
-            "Refracture or further collapse at the treated level (patients with a repeat "
-            "procedure and at least one follow-up)",
+            "Refracture or further collapse at the treated level by the last follow-up so far "
+            "(patients with a repeat procedure and at least one follow-up, each patient once)",
             result.treated_level_fracture,
         ),
         rate_row(
-            "New vertebral fracture within a year of the repeat procedure (seen at 12 months)",
+            "New vertebral fracture at another level within a year of the repeat procedure "
+            "(seen at 12 months)",
             result.new_fracture_year,
             published.NEW_FRACTURE_YEAR,
             apart=YEAR_APART,
         ),
         rate_row(
-            "Share of new fractures at an adjacent level (each fracture once)",
+            "Share of new fractures at another level that are adjacent (each fracture once)",
             result.adjacent_share,
             published.ADJACENT_SHARE,
             apart=FIRST_PROCEDURE_APART,
@@ -448,7 +449,7 @@ def dashboard(
             published.MAJOR_COMPLICATIONS,
         ),
         rate_row(
-            "New fracture within a year",
+            "New fracture at another level within a year",
             result.new_fracture_year,
             published.NEW_FRACTURE_YEAR,
             apart=SHOWN_APART,

@@ -706,8 +706,8 @@ def launch_page(prefill: dict, usable: dict | None = None) -> LaunchPage:
             sent=prefill_words(prefill),
             opens=opens,
             button="Open a new draft",
-            opened="The electronic record sent none of the answers of step 1 that the "
-            "questionnaire can take: enter them yourself, then save.",
+            opened="The record sent none of the answers of step 1 that the questionnaire can "
+            "take: enter them yourself, then save.",
         )
     opens = (
         "A new draft opens at step 1 with these answers filled in: check each one, then "
@@ -723,8 +723,8 @@ def launch_page(prefill: dict, usable: dict | None = None) -> LaunchPage:
         sent=prefill_words(prefill),
         opens=opens,
         button="Open the pre-filled draft",
-        opened="Answers marked “From the EHR” were taken from the electronic record: check each "
-        "one, complete the rest and save.",
+        opened="Answers marked “From the EHR” were taken from the record: check each one, "
+        "complete the rest and save.",
     )
 
 

@@ -209,7 +209,7 @@ def test_a_pre_filled_launch_says_so_and_marks_the_answers(client, alice, launch
     assert "with these answers filled in" in page
     assert "Open the pre-filled draft" in page
     message = _step_1_message(client, client.post(launch_path))
-    assert "Answers marked “From the EHR” were taken from the electronic record" in message
+    assert "Answers marked “From the EHR” were taken from the record" in message
 
 
 def test_a_launch_the_record_sent_nothing_for_offers_an_empty_draft(client, alice, cds_settings):

@@ -347,14 +347,21 @@ def test_cases_for_the_meeting(figures, department):
     listed = [(case.patient_ref, case.reasons) for case in figures.cases]
     assert listed == [
         ("D3", ("Declined by the patient",)),
-        ("A1", ("New vertebral fracture",)),
-        ("A3", ("Major complication", "Symptomatic cement leak", "New vertebral fracture")),
+        ("A1", ("New vertebral fracture at another level",)),
+        (
+            "A3",
+            (
+                "Major complication",
+                "Symptomatic cement leak",
+                "New vertebral fracture at another level",
+            ),
+        ),
         ("A4", ("Declined by the patient",)),
         # Not offered after "indicated"; D4, not offered after "may be considered", is not listed.
         ("A5", ("Not performed after “Repeat vertebroplasty indicated” (not offered)",)),
         ("B1", ("Override: performed without a repeat recommendation",)),
-        ("B2", ("New vertebral fracture",)),
-        ("D1", ("New vertebral fracture",)),
+        ("B2", ("New vertebral fracture at another level",)),
+        ("D1", ("New vertebral fracture at another level",)),
     ]
     assert not figures.cases_more
     assert figures.cases[0].assessment_id == str(department["D3"].pk)
